@@ -1,0 +1,37 @@
+"""riskkit: quantitative project risk analysis for PMOs.
+
+Load a risk register, simulate its cost and schedule exposure by Monte Carlo, and read
+P10/P50/P80/P90 figures and contingency from the result.
+
+>>> import riskkit as rk
+>>> reg = rk.read_register("sample_registers/office_fitout.csv")
+>>> res = rk.simulate(reg, iterations=2_000, rng=42)
+>>> float(res.contingency(0.8)) > 0
+True
+"""
+
+from .distributions import Fixed, Pert, Triangular, Uniform, make_distribution
+from .engine import simulate
+from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
+from .register import RiskRegister, read_register
+from .result import SimulationResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Fixed",
+    "InputError",
+    "InputWarning",
+    "OptionError",
+    "Pert",
+    "Problem",
+    "RiskRegister",
+    "RiskkitError",
+    "SimulationResult",
+    "Triangular",
+    "Uniform",
+    "__version__",
+    "make_distribution",
+    "read_register",
+    "simulate",
+]

@@ -1,0 +1,424 @@
+"""Reading tables as spreadsheets write them.
+
+This module knows nothing about risks: it turns a CSV file (or a DataFrame) into a
+header plus rows that remember their spreadsheet row numbers, normalises header names
+so they can be matched against alias tables, and parses numbers, percentages and
+currency amounts the way Excel users type them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError, Problem
+
+#: Delimiters the sniffer considers, in order of preference on a tie.
+_DELIMITERS = (",", ";", "\t", "|")
+
+#: Cells that mean "no value" in a numeric column.
+_BLANKS = {"", "-", "–", "—", "n/a", "na", "none", "nil", "null", "nan"}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table read from a file: the header as written and rows with their row numbers."""
+
+    source: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    delimiter: str = ","
+    decimal_comma: bool = False
+    header_row: int = 1
+    notes: tuple[str, ...] = field(default=())
+
+
+def normalise_header(text: str) -> str:
+    """Lower-case a header and keep only letters and digits.
+
+    Text in brackets (a unit such as ``(days)`` or ``($)``) is dropped first; ``#``
+    reads as ``no`` so that a ``#`` or ``Risk #`` column is recognised.
+
+    >>> normalise_header("Schedule Impact (days)")
+    'scheduleimpact'
+    >>> normalise_header("Post-mitigation  Probability")
+    'postmitigationprobability'
+    """
+    text = re.sub(r"[\(\[\{](.*?)[\)\]\}]", _drop_unit, str(text))
+    text = text.replace("#", "no").replace("%", " ")
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+_UNIT = re.compile(
+    r"\s*(%|percent|pct|[$€£¥]|chf|usd|eur|gbp|aud|cad|nzd|sek|nok|dkk|jpy|inr|zar|sgd|hkd|cny|pln|czk|k[$€£]|[$€£]k|k|m|mm|[$€£]m|d|wd|days?|working days?|"
+    r"weeks?|currency|cost|value|amount|number|no\.?|#)\s*", re.IGNORECASE)
+
+
+def _drop_unit(match: re.Match[str]) -> str:
+    """Drop a bracketed unit such as ``(days)`` or ``($)``; keep other bracketed words."""
+    inner = match.group(1)
+    if _UNIT.fullmatch(inner):
+        return " "
+    return " " + inner + " "
+
+
+def header_says_percent(text: str) -> bool:
+    """True when a header announces percentages, as in ``Probability (%)``."""
+    return "%" in str(text) or bool(re.search(r"\bper ?cent\b|\bpct\b", str(text).lower()))
+
+
+def display_name(source: object) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    name = getattr(source, "name", None)
+    if isinstance(name, str):
+        return name
+    if isinstance(source, pd.DataFrame):
+        return "<DataFrame>"
+    return "<input>"
+
+
+def _decode(data: bytes, source: str, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(
+                Problem(f"cannot be read as {encoding}: {exc}", source=source,
+                        hint="check the encoding the file was saved with")
+            ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4000]:
+        # UTF-16 without a byte-order mark, or a binary file such as an .xlsx.
+        if data.startswith(b"PK\x03\x04"):
+            raise InputError(Problem(
+                "looks like an Excel workbook, not a CSV file", source=source,
+                hint="give it a .xlsx name, or save the sheet as CSV"))
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return text, enc
+        raise InputError(Problem("is not a text file (it contains NUL bytes)", source=source,
+                                 hint="export the register as CSV"))
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Excel on Windows writes "CSV" in the ANSI code page; cp1252 decodes any byte
+        # except five, which then mean the file is something else entirely.
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            raise InputError(Problem(
+                "is neither UTF-8 nor Windows-1252 text", source=source,
+                hint="save it as 'CSV UTF-8' from Excel")) from None
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = ""
+    for line in text.splitlines():
+        if line.strip():
+            first = line
+            break
+    counts = {}
+    for d in _DELIMITERS:
+        # Count outside double quotes only.
+        count, quoted = 0, False
+        for ch in first:
+            if ch == '"':
+                quoted = not quoted
+            elif ch == d and not quoted:
+                count += 1
+        counts[d] = count
+    best = max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
+    return best if counts[best] > 0 else ","
+
+
+def read_table(
+    source: Any,
+    *,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+) -> RawTable:
+    """Read a CSV path or file object into a :class:`RawTable`.
+
+    Row numbers count records as a spreadsheet shows them (header = 1), blank lines
+    included, so an error message points at the row the user sees in Excel.
+    """
+    name = display_name(source)
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.exists():
+            raise InputError(Problem("file not found", source=name))
+        if path.is_dir():
+            raise InputError(Problem("is a folder, not a file", source=name))
+        data = path.read_bytes()
+    elif hasattr(source, "read"):
+        data = source.read()
+    else:
+        raise InputError(Problem(
+            f"cannot read a register from a {type(source).__name__}", source=name,
+            hint="pass a file path, an open file or a pandas DataFrame"))
+    if isinstance(data, bytes):
+        text, _ = _decode(data, name, encoding)
+    else:
+        text = str(data)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+    if not text.strip():
+        raise InputError(Problem("is empty", source=name))
+    delim = delimiter or _sniff_delimiter(text)
+    if decimal is None:
+        decimal_comma = delim == ";"
+    elif decimal in (",", "."):
+        decimal_comma = decimal == ","
+    else:
+        raise InputError(f"decimal must be ',' or '.'; got {decimal!r}", source=name)
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    records: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            records.append((number, tuple(c.strip() for c in cells)))
+    except csv.Error as exc:
+        raise InputError(Problem(f"is not valid CSV: {exc}", source=name,
+                                 row=reader.line_num)) from None
+    # The header is the first non-blank record.
+    header_index = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
+    if header_index is None:
+        raise InputError(Problem("has no header row", source=name))
+    header_row, header = records[header_index]
+    rows = tuple(records[header_index + 1:])
+    return RawTable(name, header, rows, delim, decimal_comma, header_row)
+
+
+def table_from_frame(frame: pd.DataFrame, name: str = "<DataFrame>") -> RawTable:
+    """Wrap a DataFrame as a :class:`RawTable`; row 1 is the header, as in a sheet."""
+    header = tuple(str(c) for c in frame.columns)
+    rows = []
+    for i, values in enumerate(frame.itertuples(index=False, name=None), start=2):
+        cells = []
+        for v in values:
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                cells.append("")
+            elif isinstance(v, (float, np.floating)):
+                cells.append(repr(float(v)))
+            else:
+                cells.append(str(v).strip())
+        rows.append((i, tuple(cells)))
+    return RawTable(name, header, tuple(rows))
+
+
+# ---------------------------------------------------------------------------------
+# Numbers as spreadsheets write them
+# ---------------------------------------------------------------------------------
+
+_CURRENCY_WORDS = (
+    "chf", "usd", "eur", "gbp", "aud", "cad", "nzd", "sek", "nok", "dkk", "jpy", "inr",
+    "zar", "sgd", "hkd", "cny", "pln", "czk", "brl", "mxn", "us$", "au$", "ca$", "fr.",
+    "sfr", "kr", "r$",
+)
+_CURRENCY_SYMBOLS = "$€£¥₹₩₽₺₪₫฿"
+_SCALE_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+
+
+class NumberFormatError(ValueError):
+    """A cell that is not a number; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: float
+    percent: bool = False
+
+
+def parse_number(
+    text: str,
+    *,
+    decimal_comma: bool = False,
+    allow_percent: bool = True,
+    allow_currency: bool = True,
+    allow_days: bool = False,
+) -> ParsedNumber | None:
+    """Parse a spreadsheet cell into a number, or None for a blank cell.
+
+    Understands ``35%``, ``"1,250,000"``, ``$10,000``, ``64,500,000 CHF``,
+    ``€ 1.250.000,50`` (with ``decimal_comma``), ``(2,500)`` and ``-$2,500`` as
+    negatives, and ``k`` / ``m`` / ``bn`` multipliers after a currency amount.
+
+    >>> parse_number("$10,000").value
+    10000.0
+    >>> parse_number("1.250.000,50", decimal_comma=True).value
+    1250000.5
+    >>> parse_number("(2,500)").value
+    -2500.0
+    """
+    raw = text
+    s = str(text).strip()
+    if s.lower() in _BLANKS:
+        return None
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    percent = False
+    if s.endswith("%"):
+        if not allow_percent:
+            raise NumberFormatError("a percentage is not allowed here")
+        percent, s = True, s[:-1].strip()
+    low = s.lower()
+    if allow_days:
+        m = re.fullmatch(r"(.*?)\s*(d|day|days|wd|working days?)", low)
+        if m and re.search(r"\d", m.group(1)):
+            s = low = m.group(1).strip()
+    # Leading sign may stand before or after a currency symbol: -$2,500 or $-2,500.
+    if low.startswith(("-", "+", "−")):
+        negative ^= low[0] in "-−"
+        s, low = s[1:].strip(), low[1:].strip()
+    had_currency = False
+    if allow_currency:
+        for word in sorted(_CURRENCY_WORDS, key=len, reverse=True):
+            if low.startswith(word) and not low[len(word):len(word) + 1].isalpha():
+                s, low, had_currency = s[len(word):].strip(), low[len(word):].strip(), True
+                break
+            if low.endswith(word) and not low[-len(word) - 1:-len(word)].isalpha():
+                s, low, had_currency = s[:-len(word)].strip(), low[:-len(word)].strip(), True
+                break
+        if s[:1] in _CURRENCY_SYMBOLS:
+            s, had_currency = s[1:].strip(), True
+        elif s[-1:] in _CURRENCY_SYMBOLS:
+            s, had_currency = s[:-1].strip(), True
+        low = s.lower()
+        if low.startswith(("-", "+", "−")):
+            negative ^= low[0] in "-−"
+            s, low = s[1:].strip(), low[1:].strip()
+    scale = 1.0
+    m = re.fullmatch(r"(.*?\d)\s*(k|m|mm|mn|bn|b)", low)
+    if m and allow_currency and not percent:
+        scale, s = _SCALE_SUFFIX[m.group(2)], s[: len(m.group(1))]
+    s = _SPACES.sub("", s)
+    if not s:
+        raise NumberFormatError("not a number")
+    value = _parse_plain(s, decimal_comma)
+    if value is None:
+        hint = ""
+        if not decimal_comma and re.fullmatch(r"\d+,\d{1,2}", s):
+            hint = " (a decimal comma? only ';'-delimited files use one)"
+        raise NumberFormatError(f"not a number{hint}")
+    value *= scale
+    if negative:
+        value = -value
+    if percent:
+        value /= 100.0
+    del raw, had_currency
+    return ParsedNumber(value, percent)
+
+
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+(,\d*)?")
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+_PLAIN = re.compile(r"(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _parse_plain(s: str, decimal_comma: bool) -> float | None:
+    if decimal_comma:
+        if _THOUSANDS_DOT.fullmatch(s):
+            s = s.replace(".", "").replace(",", ".")
+        elif "," in s:
+            if "." in s:
+                return None
+            s = s.replace(",", ".")
+    else:
+        if _THOUSANDS_COMMA.fullmatch(s):
+            s = s.replace(",", "")
+        elif "," in s:
+            return None
+    if not _PLAIN.fullmatch(s):
+        return None
+    return float(s)
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """Split a multi-value cell such as ``A;B`` or ``A, B`` into its items."""
+    items = re.split(r"[;,\n]", str(text))
+    return tuple(i.strip() for i in items if i.strip())
+
+
+def resolve_columns(
+    header: Iterable[str],
+    aliases: Mapping[str, str],
+    columns: Mapping[str, str] | None,
+    canonical: Iterable[str],
+    source: str,
+) -> tuple[dict[str, int], list[int], list[Problem]]:
+    """Map canonical names to column positions.
+
+    ``aliases`` maps normalised header text to a canonical name; ``columns`` is the
+    user's explicit ``{"Header as written": "canonical"}`` map, which wins. Returns the
+    mapping, the positions left unrecognised and the problems found (two headers for the
+    same canonical column, a map naming a header the file lacks).
+    """
+    canonical = set(canonical)
+    header = list(header)
+    problems: list[Problem] = []
+    found: dict[str, int] = {}
+    explicit: dict[int, str] = {}
+    if columns:
+        by_written = {h: i for i, h in enumerate(header)}
+        by_norm: dict[str, list[int]] = {}
+        for i, h in enumerate(header):
+            by_norm.setdefault(normalise_header(h), []).append(i)
+        for written, target in columns.items():
+            target_norm = target.strip().lower()
+            if target_norm not in canonical:
+                problems.append(Problem(
+                    f"the column map names {target!r}, which is not a riskkit column",
+                    source=source, hint="known columns: " + ", ".join(sorted(canonical))))
+                continue
+            if written in by_written:
+                explicit[by_written[written]] = target_norm
+            elif len(by_norm.get(normalise_header(written), [])) == 1:
+                explicit[by_norm[normalise_header(written)][0]] = target_norm
+            else:
+                problems.append(Problem(
+                    f"the column map names header {written!r}, which the file does not have",
+                    source=source, hint="headers found: " + ", ".join(map(repr, header))))
+    for i, target in explicit.items():
+        if target in found:
+            problems.append(Problem(
+                f"the column map sends two headers to {target!r}", source=source,
+                column=header[i]))
+        found[target] = i
+    unrecognised = []
+    for i, h in enumerate(header):
+        if i in explicit:
+            continue
+        target = aliases.get(normalise_header(h))
+        if target is None or target not in canonical:
+            if h.strip():
+                unrecognised.append(i)
+            continue
+        if target in found:
+            if found[target] in explicit:
+                continue  # the user's map already chose a column for this
+            problems.append(Problem(
+                f"headers {header[found[target]]!r} and {h!r} both mean {target!r}",
+                source=source, column=h,
+                hint=f'say which one to use with a column map, e.g. --map "{h}={target}"'))
+            continue
+        found[target] = i
+    return found, unrecognised, problems

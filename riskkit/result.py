@@ -1,0 +1,147 @@
+"""The immutable result of a simulation."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import OptionError
+
+__all__ = ["SimulationResult", "STATISTICS"]
+
+#: Columns of :meth:`SimulationResult.summary`, in order.
+STATISTICS = ("base", "mean", "std", "p10", "p50", "p80", "p90")
+_METRIC_ALIASES = {"cost": "cost", "schedule": "schedule", "duration": "schedule",
+                   "delay": "schedule", "time": "schedule", "finish": "schedule"}
+
+
+def _metric(metric: str) -> str:
+    key = str(metric).strip().lower()
+    if key not in _METRIC_ALIASES:
+        raise OptionError("metric", metric, "'cost' or 'schedule'")
+    return _METRIC_ALIASES[key]
+
+
+def _quantile(q: float) -> float:
+    if isinstance(q, (bool, np.bool_)) or not isinstance(q, (int, float, np.floating, np.integer)):
+        raise OptionError("q", q, "a probability between 0 and 1, e.g. 0.8 for P80")
+    q = float(q)
+    if not 0.0 <= q <= 1.0:
+        raise OptionError("q", q, "a probability between 0 and 1, e.g. 0.8 for P80")
+    return q
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    """Per-iteration cost and schedule of one simulation, with their summaries.
+
+    ``cost`` is in the register's currency; ``schedule`` is in working days (total
+    risk delay without a schedule). Arrays are read-only.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> res = rk.simulate(rk.read_register("sample_registers/office_fitout.csv"),
+    ...                   iterations=2_000, rng=1)
+    >>> res.percentile(0.8, "cost") >= res.percentile(0.5, "cost")
+    True
+    """
+
+    cost: np.ndarray = field(repr=False)
+    schedule: np.ndarray = field(repr=False)
+    iterations: int
+    seed: int | None
+    sampling: str
+    scenario: str
+    risk_ids: tuple[str, ...] = field(repr=False)
+    probabilities: np.ndarray = field(repr=False)
+    occurrences: np.ndarray = field(repr=False)
+    base_cost: float = 0.0
+    base_schedule: float = 0.0
+    mitigation_cost: float = 0.0
+    excluded: tuple[str, ...] = ()
+    source: str = ""
+    schedule_unit: str = "days"
+
+    def __post_init__(self) -> None:
+        for name in ("cost", "schedule", "occurrences", "probabilities"):
+            getattr(self, name).setflags(write=False)
+
+    def values(self, metric: str = "cost") -> np.ndarray:
+        """The per-iteration values of a metric (read-only array)."""
+        return getattr(self, _metric(metric))
+
+    def base(self, metric: str = "cost") -> float:
+        """The deterministic value without risks (0 without a schedule)."""
+        return self.base_cost if _metric(metric) == "cost" else self.base_schedule
+
+    def percentile(self, q: float, metric: str = "cost") -> float:
+        """The value not exceeded in a share ``q`` of iterations (``0.8`` for P80)."""
+        return float(np.percentile(self.values(metric), 100.0 * _quantile(q)))
+
+    def contingency(self, q: float = 0.8, metric: str = "cost") -> float:
+        """Contingency at confidence ``q``: the ``q`` percentile minus the base."""
+        return self.percentile(q, metric) - self.base(metric)
+
+    def probability_within(self, value: float, metric: str = "cost") -> float:
+        """Share of iterations at or below ``value``: the confidence of a budget or date."""
+        return float(np.mean(self.values(metric) <= value))
+
+    def summary(self) -> pd.DataFrame:
+        """Metrics (cost, schedule) x statistics (base, mean, std, p10, p50, p80, p90).
+
+        ``std`` is the sample standard deviation; percentiles use numpy's default
+        (linear) method.
+        """
+        rows = {}
+        for metric in ("cost", "schedule"):
+            v = self.values(metric)
+            p = np.percentile(v, [10, 50, 80, 90])
+            rows[metric] = [self.base(metric), float(v.mean()),
+                            float(v.std(ddof=1)) if v.size > 1 else 0.0, *map(float, p)]
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(STATISTICS))
+        frame.index.name = "metric"
+        return frame
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per iteration: ``iteration`` (from 1), ``cost``, ``schedule``."""
+        return pd.DataFrame({"iteration": np.arange(1, self.iterations + 1),
+                             "cost": self.cost, "schedule": self.schedule})
+
+    def risk_table(self) -> pd.DataFrame:
+        """Per risk: its probability and how often it occurred in the run."""
+        return pd.DataFrame({"id": list(self.risk_ids), "probability": self.probabilities,
+                             "occurrences": self.occurrences,
+                             "occurrence_rate": self.occurrences / self.iterations})
+
+    def to_dict(self) -> dict:
+        """The JSON object of ``riskkit simulate --json`` (DESIGN.md)."""
+        s = self.summary()
+        out: dict = {"iterations": self.iterations, "seed": self.seed,
+                     "risks": len(self.risk_ids), "excluded": len(self.excluded),
+                     "sampling": self.sampling, "scenario": self.scenario}
+        for metric in ("cost", "schedule"):
+            out[metric] = {k: float(s.loc[metric, k]) for k in STATISTICS}
+        out["schedule"]["unit"] = self.schedule_unit
+        return out
+
+    def __repr__(self) -> str:
+        return (f"SimulationResult(iterations={self.iterations}, seed={self.seed}, "
+                f"risks={len(self.risk_ids)}, scenario={self.scenario!r}, "
+                f"P80 cost={self.percentile(0.8, 'cost'):,.0f}, "
+                f"P80 schedule={self.percentile(0.8, 'schedule'):,.1f} {self.schedule_unit})")
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        head = (f"<p><b>Simulation</b> of {len(self.risk_ids)} risks"
+                f"{' (' + html.escape(self.source) + ')' if self.source else ''}, "
+                f"{self.iterations:,} iterations ({self.sampling}, seed {self.seed}), "
+                f"scenario <i>{self.scenario}</i>. "
+                f"P80 cost <b>{s.loc['cost', 'p80']:,.0f}</b>, "
+                f"P80 schedule <b>{s.loc['schedule', 'p80']:,.1f} {self.schedule_unit}</b>."
+                + (f" {len(self.excluded)} closed risks left out." if self.excluded else "")
+                + "</p>")
+        return head + s.to_html(float_format="{:,.1f}".format)
