@@ -555,7 +555,9 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
                             + (" after blank post-mitigation fields took the "
                                "pre-mitigation values" if prefix else ""), shown)
             rec.update({f"{key}_min": a, f"{key}_most_likely": m, f"{key}_max": b})
-    if not any_impact:
+    written_impact = any(cell(c) for c in found
+                         if c.startswith(("cost_", "schedule_")))
+    if not any_impact and not written_impact:
         problems.append(Problem("risk has no cost or schedule impact", source=src, row=row,
                                 hint="give at least one impact (a three-point estimate or "
                                      "a single value)"))

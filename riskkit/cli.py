@@ -1,0 +1,205 @@
+"""The ``riskkit`` command line: a thin layer over the library.
+
+Exit codes: 0 success; 2 bad input or usage (a message naming file, row and column,
+never a traceback); 1 an unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from .engine import simulate
+from .exceptions import InputError, InputWarning, RiskkitError
+from .register import RiskRegister, read_register
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
+
+
+def _column_map(items: list[str] | None) -> dict[str, str] | None:
+    if not items:
+        return None
+    out = {}
+    for item in items:
+        header, sep, canonical = item.rpartition("=")
+        if not sep or not header.strip() or not canonical.strip():
+            raise _UsageError(f'--map takes "Header as written=canonical_name"; got {item!r}')
+        out[header.strip()] = canonical.strip()
+    return out
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("register", help="risk register: CSV (any delimiter) or .xlsx")
+    p.add_argument("--map", action="append", metavar='"HEADER=column"',
+                   help="map a header to a riskkit column, e.g. --map \"Cost of Measures="
+                        "mitigation_cost\" (repeatable)")
+    p.add_argument("--delimiter", help="CSV delimiter (default: detected)")
+    p.add_argument("--decimal", choices=[".", ","],
+                   help="decimal separator (default: ',' in ';'-delimited files, else '.')")
+    p.add_argument("--encoding", help="text encoding (default: detected)")
+    p.add_argument("--sheet", help="worksheet of an .xlsx workbook (default: the first)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing but errors and warnings")
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-n", "--iterations", type=int, default=10_000,
+                   help="Monte Carlo iterations (default 10,000)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="random seed; the same seed gives the same numbers")
+    p.add_argument("--sampling", choices=["lhs", "random"], default="lhs",
+                   help="Latin hypercube (default) or plain Monte Carlo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="riskkit",
+                     description="Quantitative project risk analysis: Monte Carlo cost and "
+                                 "schedule exposure of a risk register.")
+    parser.add_argument("--version", action="version", version=f"riskkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("validate", help="check a register and report what was read")
+    _add_input_options(p)
+
+    p = sub.add_parser("simulate", help="simulate cost and schedule; print P10-P90")
+    _add_input_options(p)
+    _add_run_options(p)
+    p.add_argument("--scenario", choices=["current", "mitigated"], default="current",
+                   help="current (pre-mitigation, default) or mitigated values")
+    p.add_argument("--json", metavar="PATH|-", help="write the summary as JSON ('-': stdout)")
+    p.add_argument("--csv", metavar="PATH", help="write one row per iteration")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> RiskRegister:
+    sheet: Any = args.sheet
+    if sheet is not None and sheet.isdigit():
+        sheet = int(sheet)
+    return read_register(args.register, columns=_column_map(args.map),
+                         delimiter=args.delimiter, decimal=args.decimal,
+                         encoding=args.encoding, sheet=sheet)
+
+
+def _fmt(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _summary_table(res: Any) -> str:
+    s = res.summary()
+    cols = list(s.columns)
+    lines = [f"{'':<16}" + "".join(f"{c:>13}" for c in cols)]
+    for metric, digits, label in (("cost", 0, "cost"), ("schedule", 1, "schedule (days)")):
+        lines.append(f"{label:<16}"
+                     + "".join(f"{_fmt(s.loc[metric, c], digits):>13}" for c in cols))
+    return "\n".join(lines)
+
+
+def _write(path: str, text: str) -> None:
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    reg = _load(args)
+    if not args.quiet:
+        ev = reg.expected_value()
+        print(f"{reg.source}: {len(reg)} risks read, {len(reg.closed_ids)} closed, "
+              f"{int(reg.has_mitigation.sum())} with a mitigation")
+        print(f"  expected cost (sum of P x mean impact): {_fmt(ev['expected_cost'].sum())}")
+        print(f"  expected delay: {_fmt(ev['expected_delay'].sum(), 1)} days")
+        print("  OK")
+    return 0
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    reg = _load(args)
+    res = simulate(reg, iterations=args.iterations, rng=args.seed, sampling=args.sampling,
+                   scenario=args.scenario)
+    if args.json:
+        _write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
+    if args.csv:
+        _write(args.csv, res.to_frame().to_csv(index=False, lineterminator="\n"))
+    if not args.quiet and args.json != "-" and args.csv != "-":
+        print(f"{reg.source}: {len(res.risk_ids)} risks simulated"
+              + (f" ({len(res.excluded)} closed left out)" if res.excluded else "")
+              + f", {res.iterations:,} iterations, {res.sampling}, seed {res.seed}, "
+              f"scenario {res.scenario}")
+        print(_summary_table(res))
+        print(f"contingency at P80: cost {_fmt(res.contingency(0.8, 'cost'))}, "
+              f"schedule {_fmt(res.contingency(0.8, 'schedule'), 1)} days")
+    return 0
+
+
+_COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0, 1 or 2)."""
+    parser = build_parser()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            args = parser.parse_args(argv)
+            code = _COMMANDS[args.command](args)
+        except _UsageError as exc:
+            _flush(caught)
+            print(str(exc), file=sys.stderr)
+            return 2
+        except SystemExit as exc:  # --help and --version
+            return int(exc.code or 0)
+        except (InputError, RiskkitError, ValueError) as exc:
+            _flush(caught)
+            if not isinstance(exc, RiskkitError):
+                return _internal(exc)
+            print(f"riskkit: error: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("riskkit: interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            _flush(caught)
+            return _internal(exc)
+    _flush(caught)
+    return code
+
+
+def _flush(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        if issubclass(w.category, InputWarning):
+            print(f"riskkit: warning: {w.message}", file=sys.stderr)
+    caught.clear()
+
+
+def _internal(exc: BaseException) -> int:
+    print(f"riskkit: internal error: {type(exc).__name__}: {exc}\n"
+          "This is a bug in riskkit; please report it with the command you ran. "
+          "Set RISKKIT_DEBUG=1 to see the traceback.", file=sys.stderr)
+    if os.environ.get("RISKKIT_DEBUG"):
+        import traceback
+        traceback.print_exception(exc)
+    return 1
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,267 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import riskkit as rk
+from riskkit.cli import main
+from riskkit.register import REGISTER_ALIASES
+
+from .conftest import SAMPLES, register_from_text
+
+
+
+
+def cli_error(capsys, path, *extra):
+    """Run `riskkit validate`; return stderr after checking exit 2 and no traceback."""
+    code = main(["validate", str(path), *extra])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    return err
+
+
+# --- each validation rule: Python error and CLI exit 2 naming row and column --------
+
+RULES = [
+    # (csv text, row, column as written, value shown, words in the message)
+    ("Risk ID,Probability,Cost Impact\nR1,0.3,100\n,0.2,50\n", 3, "Risk ID", None,
+     "id is missing"),
+    ("Risk ID,Probability,Cost Impact\nR1,0.3,100\nR1,0.2,50\n", 3, "Risk ID", "R1",
+     "duplicate risk id"),
+    ("ID,Probability,Cost Impact\nR1,35,100\n", 2, "Probability", "35",
+     "above 1 without a % sign"),
+    ("ID,Probability,Cost Impact\nR1,-5%,100\n", 2, "Probability", "-5%", "outside 0-100%"),
+    ("ID,Probability,Cost Impact\nR1,often,100\n", 2, "Probability", "often", "probability"),
+    ("ID,Probability,Cost Impact\nR1,,100\n", 2, "Probability", None, "probability is missing"),
+    ("ID,Probability,Cost Min,Cost Most Likely,Cost Max\nR1,0.3,50,20,40\n", 2, "Cost Min",
+     None, "min <= most likely <= max"),
+    ("ID,Probability,Cost Min,Cost Most Likely,Cost Max\nR1,0.3,10,60,40\n", 2, "Cost Max",
+     None, "min <= most likely <= max"),
+    ("ID,Probability,Cost Min,Cost Most Likely,Cost Max,Distribution\nR1,0.3,1,2,3,gamma\n",
+     2, "Distribution", "gamma", "unknown distribution"),
+    ("ID,Probability,Cost Impact,Schedule Impact\nR1,0.3,,\n", 2, None, None,
+     "no cost or schedule impact"),
+    ("ID,Probability,Cost Impact,Cost Min,Cost Most Likely,Cost Max\nR1,0.3,5,1,2,3\n", 2,
+     "Cost Impact", "5", "both a single cost impact and a three-point"),
+    ("ID,Probability,Cost Impact\nR1,0.3,lots\n", 2, "Cost Impact", "lots", "not a number"),
+    ("ID,Probability,Cost Min,Cost Most Likely,Cost Max\nR1,0.3,,2,3\n", 2, "Cost Min", None,
+     "lacks its minimum"),
+    ("ID,Probability,Cost Min,Cost Most Likely,Cost Max\nR1,0.3,1,,3\n", 2,
+     "Cost Most Likely", None, "lacks its most likely"),
+    ("ID,Probability,Cost Min,Cost Most Likely,Cost Max,Residual Cost Max\n"
+     "R1,0.3,10,20,40,15\n", 2, "Residual Cost Max", None,
+     "after blank post-mitigation fields took the pre-mitigation values"),
+    ("ID,Probability,Cost Impact,Mitigation Cost\nR1,0.3,100,-5\n", 2, "Mitigation Cost",
+     "-5", "mitigation cost is negative"),
+    ("ID,Probability,Cost Impact\nR1,0.3,100,extra\n", 2, None, None, "has 4 cells"),
+]
+
+
+@pytest.mark.parametrize("text, row, column, value, words", RULES)
+def test_validation_rule(capsys, write_csv, text, row, column, value, words):
+    path = write_csv(text)
+    with pytest.raises(rk.InputError) as info:
+        rk.read_register(path)
+    problem = next(p for p in info.value.problems if words in str(p))
+    assert problem.row == row
+    assert problem.source == str(path)
+    if column is not None:
+        assert problem.column == column
+    if value is not None:
+        assert problem.value == value
+    err = cli_error(capsys, path)
+    assert f"row {row}" in err and words in err and str(path) in err
+    if column is not None:
+        assert repr(column) in err
+
+
+def test_all_problems_are_reported_at_once(write_csv):
+    path = write_csv("ID,Probability,Cost Impact\nR1,35,100\nR2,0.2,abc\n,0.1,5\n")
+    with pytest.raises(rk.InputError) as info:
+        rk.read_register(path)
+    rows = sorted(p.row for p in info.value.problems)
+    assert rows == [2, 3, 4]
+    assert "3 problems found" in str(info.value)
+
+
+def test_missing_required_columns_name_the_headers_found(capsys, write_csv):
+    path = write_csv("Name,Chance of it\nR1,0.3\n")
+    err = cli_error(capsys, path)
+    assert "no risk id column" in err and "no cost or schedule impact column" in err
+    assert "'Chance of it'" in err
+
+
+def test_two_headers_for_one_column_is_an_error_the_map_resolves(capsys, write_csv):
+    path = write_csv("ID,Probability,Likelihood,Cost Impact\nR1,0.3,0.1,100\n")
+    err = cli_error(capsys, path)
+    assert "'Probability' and 'Likelihood' both mean 'probability'" in err
+    reg = rk.read_register(path, columns={"Likelihood": "mitigated_probability"})
+    assert reg.frame.loc[0, "mitigated_probability"] == pytest.approx(0.1)
+    assert main(["validate", str(path), "--map", "Likelihood=mitigated_probability"]) == 0
+
+
+def test_column_map_overrides_and_reports_unknown_targets(write_csv):
+    path = write_csv("Ref,Odds,Money\nR1,0.3,100\n")
+    reg = rk.read_register(path, columns={"Odds": "probability", "Money": "cost_impact"})
+    assert reg.frame.loc[0, "cost_max"] == 100
+    with pytest.raises(rk.InputError, match="not a riskkit column"):
+        rk.read_register(path, columns={"Odds": "likelihoood"})
+    with pytest.raises(rk.InputError, match="does not have"):
+        rk.read_register(path, columns={"Chance": "probability"})
+
+
+# --- what must load -----------------------------------------------------------------
+
+def test_aliases_of_real_registers():
+    text = ("Risk ID,Risk Title,Risk Description,Risk Owner,Category,Status,Likelihood (%),"
+            "Optimistic Cost,Most Likely Cost,Pessimistic Cost,Schedule Impact (days),"
+            "Response,Mitigation Cost,Residual Probability,Residual Cost Impact\n"
+            'R-1,Late permit,Permit may be late,Ann,Regulatory,Open,35,"1,000","2,000",'
+            '"5,000",12,Chase early,$500,10%,"1,500"\n')
+    reg = register_from_text(text)
+    row = reg.frame.iloc[0]
+    assert row["id"] == "R-1" and row["title"] == "Late permit"
+    assert row["owner"] == "Ann" and row["mitigation"] == "Chase early"
+    assert row["probability"] == pytest.approx(0.35)
+    assert (row["cost_min"], row["cost_most_likely"], row["cost_max"]) == (1000, 2000, 5000)
+    assert row["schedule_min"] == row["schedule_max"] == 12
+    assert row["mitigation_cost"] == 500
+    assert row["mitigated_probability"] == pytest.approx(0.10)
+    assert row["mitigated_cost_min"] == row["mitigated_cost_max"] == 1500
+    # the schedule is unchanged by the mitigation: blank means "same as before"
+    assert row["mitigated_schedule_most_likely"] == 12
+
+
+@pytest.mark.parametrize("headers", [
+    ("Low", "Base", "High"), ("Best case", "Most likely", "Worst case"),
+    ("Min", "Most Likely", "Max"), ("Minimum", "Mode", "Maximum"),
+])
+def test_three_point_header_families(headers):
+    cols = ",".join(f"Cost {h}" for h in headers)
+    reg = register_from_text(f"ID,P,{cols}\nR1,0.5,1,2,3\n")
+    row = reg.frame.iloc[0]
+    assert (row["cost_min"], row["cost_most_likely"], row["cost_max"]) == (1, 2, 3)
+
+
+def test_three_point_columns_in_any_order():
+    reg = register_from_text("ID,Prob.,Cost Max,Cost Min,Cost Most Likely\nR1,0.5,3,1,2\n")
+    row = reg.frame.iloc[0]
+    assert (row["cost_min"], row["cost_most_likely"], row["cost_max"]) == (1, 2, 3)
+
+
+def test_alias_table_covers_the_issue_list():
+    names = {n.lower() for phrases in REGISTER_ALIASES.values() for n in phrases}
+    for n in ["risk id", "ref", "title", "risk description", "likelihood", "probability (%)",
+              "p", "prob.", "owner", "risk owner", "status", "category", "mitigation",
+              "response", "mitigation cost", "cost impact", "schedule impact days",
+              "residual probability", "post-mitigation probability"]:
+        assert n in names, n
+
+
+def test_totals_and_repeated_headers_are_left_out_with_a_warning(write_csv):
+    text = ("ID,Title,Probability,Cost Impact\nR1,A,0.5,100\n\nID,Title,Probability,Cost Impact\n"
+            "R2,B,0.5,200\nTotal,,,300\n,Sum,,300\n")
+    path = write_csv(text)
+    with pytest.warns(rk.InputWarning) as record:
+        reg = rk.read_register(path)
+    assert reg.ids == ("R1", "R2")
+    messages = " ".join(str(w.message) for w in record)
+    assert "row 4 repeats the header" in messages
+    assert "row 6 looks like a total" in messages and "row 7 looks like a total" in messages
+    assert "not summed" in messages
+
+
+def test_percent_header_reads_plain_numbers_as_percent():
+    reg = register_from_text("ID,Probability (%),Cost Impact\nR1,35,100\nR2,5%,100\n")
+    assert reg.frame["probability"].tolist() == pytest.approx([0.35, 0.05])
+
+
+def test_percent_header_with_fractions_warns():
+    with pytest.warns(rk.InputWarning, match="holds only values <= 1"):
+        register_from_text("ID,Probability (%),Cost Impact\nR1,0.35,100\n")
+
+
+def test_single_most_likely_is_fixed_and_uniform_needs_no_mode():
+    reg = register_from_text(
+        "ID,P,Cost Min,Cost Most Likely,Cost Max,Distribution\nR1,1,,7,,\nR2,1,2,,4,Uniform\n")
+    risks = reg.risks()
+    assert isinstance(risks[0].cost, rk.Fixed) and risks[0].cost.value == 7
+    assert isinstance(risks[1].cost, rk.Uniform) and risks[1].cost.mean == 3
+
+
+def test_distribution_names_are_forgiving():
+    reg = register_from_text("ID,P,Cost Min,Cost ML,Cost Max,Distribution\n"
+                             "A,1,0,1,4,Beta-PERT\nB,1,0,1,4,TRIANGULAR\nC,1,0,1,4,\n")
+    kinds = [type(r.cost).__name__ for r in reg.risks()]
+    assert kinds == ["Pert", "Triangular", "Triangular"]
+
+
+def test_opportunities_are_negative_impacts():
+    reg = register_from_text('ID,P,Cost Min,Cost ML,Cost Max\nO1,0.5,"(3,000)",-$2000,-1000\n')
+    assert reg.risks()[0].cost.mean == pytest.approx(-2000)
+
+
+def test_closed_risks_are_kept_but_not_active():
+    reg = register_from_text("ID,P,Cost Impact,Status\nA,0.5,10,Open\nB,0.5,10,Closed\n")
+    assert len(reg) == 2 and reg.closed_ids == ("B",)
+    assert [r.id for r in reg.risks()] == ["A"]
+    assert len(reg.active()) == 1
+
+
+def test_has_mitigation():
+    reg = register_from_text(
+        "ID,P,Cost Impact,Mitigation,Mitigation Cost,Residual Probability\n"
+        "A,0.5,10,,,\nB,0.5,10,Do it,,\nC,0.5,10,,5,\nD,0.5,10,,,0.1\n")
+    assert reg.has_mitigation.tolist() == [False, True, True, True]
+
+
+def test_dataframe_input_and_immutability():
+    frame = pd.DataFrame({"id": ["A", "B"], "probability": [0.2, 0.4],
+                          "cost_impact": [100.0, np.nan], "schedule_impact": [np.nan, 5.0]})
+    reg = rk.read_register(frame)
+    copy = reg.frame
+    copy.loc[0, "probability"] = 0.99
+    assert reg.frame.loc[0, "probability"] == 0.2
+    with pytest.raises(AttributeError):
+        reg.source = "x"  # frozen
+    assert reg.risks()[1].cost is None and reg.risks()[1].schedule.mean == 5
+
+
+def test_repr_html_summarises():
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    html = reg._repr_html_()
+    assert "30 risks" in html and "1 closed" in html and "OF-01" in html
+    assert "Expected cost" in html
+
+
+def test_rows_count_from_the_header_as_in_excel(write_csv):
+    path = write_csv("ID,P,Cost Impact\r\nA,0.5,10\r\n\r\nB,2,10\r\n")
+    with pytest.raises(rk.InputError) as info:
+        rk.read_register(path)
+    assert info.value.problems[0].row == 4
+
+
+@pytest.mark.parametrize("name", ["office_fitout", "it_migration"])
+def test_european_export_loads_to_the_same_numbers(name):
+    clean = rk.read_register(SAMPLES / f"{name}.csv").frame
+    euro = rk.read_register(SAMPLES / f"{name}_eu.csv").frame
+    numeric = [c for c in clean.columns if c not in ("row", "activities", "source")
+               and clean[c].dtype.kind == "f"]
+    assert len(numeric) >= 15
+    pd.testing.assert_frame_equal(clean[numeric], euro[numeric])
+    text = ["id", "title", "owner", "status", "category", "mitigation", "distribution"]
+    pd.testing.assert_frame_equal(clean[text], euro[text])
+
+
+@pytest.mark.parametrize("name", ["office_fitout", "it_migration"])
+def test_samples_are_realistic(name):
+    reg = rk.read_register(SAMPLES / f"{name}.csv")
+    frame = reg.frame
+    assert 20 <= len(frame) <= 40
+    assert frame["owner"].nunique() >= 5 and frame["category"].nunique() >= 6
+    assert reg.has_mitigation.sum() >= 15
+    assert (frame["cost_min"] < 0).any()  # at least one opportunity
+    assert set(frame["distribution"]) >= {"triangular", "pert"}
+    assert math.isclose(frame["probability"].max(), frame["probability"].max())
