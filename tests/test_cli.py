@@ -1,0 +1,114 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import riskkit as rk
+from riskkit.cli import main
+
+from .conftest import SAMPLES
+
+OFFICE = str(SAMPLES / "office_fitout.csv")
+
+
+def test_simulate_prints_a_table(capsys):
+    assert main(["simulate", OFFICE, "-n", "2000", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "p80" in out and "cost" in out and "schedule (days)" in out
+    assert "contingency at P80" in out and "1 closed left out" in out
+
+
+def test_simulate_json_to_stdout_is_pure_json(capsys):
+    assert main(["simulate", OFFICE, "-n", "2000", "--seed", "1", "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["iterations"] == 2000 and data["seed"] == 1 and data["risks"] == 29
+    assert data["excluded"] == 1
+    assert set(data["cost"]) == {"base", "mean", "std", "p10", "p50", "p80", "p90"}
+    assert data["schedule"]["unit"] == "days"
+    res = rk.simulate(rk.read_register(OFFICE), iterations=2000, rng=1)
+    assert data["cost"]["p80"] == res.percentile(0.8, "cost")
+    assert data["cost"]["std"] == pytest.approx(res.cost.std(ddof=1))
+
+
+def test_simulate_csv_and_json_files(tmp_path, capsys):
+    out_json, out_csv = tmp_path / "s.json", tmp_path / "it.csv"
+    code = main(["simulate", OFFICE, "-n", "1500", "--seed", "3", "--json", str(out_json),
+                 "--csv", str(out_csv), "--quiet"])
+    assert code == 0
+    assert capsys.readouterr().out == ""
+    frame = pd.read_csv(out_csv)
+    assert list(frame.columns) == ["iteration", "cost", "schedule"] and len(frame) == 1500
+    data = json.loads(out_json.read_text())
+    assert data["cost"]["mean"] == pytest.approx(frame["cost"].mean())
+    assert data["schedule"]["p50"] == pytest.approx(np.percentile(frame["schedule"], 50))
+
+
+def test_mitigated_scenario_from_the_cli(capsys):
+    assert main(["simulate", OFFICE, "-n", "3000", "--seed", "1", "--json", "-",
+                 "--scenario", "mitigated"]) == 0
+    mitigated = json.loads(capsys.readouterr().out)
+    assert main(["simulate", OFFICE, "-n", "3000", "--seed", "1", "--json", "-"]) == 0
+    current = json.loads(capsys.readouterr().out)
+    assert mitigated["scenario"] == "mitigated"
+    assert mitigated["schedule"]["mean"] < current["schedule"]["mean"]
+
+
+def test_validate_reports_counts(capsys):
+    assert main(["validate", OFFICE]) == 0
+    out = capsys.readouterr().out
+    assert "30 risks read, 1 closed" in out and "OK" in out
+
+
+def test_warnings_go_to_stderr(capsys, write_csv):
+    path = write_csv("ID,P,Cost Impact,Notes\nA,0.5,10,hello\nTotal,,10,\n")
+    assert main(["simulate", str(path), "-n", "100", "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    json.loads(captured.out)
+    assert "warning" in captured.err and "row 3 looks like a total" in captured.err
+    assert "'Notes'" in captured.err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["simulate"], "required"),
+    (["simulate", OFFICE, "-n", "many"], "invalid int"),
+    (["frobnicate"], "invalid choice"),
+    (["simulate", OFFICE, "-n", "0"], "iterations"),
+    (["simulate", "no_such_file.csv"], "file not found"),
+    (["validate", OFFICE, "--map", "oops"], "--map takes"),
+])
+def test_usage_errors_exit_2(capsys, argv, words):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_unwritable_output_exits_2(capsys, tmp_path):
+    code = main(["simulate", OFFICE, "-n", "100", "--json", str(tmp_path / "no" / "x.json")])
+    assert code == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_internal_error_exits_1(capsys, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("riskkit.cli.simulate", boom)
+    assert main(["simulate", OFFICE, "-n", "10"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" in err and "kaboom" in err and "Traceback" not in err
+
+
+def test_module_entry_point_and_real_process(write_csv):
+    path = write_csv("ID,Probability,Cost Impact\nR1,35,100\n")
+    proc = subprocess.run([sys.executable, "-m", "riskkit", "validate", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "row 2" in proc.stderr and "'Probability'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "riskkit", "--version"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and rk.__version__ in proc.stdout
