@@ -59,8 +59,9 @@ def normalise_header(text: str) -> str:
 
 
 _UNIT = re.compile(
-    r"\s*(%|percent|pct|[$€£¥]|chf|usd|eur|gbp|aud|cad|nzd|sek|nok|dkk|jpy|inr|zar|sgd|hkd|cny|pln|czk|k[$€£]|[$€£]k|k|m|mm|[$€£]m|d|wd|days?|working days?|"
-    r"weeks?|currency|cost|value|amount|number|no\.?|#)\s*", re.IGNORECASE)
+    r"\s*(%|percent|pct|[$€£¥]|chf|usd|eur|gbp|aud|cad|nzd|sek|nok|dkk|jpy|inr|zar|sgd|hkd|"
+    r"cny|pln|czk|k[$€£]|[$€£]k|k|m|mm|[$€£]m|d|wd|days?|working days?|weeks?|currency|"
+    r"number|no\.?|#)\s*", re.IGNORECASE)
 
 
 def _drop_unit(match: re.Match[str]) -> str:
@@ -407,18 +408,18 @@ def resolve_columns(
     for i, h in enumerate(header):
         if i in explicit:
             continue
-        target = aliases.get(normalise_header(h))
-        if target is None or target not in canonical:
+        alias = aliases.get(normalise_header(h))
+        if alias is None or alias not in canonical:
             if h.strip():
                 unrecognised.append(i)
             continue
-        if target in found:
-            if found[target] in explicit:
+        if alias in found:
+            if found[alias] in explicit:
                 continue  # the user's map already chose a column for this
             problems.append(Problem(
-                f"headers {header[found[target]]!r} and {h!r} both mean {target!r}",
+                f"headers {header[found[alias]]!r} and {h!r} both mean {alias!r}",
                 source=source, column=h,
-                hint=f'say which one to use with a column map, e.g. --map "{h}={target}"'))
+                hint=f'say which one to use with a column map, e.g. --map "{h}={alias}"'))
             continue
-        found[target] = i
+        found[alias] = i
     return found, unrecognised, problems

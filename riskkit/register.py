@@ -85,6 +85,8 @@ _MITIGATED_WORDS = ("Mitigated", "Residual", "Post-mitigation", "Post mitigation
 
 
 def _build_aliases() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Expand the phrase lists into a lookup (normalised header -> canonical) and the
+    table README.md shows (canonical -> phrases)."""
     shown: dict[str, list[str]] = {}
 
     def add(canon: str, *phrases: str) -> None:
@@ -101,21 +103,22 @@ def _build_aliases() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
                 add(canon, f"{w} {p}", f"{p} {w}")
     # Post-mitigation forms: every pre-mitigation impact or probability phrase with a
     # "residual" / "post-mitigation" word before or after it.
-    for canon in ["probability", "cost_impact", "schedule_impact",
-                  *(f"{i}_{p}" for i in _IMPACT_WORDS for p in _POINT_WORDS)]:
+    for canon in ("probability", "cost_impact", "schedule_impact",
+                  *(f"{i}_{p}" for i in _IMPACT_WORDS for p in _POINT_WORDS)):
         base = [s for s in shown[canon] if "_" not in s and "Pre-" not in s
                 and not s.startswith(("Inherent", "Current", "Initial"))]
         add(f"mitigated_{canon}", f"mitigated_{canon}")
         for w, b in product(_MITIGATED_WORDS, base):
             add(f"mitigated_{canon}", f"{w} {b}", f"{b} {w}")
     lookup: dict[str, str] = {}
-    for canon, phrases in shown.items():
-        for phrase in phrases:
+    for canon, written in shown.items():
+        for phrase in written:
             lookup.setdefault(_parse.normalise_header(phrase), canon)
     return lookup, {k: tuple(dict.fromkeys(v)) for k, v in shown.items()}
 
 
 _ALIAS_LOOKUP, REGISTER_ALIASES = _build_aliases()
+del _build_aliases
 
 
 @dataclass(frozen=True)
@@ -296,7 +299,8 @@ def read_register(
     name = _parse.display_name(source)
     if isinstance(source, pd.DataFrame):
         table = _parse.table_from_frame(source, name)
-    elif isinstance(source, (str, os.PathLike)) and str(source).lower().endswith((".xlsx", ".xlsm")):
+    elif (isinstance(source, (str, os.PathLike))
+          and str(source).lower().endswith((".xlsx", ".xlsm"))):
         table = _read_xlsx(source, sheet)
     else:
         table = _parse.read_table(source, delimiter=delimiter, decimal=decimal,

@@ -66,16 +66,22 @@ def make_seed(rng: None | int | np.random.SeedSequence | np.random.Generator) ->
     if isinstance(rng, (bool, np.bool_)):
         raise OptionError("rng", rng, "None, an int, a SeedSequence or a Generator")
     if rng is None:
-        ss = np.random.SeedSequence()
-        return Seed(ss.entropy, (), int(ss.entropy))
+        entropy = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        return Seed(entropy, (), entropy)
     if isinstance(rng, (int, np.integer)):
         if rng < 0:
             raise OptionError("rng", rng, "a non-negative int")
         return Seed(int(rng), (), int(rng))
     if isinstance(rng, np.random.SeedSequence):
         ent = rng.entropy
-        reported = int(ent) if isinstance(ent, (int, np.integer)) and not rng.spawn_key else None
-        return Seed(ent, tuple(rng.spawn_key), reported)
+        if isinstance(ent, (int, np.integer)):
+            root: int | tuple[int, ...] = int(ent)
+        elif ent is None:
+            raise OptionError("rng", rng, "a SeedSequence with entropy")
+        else:
+            root = tuple(int(e) for e in ent)
+        reported = root if isinstance(root, int) and not rng.spawn_key else None
+        return Seed(root, tuple(rng.spawn_key), reported)
     if isinstance(rng, np.random.Generator):
         words = rng.integers(0, 2**63, size=4, dtype=np.int64)
         return Seed(tuple(int(w) for w in words), (), None)

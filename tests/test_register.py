@@ -11,8 +11,6 @@ from riskkit.register import REGISTER_ALIASES
 from .conftest import SAMPLES, register_from_text
 
 
-
-
 def cli_error(capsys, path, *extra):
     """Run `riskkit validate`; return stderr after checking exit 2 and no traceback."""
     code = main(["validate", str(path), *extra])
