@@ -263,3 +263,21 @@ def test_samples_are_realistic(name):
     assert (frame["cost_min"] < 0).any()  # at least one opportunity
     assert set(frame["distribution"]) >= {"triangular", "pert"}
     assert math.isclose(frame["probability"].max(), frame["probability"].max())
+
+
+def test_xlsx_loads_like_csv(tmp_path):
+    pytest.importorskip("openpyxl")  # part of the test extra; the skip is for bare installs
+    clean = rk.read_register(SAMPLES / "office_fitout.csv")
+    source = pd.read_csv(SAMPLES / "office_fitout.csv", dtype=object)
+    path = tmp_path / "register.xlsx"
+    numeric = ["Probability", "Cost Min", "Cost Most Likely", "Cost Max", "Mitigation Cost"]
+    for col in numeric:
+        source[col] = pd.to_numeric(source[col])
+    source.to_excel(path, index=False, sheet_name="Risks")
+    reg = rk.read_register(path, sheet="Risks")
+    cols = ["probability", "cost_min", "cost_most_likely", "cost_max", "schedule_max",
+            "mitigated_probability", "mitigation_cost"]
+    pd.testing.assert_frame_equal(reg.frame[cols], clean.frame[cols])
+    assert reg.ids == clean.ids
+    with pytest.raises(rk.InputError, match="Worksheet named 'Nope' not found"):
+        rk.read_register(path, sheet="Nope")
