@@ -15,6 +15,7 @@ from .engine import simulate
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
 from .register import RiskRegister, read_register
 from .result import SimulationResult
+from .schedule import Link, Schedule, read_schedule
 
 __version__ = "0.1.0"
 
@@ -22,16 +23,19 @@ __all__ = [
     "Fixed",
     "InputError",
     "InputWarning",
+    "Link",
     "OptionError",
     "Pert",
     "Problem",
     "RiskRegister",
     "RiskkitError",
+    "Schedule",
     "SimulationResult",
     "Triangular",
     "Uniform",
     "__version__",
     "make_distribution",
     "read_register",
+    "read_schedule",
     "simulate",
 ]

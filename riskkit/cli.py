@@ -18,6 +18,7 @@ from . import __version__
 from .engine import simulate
 from .exceptions import InputError, InputWarning, RiskkitError
 from .register import RiskRegister, read_register
+from .schedule import Schedule, read_schedule
 
 
 class _UsageError(Exception):
@@ -41,8 +42,14 @@ def _column_map(items: list[str] | None) -> dict[str, str] | None:
     return out
 
 
-def _add_input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("register", help="risk register: CSV (any delimiter) or .xlsx")
+def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = False) -> None:
+    if register_optional:
+        p.add_argument("register", nargs="?", help="risk register: CSV or .xlsx (optional "
+                                                   "when --schedule is given)")
+    else:
+        p.add_argument("register", help="risk register: CSV (any delimiter) or .xlsx")
+    p.add_argument("--schedule", metavar="FILE",
+                   help="activity schedule (CSV): durations, predecessors, costs")
     p.add_argument("--map", action="append", metavar='"HEADER=column"',
                    help="map a header to a riskkit column, e.g. --map \"Cost of Measures="
                         "mitigation_cost\" (repeatable)")
@@ -62,6 +69,10 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                    help="random seed; the same seed gives the same numbers")
     p.add_argument("--sampling", choices=["lhs", "random"], default="lhs",
                    help="Latin hypercube (default) or plain Monte Carlo")
+    p.add_argument("--start", metavar="DATE",
+                   help="project start (e.g. 2027-01-04): report finish dates")
+    p.add_argument("--holidays", metavar="DATES",
+                   help="comma-separated non-working days for the finish dates")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
 
     p = sub.add_parser("simulate", help="simulate cost and schedule; print P10-P90")
-    _add_input_options(p)
+    _add_input_options(p, register_optional=True)
     _add_run_options(p)
     p.add_argument("--scenario", choices=["current", "mitigated"], default="current",
                    help="current (pre-mitigation, default) or mitigated values")
@@ -85,13 +96,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> RiskRegister:
+def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | None]:
+    """Read the register and the schedule, reporting the problems of both at once."""
     sheet: Any = args.sheet
     if sheet is not None and sheet.isdigit():
         sheet = int(sheet)
-    return read_register(args.register, columns=_column_map(args.map),
-                         delimiter=args.delimiter, decimal=args.decimal,
-                         encoding=args.encoding, sheet=sheet)
+    if args.register is None and args.schedule is None:
+        raise _UsageError("riskkit: give a risk register, a --schedule, or both")
+    problems = []
+    reg = sch = None
+    if args.register is not None:
+        try:
+            reg = read_register(args.register, columns=_column_map(args.map),
+                                delimiter=args.delimiter, decimal=args.decimal,
+                                encoding=args.encoding, sheet=sheet)
+        except InputError as exc:
+            problems += exc.problems
+    if args.schedule is not None:
+        try:
+            sch = read_schedule(args.schedule, encoding=args.encoding)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(list(problems))
+    return reg, sch
 
 
 def _fmt(value: float, digits: int = 0) -> str:
@@ -120,33 +148,57 @@ def _write(path: str, text: str) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    reg = _load(args)
+    reg, sch = _load(args)
+    assert reg is not None
+    if sch is not None:
+        # Checks the risks' activity ids against the schedule.
+        simulate(reg, sch, iterations=1, rng=0, criticality=False)
     if not args.quiet:
         ev = reg.expected_value()
         print(f"{reg.source}: {len(reg)} risks read, {len(reg.closed_ids)} closed, "
               f"{int(reg.has_mitigation.sum())} with a mitigation")
         print(f"  expected cost (sum of P x mean impact): {_fmt(ev['expected_cost'].sum())}")
         print(f"  expected delay: {_fmt(ev['expected_delay'].sum(), 1)} days")
+        if sch is not None:
+            print(f"{sch.source}: {len(sch)} activities, {len(sch.links)} links; "
+                  f"deterministic duration {_fmt(sch.duration(), 1)} working days, "
+                  f"base cost {_fmt(sch.base_cost())}")
+            print(f"  critical path: {' > '.join(sch.critical_path())}")
         print("  OK")
     return 0
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    reg = _load(args)
-    res = simulate(reg, iterations=args.iterations, rng=args.seed, sampling=args.sampling,
-                   scenario=args.scenario)
+    reg, sch = _load(args)
+    holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
+    res = simulate(reg, sch, iterations=args.iterations, rng=args.seed, sampling=args.sampling,
+                   scenario=args.scenario, start=args.start, holidays=holidays)
     if args.json:
         _write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
     if args.csv:
         _write(args.csv, res.to_frame().to_csv(index=False, lineterminator="\n"))
     if not args.quiet and args.json != "-" and args.csv != "-":
-        print(f"{reg.source}: {len(res.risk_ids)} risks simulated"
-              + (f" ({len(res.excluded)} closed left out)" if res.excluded else "")
-              + f", {res.iterations:,} iterations, {res.sampling}, seed {res.seed}, "
-              f"scenario {res.scenario}")
+        what = []
+        if reg is not None:
+            what.append(f"{reg.source}: {len(res.risk_ids)} risks"
+                        + (f" ({len(res.excluded)} closed left out)" if res.excluded else ""))
+        if sch is not None:
+            what.append(f"{sch.source}: {len(sch)} activities")
+        print("; ".join(what) + f"; {res.iterations:,} iterations, {res.sampling}, "
+              f"seed {res.seed}, scenario {res.scenario}")
         print(_summary_table(res))
         print(f"contingency at P80: cost {_fmt(res.contingency(0.8, 'cost'))}, "
               f"schedule {_fmt(res.contingency(0.8, 'schedule'), 1)} days")
+        if sch is not None:
+            print(f"probability of meeting the base: cost "
+                  f"{res.probability_within(res.base_cost, 'cost'):.0%}, duration "
+                  f"{res.probability_within(res.base_schedule, 'schedule'):.0%}")
+            if res.start is not None:
+                print("finish dates: " + ", ".join(
+                    f"P{q} {res.finish_date(q / 100)}" for q in (10, 50, 80, 90)))
+            top = res.activity_table().head(5)
+            print("most critical activities: " + ", ".join(
+                f"{a} {c:.0%}" for a, c in zip(top["id"], top["criticality"])))
     return 0
 
 

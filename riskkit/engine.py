@@ -1,21 +1,27 @@
-"""Monte Carlo simulation of a risk register: ``simulate``.
+"""Monte Carlo simulation of a risk register and an activity network: ``simulate``.
 
-Sparse by design: in each block a risk draws *which* iterations it occurs in (exactly
-stratified under Latin hypercube sampling), then draws impacts only for those. The cost
-is proportional to the expected number of occurrences, not to risks x iterations.
+Risks are sampled sparsely: in each block a risk draws *which* iterations it occurs in
+(exactly stratified under Latin hypercube sampling), then draws impacts only for those,
+so the work is proportional to the expected number of occurrences. Activity durations
+are dense: every activity has a duration in every iteration, and the CPM passes run on
+(activities x iterations) slices of ``SUB_BLOCK`` iterations.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .exceptions import InputError, OptionError, Problem
+from .distributions import Distribution, Fixed, Pert, Triangular, Uniform
+from .exceptions import InputError, InputWarning, OptionError, Problem
 from .register import RiskParams, RiskRegister, _check_scenario
 from .result import SimulationResult
 from .sampling import (
+    ACTIVITY_STREAM,
     BLOCK_SIZE,
     RISK_STREAM,
     Sampling,
@@ -25,8 +31,13 @@ from .sampling import (
     occurrence_counts,
     restricted_ranks,
 )
+from .schedule import Schedule, stable_key
 
-__all__ = ["simulate"]
+__all__ = ["simulate", "SUB_BLOCK"]
+
+#: Iterations per CPM slice. Activity durations are Latin-hypercube stratified over
+#: each slice, so this is part of the reproducibility contract, like BLOCK_SIZE.
+SUB_BLOCK = 2_048
 
 
 @dataclass(frozen=True)
@@ -40,9 +51,21 @@ class _RiskModel:
     """
 
     params: RiskParams
+    key: int
     p_draw: float
     cost_any: bool
     schedule_any: bool
+    activities: tuple[int, ...] = ()  # indexes into the schedule; () = delays the finish
+
+
+@dataclass(frozen=True)
+class _NetworkModel:
+    schedule: Schedule
+    distributions: tuple[Distribution, ...]
+    keys: tuple[int, ...]
+    cost_per_day: np.ndarray
+    fixed_cost: float
+    criticality: bool
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,7 @@ class _Plan:
     sampling: Sampling
     iterations: int
     seed: Seed
+    network: _NetworkModel | None = None
 
 
 @dataclass
@@ -59,17 +83,8 @@ class _ChunkOut:
     cost: np.ndarray
     schedule: np.ndarray
     occurrences: np.ndarray
-
-
-def _models(register: RiskRegister, scenario: str) -> tuple[_RiskModel, ...]:
-    pre = register.risks("current")
-    post = register.risks("mitigated")
-    chosen = post if scenario == "mitigated" else pre
-    return tuple(
-        _RiskModel(c, max(a.probability, b.probability),
-                   a.cost is not None or b.cost is not None,
-                   a.schedule is not None or b.schedule is not None)
-        for c, a, b in zip(chosen, pre, post))
+    critical: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    finish_sum: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 _SCALE32 = 1.0 / float(2**32)
@@ -104,11 +119,17 @@ class _Buffers:
         return u
 
 
-def _run_block(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np.ndarray,
-               occurrences: np.ndarray) -> None:
-    """Add every risk's impacts in one block to ``cost`` and ``schedule`` (length n)."""
+def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.ndarray,
+                  occurrences: np.ndarray) -> list[tuple[_RiskModel, np.ndarray, np.ndarray]]:
+    """Add every risk's cost impacts to ``cost`` and finish delays to ``delay``.
+
+    Returns the delays of risks that act on activities, as (risk, positions, values)
+    with positions ascending, for the network pass.
+    """
     lhs = plan.sampling is Sampling.LHS
-    gens = [plan.seed.stream(block, RISK_STREAM, i) for i in range(len(plan.risks))]
+    if not plan.risks:
+        return []
+    gens = [plan.seed.stream(block, RISK_STREAM, r.key) for r in plan.risks]
     v = np.array([g.random() for g in gens])
     p_draw = np.array([r.p_draw for r in plan.risks])
     p_run = np.array([r.params.probability for r in plan.risks])
@@ -117,6 +138,7 @@ def _run_block(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np.n
     occurrences += k_run
     buf = _Buffers(n)
     add_at = np.add.at
+    on_activities = []
     for model, g, big_k, k in zip(plan.risks, gens, k_draw.tolist(), k_run.tolist()):
         if big_k == 0 or not (model.cost_any or model.schedule_any):
             continue
@@ -137,72 +159,217 @@ def _run_block(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np.n
                 u = buf.uniforms(raw, k, True, lhs)
                 add_at(cost, occ, dist.ppf(u, sorted=lhs, out=u))
         dist = model.params.schedule
-        if dist is not None:
-            if dist.is_fixed:
-                add_at(schedule, occ, dist.mean)
-            elif lhs:
-                assert perm is not None
-                # Strata are evaluated in ascending order, then dealt to the
-                # occurrences through an independent random permutation.
-                u = buf.uniforms(raw, k, False, True)
-                values = dist.ppf(u, sorted=True, out=u)
-                add_at(schedule, occ, values[restricted_ranks(perm, k)])
-            else:
-                u = buf.uniforms(raw, k, False, False)
-                add_at(schedule, occ, dist.ppf(u, out=u))
+        if dist is None:
+            continue
+        if dist.is_fixed:
+            values = np.full(k, dist.mean)
+        elif lhs:
+            assert perm is not None
+            # Strata are evaluated in ascending order, then dealt to the occurrences
+            # through an independent random permutation.
+            u = buf.uniforms(raw, k, False, True)
+            values = dist.ppf(u, sorted=True, out=u)[restricted_ranks(perm, k)]
+        else:
+            u = buf.uniforms(raw, k, False, False)
+            values = dist.ppf(u).copy()
+        if model.activities:
+            order_by_position = np.argsort(occ)
+            on_activities.append((model, occ[order_by_position], values[order_by_position]))
+        else:
+            add_at(delay, occ, values)
+    return on_activities
+
+
+def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size: int,
+                      lhs: bool, ramp: np.ndarray) -> np.ndarray:
+    """Durations of every activity for ``size`` iterations, shape (activities, size).
+
+    Every activity consumes the same draws whatever its distribution, so changing one
+    activity's estimate leaves the others' numbers unchanged.
+    """
+    n_act = len(net.distributions)
+    u = np.empty((n_act, size))
+    perms = np.empty((n_act, size), dtype=np.intp) if lhs else None
+    for i, g in enumerate(gens):
+        if lhs:
+            assert perms is not None
+            perms[i] = g.choice(size, size, replace=False)
+        g.random(out=u[i])
+    if lhs:
+        # Ascending strata per row; the permutation deals them to iterations below.
+        u += ramp[:size]
+        u *= 1.0 / size
+    out = np.empty_like(u)
+    tri = [i for i, d in enumerate(net.distributions) if isinstance(d, Triangular)]
+    if tri:
+        idx = np.array(tri)
+        a = np.array([net.distributions[i].low for i in tri])[:, None]
+        m = np.array([net.distributions[i].mode for i in tri])[:, None]  # type: ignore[attr-defined]
+        b = np.array([net.distributions[i].high for i in tri])[:, None]
+        uu = u[idx]
+        below = uu < (m - a) / (b - a)
+        lo = a + np.sqrt(uu * ((b - a) * (m - a)))
+        hi = b - np.sqrt((1.0 - uu) * ((b - a) * (b - m)))
+        out[idx] = np.where(below, lo, hi)
+    for i, d in enumerate(net.distributions):
+        if isinstance(d, Triangular):
+            continue
+        if isinstance(d, Fixed):
+            out[i] = d.value
+        elif isinstance(d, (Pert, Uniform)):
+            out[i] = d.ppf(u[i], sorted=lhs)
+        else:  # pragma: no cover - every family is listed above
+            out[i] = d.ppf(u[i])
+    if lhs:
+        assert perms is not None
+        out = np.take_along_axis(out, perms, axis=1)
+    return out
+
+
+def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np.ndarray,
+                 on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]],
+                 critical: np.ndarray, finish_sum: np.ndarray) -> None:
+    net = plan.network
+    assert net is not None
+    network = net.schedule.network  # type: ignore[attr-defined]
+    lhs = plan.sampling is Sampling.LHS
+    gens = [plan.seed.stream(block, ACTIVITY_STREAM, k) for k in net.keys]
+    ramp = np.arange(min(n, SUB_BLOCK), dtype=float)
+    for s0 in range(0, n, SUB_BLOCK):
+        s1 = min(n, s0 + SUB_BLOCK)
+        d = _sample_durations(net, gens, s1 - s0, lhs, ramp)
+        for model, pos, values in on_activities:
+            lo, hi = np.searchsorted(pos, [s0, s1])
+            if hi > lo:
+                local = pos[lo:hi] - s0
+                for a in model.activities:
+                    d[a, local] += values[lo:hi]
+        cost[s0:s1] += net.cost_per_day @ d
+        passes = network.passes(d, backward=net.criticality)
+        schedule[s0:s1] += passes.finish
+        finish_sum += passes.early_finish.sum(axis=1)
+        if net.criticality:
+            critical += passes.critical().sum(axis=1)
+
+
+def _run_block(plan: _Plan, block: int, n: int, out: _ChunkOut, offset: int) -> None:
+    cost = out.cost[offset:offset + n]
+    schedule = out.schedule[offset:offset + n]
+    on_activities = _sample_risks(plan, block, n, cost, schedule, out.occurrences)
+    if plan.network is not None:
+        _run_network(plan, block, n, cost, schedule, on_activities, out.critical,
+                     out.finish_sum)
 
 
 def _run_chunk(plan: _Plan, block_list: list[tuple[int, int, int]]) -> _ChunkOut:
     start = block_list[0][1]
     stop = block_list[-1][2]
-    cost = np.zeros(stop - start)
-    schedule = np.zeros(stop - start)
-    occurrences = np.zeros(len(plan.risks), dtype=np.int64)
+    n_act = len(plan.network.distributions) if plan.network else 0
+    out = _ChunkOut(start, np.zeros(stop - start), np.zeros(stop - start),
+                    np.zeros(len(plan.risks), dtype=np.int64),
+                    np.zeros(n_act, dtype=np.int64), np.zeros(n_act))
     for block, b0, b1 in block_list:
-        _run_block(plan, block, b1 - b0, cost[b0 - start:b1 - start],
-                   schedule[b0 - start:b1 - start], occurrences)
-    return _ChunkOut(start, cost, schedule, occurrences)
+        _run_block(plan, block, b1 - b0, out, b0 - start)
+    return out
 
 
-def _check_iterations(iterations: object) -> int:
+def _check_iterations(iterations: object, name: str = "iterations") -> int:
     if isinstance(iterations, (bool, np.bool_)) or not isinstance(iterations, (int, np.integer)):
-        raise OptionError("iterations", iterations, "a whole number >= 1")
+        raise OptionError(name, iterations, "a whole number >= 1")
     if iterations < 1:
-        raise OptionError("iterations", iterations, "a whole number >= 1")
+        raise OptionError(name, iterations, "a whole number >= 1")
     return int(iterations)
+
+
+def _risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None
+                 ) -> tuple[_RiskModel, ...]:
+    if register is None:
+        return ()
+    pre = register.risks("current")
+    post = register.risks("mitigated")
+    chosen = post if scenario == "mitigated" else pre
+    frame = register.frame.loc[~register.closed]
+    rows = frame["row"].tolist()
+    problems: list[Problem] = []
+    ignored: list[str] = []
+    models = []
+    for c, a, b, row in zip(chosen, pre, post, rows):
+        acts: tuple[int, ...] = ()
+        if c.activities and schedule is None:
+            ignored.append(c.id)
+        elif c.activities and schedule is not None:
+            unknown = [x for x in c.activities if x not in schedule.ids]
+            if unknown:
+                problems.append(Problem(
+                    f"risk {c.id} names activities the schedule lacks: {', '.join(unknown)}",
+                    source=register.source, row=row, column="activities",
+                    value="; ".join(c.activities),
+                    hint=f"activity ids are those of {schedule.source}"))
+                continue
+            acts = tuple(dict.fromkeys(schedule.index_of(x) for x in c.activities))
+        models.append(_RiskModel(c, stable_key(c.id), max(a.probability, b.probability),
+                                 a.cost is not None or b.cost is not None,
+                                 a.schedule is not None or b.schedule is not None, acts))
+    if problems:
+        raise InputError(problems)
+    if ignored:
+        import warnings
+        warnings.warn(f"{register.source}: no schedule given, so the activities named by "
+                      f"{len(ignored)} risks ({', '.join(ignored[:8])}"
+                      f"{' …' if len(ignored) > 8 else ''}) are ignored and their delays "
+                      f"add to the finish", InputWarning, stacklevel=3)
+    return tuple(models)
 
 
 def simulate(
     register: RiskRegister | None = None,
+    schedule: Schedule | None = None,
     *,
     iterations: int = 10_000,
     rng: None | int | np.random.SeedSequence | np.random.Generator = None,
     sampling: str = "lhs",
     scenario: str = "current",
     chunk_size: int | None = None,
+    start: str | _dt.date | np.datetime64 | None = None,
+    holidays: Sequence[str | _dt.date] | None = None,
+    criticality: bool = True,
 ) -> SimulationResult:
-    """Simulate the cost and schedule exposure of a risk register.
+    """Simulate the cost and schedule exposure of a risk register and/or a schedule.
 
     Each iteration, every active risk occurs with its probability; if it occurs, its
-    cost and schedule impacts are drawn independently from their distributions. Cost is
-    the sum of occurring cost impacts (plus the mitigation costs in the ``mitigated``
-    scenario); schedule is the sum of occurring delays, in days.
+    cost and schedule impacts are drawn independently from their distributions. Without
+    a schedule, the schedule metric is the total delay in days. With one, activity
+    durations are drawn from their three-point estimates, a risk that lists activities
+    adds its delay to each of them (the same draw), a risk without activities delays the
+    finish, and the schedule metric is the project duration from the CPM forward pass.
+
+    Cost is the schedule's fixed costs, plus cost per day x (sampled duration + risk
+    delays) per activity, plus occurring risk cost impacts (plus mitigation costs in the
+    ``mitigated`` scenario).
 
     Parameters
     ----------
-    register : RiskRegister
+    register : RiskRegister, optional
         From :func:`riskkit.read_register`. Closed risks are left out and reported.
+    schedule : Schedule, optional
+        From :func:`riskkit.read_schedule`. At least one of the two is needed.
     iterations : int, default 10,000
     rng : None, int, SeedSequence or Generator
         Seed (SPEC 7). The same seed gives identical numbers for any ``chunk_size``.
     sampling : {"lhs", "random"}
-        Latin hypercube (stratified occurrences and impacts, per block of 65,536
-        iterations) or plain Monte Carlo.
+        Latin hypercube (stratified occurrences, impacts and durations) or plain Monte
+        Carlo.
     scenario : {"current", "mitigated"}
         ``mitigated`` replaces pre-mitigation values by post-mitigation ones and adds
         each mitigation's cost. Both scenarios use the same random numbers.
     chunk_size : int, optional
         Iterations per unit of work, rounded up to whole blocks of 65,536.
+    start : date or ISO string, optional
+        Project start: finish dates are then reported on a Monday-Friday calendar.
+    holidays : list of dates, optional
+        Non-working days of that calendar.
+    criticality : bool, default True
+        Count how often each activity is critical (needs a backward pass).
 
     Returns
     -------
@@ -212,42 +379,82 @@ def simulate(
     --------
     >>> import riskkit as rk
     >>> reg = rk.read_register("sample_registers/office_fitout.csv")
-    >>> res = rk.simulate(reg, iterations=5_000, rng=42)
-    >>> res.summary().columns.tolist()
-    ['base', 'mean', 'std', 'p10', 'p50', 'p80', 'p90']
+    >>> sch = rk.read_schedule("sample_registers/office_fitout_schedule.csv")
+    >>> res = rk.simulate(reg, sch, iterations=2_000, rng=42)
+    >>> res.percentile(0.8, "schedule") >= sch.duration()
+    True
     """
-    if register is None:
-        raise InputError(Problem("simulate needs a risk register"))
-    if not isinstance(register, RiskRegister):
+    if register is None and schedule is None:
+        raise InputError(Problem("simulate needs a risk register, a schedule or both"))
+    if register is not None and not isinstance(register, RiskRegister):
         raise OptionError("register", type(register).__name__,
                           "a RiskRegister from riskkit.read_register")
+    if schedule is not None and not isinstance(schedule, Schedule):
+        raise OptionError("schedule", type(schedule).__name__,
+                          "a Schedule from riskkit.read_schedule")
     iterations = _check_iterations(iterations)
     sampling_ = Sampling.parse(sampling)
     scenario = _check_scenario(scenario)
     if chunk_size is not None:
-        chunk_size = _check_iterations(chunk_size)
+        chunk_size = _check_iterations(chunk_size, "chunk_size")
+    start_day = _parse_day(start, "start") if start is not None else None
+    holiday_days = tuple(_parse_day(h, "holidays") for h in (holidays or ()))
     seed = make_seed(rng)
-    plan = _Plan(_models(register, scenario), sampling_, iterations, seed)
+    network = None
+    if schedule is not None:
+        network = _NetworkModel(schedule, tuple(schedule.distributions()),
+                                tuple(stable_key(a) for a in schedule.ids),
+                                schedule.cost_per_day, float(schedule.fixed_cost.sum()),
+                                bool(criticality))
+    plan = _Plan(_risk_models(register, scenario, schedule), sampling_, iterations, seed,
+                 network)
 
     per_chunk = max(1, math.ceil((chunk_size or BLOCK_SIZE) / BLOCK_SIZE))
     all_blocks = blocks(iterations)
     cost = np.empty(iterations)
-    schedule = np.empty(iterations)
+    sched = np.empty(iterations)
     occurrences = np.zeros(len(plan.risks), dtype=np.int64)
+    n_act = len(schedule) if schedule is not None else 0
+    critical = np.zeros(n_act, dtype=np.int64)
+    finish_sum = np.zeros(n_act)
     for i in range(0, len(all_blocks), per_chunk):
         out = _run_chunk(plan, all_blocks[i:i + per_chunk])
         cost[out.start:out.start + out.cost.size] = out.cost
-        schedule[out.start:out.start + out.schedule.size] = out.schedule
+        sched[out.start:out.start + out.schedule.size] = out.schedule
         occurrences += out.occurrences
+        critical += out.critical
+        finish_sum += out.finish_sum
 
+    base_cost = base_schedule = 0.0
+    if network is not None and schedule is not None:
+        cost += network.fixed_cost
+        base_cost = schedule.base_cost()
+        base_schedule = schedule.duration()
     mitigation_cost = 0.0
-    if scenario == "mitigated":
+    if scenario == "mitigated" and register is not None:
         mitigation_cost = float(register.mitigation_costs().sum())
         cost += mitigation_cost
     return SimulationResult(
-        cost=cost, schedule=schedule, iterations=iterations, seed=seed.reported,
+        cost=cost, schedule=sched, iterations=iterations, seed=seed.reported,
         sampling=sampling_.value, scenario=scenario,
         risk_ids=tuple(r.params.id for r in plan.risks),
         probabilities=np.array([r.params.probability for r in plan.risks]),
-        occurrences=occurrences, mitigation_cost=mitigation_cost,
-        excluded=register.closed_ids, source=register.source)
+        occurrences=occurrences, base_cost=base_cost, base_schedule=base_schedule,
+        mitigation_cost=mitigation_cost,
+        excluded=register.closed_ids if register is not None else (),
+        source=register.source if register is not None else schedule.source,  # type: ignore[union-attr]
+        activity_ids=schedule.ids if schedule is not None else (),
+        criticality=(critical / iterations if criticality else np.full(n_act, np.nan)),
+        mean_finish=finish_sum / iterations,
+        start=start_day, holidays=holiday_days,
+        has_schedule=schedule is not None)
+
+
+def _parse_day(value: object, name: str) -> np.datetime64:
+    try:
+        day = np.datetime64(value if not isinstance(value, _dt.datetime) else value.date(), "D")
+    except (ValueError, TypeError):
+        raise OptionError(name, value, "a date such as 2027-01-04") from None
+    if np.isnat(day):
+        raise OptionError(name, value, "a date such as 2027-01-04")
+    return day

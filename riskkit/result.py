@@ -65,9 +65,16 @@ class SimulationResult:
     excluded: tuple[str, ...] = ()
     source: str = ""
     schedule_unit: str = "days"
+    activity_ids: tuple[str, ...] = field(default=(), repr=False)
+    criticality: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    mean_finish: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    start: np.datetime64 | None = None
+    holidays: tuple[np.datetime64, ...] = field(default=(), repr=False)
+    has_schedule: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("cost", "schedule", "occurrences", "probabilities"):
+        for name in ("cost", "schedule", "occurrences", "probabilities", "criticality",
+                     "mean_finish"):
             getattr(self, name).setflags(write=False)
 
     def values(self, metric: str = "cost") -> np.ndarray:
@@ -89,6 +96,36 @@ class SimulationResult:
     def probability_within(self, value: float, metric: str = "cost") -> float:
         """Share of iterations at or below ``value``: the confidence of a budget or date."""
         return float(np.mean(self.values(metric) <= value))
+
+    def finish_dates(self) -> np.ndarray:
+        """Finish date of every iteration (needs ``start=``), as ``datetime64[D]``.
+
+        A duration of d working days from the start ends on working day ceil(d) counted
+        from the start day as day 1 (a 1-day job finishes the day it starts), on a
+        Monday-Friday calendar without the given holidays.
+        """
+        if self.start is None:
+            raise OptionError("start", None, "a project start date (simulate(start=...))")
+        days = np.maximum(np.ceil(self.schedule - 1e-9) - 1, 0).astype(np.int64)
+        first = np.busday_offset(self.start, 0, roll="forward", holidays=list(self.holidays))
+        return np.busday_offset(first, days, holidays=list(self.holidays))
+
+    def finish_date(self, q: float) -> np.datetime64:
+        """The finish date met with confidence ``q`` (e.g. 0.8 for the P80 date)."""
+        duration = self.percentile(q, "schedule")
+        if self.start is None:
+            raise OptionError("start", None, "a project start date (simulate(start=...))")
+        days = max(int(np.ceil(duration - 1e-9)) - 1, 0)
+        first = np.busday_offset(self.start, 0, roll="forward", holidays=list(self.holidays))
+        return np.busday_offset(first, days, holidays=list(self.holidays))
+
+    def activity_table(self) -> pd.DataFrame:
+        """Per activity: criticality index (share of iterations on a critical path) and
+        mean early finish, most critical first."""
+        table = pd.DataFrame({"id": list(self.activity_ids), "criticality": self.criticality,
+                              "mean_finish": self.mean_finish})
+        return table.sort_values(["criticality", "mean_finish"], ascending=False,
+                                 kind="stable").reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
         """Metrics (cost, schedule) x statistics (base, mean, std, p10, p50, p80, p90).
@@ -126,6 +163,10 @@ class SimulationResult:
         for metric in ("cost", "schedule"):
             out[metric] = {k: float(s.loc[metric, k]) for k in STATISTICS}
         out["schedule"]["unit"] = self.schedule_unit
+        if self.start is not None:
+            out["schedule"]["start"] = str(self.start)
+            out["schedule"]["dates"] = {f"p{q}": str(self.finish_date(q / 100))
+                                        for q in (10, 50, 80, 90)}
         return out
 
     def __repr__(self) -> str:
@@ -144,4 +185,10 @@ class SimulationResult:
                 f"P80 schedule <b>{s.loc['schedule', 'p80']:,.1f} {self.schedule_unit}</b>."
                 + (f" {len(self.excluded)} closed risks left out." if self.excluded else "")
                 + "</p>")
-        return head + s.to_html(float_format="{:,.1f}".format)
+        html_out = head + s.to_html(float_format="{:,.1f}".format)
+        if self.has_schedule and len(self.activity_ids):
+            top = self.activity_table().head(5)
+            html_out += ("<p>Most critical activities: " + ", ".join(
+                f"{html.escape(a)} ({c:.0%})" for a, c in zip(top["id"], top["criticality"]))
+                + "</p>")
+        return html_out

@@ -73,7 +73,7 @@ def test_warnings_go_to_stderr(capsys, write_csv):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["simulate"], "required"),
+    (["simulate"], "give a risk register"),
     (["simulate", OFFICE, "-n", "many"], "invalid int"),
     (["frobnicate"], "invalid choice"),
     (["simulate", OFFICE, "-n", "0"], "iterations"),

@@ -19,8 +19,23 @@ HEADER = [
     "Distribution", "Mitigation", "Mitigation Cost", "Residual Probability",
     "Residual Cost Min", "Residual Cost Most Likely", "Residual Cost Max",
     "Residual Schedule Min (days)", "Residual Schedule Most Likely (days)",
-    "Residual Schedule Max (days)",
+    "Residual Schedule Max (days)", "Activities",
 ]
+
+# Schedule activities each risk acts on (sample_registers/*_schedule.csv). A risk
+# without activities delays the project finish directly.
+ACTIVITIES = {
+    "OF-01": "A14", "OF-02": "A05", "OF-03": "A12", "OF-04": "A07", "OF-05": "A11",
+    "OF-06": "A06;A22", "OF-07": "A08", "OF-08": "A14;A18", "OF-09": "A13", "OF-10": "A22",
+    "OF-12": "A20", "OF-13": "A24", "OF-14": "A33", "OF-15": "A31", "OF-17": "A13",
+    "OF-18": "A15", "OF-19": "A14", "OF-20": "A30", "OF-22": "A13", "OF-23": "A36",
+    "OF-26": "A27", "OF-27": "A37", "OF-29": "A16",
+    "IT-01": "M17", "IT-02": "M03", "IT-03": "M12", "IT-05": "M21", "IT-06": "M22",
+    "IT-07": "M26", "IT-09": "M30", "IT-10": "M20", "IT-11": "M10;M11", "IT-12": "M07",
+    "IT-13": "M31", "IT-15": "M23", "IT-16": "M14", "IT-17": "M20", "IT-18": "M12;M13",
+    "IT-21": "M24", "IT-22": "M08", "IT-25": "M22", "IT-26": "M09", "IT-27": "M25",
+    "IT-28": "M06", "IT-30": "M26",
+}
 
 # id, title, category, owner, status, P, cost (min, ml, max), schedule (min, ml, max),
 # distribution, mitigation, mitigation cost, residual P, residual cost, residual schedule
@@ -174,7 +189,7 @@ def clean_csv(data) -> str:
         w.writerow([r["id"], r["title"], r["category"], r["owner"], r["status"],
                     r["p"], *_triple(r["cost"]), *_triple(r["sch"]), r["dist"],
                     r["mit"], r["mit_cost"], r["rp"], *_triple(r["rcost"]),
-                    *_triple(r["rsch"])])
+                    *_triple(r["rsch"]), ACTIVITIES.get(r["id"], "")])
     return out.getvalue().replace("None", "")
 
 
@@ -208,7 +223,7 @@ def european_csv(data) -> str:
         w.writerow([r["id"], r["title"], r["category"], r["owner"], r["status"],
                     _eu_percent(r["p"]), *money, *days, r["dist"].upper() if r["dist"] == "pert" else r["dist"].capitalize(),
                     r["mit"] or "", _eu_number(r["mit_cost"], True), _eu_percent(r["rp"]),
-                    *rmoney, *rdays])
+                    *rmoney, *rdays, ACTIVITIES.get(r["id"], "").replace(";", ", ")])
         if r["id"].endswith("-15"):
             w.writerow([""] * len(HEADER))  # a blank row, as people leave them
     return "\ufeff" + out.getvalue()
