@@ -16,7 +16,7 @@ from typing import Any
 
 from . import __version__
 from .engine import simulate
-from .exceptions import InputError, InputWarning, RiskkitError
+from .exceptions import InputError, InputWarning, Problem, RiskkitError
 from .register import RiskRegister, read_register
 from .schedule import Schedule, read_schedule
 
@@ -103,8 +103,9 @@ def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | Non
         sheet = int(sheet)
     if args.register is None and args.schedule is None:
         raise _UsageError("riskkit: give a risk register, a --schedule, or both")
-    problems = []
-    reg = sch = None
+    problems: list[Problem] = []
+    reg: RiskRegister | None = None
+    sch: Schedule | None = None
     if args.register is not None:
         try:
             reg = read_register(args.register, columns=_column_map(args.map),

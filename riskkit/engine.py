@@ -13,6 +13,7 @@ import datetime as _dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -452,7 +453,8 @@ def simulate(
 
 def _parse_day(value: object, name: str) -> np.datetime64:
     try:
-        day = np.datetime64(value if not isinstance(value, _dt.datetime) else value.date(), "D")
+        raw: Any = value.date() if isinstance(value, _dt.datetime) else value
+        day = np.datetime64(raw, "D")
     except (ValueError, TypeError):
         raise OptionError(name, value, "a date such as 2027-01-04") from None
     if np.isnat(day):

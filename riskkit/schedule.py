@@ -491,7 +491,9 @@ def _find_cycles(n: int, src: list[int], dst: list[int]) -> list[tuple[list[int]
         best: list[int] = []
         for start in sorted(comp):
             # Walk, preferring unvisited members, until a node repeats.
-            path, pos, v = [], {}, start
+            path: list[int] = []
+            pos: dict[int, int] = {}
+            v = start
             while v not in pos:
                 pos[v] = len(path)
                 path.append(v)
@@ -508,7 +510,7 @@ def _find_cycles(n: int, src: list[int], dst: list[int]) -> list[tuple[list[int]
 
 
 def _logic_warnings(src: str, order: list[str], links: list[Link]) -> list[str]:
-    notes = []
+    notes: list[str] = []
     if not links or len(order) < 2:
         return notes
     has_pred = {lk.successor for lk in links}
