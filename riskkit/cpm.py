@@ -24,25 +24,32 @@ LINK_TYPES = ("FS", "SS", "FF", "SF")
 
 @dataclass(frozen=True)
 class _LevelLinks:
-    src: np.ndarray        # predecessor index per link
-    dst: np.ndarray        # successor index per link
-    from_finish: np.ndarray  # 1.0 where the link starts at the predecessor's finish
-    to_finish: np.ndarray    # 1.0 where the link constrains the successor's finish
-    lag: np.ndarray
-    starts: np.ndarray     # reduceat offsets of the groups
-    group: np.ndarray      # the activity each group belongs to
+    """The links into (forward) or out of (backward) one level, sorted by the activity
+    they constrain, with everything the pass needs precomputed."""
+
+    rows: np.ndarray         # row of the stacked [start; finish] array to read per link
+    lag: np.ndarray | None   # lag per link (None when all are 0)
+    adjust: np.ndarray       # links whose value needs +- the duration of `adjust_of`
+    adjust_of: np.ndarray
+    starts: np.ndarray | None  # reduceat offsets (None: one link per activity)
+    group: np.ndarray        # the activity each group of links belongs to
+    count: int
 
 
-def _group(src, dst, ltype, lag, key):
+def _level_links(n, read, read_finish, adjust_mask, adjust_of, lag, key) -> _LevelLinks:
     order = np.argsort(key, kind="stable")
-    src, dst, ltype, lag, key = src[order], dst[order], ltype[order], lag[order], key[order]
+    read, read_finish, key = read[order], read_finish[order], key[order]
+    adjust_mask, adjust_of, lag = adjust_mask[order], adjust_of[order], lag[order]
+    rows = read + n * read_finish.astype(np.intp)
     if key.size:
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     else:
         starts = np.zeros(0, dtype=np.intp)
-    from_finish = np.isin(ltype, (0, 2)).astype(float)  # FS, FF
-    to_finish = np.isin(ltype, (2, 3)).astype(float)    # FF, SF
-    return _LevelLinks(src, dst, from_finish, to_finish, lag.astype(float), starts, key[starts])
+    group = key[starts]
+    adjust = np.flatnonzero(adjust_mask)
+    return _LevelLinks(rows, lag.astype(float) if np.any(lag) else None, adjust,
+                       adjust_of[adjust], None if starts.size == key.size else starts,
+                       group, int(key.size))
 
 
 @dataclass(frozen=True)
@@ -89,15 +96,21 @@ class Network:
                 level[a] = 1 + max(level[p] for p in preds[a])
         self.level = level
         self.levels = [np.flatnonzero(level == k) for k in range(int(level.max(initial=0)) + 1)]
+        is_ff_or_fs = np.isin(ltype, (0, 2))   # FS, FF read the predecessor's finish
+        to_finish = np.isin(ltype, (2, 3))     # FF, SF constrain the successor's finish
         link_level_in = level[dst]
         link_level_out = level[src]
         self._in = []
         self._out = []
         for k in range(len(self.levels)):
             m = link_level_in == k
-            self._in.append(_group(src[m], dst[m], ltype[m], lag[m], dst[m]))
+            # forward: successor start >= [start|finish](pred) + lag (- own duration)
+            self._in.append(_level_links(n, src[m], is_ff_or_fs[m], to_finish[m], dst[m],
+                                         lag[m], dst[m]))
             m = link_level_out == k
-            self._out.append(_group(src[m], dst[m], ltype[m], lag[m], src[m]))
+            # backward: predecessor finish <= [start|finish](succ) - lag (+ own duration)
+            self._out.append(_level_links(n, dst[m], to_finish[m], ~is_ff_or_fs[m], src[m],
+                                          -lag[m], src[m]))
         self.has_successor = np.zeros(n, dtype=bool)
         self.has_successor[src] = True
         self.has_predecessor = np.zeros(n, dtype=bool)
@@ -125,18 +138,23 @@ class Network:
         return order
 
     def forward(self, durations: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Early start and finish, shape (activities, iterations)."""
-        es = np.zeros_like(durations)
-        for links in self._in:
-            if links.src.size:
-                cand = es[links.src]
-                cand += durations[links.src] * links.from_finish[:, None]
-                cand += links.lag[:, None]
-                cand -= durations[links.dst] * links.to_finish[:, None]
-                best = np.maximum.reduceat(cand, links.starts, axis=0)
-                np.maximum(best, 0.0, out=best)
-                es[links.group] = best
-        return es, es + durations
+        """Early start and finish, each of shape (activities, iterations)."""
+        n = self.n
+        dates = np.zeros((2 * n,) + durations.shape[1:])  # [early start; early finish]
+        es, ef = dates[:n], dates[n:]
+        for level, links in zip(self.levels, self._in):
+            if links.count:
+                cand = np.take(dates, links.rows, axis=0)
+                if links.lag is not None:
+                    cand += links.lag[:, None]
+                if links.adjust.size:
+                    cand[links.adjust] -= durations[links.adjust_of]
+                if links.starts is not None:
+                    cand = np.maximum.reduceat(cand, links.starts, axis=0)
+                np.maximum(cand, 0.0, out=cand)
+                es[links.group] = cand
+            ef[level] = es[level] + durations[level]
+        return es, ef
 
     def passes(self, durations: np.ndarray, *, backward: bool = True) -> Passes:
         """Forward (and backward) pass for durations of shape (activities, iterations)."""
@@ -144,17 +162,22 @@ class Network:
         finish = ef.max(axis=0) if self.n else np.zeros(durations.shape[1:])
         if not backward:
             return Passes(es, ef, ef, finish)
-        lf = np.empty_like(durations)
+        n = self.n
+        late = np.empty((2 * n,) + durations.shape[1:])  # [late start; late finish]
+        ls, lf = late[:n], late[n:]
         lf[...] = finish
         for k in range(len(self.levels) - 1, -1, -1):
             links = self._out[k]
-            if links.src.size:
-                # latest finish of the predecessor allowed by each outgoing link
-                cand = lf[links.dst].copy()
-                cand -= durations[links.dst] * (1.0 - links.to_finish)[:, None]
-                cand -= links.lag[:, None]
-                cand += durations[links.src] * (1.0 - links.from_finish)[:, None]
-                best = np.minimum.reduceat(cand, links.starts, axis=0)
-                np.minimum(lf[links.group], best, out=best)
-                lf[links.group] = best
+            level = self.levels[k]
+            if links.count:
+                cand = np.take(late, links.rows, axis=0)
+                if links.lag is not None:
+                    cand += links.lag[:, None]
+                if links.adjust.size:
+                    cand[links.adjust] += durations[links.adjust_of]
+                if links.starts is not None:
+                    cand = np.minimum.reduceat(cand, links.starts, axis=0)
+                np.minimum(cand, lf[links.group], out=cand)
+                lf[links.group] = cand
+            ls[level] = lf[level] - durations[level]
         return Passes(es, ef, lf, finish)

@@ -102,6 +102,7 @@ class Schedule:
                       [LINK_TYPES.index(lk.type) for lk in self.links],
                       [lk.lag for lk in self.links])
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_ids", tuple(self._frame["id"]))
         object.__setattr__(self, "network", net)
 
     @property
@@ -110,10 +111,13 @@ class Schedule:
 
     @property
     def ids(self) -> tuple[str, ...]:
-        return tuple(self._frame["id"])
+        return self._ids  # type: ignore[attr-defined,no-any-return]
 
     def __len__(self) -> int:
         return len(self._frame)
+
+    def __contains__(self, activity: object) -> bool:
+        return activity in self._index  # type: ignore[attr-defined]
 
     def index_of(self, activity: str) -> int:
         return self._index[activity]  # type: ignore[attr-defined]
