@@ -196,7 +196,7 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
     return on_activities
 
 
-_ROWS = 128  # rows of the duration matrix processed at once: keeps temporaries in cache
+_ROWS = 32  # rows of the duration matrix processed at once: keeps temporaries in cache
 
 
 def _triangular_rows(u: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.ndarray,
@@ -283,7 +283,7 @@ def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np
         schedule[s0:s1] += passes.finish
         finish_sum += passes.early_finish.sum(axis=1)
         if net.criticality:
-            critical += passes.critical().sum(axis=1)
+            critical += passes.critical_counts()
 
 
 def _run_block(plan: _Plan, block: int, n: int, out: _ChunkOut, offset: int) -> None:
