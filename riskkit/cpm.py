@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LINK_TYPES", "Network", "Passes"]
+__all__ = ["LINK_TYPES", "Network", "Passes", "Workspace"]
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 _READS_FINISH = (True, False, True, False)   # FS, FF read the predecessor's finish
@@ -54,6 +54,26 @@ class Passes:
             tf = self.late_finish[r0:r0 + 256] - self.early_finish[r0:r0 + 256]
             counts[r0:r0 + 256] = np.count_nonzero(tf <= tol, axis=1)
         return counts
+
+
+class Workspace:
+    """Arrays reused from one slice of iterations to the next.
+
+    Fresh memory is expensive (every page faults on first touch), so a simulation
+    allocates its (activities x iterations) arrays once and reuses them.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
+        """A view of shape ``shape`` into a buffer at least that large; contents stale."""
+        buf = self._arrays.get(name)
+        if buf is None or buf.dtype != dtype or buf.ndim != len(shape) or any(
+                b < s for b, s in zip(buf.shape, shape)):
+            buf = np.empty(shape, dtype=dtype)
+            self._arrays[name] = buf
+        return buf[tuple(slice(0, s) for s in shape)]
 
 
 def _tolerance(finish: np.ndarray) -> np.ndarray:
@@ -117,15 +137,17 @@ class Network:
             raise ValueError(sorted(set(range(n)) - set(order)))
         return order
 
-    def forward(self, durations: np.ndarray) -> np.ndarray:
+    def forward(self, durations: np.ndarray, work: Workspace | None = None) -> np.ndarray:
         """Early finish of every activity, shape (activities, iterations)."""
-        ef = np.empty_like(durations)
+        work = work or Workspace()
+        cols = durations.shape[1:]
+        ef = work.get("early_finish", durations.shape)
         # Early starts are kept only where a successor reads them (SS, SF links).
         keep = np.flatnonzero(self._keep_start)
-        starts = np.empty((keep.size,) + durations.shape[1:])
+        starts = work.get("early_start", (keep.size, *cols))
         row_of = dict(zip(keep.tolist(), range(keep.size)))
-        scratch = np.empty(durations.shape[1:])
-        tmp = np.empty(durations.shape[1:])
+        scratch = work.get("scratch", cols)
+        tmp = work.get("tmp", cols)
         add, maximum, copyto = np.add, np.maximum, np.copyto
         for a in self.order:
             links = self._incoming[a]
@@ -158,15 +180,21 @@ class Network:
             add(start, d, out=ef[a])
         return ef
 
-    def passes(self, durations: np.ndarray, *, backward: bool = True) -> Passes:
-        """Forward (and backward) pass for durations of shape (activities, iterations)."""
-        ef = self.forward(durations)
+    def passes(self, durations: np.ndarray, *, backward: bool = True,
+               work: Workspace | None = None) -> Passes:
+        """Forward (and backward) pass for durations of shape (activities, iterations).
+
+        With ``work``, the returned arrays are views into its buffers: valid until the
+        next call with the same workspace.
+        """
+        work = work or Workspace()
+        ef = self.forward(durations, work)
         finish = ef.max(axis=0) if self.n else np.zeros(durations.shape[1:])
         if not backward:
             return Passes(durations, ef, ef, finish)
-        lf = np.empty_like(durations)
-        ls = np.empty_like(durations)
-        tmp = np.empty(durations.shape[1:])
+        lf = work.get("late_finish", durations.shape)
+        ls = work.get("late_start", durations.shape)
+        tmp = work.get("tmp", durations.shape[1:])
         subtract, minimum, copyto = np.subtract, np.minimum, np.copyto
         for a in reversed(self.order):
             late = lf[a]

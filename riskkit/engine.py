@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .cpm import Workspace
 from .distributions import Distribution, Fixed, Triangular
 from .exceptions import InputError, InputWarning, OptionError, Problem
 from .register import RiskParams, RiskRegister, _check_scenario
@@ -225,7 +226,7 @@ def _triangular_rows(u: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.ndarray,
 
 
 def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size: int,
-                      lhs: bool) -> np.ndarray:
+                      lhs: bool, work: Workspace) -> np.ndarray:
     """Durations of every activity for ``size`` iterations, shape (activities, size).
 
     Each activity draws from its own stream (keyed by its id), the same draws whatever
@@ -233,7 +234,7 @@ def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size:
     Under LHS an activity's uniforms are ``(perm_j + U_j) / size`` over the slice.
     """
     n_act = len(net.distributions)
-    u = np.empty((n_act, size))
+    u = work.get("uniforms", (n_act, size))
     for i, g in enumerate(gens):
         row = u[i]
         g.random(out=row)
@@ -241,12 +242,12 @@ def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size:
             row += g.choice(size, size, replace=False)
     if lhs:
         u *= 1.0 / size
-    out = np.empty_like(u)
+    out = work.get("durations", (n_act, size))
     tri = net.triangular
     for r0 in range(0, tri.size, _ROWS):
         rows = tri[r0:r0 + _ROWS]
         block = out[rows[0]:rows[-1] + 1] if net.triangular_contiguous else None
-        target = block if block is not None else np.empty((rows.size, size))
+        target = block if block is not None else work.get("tri_rows", (rows.size, size))
         _triangular_rows(u[rows[0]:rows[-1] + 1] if block is not None else u[rows],
                          net.tri_params[0][r0:r0 + _ROWS], net.tri_params[1][r0:r0 + _ROWS],
                          net.tri_params[2][r0:r0 + _ROWS], target)
@@ -263,7 +264,7 @@ def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size:
 
 def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np.ndarray,
                  on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]],
-                 critical: np.ndarray, finish_sum: np.ndarray) -> None:
+                 critical: np.ndarray, finish_sum: np.ndarray, work: Workspace) -> None:
     net = plan.network
     assert net is not None
     network = net.schedule.network  # type: ignore[attr-defined]
@@ -271,7 +272,7 @@ def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np
     gens = [plan.seed.stream(block, ACTIVITY_STREAM, k) for k in net.keys]
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
-        d = _sample_durations(net, gens, s1 - s0, lhs)
+        d = _sample_durations(net, gens, s1 - s0, lhs, work)
         for model, pos, values in on_activities:
             lo, hi = np.searchsorted(pos, [s0, s1])
             if hi > lo:
@@ -279,20 +280,21 @@ def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np
                 for a in model.activities:
                     d[a, local] += values[lo:hi]
         cost[s0:s1] += net.cost_per_day @ d
-        passes = network.passes(d, backward=net.criticality)
+        passes = network.passes(d, backward=net.criticality, work=work)
         schedule[s0:s1] += passes.finish
         finish_sum += passes.early_finish.sum(axis=1)
         if net.criticality:
             critical += passes.critical_counts()
 
 
-def _run_block(plan: _Plan, block: int, n: int, out: _ChunkOut, offset: int) -> None:
+def _run_block(plan: _Plan, block: int, n: int, out: _ChunkOut, offset: int,
+               work: Workspace) -> None:
     cost = out.cost[offset:offset + n]
     schedule = out.schedule[offset:offset + n]
     on_activities = _sample_risks(plan, block, n, cost, schedule, out.occurrences)
     if plan.network is not None:
         _run_network(plan, block, n, cost, schedule, on_activities, out.critical,
-                     out.finish_sum)
+                     out.finish_sum, work)
 
 
 def _run_chunk(plan: _Plan, block_list: list[tuple[int, int, int]]) -> _ChunkOut:
@@ -302,8 +304,9 @@ def _run_chunk(plan: _Plan, block_list: list[tuple[int, int, int]]) -> _ChunkOut
     out = _ChunkOut(start, np.zeros(stop - start), np.zeros(stop - start),
                     np.zeros(len(plan.risks), dtype=np.int64),
                     np.zeros(n_act, dtype=np.int64), np.zeros(n_act))
+    work = Workspace()
     for block, b0, b1 in block_list:
-        _run_block(plan, block, b1 - b0, out, b0 - start)
+        _run_block(plan, block, b1 - b0, out, b0 - start, work)
     return out
 
 
