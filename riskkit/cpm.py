@@ -193,25 +193,25 @@ class Network:
         if not backward:
             return Passes(durations, ef, ef, finish)
         lf = work.get("late_finish", durations.shape)
-        ls = work.get("late_start", durations.shape)
         tmp = work.get("tmp", durations.shape[1:])
         subtract, minimum, copyto = np.subtract, np.minimum, np.copyto
         for a in reversed(self.order):
             late = lf[a]
             copyto(late, finish)
             for s, reads_finish, sets_finish, lag in self._outgoing[a]:
-                # the latest finish of `a` that this link allows
-                source = lf[s] if sets_finish else ls[s]
-                if lag or not reads_finish:
-                    value = tmp
-                    if lag:
-                        subtract(source, lag, out=value)
-                    else:
-                        copyto(value, source)
-                    if not reads_finish:
-                        value += durations[a]
+                # the latest finish of `a` that this link allows: from the successor's
+                # late finish, or its late start (late finish - duration)
+                if sets_finish and not lag and reads_finish:
+                    minimum(late, lf[s], out=late)
+                    continue
+                value = tmp
+                if sets_finish:
+                    subtract(lf[s], lag, out=value) if lag else copyto(value, lf[s])
                 else:
-                    value = source
+                    subtract(lf[s], durations[s], out=value)
+                    if lag:
+                        value -= lag
+                if not reads_finish:
+                    value += durations[a]
                 minimum(late, value, out=late)
-            subtract(late, durations[a], out=ls[a])
         return Passes(durations, ef, lf, finish)

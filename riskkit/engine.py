@@ -200,9 +200,9 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
 _ROWS = 32  # rows of the duration matrix processed at once: keeps temporaries in cache
 
 
-def _triangular_rows(u: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.ndarray,
-                     out: np.ndarray) -> None:
-    """Triangular inverse CDF over a (rows, iterations) block, per-row parameters (rows, 1).
+def _triangular_rows(u: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.ndarray) -> None:
+    """Triangular inverse CDF, in place, over a (rows, iterations) block of uniforms with
+    per-row parameters of shape (rows, 1).
 
     Branch-free: both sides of the mode are blended arithmetically, which is faster
     than a masked select on large arrays.
@@ -210,19 +210,19 @@ def _triangular_rows(u: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.ndarray,
     w = b - a
     c = (m - a) / w
     below = u < c
-    s = np.subtract(1.0, u, out=out)
-    s *= 1.0 - c                      # upper tail: (1 - u)(1 - c)
     t = u * c                         # lower tail: u c
-    t -= s
+    np.subtract(1.0, u, out=u)
+    u *= 1.0 - c                      # upper tail: (1 - u)(1 - c)
+    t -= u
     t *= below
-    s += t
-    np.sqrt(s, out=s)
-    s *= w                            # distance from the nearer end
-    np.multiply(s, 2.0, out=t)
+    u += t
+    np.sqrt(u, out=u)
+    u *= w                            # distance from the nearer end
+    np.multiply(u, 2.0, out=t)
     t += a - b
     t *= below
-    np.subtract(b, s, out=s)          # b - w r, or a + w r below the mode
-    s += t
+    np.subtract(b, u, out=u)          # b - w r, or a + w r below the mode
+    u += t
 
 
 def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size: int,
@@ -242,24 +242,24 @@ def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size:
             row += g.choice(size, size, replace=False)
     if lhs:
         u *= 1.0 / size
-    out = work.get("durations", (n_act, size))
     tri = net.triangular
+    a, m, b = net.tri_params
     for r0 in range(0, tri.size, _ROWS):
         rows = tri[r0:r0 + _ROWS]
-        block = out[rows[0]:rows[-1] + 1] if net.triangular_contiguous else None
-        target = block if block is not None else work.get("tri_rows", (rows.size, size))
-        _triangular_rows(u[rows[0]:rows[-1] + 1] if block is not None else u[rows],
-                         net.tri_params[0][r0:r0 + _ROWS], net.tri_params[1][r0:r0 + _ROWS],
-                         net.tri_params[2][r0:r0 + _ROWS], target)
-        if block is None:
-            out[rows] = target
+        if net.triangular_contiguous:
+            _triangular_rows(u[rows[0]:rows[-1] + 1], a[r0:r0 + _ROWS], m[r0:r0 + _ROWS],
+                             b[r0:r0 + _ROWS])
+        else:
+            block = u[rows]
+            _triangular_rows(block, a[r0:r0 + _ROWS], m[r0:r0 + _ROWS], b[r0:r0 + _ROWS])
+            u[rows] = block
     for i in net.others:
         d = net.distributions[i]
         if isinstance(d, Fixed):
-            out[i] = d.value
+            u[i] = d.value
         else:
-            out[i] = d.ppf(u[i])
-    return out
+            u[i] = d.ppf(u[i])
+    return u
 
 
 def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np.ndarray,
