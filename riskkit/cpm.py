@@ -15,6 +15,7 @@ Link semantics (lags in working days, negative allowed; no start before time 0):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -66,8 +67,9 @@ class Workspace:
     def __init__(self) -> None:
         self._arrays: dict[str, np.ndarray] = {}
 
-    def get(self, name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
+    def get(self, name: str, shape: tuple[int, ...], dtype: Any = float) -> np.ndarray:
         """A view of shape ``shape`` into a buffer at least that large; contents stale."""
+        dtype = np.dtype(dtype)
         buf = self._arrays.get(name)
         if buf is None or buf.dtype != dtype or buf.ndim != len(shape) or any(
                 b < s for b, s in zip(buf.shape, shape)):
@@ -77,7 +79,10 @@ class Workspace:
 
 
 def _tolerance(finish: np.ndarray) -> np.ndarray:
-    return 1e-9 * np.maximum(1.0, np.abs(finish))
+    # Rounding along a path of a few hundred additions stays far below these; float32
+    # passes (used by the simulation, see docs/architecture.md) need the wider one.
+    rel = 1e-5 if finish.dtype == np.float32 else 1e-9
+    return rel * np.maximum(1.0, np.abs(finish))
 
 
 class Network:
@@ -141,13 +146,13 @@ class Network:
         """Early finish of every activity, shape (activities, iterations)."""
         work = work or Workspace()
         cols = durations.shape[1:]
-        ef = work.get("early_finish", durations.shape)
+        ef = work.get("early_finish", durations.shape, durations.dtype)
         # Early starts are kept only where a successor reads them (SS, SF links).
         keep = np.flatnonzero(self._keep_start)
-        starts = work.get("early_start", (keep.size, *cols))
+        starts = work.get("early_start", (keep.size, *cols), durations.dtype)
         row_of = dict(zip(keep.tolist(), range(keep.size)))
-        scratch = work.get("scratch", cols)
-        tmp = work.get("tmp", cols)
+        scratch = work.get("scratch", cols, durations.dtype)
+        tmp = work.get("tmp", cols, durations.dtype)
         add, maximum, copyto = np.add, np.maximum, np.copyto
         for a in self.order:
             links = self._incoming[a]
@@ -192,8 +197,8 @@ class Network:
         finish = ef.max(axis=0) if self.n else np.zeros(durations.shape[1:])
         if not backward:
             return Passes(durations, ef, ef, finish)
-        lf = work.get("late_finish", durations.shape)
-        tmp = work.get("tmp", durations.shape[1:])
+        lf = work.get("late_finish", durations.shape, durations.dtype)
+        tmp = work.get("tmp", durations.shape[1:], durations.dtype)
         subtract, minimum, copyto = np.subtract, np.minimum, np.copyto
         for a in reversed(self.order):
             late = lf[a]
