@@ -111,8 +111,7 @@ class _ChunkOut:
 
 
 _SCALE32 = 1.0 / float(2**32)
-_SHIFT32 = np.uint64(32)
-_LOW32 = np.uint64(0xFFFFFFFF)
+_LITTLE_ENDIAN = np.little_endian
 
 
 class _Buffers:
@@ -120,7 +119,6 @@ class _Buffers:
 
     def __init__(self, n: int):
         self.ramp = np.arange(n, dtype=float)
-        self.words = np.empty(n, dtype=np.uint64)
         self.u = np.empty(n)
 
     def uniforms(self, raw: np.ndarray, k: int, high: bool, lhs: bool) -> np.ndarray:
@@ -130,12 +128,8 @@ class _Buffers:
         ample: a jitter only places a draw inside its stratum, or (random sampling)
         resolves probabilities to 2.3e-10.
         """
-        words, u = self.words[:k], self.u[:k]
-        if high:
-            np.right_shift(raw[:k], _SHIFT32, out=words)
-        else:
-            np.bitwise_and(raw[:k], _LOW32, out=words)
-        np.multiply(words, _SCALE32, out=u)
+        halves = raw[:k].view(np.uint32)[1 if _LITTLE_ENDIAN == high else 0::2]
+        u = np.multiply(halves, _SCALE32, out=self.u[:k])
         if lhs:
             u += self.ramp[:k]
             u *= 1.0 / k
