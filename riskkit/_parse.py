@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -328,6 +329,22 @@ def parse_number(
         value /= 100.0
     del raw, had_currency
     return ParsedNumber(value, percent)
+
+
+def parse_cell(text: str, report: Callable[[str], None], **options: Any) -> float | None:
+    """:func:`parse_number` for a validator: None for a blank cell, and on a bad cell
+    ``report(message)`` is called and None returned, so validation goes on."""
+    try:
+        parsed = parse_number(text, **options)
+    except NumberFormatError as exc:
+        report(str(exc))
+        return None
+    if parsed is None:
+        return None
+    if not math.isfinite(parsed.value):
+        report("not a finite number")
+        return None
+    return parsed.value
 
 
 _THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+(,\d*)?")

@@ -452,21 +452,11 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
         problem("id", "risk id is missing", hint="give every risk an id, or delete the row")
         rec["id"] = f"<row {row}>"
 
-    def number(canon: str, *, days: bool = False, percent_ok: bool = False) -> float | None:
+    def number(canon: str, *, days: bool = False) -> float | None:
         text = cell(canon)
-        try:
-            parsed = _parse.parse_number(text, decimal_comma=decimal_comma,
-                                         allow_percent=percent_ok, allow_days=days,
-                                         allow_currency=not days)
-        except _parse.NumberFormatError as exc:
-            problem(canon, str(exc), text)
-            return None
-        if parsed is None:
-            return None
-        if not math.isfinite(parsed.value):
-            problem(canon, "not a finite number", text)
-            return None
-        return parsed.value
+        return _parse.parse_cell(text, lambda message: problem(canon, message, text),
+                                 decimal_comma=decimal_comma, allow_percent=False,
+                                 allow_days=days, allow_currency=not days)
 
     def probability(canon: str, header_percent: bool) -> float | None:
         text = cell(canon)

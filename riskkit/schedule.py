@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import math
 import re
 import warnings
 from collections.abc import Mapping
@@ -339,19 +338,10 @@ def _parse_activity(cells, row, cell, written, src, decimal_comma):
 
     def number(canon):
         text = cell(cells, canon)
-        try:
-            parsed = _parse.parse_number(text, decimal_comma=decimal_comma,
-                                         allow_percent=False, allow_days=True,
-                                         allow_currency=canon in ("cost_per_day", "fixed_cost"))
-        except _parse.NumberFormatError as exc:
-            problem(canon, str(exc), text)
-            return None
-        if parsed is None:
-            return None
-        if not math.isfinite(parsed.value):
-            problem(canon, "not a finite number", text)
-            return None
-        return parsed.value
+        return _parse.parse_cell(
+            text, lambda message: problem(canon, message, text), decimal_comma=decimal_comma,
+            allow_percent=False, allow_days=True,
+            allow_currency=canon in ("cost_per_day", "fixed_cost"))
 
     rec: dict[str, Any] = {"row": row, "name": cell(cells, "name") or None}
     dist_text = cell(cells, "distribution")
