@@ -119,7 +119,8 @@ class _Buffers:
 
     def __init__(self, n: int):
         self.ramp = np.arange(n, dtype=float)
-        self.u = np.empty(n)
+        self.u_high = np.empty(n)
+        self.u_low = np.empty(n)
 
     def uniforms(self, raw: np.ndarray, k: int, high: bool, lhs: bool) -> np.ndarray:
         """Uniforms from 32 bits of each of the first k raw words (high or low half).
@@ -129,11 +130,82 @@ class _Buffers:
         resolves probabilities to 2.3e-10.
         """
         halves = raw[:k].view(np.uint32)[1 if _LITTLE_ENDIAN == high else 0::2]
-        u = np.multiply(halves, _SCALE32, out=self.u[:k])
+        u = np.multiply(halves, _SCALE32, out=(self.u_high if high else self.u_low)[:k])
         if lhs:
             u += self.ramp[:k]
             u *= 1.0 / k
         return u
+
+
+class _BlockDraws:
+    """The random numbers of every risk in one block, drawn risk by risk.
+
+    What a risk draws depends only on its largest probability in any scenario and on
+    which impacts it has in any scenario, never on the scenario evaluated, so every
+    scenario (and every variant of a ranking) sees the same random numbers; a scenario
+    with a lower probability keeps a prefix of the same occurrences.
+    """
+
+    def __init__(self, plan: _Plan, block: int, n: int):
+        self.plan, self.n = plan, n
+        self.lhs = plan.sampling is Sampling.LHS
+        self.gens = [plan.seed.stream(block, RISK_STREAM, r.key) for r in plan.risks]
+        self.v = np.array([g.random() for g in self.gens])
+        self.k_draw = occurrence_counts(self.v, n, np.array([r.p_draw for r in plan.risks]),
+                                        plan.sampling)
+        self.buf = _Buffers(n)
+
+    def counts(self, probabilities: np.ndarray) -> np.ndarray:
+        """Occurrences in this block of each risk at the given probabilities."""
+        k = occurrence_counts(self.v, self.n, probabilities, self.plan.sampling)
+        return np.minimum(k, self.k_draw)
+
+    def draw(self, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+        """Risk ``r``'s ordered occurrence positions, raw words and pairing permutation.
+
+        Must be called once per risk, in order: it consumes the risk's stream.
+        """
+        model, g, big_k = self.plan.risks[r], self.gens[r], int(self.k_draw[r])
+        if big_k == 0 or not (model.cost_any or model.schedule_any):
+            return None
+        order = g.choice(self.n, big_k, replace=False)
+        perm = (g.choice(big_k, big_k, replace=False)
+                if self.lhs and model.schedule_any else None)
+        raw = g.bit_generator.random_raw(big_k)
+        return order, raw, perm
+
+    def impacts(self, drawn: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+                params: RiskParams, k: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Cost and schedule impacts of the first ``k`` occurrences (None: no impact).
+
+        The arrays may be views of scratch buffers: valid until the next call.
+        """
+        _, raw, perm = drawn
+        lhs, buf = self.lhs, self.buf
+        cost = sched = None
+        if k == 0:
+            return cost, sched
+        dist = params.cost
+        if dist is not None:
+            if dist.is_fixed:
+                cost = np.full(k, dist.mean)
+            else:
+                u = buf.uniforms(raw, k, True, lhs)
+                cost = dist.ppf(u, sorted=lhs, out=u)
+        dist = params.schedule
+        if dist is not None:
+            if dist.is_fixed:
+                sched = np.full(k, dist.mean)
+            elif lhs:
+                assert perm is not None
+                # Strata are evaluated in ascending order, then dealt to the
+                # occurrences through an independent random permutation.
+                u = buf.uniforms(raw, k, False, True)
+                sched = dist.ppf(u, sorted=True, out=u)[restricted_ranks(perm, k)]
+            else:
+                u = buf.uniforms(raw, k, False, False)
+                sched = dist.ppf(u, out=u)
+        return cost, sched
 
 
 def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.ndarray,
@@ -143,57 +215,28 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
     Returns the delays of risks that act on activities, as (risk, positions, values)
     with positions ascending, for the network pass.
     """
-    lhs = plan.sampling is Sampling.LHS
     if not plan.risks:
         return []
-    gens = [plan.seed.stream(block, RISK_STREAM, r.key) for r in plan.risks]
-    v = np.array([g.random() for g in gens])
-    p_draw = np.array([r.p_draw for r in plan.risks])
-    p_run = np.array([r.params.probability for r in plan.risks])
-    k_draw = occurrence_counts(v, n, p_draw, plan.sampling)
-    k_run = np.minimum(occurrence_counts(v, n, p_run, plan.sampling), k_draw)
+    draws = _BlockDraws(plan, block, n)
+    k_run = draws.counts(np.array([r.params.probability for r in plan.risks]))
     occurrences += k_run
-    buf = _Buffers(n)
     add_at = np.add.at
     on_activities = []
-    for model, g, big_k, k in zip(plan.risks, gens, k_draw.tolist(), k_run.tolist()):
-        if big_k == 0 or not (model.cost_any or model.schedule_any):
+    for r, (model, k) in enumerate(zip(plan.risks, k_run.tolist())):
+        drawn = draws.draw(r)
+        if drawn is None or k == 0:
             continue
-        # What is drawn depends on big_k and the *_any flags alone, never on the
-        # scenario, so every scenario sees the same random numbers; a scenario with a
-        # lower probability keeps a prefix of the same occurrences.
-        order = g.choice(n, big_k, replace=False)
-        perm = g.choice(big_k, big_k, replace=False) if lhs and model.schedule_any else None
-        raw = g.bit_generator.random_raw(big_k)
-        if k == 0:
+        occ = drawn[0][:k]
+        cost_values, delays = draws.impacts(drawn, model.params, k)
+        if cost_values is not None:
+            add_at(cost, occ, cost_values)
+        if delays is None:
             continue
-        occ = order[:k]
-        dist = model.params.cost
-        if dist is not None:
-            if dist.is_fixed:
-                add_at(cost, occ, dist.mean)
-            else:
-                u = buf.uniforms(raw, k, True, lhs)
-                add_at(cost, occ, dist.ppf(u, sorted=lhs, out=u))
-        dist = model.params.schedule
-        if dist is None:
-            continue
-        if dist.is_fixed:
-            values = np.full(k, dist.mean)
-        elif lhs:
-            assert perm is not None
-            # Strata are evaluated in ascending order, then dealt to the occurrences
-            # through an independent random permutation.
-            u = buf.uniforms(raw, k, False, True)
-            values = dist.ppf(u, sorted=True, out=u)[restricted_ranks(perm, k)]
-        else:
-            u = buf.uniforms(raw, k, False, False)
-            values = dist.ppf(u).copy()
         if model.activities:
-            order_by_position = np.argsort(occ)
-            on_activities.append((model, occ[order_by_position], values[order_by_position]))
+            by_position = np.argsort(occ)
+            on_activities.append((model, occ[by_position], delays[by_position]))
         else:
-            add_at(delay, occ, values)
+            add_at(delay, occ, delays)
     return on_activities
 
 
