@@ -220,6 +220,8 @@ def table_from_frame(frame: pd.DataFrame, name: str = "<DataFrame>") -> RawTable
                 cells.append("")
             elif isinstance(v, (float, np.floating)):
                 cells.append(repr(float(v)))
+            elif isinstance(v, (tuple, list)):
+                cells.append("; ".join(str(x) for x in v))
             else:
                 cells.append(str(v).strip())
         rows.append((i, tuple(cells)))

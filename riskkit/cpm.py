@@ -14,6 +14,7 @@ Link semantics (lags in working days, negative allowed; no start before time 0):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,16 @@ class Network:
                 self._keep_start[s] = True
         # A start can only come out negative through a negative lag or a finish link.
         self._clamp = [any(lg < 0 or sets for _, _, sets, lg in links) for links in incoming]
+        # Only these can finish last: any other activity has an FS or FF successor with
+        # a non-negative lag, which finishes no earlier (durations are >= 0).
+        bounded = np.zeros(n, dtype=bool)
+        for s, t, lg in zip(src.tolist(), ltype.tolist(), lag.tolist()):
+            if _READS_FINISH[t] and lg >= 0 and (t == 0 or t == 2):
+                bounded[s] = True
+        self.finish_candidates = np.flatnonzero(~bounded)
+        self._successors = [[d for d, *_ in links] for links in outgoing]
+        self.position = np.empty(n, dtype=np.intp)
+        self.position[self.order] = np.arange(n)
         self.has_successor = np.zeros(n, dtype=bool)
         self.has_successor[src] = True
         self.has_predecessor = np.zeros(n, dtype=bool)
@@ -185,6 +196,54 @@ class Network:
             add(start, d, out=ef[a])
         return ef
 
+    def project_finish(self, ef: np.ndarray) -> np.ndarray:
+        """The latest early finish per iteration."""
+        if not self.n:
+            return np.zeros(ef.shape[1:], dtype=ef.dtype)
+        return ef[self.finish_candidates].max(axis=0)
+
+    def descendants(self, activities: Iterable[int]) -> list[int]:
+        """The activities and everything after them, in topological order."""
+        seen = set(activities)
+        stack = list(seen)
+        while stack:
+            for b in self._successors[stack.pop()]:
+                if b not in seen:
+                    seen.add(b)
+                    stack.append(b)
+        return sorted(seen, key=self.position.__getitem__)
+
+    def forward_overlay(self, subset: Sequence[int], durations: Mapping[int, np.ndarray],
+                        base_durations: np.ndarray, base_ef: np.ndarray) -> dict[int, np.ndarray]:
+        """Early finishes of ``subset`` (topologically ordered, closed under successors)
+        when some durations change; every other activity keeps ``base_ef``.
+
+        ``durations`` maps an activity to its new row; the rest keep ``base_durations``.
+        This is how a variant recomputes only the activities downstream of a change.
+        """
+        ef: dict[int, np.ndarray] = {}
+        es: dict[int, np.ndarray] = {}
+        for a in subset:
+            d = durations.get(a)
+            if d is None:
+                d = base_durations[a]
+            start = np.zeros_like(d)
+            for p, reads_finish, sets_finish, lag in self._incoming[a]:
+                if reads_finish:
+                    source = ef[p] if p in ef else base_ef[p]
+                elif p in es:
+                    source = es[p]
+                else:
+                    source = base_ef[p] - base_durations[p]
+                value = source + lag if lag else source
+                if sets_finish:
+                    value = value - d
+                np.maximum(start, value, out=start)
+            if self._keep_start[a]:
+                es[a] = start
+            ef[a] = start + d
+        return ef
+
     def passes(self, durations: np.ndarray, *, backward: bool = True,
                work: Workspace | None = None) -> Passes:
         """Forward (and backward) pass for durations of shape (activities, iterations).
@@ -194,7 +253,7 @@ class Network:
         """
         work = work or Workspace()
         ef = self.forward(durations, work)
-        finish = ef.max(axis=0) if self.n else np.zeros(durations.shape[1:])
+        finish = self.project_finish(ef)
         if not backward:
             return Passes(durations, ef, ef, finish)
         lf = work.get("late_finish", durations.shape, durations.dtype)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +63,8 @@ class _RiskModel:
     cost_any: bool
     schedule_any: bool
     activities: tuple[int, ...] = ()  # indexes into the schedule; () = delays the finish
+    pre: RiskParams | None = None     # both scenarios, for variants (rank, drivers)
+    post: RiskParams | None = None
 
 
 @dataclass(frozen=True)
@@ -305,6 +307,21 @@ def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size:
     return u
 
 
+def _add_activity_delays(d: np.ndarray, on_activities, s0: int, s1: int) -> None:
+    """Add risk delays (positions ascending) falling in [s0, s1) to their activities'
+    rows; an opportunity can shorten an activity to zero, not below."""
+    touched = set()
+    for model, pos, values in on_activities:
+        lo, hi = np.searchsorted(pos, [s0, s1])
+        if hi > lo:
+            local = pos[lo:hi] - s0
+            for a in model.activities:
+                d[a, local] += values[lo:hi]
+                touched.add(a)
+    for a in touched:
+        np.maximum(d[a], 0.0, out=d[a])
+
+
 def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np.ndarray,
                  on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]],
                  critical: np.ndarray, finish_sum: np.ndarray, work: Workspace) -> None:
@@ -316,12 +333,7 @@ def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
         d = _sample_durations(net, gens, s1 - s0, lhs, work)
-        for model, pos, values in on_activities:
-            lo, hi = np.searchsorted(pos, [s0, s1])
-            if hi > lo:
-                local = pos[lo:hi] - s0
-                for a in model.activities:
-                    d[a, local] += values[lo:hi]
+        _add_activity_delays(d, on_activities, s0, s1)
         for r0 in range(0, d.shape[0], 256):  # float64 sums, small temporaries
             cost[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
         passes = network.passes(d, backward=net.criticality, work=work)
@@ -390,7 +402,8 @@ def _risk_models(register: RiskRegister | None, scenario: str, schedule: Schedul
             acts = tuple(dict.fromkeys(schedule.index_of(x) for x in c.activities))
         models.append(_RiskModel(c, stable_key(c.id), max(a.probability, b.probability),
                                  a.cost is not None or b.cost is not None,
-                                 a.schedule is not None or b.schedule is not None, acts))
+                                 a.schedule is not None or b.schedule is not None, acts,
+                                 a, b))
     if problems:
         raise InputError(problems)
     if ignored:
@@ -540,3 +553,215 @@ def _parse_day(value: object, name: str) -> np.datetime64:
     if np.isnat(day):
         raise OptionError(name, value, "a date such as 2027-01-04")
     return day
+
+
+# --- variants on common random numbers (rank_mitigations, risk_drivers) -----------------
+
+#: A variant changes some risks: to their post-mitigation values ("mitigated") or out
+#: of the model ("removed"). Everything else stays as in the baseline (pre-mitigation).
+Variant = Mapping[int, str]
+
+
+@dataclass
+class VariantRun:
+    """Per-iteration totals of a baseline and its variants, on the same random numbers."""
+
+    base_cost: np.ndarray
+    base_schedule: np.ndarray
+    cost: np.ndarray          # (variants, iterations)
+    schedule: np.ndarray      # (variants, iterations)
+    risk_ids: tuple[str, ...]
+    impacts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+    base_cost_value: float = 0.0
+    base_schedule_value: float = 0.0
+    seed: int | None = None
+
+
+def simulate_variants(
+    register: RiskRegister,
+    schedule: Schedule | None,
+    variants: Sequence[Variant],
+    *,
+    iterations: int,
+    rng: None | int | np.random.SeedSequence | np.random.Generator = None,
+    sampling: str = "lhs",
+    keep_impacts: bool = False,
+) -> VariantRun:
+    """Simulate the baseline and each variant on common random numbers.
+
+    The random numbers are drawn once; a variant only re-evaluates the risks it changes:
+    their cost and finish delays are swapped in additively, and for risks on activities
+    only the activities downstream of the changed ones are recomputed, on the stored
+    durations of the baseline.
+
+    ``keep_impacts`` also returns, per risk, its baseline occurrences as (iteration,
+    cost impact, schedule impact) for rank correlations.
+    """
+    iterations = _check_iterations(iterations)
+    sampling_ = Sampling.parse(sampling)
+    seed = make_seed(rng)
+    network = None
+    if schedule is not None:
+        network = _NetworkModel(schedule, tuple(schedule.distributions()),
+                                tuple(stable_key(a) for a in schedule.ids),
+                                schedule.cost_per_day, float(schedule.fixed_cost.sum()),
+                                False)
+    plan = _Plan(_risk_models(register, "current", schedule), sampling_, iterations, seed,
+                 network)
+    n_var = len(variants)
+    for v in variants:
+        for r, kind in v.items():
+            if kind not in ("mitigated", "removed") or not 0 <= r < len(plan.risks):
+                raise ValueError(f"bad variant entry {r}: {kind}")
+    var_cost = np.zeros((n_var, iterations))
+    var_sched = np.zeros((n_var, iterations))
+    base_cost = np.zeros(iterations)
+    base_sched = np.zeros(iterations)
+    touched_by = [[vi for vi, v in enumerate(variants) if r in v] for r in range(len(plan.risks))]
+    impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
+        [] for _ in plan.risks] if keep_impacts else []
+    pre_p = np.array([m.pre.probability for m in plan.risks])  # type: ignore[union-attr]
+    post_p = np.array([m.post.probability for m in plan.risks])  # type: ignore[union-attr]
+    work = Workspace()
+    add_at = np.add.at
+    for block, b0, b1 in blocks(iterations):
+        n = b1 - b0
+        vc, vs = var_cost[:, b0:b1], var_sched[:, b0:b1]
+        bc, bs = base_cost[b0:b1], base_sched[b0:b1]
+        on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]] = []
+        # per variant, (risk, positions, old delays, new delays) for risks on activities
+        changes: list[list[tuple[_RiskModel, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = [
+            [] for _ in variants]
+        if plan.risks:
+            draws = _BlockDraws(plan, block, n)
+            k_pre, k_post = draws.counts(pre_p), draws.counts(post_p)
+            for r, model in enumerate(plan.risks):
+                drawn = draws.draw(r)
+                if drawn is None:
+                    continue
+                order = drawn[0]
+                kp = int(k_pre[r])
+                c_pre, s_pre = draws.impacts(drawn, model.pre, kp)  # type: ignore[arg-type]
+                c_pre = None if c_pre is None else c_pre.copy()
+                s_pre = None if s_pre is None else s_pre.copy()
+                occ_pre = order[:kp]
+                if keep_impacts and kp:
+                    impacts[r].append((occ_pre + b0,
+                                       c_pre if c_pre is not None else np.zeros(kp),
+                                       s_pre if s_pre is not None else np.zeros(kp)))
+                if c_pre is not None:
+                    add_at(bc, occ_pre, c_pre)
+                if s_pre is not None and not model.activities:
+                    add_at(bs, occ_pre, s_pre)
+                mitigated = None
+                for vi in touched_by[r]:
+                    kind = variants[vi][r]
+                    if kind == "mitigated" and mitigated is None:
+                        kq = int(k_post[r])
+                        c_post, s_post = draws.impacts(drawn, model.post, kq)  # type: ignore[arg-type]
+                        mitigated = (order[:kq], None if c_post is None else c_post.copy(),
+                                     None if s_post is None else s_post.copy())
+                    if c_pre is not None:
+                        add_at(vc[vi], occ_pre, -c_pre)
+                    if kind == "mitigated":
+                        assert mitigated is not None
+                        occ_post, c_post, s_post = mitigated
+                        if c_post is not None:
+                            add_at(vc[vi], occ_post, c_post)
+                    else:
+                        occ_post, s_post = order[:0], None
+                    if model.activities:
+                        old = (np.zeros(0, dtype=np.intp), np.zeros(0)) if s_pre is None else (occ_pre, s_pre)
+                        new = (np.zeros(0, dtype=np.intp), np.zeros(0)) if s_post is None else (occ_post, s_post)
+                        changes[vi].append((model, *old, *new))
+                    else:
+                        if s_pre is not None:
+                            add_at(vs[vi], occ_pre, -s_pre)
+                        if s_post is not None:
+                            add_at(vs[vi], occ_post, s_post)
+                if s_pre is not None and model.activities:
+                    by_position = np.argsort(occ_pre)
+                    on_activities.append((model, occ_pre[by_position], s_pre[by_position]))
+        if network is not None:
+            _network_variants(plan, block, n, bc, bs, vc, vs, on_activities, changes, work)
+        vc += bc
+        vs += bs
+    base_value_cost = base_value_sched = 0.0
+    if network is not None and schedule is not None:
+        for arr in (base_cost, var_cost):
+            arr += network.fixed_cost
+        base_value_cost, base_value_sched = schedule.base_cost(), schedule.duration()
+    kept = None
+    if keep_impacts:
+        kept = []
+        for parts in impacts:
+            if parts:
+                kept.append(tuple(np.concatenate(x) for x in zip(*parts)))
+            else:
+                kept.append((np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)))
+    return VariantRun(base_cost, base_sched, var_cost, var_sched,
+                      tuple(m.params.id for m in plan.risks), kept,  # type: ignore[arg-type]
+                      base_value_cost, base_value_sched, seed.reported)
+
+
+def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray, bs: np.ndarray,
+                      vc: np.ndarray, vs: np.ndarray, on_activities, changes,
+                      work: Workspace) -> None:
+    """Baseline network pass for the block, then each variant that changes a risk on
+    activities, recomputing only the activities downstream of the change."""
+    net = plan.network
+    assert net is not None
+    network = net.schedule.network  # type: ignore[attr-defined]
+    lhs = plan.sampling is Sampling.LHS
+    gens = [plan.seed.stream(block, ACTIVITY_STREAM, k) for k in net.keys]
+    subsets = {}
+    for vi, ch in enumerate(changes):
+        acts = sorted({a for model, *_ in ch for a in model.activities})
+        if acts:
+            subset = network.descendants(acts)
+            in_subset = np.zeros(network.n, dtype=bool)
+            in_subset[subset] = True
+            cands = network.finish_candidates
+            subsets[vi] = (acts, subset, cands[~in_subset[cands]], cands[in_subset[cands]])
+    for s0 in range(0, n, SUB_BLOCK):
+        s1 = min(n, s0 + SUB_BLOCK)
+        raw = _sample_durations(net, gens, s1 - s0, lhs, work)
+        sampled = {a: raw[a].copy() for v in subsets.values() for a in v[0]}
+        d = raw
+        _add_activity_delays(d, on_activities, s0, s1)
+        for r0 in range(0, d.shape[0], 256):
+            bc[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
+        ef = network.forward(d, work)
+        base_finish = network.project_finish(ef)
+        bs[s0:s1] += base_finish
+        for vi, (acts, subset, fixed_cands, moved_cands) in subsets.items():
+            # this variant's durations of the changed activities: sampled + every
+            # baseline delay, with the variant's changes swapped in
+            rows = {a: sampled[a].astype(float) for a in acts}
+            for model, pos, values in on_activities:
+                _add_delays_to_rows(rows, model, pos, values, s0, s1, +1.0)
+            for model, old_pos, old_val, new_pos, new_val in changes[vi]:
+                order_old = np.argsort(old_pos)
+                _add_delays_to_rows(rows, model, old_pos[order_old], old_val[order_old], s0, s1, -1.0)
+                order_new = np.argsort(new_pos)
+                _add_delays_to_rows(rows, model, new_pos[order_new], new_val[order_new], s0, s1, +1.0)
+            new_rows = {a: np.maximum(row, 0.0).astype(d.dtype) for a, row in rows.items()}
+            over = network.forward_overlay(subset, new_rows, d, ef)
+            finish = np.max([over[a] for a in moved_cands], axis=0) if moved_cands.size else None
+            if fixed_cands.size:
+                rest = ef[fixed_cands].max(axis=0)
+                finish = rest if finish is None else np.maximum(finish, rest)
+            vs[vi, s0:s1] += finish - base_finish  # the baseline is added for all later
+            for a, row in new_rows.items():
+                vc[vi, s0:s1] += net.cost_per_day[a] * (row.astype(float) - d[a])
+
+
+def _add_delays_to_rows(rows: dict[int, np.ndarray], model: _RiskModel, pos: np.ndarray,
+                        values: np.ndarray, s0: int, s1: int, sign: float) -> None:
+    lo, hi = np.searchsorted(pos, [s0, s1])
+    if hi <= lo:
+        return
+    local = pos[lo:hi] - s0
+    for a in model.activities:
+        if a in rows:
+            rows[a][local] += sign * values[lo:hi]
