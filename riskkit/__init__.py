@@ -10,6 +10,7 @@ P10/P50/P80/P90 figures and contingency from the result.
 True
 """
 
+from .analysis import rank_mitigations, risk_drivers, select_mitigations
 from .distributions import Fixed, Pert, Triangular, Uniform, make_distribution
 from .engine import simulate
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
@@ -35,7 +36,10 @@ __all__ = [
     "Uniform",
     "__version__",
     "make_distribution",
+    "rank_mitigations",
     "read_register",
     "read_schedule",
+    "risk_drivers",
+    "select_mitigations",
     "simulate",
 ]

@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
+import numpy as np
+
+from .analysis import rank_mitigations, select_mitigations
 from .engine import simulate
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
 from .register import RiskRegister, read_register
@@ -93,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="current (pre-mitigation, default) or mitigated values")
     p.add_argument("--json", metavar="PATH|-", help="write the summary as JSON ('-': stdout)")
     p.add_argument("--csv", metavar="PATH", help="write one row per iteration")
+
+    p = sub.add_parser("rank", help="rank mitigations by value for money")
+    _add_input_options(p)
+    _add_run_options(p)
+    p.add_argument("--value-per-day", type=float, default=None, metavar="AMOUNT",
+                   help="what a working day of delay is worth, to add delay savings to "
+                        "the benefit")
+    p.add_argument("--budget", type=float, default=None, metavar="AMOUNT",
+                   help="also choose the mitigations to fund within this budget")
+    p.add_argument("--json", metavar="PATH|-", help="write the ranking as JSON ('-': stdout)")
+    p.add_argument("--csv", metavar="PATH", help="write the ranking as CSV")
     return parser
 
 
@@ -203,7 +217,69 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate}
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (float, np.floating)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    reg, sch = _load(args)
+    assert reg is not None
+    ranking = rank_mitigations(reg, sch, iterations=args.iterations, rng=args.seed,
+                               value_per_day=args.value_per_day, sampling=args.sampling)
+    chosen = None
+    if args.budget is not None:
+        chosen = select_mitigations(ranking, args.budget, sch, register=reg,
+                                    iterations=args.iterations, rng=args.seed,
+                                    value_per_day=args.value_per_day, sampling=args.sampling)
+    records = [{k: _json_value(v) for k, v in rec.items()}
+               for rec in ranking.to_dict("records")]
+    if chosen is not None:
+        funded = set(chosen["id"])
+        for rec in records:
+            rec["funded"] = rec["id"] in funded
+    if args.json:
+        _write(args.json, json.dumps(records, indent=2) + "\n")
+    if args.csv:
+        frame = ranking.copy()
+        if chosen is not None:
+            frame["funded"] = frame["id"].isin(chosen["id"])
+        _write(args.csv, frame.to_csv(index=False, lineterminator="\n"))
+    if not args.quiet and args.json != "-" and args.csv != "-":
+        print(f"{reg.source}: {len(ranking)} mitigations ranked against the unmitigated "
+              f"baseline, {args.iterations:,} iterations, seed {ranking.attrs['seed']}"
+              + (f", a day of delay valued at {args.value_per_day:,.0f}"
+                 if args.value_per_day else ""))
+        print(f"{'rank':>4}  {'id':<10} {'cost':>10} {'E[cost cut]':>12} {'P80 cut':>10} "
+              f"{'E[days cut]':>11} {'net benefit':>12} {'ratio':>7}  title")
+        for rec in ranking.to_dict("records"):
+            ratio = rec["benefit_cost_ratio"]
+            title = str(rec["title"] or rec["mitigation"] or "")[:40]
+            print(f"{rec['rank']:>4}  {str(rec['id'])[:10]:<10} {rec['mitigation_cost']:>10,.0f} "
+                  f"{rec['expected_cost_reduction']:>12,.0f} {rec['p80_cost_reduction']:>10,.0f} "
+                  f"{rec['expected_delay_reduction'] + 0.0:>11,.1f} {rec['net_benefit']:>12,.0f} "
+                  f"{'free' if not np.isfinite(ratio) else f'{ratio:.1f}':>7}  {title}")
+        info = ranking.attrs["all_mitigations"]
+        print(f"all {info['mitigations']} mitigations together: cost "
+              f"{info['mitigation_cost']:,.0f}, expected cost cut "
+              f"{info['expected_cost_reduction']:,.0f}, P80 cut "
+              f"{info['p80_cost_reduction']:,.0f}, P80 delay cut "
+              f"{info['p80_delay_reduction']:,.1f} days")
+        if chosen is not None:
+            conf = chosen.attrs.get("confirmed", {})
+            print(f"within a budget of {args.budget:,.0f}: fund {', '.join(chosen['id'])} "
+                  f"(cost {chosen.attrs['mitigation_cost']:,.0f}); simulated together they "
+                  f"cut the expected cost by {conf.get('expected_cost_reduction', 0):,.0f} "
+                  f"and the P80 delay by {conf.get('p80_delay_reduction', 0):,.1f} days")
+    return 0
+
+
+_COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate, "rank": _cmd_rank}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

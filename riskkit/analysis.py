@@ -1,0 +1,389 @@
+"""Which mitigations pay, and which risks drive the outcome.
+
+Both questions are answered with variants of the baseline simulated on common random
+numbers (:func:`riskkit.engine.simulate_variants`): a mitigation that changes nothing
+shows a reduction of exactly 0, and differences between variants carry no sampling
+noise from the risks they leave alone.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.stats as st
+
+from .engine import simulate_variants
+from .exceptions import InputError, OptionError, Problem
+from .register import RiskRegister
+from .schedule import Schedule
+
+__all__ = ["rank_mitigations", "risk_drivers", "select_mitigations"]
+
+RANKING_COLUMNS = (
+    "rank", "id", "title", "owner", "mitigation", "mitigation_cost",
+    "expected_cost_reduction", "p80_cost_reduction", "expected_delay_reduction",
+    "p80_delay_reduction", "total_benefit", "net_benefit", "benefit_cost_ratio",
+)
+
+
+def _check_q(q: float, name: str = "percentile") -> float:
+    if isinstance(q, bool) or not isinstance(q, (int, float, np.floating)) or not 0 < q < 1:
+        raise OptionError(name, q, "a probability strictly between 0 and 1, e.g. 0.8")
+    return float(q)
+
+
+def _check_value_per_day(value: float | None) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or \
+            not math.isfinite(value) or value < 0:
+        raise OptionError("value_per_day", value, "a non-negative amount per working day")
+    return float(value)
+
+
+class RankingFrame(pd.DataFrame):
+    """A ranking table that shows itself well in Jupyter."""
+
+    @property
+    def _constructor(self):  # keep the class through pandas operations
+        return RankingFrame
+
+    def _repr_html_(self) -> str:  # type: ignore[override]
+        info = self.attrs.get("all_mitigations")
+        head = ""
+        if info:
+            head = (f"<p><b>Mitigation ranking</b>: {len(self)} mitigations; all together "
+                    f"cost {info['mitigation_cost']:,.0f} and cut the expected cost by "
+                    f"{info['expected_cost_reduction']:,.0f} and the P80 delay by "
+                    f"{info['p80_delay_reduction']:,.1f} days. Best value first.</p>")
+        cols = ["rank", "id", "title", "mitigation_cost", "total_benefit", "net_benefit",
+                "benefit_cost_ratio"]
+        shown = pd.DataFrame(self)[[c for c in cols if c in self.columns]].head(15)
+        body = shown.to_html(index=False, na_rep="—", float_format="{:,.1f}".format)
+        return head + body + (f"<p>… and {len(self) - 15} more.</p>" if len(self) > 15 else "")
+
+
+def _reductions(base: np.ndarray, variants: np.ndarray, q: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and q-percentile of baseline minus variant, per variant."""
+    mean = base.mean() - variants.mean(axis=1)
+    pq = np.percentile(base, 100 * q) - np.percentile(variants, 100 * q, axis=1)
+    return mean, pq
+
+
+def _order(frame: pd.DataFrame) -> pd.DataFrame:
+    free = frame["mitigation_cost"] <= 0
+    positive = frame["total_benefit"] > 0
+    group = np.where(free & positive, 0, np.where(free, 2, 1))
+    ratio = frame["benefit_cost_ratio"].fillna(-np.inf)
+    frame = frame.assign(_group=group, _ratio=ratio)
+    frame = frame.sort_values(["_group", "_ratio", "net_benefit"],
+                              ascending=[True, False, False], kind="stable")
+    return frame.drop(columns=["_group", "_ratio"])
+
+
+def rank_mitigations(
+    register: RiskRegister,
+    schedule: Schedule | None = None,
+    *,
+    iterations: int = 10_000,
+    rng: Any = None,
+    value_per_day: float | None = None,
+    percentile: float = 0.8,
+    sampling: str = "lhs",
+) -> pd.DataFrame:
+    """Rank mitigations by value for money, each against the unmitigated baseline.
+
+    One row per active risk with a mitigation (a text, a cost or any post-mitigation
+    value). Each row is that risk alone mitigated, on the baseline's random numbers:
+
+    - ``expected_cost_reduction``: mean(baseline cost - variant cost), gross of the
+      mitigation cost; ``p80_cost_reduction``: P80(baseline) - P80(variant). Delay alike
+      (working days). The ``p80`` columns use ``percentile``.
+    - ``total_benefit`` = expected cost reduction + ``value_per_day`` x expected delay
+      reduction; ``net_benefit`` = total benefit - mitigation cost;
+      ``benefit_cost_ratio`` = total benefit / mitigation cost (NaN when free).
+    - Order: free mitigations with a positive benefit first, then benefit/cost ratio
+      descending, ties by net benefit.
+
+    ``ranking.attrs["all_mitigations"]`` holds the same figures for every mitigation
+    together, simulated as one variant (interactions included).
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> reg = rk.read_register("sample_registers/it_migration.csv")
+    >>> ranking = rk.rank_mitigations(reg, iterations=2_000, rng=1)
+    >>> list(ranking["rank"][:3])
+    [1, 2, 3]
+    """
+    q = _check_q(percentile)
+    vpd = _check_value_per_day(value_per_day)
+    frame = register.frame.loc[~register.closed].reset_index(drop=True)
+    chosen = [i for i, flag in enumerate(frame["_has_mitigation"]) if flag]
+    variants = [{i: "mitigated"} for i in chosen]
+    variants.append({i: "mitigated" for i in chosen})
+    run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
+                            sampling=sampling)
+    costs = frame["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
+    cost_mean, cost_q = _reductions(run.base_cost, run.cost, q)
+    delay_mean, delay_q = _reductions(run.base_schedule, run.schedule, q)
+    label = f"p{round(q * 100):d}"
+    rows = []
+    for j, i in enumerate(chosen):
+        rec = frame.iloc[i]
+        benefit = cost_mean[j] + vpd * delay_mean[j]
+        rows.append({
+            "id": rec["id"], "title": rec["title"], "owner": rec["owner"],
+            "mitigation": rec["mitigation"], "mitigation_cost": costs[i],
+            "expected_cost_reduction": cost_mean[j], f"{label}_cost_reduction": cost_q[j],
+            "expected_delay_reduction": delay_mean[j], f"{label}_delay_reduction": delay_q[j],
+            "total_benefit": benefit, "net_benefit": benefit - costs[i],
+            "benefit_cost_ratio": benefit / costs[i] if costs[i] > 0 else np.nan,
+        })
+    columns = [c.replace("p80", label) for c in RANKING_COLUMNS if c != "rank"]
+    table = _order(pd.DataFrame(rows, columns=columns)).reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    out = RankingFrame(table)
+    all_cost = float(costs[chosen].sum())
+    all_benefit = cost_mean[-1] + vpd * delay_mean[-1]
+    out.attrs.update({
+        "all_mitigations": {
+            "mitigations": len(chosen), "mitigation_cost": all_cost,
+            "expected_cost_reduction": float(cost_mean[-1]),
+            f"{label}_cost_reduction": float(cost_q[-1]),
+            "expected_delay_reduction": float(delay_mean[-1]),
+            f"{label}_delay_reduction": float(delay_q[-1]),
+            "total_benefit": float(all_benefit), "net_benefit": float(all_benefit - all_cost),
+        },
+        "iterations": int(iterations), "seed": run.seed, "percentile": q,
+        "value_per_day": vpd,
+        "baseline": {"mean_cost": float(run.base_cost.mean()),
+                     f"{label}_cost": float(np.percentile(run.base_cost, 100 * q)),
+                     "mean_schedule": float(run.base_schedule.mean()),
+                     f"{label}_schedule": float(np.percentile(run.base_schedule, 100 * q))},
+    })
+    return out
+
+
+def select_mitigations(
+    ranking_or_register: pd.DataFrame | RiskRegister,
+    budget: float,
+    schedule: Schedule | None = None,
+    *,
+    register: RiskRegister | None = None,
+    iterations: int = 10_000,
+    rng: Any = None,
+    value_per_day: float | None = None,
+    percentile: float = 0.8,
+    sampling: str = "lhs",
+) -> pd.DataFrame:
+    """Choose the mitigations to fund under ``budget``, maximising total benefit.
+
+    The choice is an exact 0/1 knapsack on the ranking's ``total_benefit`` and
+    ``mitigation_cost`` (branch and bound). Benefits of separate mitigations are not
+    additive through a schedule network, so when the register is known (passed first,
+    or as ``register=``) the chosen set is confirmed by one simulation of all of them
+    together on the same random numbers; ``attrs["confirmed"]`` holds its figures.
+
+    Returns the chosen rows of the ranking, with ``attrs`` summarising the selection.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> reg = rk.read_register("sample_registers/it_migration.csv")
+    >>> chosen = rk.select_mitigations(reg, 50_000, iterations=2_000, rng=1)
+    >>> chosen["mitigation_cost"].sum() <= 50_000
+    True
+    """
+    if isinstance(budget, bool) or not isinstance(budget, (int, float, np.floating)) or \
+            not math.isfinite(budget) or budget < 0:
+        raise OptionError("budget", budget, "a non-negative amount")
+    if isinstance(ranking_or_register, RiskRegister):
+        register = ranking_or_register
+        ranking = rank_mitigations(register, schedule, iterations=iterations, rng=rng,
+                                   value_per_day=value_per_day, percentile=percentile,
+                                   sampling=sampling)
+    elif isinstance(ranking_or_register, pd.DataFrame):
+        ranking = ranking_or_register
+        missing = {"id", "mitigation_cost", "total_benefit"} - set(ranking.columns)
+        if missing:
+            raise InputError(Problem("the ranking lacks columns " + ", ".join(sorted(missing)),
+                                     hint="pass the result of rank_mitigations"))
+    else:
+        raise OptionError("ranking_or_register", type(ranking_or_register).__name__,
+                          "a ranking DataFrame or a RiskRegister")
+    costs = ranking["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
+    benefits = ranking["total_benefit"].to_numpy(dtype=float)
+    pick = knapsack(benefits, costs, float(budget))
+    chosen = ranking.iloc[np.flatnonzero(pick)].copy()
+    attrs: dict[str, Any] = {
+        "budget": float(budget), "mitigation_cost": float(costs[pick].sum()),
+        "additive_total_benefit": float(benefits[pick].sum()),
+    }
+    if register is not None and pick.any():
+        frame = register.frame.loc[~register.closed].reset_index(drop=True)
+        index = {rid: i for i, rid in enumerate(frame["id"])}
+        variant = {index[rid]: "mitigated" for rid in chosen["id"]}
+        run = simulate_variants(register, schedule, [variant], iterations=iterations,
+                                rng=ranking.attrs.get("seed", rng) if rng is None else rng,
+                                sampling=sampling)
+        q = _check_q(percentile)
+        cost_mean, cost_q = _reductions(run.base_cost, run.cost, q)
+        delay_mean, delay_q = _reductions(run.base_schedule, run.schedule, q)
+        vpd = _check_value_per_day(value_per_day)
+        total = float(cost_mean[0] + vpd * delay_mean[0])
+        label = f"p{round(q * 100):d}"
+        attrs["confirmed"] = {
+            "expected_cost_reduction": float(cost_mean[0]),
+            f"{label}_cost_reduction": float(cost_q[0]),
+            "expected_delay_reduction": float(delay_mean[0]),
+            f"{label}_delay_reduction": float(delay_q[0]),
+            "total_benefit": total, "net_benefit": total - attrs["mitigation_cost"],
+        }
+    chosen.attrs = attrs
+    return chosen
+
+
+def knapsack(values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray,
+             capacity: float) -> np.ndarray:
+    """Exact 0/1 knapsack by branch and bound (items sorted by value density, bounded
+    by the fractional relaxation). Items with no positive value are never chosen; free
+    items with a positive value always are. Returns a boolean mask."""
+    values = np.asarray(values, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    chosen = np.zeros(values.size, dtype=bool)
+    free = (weights <= 0) & (values > 0)
+    chosen[free] = True
+    items = [i for i in range(values.size) if weights[i] > 0 and values[i] > 0
+             and weights[i] <= capacity]
+    items.sort(key=lambda i: values[i] / weights[i], reverse=True)
+    v = [values[i] for i in items]
+    w = [weights[i] for i in items]
+    best_value, best_set = 0.0, []
+
+    def bound(k: int, room: float, value: float) -> float:
+        for j in range(k, len(items)):
+            if w[j] <= room:
+                room -= w[j]
+                value += v[j]
+            else:
+                return value + v[j] * room / w[j]
+        return value
+
+    stack = [(0, capacity, 0.0, [])]
+    while stack:
+        k, room, value, taken = stack.pop()
+        if value > best_value + 1e-9:
+            best_value, best_set = value, taken
+        if k == len(items) or bound(k, room, value) <= best_value + 1e-9:
+            continue
+        stack.append((k + 1, room, value, taken))          # without item k
+        if w[k] <= room:
+            stack.append((k + 1, room - w[k], value + v[k], [*taken, k]))  # with it
+    for j in best_set:
+        chosen[items[j]] = True
+    return chosen
+
+
+def risk_drivers(
+    register: RiskRegister,
+    schedule: Schedule | None = None,
+    *,
+    iterations: int = 10_000,
+    rng: Any = None,
+    percentile: float = 0.8,
+    sampling: str = "lhs",
+    metric: str = "cost",
+) -> pd.DataFrame:
+    """Per risk, what removing it alone changes, and how it correlates with the totals.
+
+    The risk-removal method (Hulett; Safran Risk): each active risk is removed on its
+    own, on the baseline's random numbers. Columns (reductions are baseline minus
+    without the risk): ``mean_cost_reduction``, ``p80_cost_reduction``,
+    ``mean_delay_reduction``, ``p80_delay_reduction``; ``cost_spearman`` and
+    ``schedule_spearman``, the rank correlation of the risk's impact (0 when it does not
+    occur) with the total; ``cost_variance_share`` and ``schedule_variance_share``, the
+    squared rank correlations normalised to 1 (Crystal Ball's contribution to variance).
+    Sorted by the P80 reduction of ``metric`` ("cost" or "schedule"), largest first.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> reg = rk.read_register("sample_registers/office_fitout.csv")
+    >>> drivers = rk.risk_drivers(reg, iterations=2_000, rng=1)
+    >>> drivers["p80_cost_reduction"].is_monotonic_decreasing
+    True
+    """
+    q = _check_q(percentile)
+    key = {"cost": "cost", "schedule": "delay", "delay": "delay", "duration": "delay"}.get(
+        str(metric).lower())
+    if key is None:
+        raise OptionError("metric", metric, "'cost' or 'schedule'")
+    frame = register.frame.loc[~register.closed].reset_index(drop=True)
+    variants = [{i: "removed"} for i in range(len(frame))]
+    run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
+                            sampling=sampling, keep_impacts=True)
+    cost_mean, cost_q = _reductions(run.base_cost, run.cost, q)
+    delay_mean, delay_q = _reductions(run.base_schedule, run.schedule, q)
+    label = f"p{round(q * 100):d}"
+    rank_cost = st.rankdata(run.base_cost)
+    rank_sched = st.rankdata(run.base_schedule)
+    rho_cost, rho_sched = [], []
+    assert run.impacts is not None
+    for pos, cost_values, sched_values in run.impacts:
+        rho_cost.append(_spearman(pos, cost_values, rank_cost))
+        rho_sched.append(_spearman(pos, sched_values, rank_sched))
+    rc, rs = np.array(rho_cost), np.array(rho_sched)
+    table = pd.DataFrame({
+        "id": frame["id"], "title": frame["title"], "owner": frame["owner"],
+        "probability": frame["probability"],
+        "mean_cost_reduction": cost_mean, f"{label}_cost_reduction": cost_q,
+        "mean_delay_reduction": delay_mean, f"{label}_delay_reduction": delay_q,
+        "cost_spearman": rc, "schedule_spearman": rs,
+        "cost_variance_share": _shares(rc), "schedule_variance_share": _shares(rs),
+    })
+    table = table.sort_values(f"{label}_{key}_reduction", ascending=False, kind="stable")
+    table = table.reset_index(drop=True)
+    table.attrs.update({"iterations": int(iterations), "seed": run.seed, "percentile": q,
+                        "metric": "cost" if key == "cost" else "schedule"})
+    return DriversFrame(table)
+
+
+class DriversFrame(pd.DataFrame):
+    """A risk-drivers table that shows itself well in Jupyter."""
+
+    @property
+    def _constructor(self):
+        return DriversFrame
+
+    def _repr_html_(self) -> str:  # type: ignore[override]
+        top = pd.DataFrame(self).head(10)
+        label = next((c for c in self.columns if c.endswith("_cost_reduction")
+                      and c.startswith("p")), "p80_cost_reduction")
+        names = ", ".join(html.escape(f"{i} ({v:,.0f})") for i, v in zip(top["id"], top[label]))
+        head = f"<p><b>Risk drivers</b> (risk removal, {label.split('_')[0].upper()}): {names}</p>"
+        return head + top.to_html(index=False, float_format="{:,.3g}".format, na_rep="")
+
+
+def _spearman(pos: np.ndarray, values: np.ndarray, total_ranks: np.ndarray) -> float:
+    """Spearman correlation of a sparse impact (zero where absent) with a total."""
+    n = total_ranks.size
+    if pos.size == 0 or not np.any(values):
+        return 0.0
+    x = np.zeros(n)
+    x[pos] = values
+    rx = st.rankdata(x)
+    if rx.std() == 0:
+        return 0.0
+    return float(np.corrcoef(rx, total_ranks)[0, 1])
+
+
+def _shares(rho: np.ndarray) -> np.ndarray:
+    squares = rho**2
+    total = squares.sum()
+    return squares / total if total > 0 else np.zeros_like(rho)

@@ -1,0 +1,154 @@
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import riskkit as rk
+from riskkit.analysis import knapsack
+from riskkit.cli import main
+
+from .conftest import SAMPLES
+
+HAND = pd.DataFrame({
+    "id": ["A", "B", "C"], "probability": [0.4, 0.4, 0.4], "cost_impact": [2000] * 3,
+    "mitigation_cost": [50, 900, 200], "mitigated_probability": [0.1, 0.1, np.nan],
+    "mitigated_cost_impact": [np.nan, np.nan, 1000],
+})
+
+
+@pytest.mark.parametrize("sampling", ["lhs", "random"])
+def test_hand_computable_ranking(sampling):
+    n = 20_000
+    ranking = rk.rank_mitigations(rk.read_register(HAND), iterations=n, rng=4,
+                                  sampling=sampling).set_index("id")
+    # per-iteration reduction: 2000 x Bernoulli(0.3) for A and B, 1000 x Bernoulli(0.4) for C
+    for rid, exact, sd in [("A", 600, 2000 * np.sqrt(0.21)), ("B", 600, 2000 * np.sqrt(0.21)),
+                           ("C", 400, 1000 * np.sqrt(0.24))]:
+        assert abs(ranking.loc[rid, "expected_cost_reduction"] - exact) < 3 * sd / np.sqrt(n)
+    assert ranking.loc[["A", "C", "B"], "rank"].tolist() == [1, 2, 3]
+    b = ranking.loc["B"]
+    assert b["benefit_cost_ratio"] < 1 and b["net_benefit"] < 0
+    assert ranking.loc["A", "net_benefit"] == pytest.approx(
+        ranking.loc["A", "total_benefit"] - 50)
+
+
+def test_a_mitigation_that_changes_nothing_saves_exactly_zero():
+    reg = rk.read_register(pd.DataFrame({
+        "id": ["A", "B"], "probability": [0.3, 0.5], "cost_min": [1, 10],
+        "cost_most_likely": [5, 20], "cost_max": [9, 90], "schedule_impact": [2, 3],
+        "mitigation": ["Talk about it", "Fix it"], "mitigated_probability": [np.nan, 0.2]}))
+    ranking = rk.rank_mitigations(reg, iterations=30_000, rng=2).set_index("id")
+    for col in ("expected_cost_reduction", "p80_cost_reduction", "expected_delay_reduction",
+                "p80_delay_reduction", "total_benefit"):
+        assert ranking.loc["A", col] == 0.0
+    assert ranking.loc["B", "expected_cost_reduction"] > 0
+
+
+def test_rankings_are_stable_across_seeds():
+    reg = rk.read_register(SAMPLES / "it_migration.csv")
+    orders = [list(rk.rank_mitigations(reg, iterations=20_000, rng=s, value_per_day=3000)["id"][:8])
+              for s in (1, 2)]
+    assert orders[0] == orders[1]
+
+
+def test_float_absorbs_a_schedule_risk_so_its_mitigation_saves_no_days():
+    sch = rk.read_schedule(pd.DataFrame({"id": ["A", "B", "C"], "duration": [10, 4, 1],
+                                         "predecessors": ["", "", "A; B"]}))
+    reg = rk.read_register(pd.DataFrame({
+        "id": ["R", "S"], "probability": [0.5, 0.5], "schedule_impact": [5, 5],
+        "activities": ["B", "A"], "mitigation_cost": [100, 100],
+        "mitigated_schedule_impact": [1, 1]}))
+    ranking = rk.rank_mitigations(reg, sch, iterations=10_000, rng=1).set_index("id")
+    assert ranking.loc["R", "expected_delay_reduction"] == 0  # B has 6 days of float
+    assert ranking.loc["R", "p80_delay_reduction"] == 0
+    assert ranking.loc["S", "expected_delay_reduction"] == pytest.approx(0.5 * 4, abs=0.05)
+
+
+def test_removing_each_risk_matches_a_full_resimulation():
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    n = 3_000
+    drivers = rk.risk_drivers(reg, sch, iterations=n, rng=7).set_index("id")
+    base = rk.simulate(reg, sch, iterations=n, rng=7)
+    for rid in drivers.index:
+        without = rk.simulate(rk.read_register(reg.frame.query("id != @rid")), sch,
+                              iterations=n, rng=7)
+        expected = base.cost.mean() - without.cost.mean()
+        assert drivers.loc[rid, "mean_cost_reduction"] == pytest.approx(expected, abs=0.05)
+        p80 = base.percentile(0.8, "schedule") - without.percentile(0.8, "schedule")
+        assert drivers.loc[rid, "p80_delay_reduction"] == pytest.approx(p80, abs=1e-3)
+
+
+def test_risk_drivers_columns_and_order():
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    drivers = rk.risk_drivers(reg, iterations=5_000, rng=1)
+    assert drivers["p80_cost_reduction"].is_monotonic_decreasing
+    assert drivers["cost_variance_share"].sum() == pytest.approx(1)
+    assert drivers["cost_spearman"].between(-1, 1).all()
+    # OF-06 (P 0.5, 20k-110k) drives the cost more than OF-27 (P 0.15, 1k-5k)
+    top = list(drivers["id"])
+    assert top.index("OF-06") < top.index("OF-27")
+    assert "Risk drivers" in drivers._repr_html_()
+    by_schedule = rk.risk_drivers(reg, iterations=5_000, rng=1, metric="schedule")
+    assert by_schedule["p80_delay_reduction"].is_monotonic_decreasing
+
+
+def test_knapsack_matches_brute_force():
+    g = np.random.default_rng(3)
+    for _ in range(20):
+        values = g.uniform(-100, 1000, 10).round(0)
+        weights = g.uniform(0, 500, 10).round(0)
+        weights[g.random(10) < 0.1] = 0
+        budget = float(g.uniform(200, 1500))
+        best = 0.0
+        for mask in itertools.product([False, True], repeat=10):
+            m = np.array(mask)
+            if weights[m].sum() <= budget:
+                best = max(best, values[m].sum())
+        pick = knapsack(values, weights, budget)
+        assert weights[pick].sum() <= budget
+        assert values[pick].sum() == pytest.approx(best)
+
+
+def test_select_mitigations_with_confirmation():
+    reg = rk.read_register(SAMPLES / "it_migration.csv")
+    sch = rk.read_schedule(SAMPLES / "it_migration_schedule.csv")
+    ranking = rk.rank_mitigations(reg, sch, iterations=3_000, rng=1, value_per_day=4000)
+    chosen = rk.select_mitigations(ranking, 60_000, sch, register=reg, iterations=3_000, rng=1,
+                                   value_per_day=4000)
+    assert chosen["mitigation_cost"].sum() <= 60_000
+    assert chosen.attrs["additive_total_benefit"] == pytest.approx(chosen["total_benefit"].sum())
+    assert chosen.attrs["confirmed"]["total_benefit"] > 0
+    # brute force over the ten best-ratio mitigations with the rest fixed out
+    sub = ranking.head(10)
+    best = max(
+        sub["total_benefit"][list(m)].sum()
+        for m in itertools.product([False, True], repeat=10)
+        if sub["mitigation_cost"][list(m)].sum() <= 20_000)
+    picked = rk.select_mitigations(sub, 20_000)
+    assert picked["total_benefit"].sum() == pytest.approx(best)
+    with pytest.raises(rk.OptionError, match="budget"):
+        rk.select_mitigations(ranking, -1)
+
+
+def test_rank_cli_json_and_budget(capsys, tmp_path):
+    out_csv = tmp_path / "rank.csv"
+    argv = ["rank", str(SAMPLES / "office_fitout.csv"), "-n", "2000", "--seed", "3",
+            "--json", "-", "--csv", str(out_csv), "--budget", "20000",
+            "--value-per-day", "2500"]
+    assert main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)
+    keys = {"id", "title", "mitigation_cost", "expected_cost_reduction", "p80_cost_reduction",
+            "expected_delay_reduction", "p80_delay_reduction", "total_benefit", "net_benefit",
+            "benefit_cost_ratio", "rank", "funded"}
+    assert keys <= set(rows[0])
+    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    free = [r for r in rows if r["mitigation_cost"] == 0]
+    assert all(r["benefit_cost_ratio"] is None for r in free)
+    assert pd.read_csv(out_csv)["funded"].any()
+    assert main(["rank", str(SAMPLES / "office_fitout.csv"), "-n", "1000", "--seed", "1"]) == 0
+    table = capsys.readouterr().out
+    assert "all 26 mitigations together" in table and "ratio" in table
+    assert main(["rank", str(SAMPLES / "office_fitout.csv"), "--value-per-day", "lots"]) == 2
