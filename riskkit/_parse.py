@@ -250,6 +250,7 @@ class NumberFormatError(ValueError):
 class ParsedNumber:
     value: float
     percent: bool = False
+    currency: str | None = None  # the symbol or code written with it, upper-cased
 
 
 def parse_number(
@@ -294,19 +295,21 @@ def parse_number(
     if low.startswith(("-", "+", "−")):
         negative ^= low[0] in "-−"
         s, low = s[1:].strip(), low[1:].strip()
-    had_currency = False
+    currency = None
     if allow_currency:
         for word in sorted(_CURRENCY_WORDS, key=len, reverse=True):
             if low.startswith(word) and not low[len(word):len(word) + 1].isalpha():
-                s, low, had_currency = s[len(word):].strip(), low[len(word):].strip(), True
+                s, low, currency = s[len(word):].strip(), low[len(word):].strip(), word
                 break
             if low.endswith(word) and not low[-len(word) - 1:-len(word)].isalpha():
-                s, low, had_currency = s[:-len(word)].strip(), low[:-len(word)].strip(), True
+                s, low, currency = s[:-len(word)].strip(), low[:-len(word)].strip(), word
                 break
         if s[:1] in _CURRENCY_SYMBOLS:
-            s, had_currency = s[1:].strip(), True
+            currency = (currency or "") + s[0]
+            s = s[1:].strip()
         elif s[-1:] in _CURRENCY_SYMBOLS:
-            s, had_currency = s[:-1].strip(), True
+            currency = (currency or "") + s[-1]
+            s = s[:-1].strip()
         low = s.lower()
         if low.startswith(("-", "+", "−")):
             negative ^= low[0] in "-−"
@@ -329,23 +332,32 @@ def parse_number(
         value = -value
     if percent:
         value /= 100.0
-    del raw, had_currency
-    return ParsedNumber(value, percent)
+    del raw
+    return ParsedNumber(value, percent, currency.upper() if currency else None)
 
 
-def parse_cell(text: str, report: Callable[[str], None], **options: Any) -> float | None:
-    """:func:`parse_number` for a validator: None for a blank cell, and on a bad cell
-    ``report(message)`` is called and None returned, so validation goes on."""
+#: Returned by :func:`parse_cell` for a cell that was not a number (already reported).
+BAD = float("nan")
+
+
+def parse_cell(text: str, report: Callable[[str], None],
+               currencies: set[str] | None = None, **options: Any) -> float | None:
+    """:func:`parse_number` for a validator: None for a blank cell; on a bad cell
+    ``report(message)`` is called and :data:`BAD` (NaN) returned, so validation goes on
+    and later checks can tell a bad cell from a blank one. Currencies seen are added to
+    ``currencies``."""
     try:
         parsed = parse_number(text, **options)
     except NumberFormatError as exc:
         report(str(exc))
-        return None
+        return BAD
     if parsed is None:
         return None
     if not math.isfinite(parsed.value):
         report("not a finite number")
-        return None
+        return BAD
+    if currencies is not None and parsed.currency:
+        currencies.add(parsed.currency)
     return parsed.value
 
 
@@ -397,26 +409,43 @@ def resolve_columns(
     problems: list[Problem] = []
     found: dict[str, int] = {}
     explicit: dict[int, str] = {}
+    ignored: set[int] = set()
     if columns:
-        by_written = {h: i for i, h in enumerate(header)}
+        by_written: dict[str, list[int]] = {}
         by_norm: dict[str, list[int]] = {}
         for i, h in enumerate(header):
+            by_written.setdefault(h, []).append(i)
             by_norm.setdefault(normalise_header(h), []).append(i)
         for written, target in columns.items():
             target_norm = target.strip().lower()
-            if target_norm not in canonical:
+            if target_norm in ("", "ignore", "-"):
+                target_norm = ""
+            elif target_norm not in canonical:
                 problems.append(Problem(
                     f"the column map names {target!r}, which is not a riskkit column",
-                    source=source, hint="known columns: " + ", ".join(sorted(canonical))))
+                    source=source, hint="known columns: " + ", ".join(sorted(canonical))
+                    + "; map a header to 'ignore' to leave it out"))
                 continue
-            if written in by_written:
-                explicit[by_written[written]] = target_norm
-            elif len(by_norm.get(normalise_header(written), [])) == 1:
-                explicit[by_norm[normalise_header(written)][0]] = target_norm
-            else:
+            # "Header#2" is the second column with that header, for duplicated headers.
+            m = re.fullmatch(r"(.*?)\s*#(\d+)", written)
+            name, nth = (m.group(1), int(m.group(2))) if m else (written, None)
+            hits = by_written.get(name) or by_norm.get(normalise_header(name), [])
+            if not hits or (nth is not None and not 1 <= nth <= len(hits)):
                 problems.append(Problem(
                     f"the column map names header {written!r}, which the file does not have",
                     source=source, hint="headers found: " + ", ".join(map(repr, header))))
+                continue
+            if len(hits) > 1 and nth is None:
+                problems.append(Problem(
+                    f"the column map names header {written!r}, which the file has "
+                    f"{len(hits)} times", source=source,
+                    hint=f'say which one: "{name}#1", "{name}#2", ... (in file order)'))
+                continue
+            position = hits[(nth or 1) - 1]
+            if target_norm:
+                explicit[position] = target_norm
+            else:
+                ignored.add(position)
     for i, target in explicit.items():
         if target in found:
             problems.append(Problem(
@@ -425,7 +454,7 @@ def resolve_columns(
         found[target] = i
     unrecognised = []
     for i, h in enumerate(header):
-        if i in explicit:
+        if i in explicit or i in ignored:
             continue
         alias = aliases.get(normalise_header(h))
         if alias is None or alias not in canonical:
@@ -434,11 +463,17 @@ def resolve_columns(
             continue
         if alias in found:
             if found[alias] in explicit:
-                continue  # the user's map already chose a column for this
+                unrecognised.append(i)  # the user's map chose another column for this
+                continue
+            same = header[found[alias]] == h
+            which = f"{h}#2" if same else h
             problems.append(Problem(
-                f"headers {header[found[alias]]!r} and {h!r} both mean {alias!r}",
+                f"headers {header[found[alias]]!r} and {h!r} both mean {alias!r}"
+                + (" (the header appears twice)" if same else ""),
                 source=source, column=h,
-                hint=f'say which one to use with a column map, e.g. --map "{h}={alias}"'))
+                hint=f'say what the other one is with a column map, e.g. --map "{which}='
+                     f'mitigated_{alias}"' if not alias.startswith("mitigated_") else
+                     f'say which one to use with a column map, e.g. --map "{which}={alias}"'))
             continue
         found[alias] = i
     return found, unrecognised, problems

@@ -275,7 +275,7 @@ def knapsack(values: Sequence[float] | np.ndarray, weights: Sequence[float] | np
                 return value + v[j] * room / w[j]
         return value
 
-    stack = [(0, capacity, 0.0, [])]
+    stack: list[tuple[int, float, float, list[int]]] = [(0, capacity, 0.0, [])]
     while stack:
         k, room, value, taken = stack.pop()
         if value > best_value + 1e-9:

@@ -14,9 +14,9 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from . import __version__
 import numpy as np
 
+from . import __version__
 from .analysis import rank_mitigations, select_mitigations
 from .engine import simulate
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
@@ -65,11 +65,32 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
                    help="print nothing but errors and warnings")
 
 
+def _count(text: str) -> int:
+    """Iterations as people type them: 10000, 10,000 or 10_000."""
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-n", "--iterations", type=int, default=10_000,
+    p.add_argument("-n", "--iterations", type=_count, default=10_000,
                    help="Monte Carlo iterations (default 10,000)")
-    p.add_argument("--seed", type=int, default=None,
-                   help="random seed; the same seed gives the same numbers")
+    p.add_argument("--seed", type=_seed, default=None,
+                   help="random seed (0 or more); the same seed gives the same numbers")
     p.add_argument("--sampling", choices=["lhs", "random"], default="lhs",
                    help="Latin hypercube (default) or plain Monte Carlo")
     p.add_argument("--start", metavar="DATE",
@@ -86,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("validate", help="check a register and report what was read")
-    _add_input_options(p)
+    p = sub.add_parser("validate", help="check a register and/or schedule; report what was read")
+    _add_input_options(p, register_optional=True)
 
     p = sub.add_parser("simulate", help="simulate cost and schedule; print P10-P90")
     _add_input_options(p, register_optional=True)
@@ -117,6 +138,9 @@ def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | Non
         sheet = int(sheet)
     if args.register is None and args.schedule is None:
         raise _UsageError("riskkit: give a risk register, a --schedule, or both")
+    if getattr(args, "start", None) and args.schedule is None:
+        raise _UsageError("riskkit: --start needs --schedule: finish dates come from the "
+                          "activity network")
     problems: list[Problem] = []
     reg: RiskRegister | None = None
     sch: Schedule | None = None
@@ -135,6 +159,10 @@ def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | Non
     if problems:
         raise InputError(list(problems))
     return reg, sch
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _fmt(value: float, digits: int = 0) -> str:
@@ -164,16 +192,19 @@ def _write(path: str, text: str) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     reg, sch = _load(args)
-    assert reg is not None
-    if sch is not None:
+    if reg is not None and sch is not None:
         # Checks the risks' activity ids against the schedule.
         simulate(reg, sch, iterations=1, rng=0, criticality=False)
     if not args.quiet:
-        ev = reg.expected_value()
-        print(f"{reg.source}: {len(reg)} risks read, {len(reg.closed_ids)} closed, "
-              f"{int(reg.has_mitigation.sum())} with a mitigation")
-        print(f"  expected cost (sum of P x mean impact): {_fmt(ev['expected_cost'].sum())}")
-        print(f"  expected delay: {_fmt(ev['expected_delay'].sum(), 1)} days")
+        if reg is not None:
+            ev = reg.expected_value()
+            print(f"{reg.source}: {_plural(len(reg), 'risk')} read, "
+                  f"{len(reg.closed_ids)} closed, {int(reg.has_mitigation.sum())} with a "
+                  f"mitigation" + (f"; amounts in {reg.currency}" if reg.currency else ""))
+            print(f"  expected cost (sum of P x mean cost impact): "
+                  f"{_fmt(ev['expected_cost'].sum())}")
+            print(f"  expected delay (sum of P x mean delay, before any float): "
+                  f"{_fmt(ev['expected_delay'].sum(), 1)} days")
         if sch is not None:
             print(f"{sch.source}: {len(sch)} activities, {len(sch.links)} links; "
                   f"deterministic duration {_fmt(sch.duration(), 1)} working days, "
@@ -251,7 +282,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             frame["funded"] = frame["id"].isin(chosen["id"])
         _write(args.csv, frame.to_csv(index=False, lineterminator="\n"))
     if not args.quiet and args.json != "-" and args.csv != "-":
-        print(f"{reg.source}: {len(ranking)} mitigations ranked against the unmitigated "
+        print(f"{reg.source}: {_plural(len(ranking), 'mitigation')} ranked against the unmitigated "
               f"baseline, {args.iterations:,} iterations, seed {ranking.attrs['seed']}"
               + (f", a day of delay valued at {args.value_per_day:,.0f}"
                  if args.value_per_day else ""))
@@ -305,6 +336,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("riskkit: interrupted", file=sys.stderr)
             return 130
+        except BrokenPipeError:
+            # The reader went away (riskkit ... | head): not an error of ours.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             _flush(caught)
             return _internal(exc)

@@ -395,7 +395,7 @@ def _risk_models(register: RiskRegister | None, scenario: str, schedule: Schedul
             if unknown:
                 problems.append(Problem(
                     f"risk {c.id} names activities the schedule lacks: {', '.join(unknown)}",
-                    source=register.source, row=row, column="activities",
+                    source=register.source, row=row, column=register.header("activities"),
                     value="; ".join(c.activities),
                     hint=f"activity ids are those of {schedule.source}"))
                 continue
@@ -491,6 +491,9 @@ def simulate(
     scenario = _check_scenario(scenario)
     if chunk_size is not None:
         chunk_size = _check_iterations(chunk_size, "chunk_size")
+    if start is not None and schedule is None:
+        raise OptionError("start", start, "given together with a schedule (finish dates "
+                          "come from the network)")
     start_day = _parse_day(start, "start") if start is not None else None
     holiday_days = tuple(_parse_day(h, "holidays") for h in (holidays or ()))
     seed = make_seed(rng)
@@ -671,8 +674,9 @@ def simulate_variants(
                     else:
                         occ_post, s_post = order[:0], None
                     if model.activities:
-                        old = (np.zeros(0, dtype=np.intp), np.zeros(0)) if s_pre is None else (occ_pre, s_pre)
-                        new = (np.zeros(0, dtype=np.intp), np.zeros(0)) if s_post is None else (occ_post, s_post)
+                        none = (np.zeros(0, dtype=np.intp), np.zeros(0))
+                        old = none if s_pre is None else (occ_pre, s_pre)
+                        new = none if s_post is None else (occ_post, s_post)
                         changes[vi].append((model, *old, *new))
                     else:
                         if s_pre is not None:
@@ -741,10 +745,10 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray, bs: np.nd
             for model, pos, values in on_activities:
                 _add_delays_to_rows(rows, model, pos, values, s0, s1, +1.0)
             for model, old_pos, old_val, new_pos, new_val in changes[vi]:
-                order_old = np.argsort(old_pos)
-                _add_delays_to_rows(rows, model, old_pos[order_old], old_val[order_old], s0, s1, -1.0)
-                order_new = np.argsort(new_pos)
-                _add_delays_to_rows(rows, model, new_pos[order_new], new_val[order_new], s0, s1, +1.0)
+                for pos, val, sign in ((old_pos, old_val, -1.0), (new_pos, new_val, 1.0)):
+                    by_position = np.argsort(pos)
+                    _add_delays_to_rows(rows, model, pos[by_position], val[by_position], s0, s1,
+                                        sign)
             new_rows = {a: np.maximum(row, 0.0).astype(d.dtype) for a, row in rows.items()}
             over = network.forward_overlay(subset, new_rows, d, ef)
             finish = np.max([over[a] for a in moved_cands], axis=0) if moved_cands.size else None

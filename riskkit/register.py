@@ -151,6 +151,12 @@ class RiskRegister:
     _frame: pd.DataFrame = field(repr=False)
     source: str = "<DataFrame>"
     warnings: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    currency: str | None = None  # the currency the amounts were written in, if any
+
+    def header(self, column: str) -> str:
+        """The header as the user wrote it for a canonical column (for messages)."""
+        return dict(self.headers).get(column, column)
 
     # -- table views ---------------------------------------------------------------
     @property
@@ -178,7 +184,7 @@ class RiskRegister:
     def active(self) -> RiskRegister:
         """The register without its closed risks."""
         return RiskRegister(self._frame.loc[~self.closed].reset_index(drop=True),
-                            self.source, self.warnings)
+                            self.source, self.warnings, self.headers, self.currency)
 
     @property
     def has_mitigation(self) -> np.ndarray:
@@ -322,7 +328,13 @@ def _read_xlsx(source: Any, sheet: str | int | None) -> _parse.RawTable:
         frame = pd.read_excel(name, sheet_name=sheet if sheet is not None else 0,
                               dtype=object, header=None)
     except ValueError as exc:
-        raise InputError(Problem(str(exc), source=name)) from None
+        hint = ("is it really an .xlsx file? a CSV file must be named .csv"
+                if "format cannot be determined" in str(exc) else None)
+        raise InputError(Problem(str(exc), source=name, hint=hint)) from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
+        raise InputError(Problem(
+            f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})", source=name,
+            hint="is it really an .xlsx file? a CSV file must be named .csv")) from None
     frame = frame.dropna(how="all", axis=1)
     cells = [[("" if (v is None or (isinstance(v, float) and math.isnan(v))) else
                (repr(float(v)) if isinstance(v, float) else str(v).strip())) for v in row]
@@ -383,6 +395,7 @@ def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
     records: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     plain_probs: list[float] = []
+    currencies: dict[str, tuple[int, str, str]] = {}
     for row, cells in table.rows:
         if not any(cells):
             continue
@@ -402,7 +415,8 @@ def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
                          f") and was left out, not summed")
             continue
         rec, row_problems, plain = _parse_row(cells, row, found, written, src,
-                                              table.decimal_comma, prob_percent, mit_percent)
+                                              table.decimal_comma, prob_percent, mit_percent,
+                                              currencies)
         problems += row_problems
         plain_probs += plain
         if rec is None:
@@ -420,6 +434,13 @@ def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
             f"{src}: column {written['probability']!r} says % but holds only values <= 1; "
             f"they were read as percentages (0.35 = 0.35%). If they are fractions, rename "
             f"the header or map it with --map")
+    if len(currencies) > 1:
+        for code, (row, column, text) in sorted(currencies.items(), key=lambda x: x[1][0]):
+            problems.append(Problem(
+                f"amounts in more than one currency ({', '.join(sorted(currencies))}); "
+                f"riskkit does not convert them, so they cannot be added up: this is the "
+                f"first {code} amount", source=src, row=row, column=column, value=text,
+                hint="convert every amount to one currency"))
     if problems:
         raise InputError(problems)
     if not records:
@@ -427,14 +448,20 @@ def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
     frame = pd.DataFrame.from_records(records)
     for note in notes:
         warnings.warn(note, InputWarning, stacklevel=3)
-    return RiskRegister(frame, src, tuple(notes))
+    return RiskRegister(frame, src, tuple(notes), tuple(written.items()),
+                        next(iter(currencies), None))
 
 
 _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
          "mitigation")
 
 
-def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit_percent):
+_CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": "USD", "US$": "USD",
+                     "FR.": "CHF", "SFR": "CHF"}
+
+
+def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit_percent,
+               currencies):
     problems: list[Problem] = []
     plain_probs: list[float] = []
 
@@ -454,9 +481,14 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
 
     def number(canon: str, *, days: bool = False) -> float | None:
         text = cell(canon)
-        return _parse.parse_cell(text, lambda message: problem(canon, message, text),
-                                 decimal_comma=decimal_comma, allow_percent=False,
-                                 allow_days=days, allow_currency=not days)
+        seen: set[str] = set()
+        value = _parse.parse_cell(text, lambda message: problem(canon, message, text), seen,
+                                  decimal_comma=decimal_comma, allow_percent=False,
+                                  allow_days=days, allow_currency=not days)
+        for code in seen:
+            currencies.setdefault(_CURRENCY_ALIASES.get(code, code),
+                                  (row, written.get(canon, canon), text))
+        return value
 
     def probability(canon: str, header_percent: bool) -> float | None:
         text = cell(canon)
@@ -508,6 +540,11 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
                       for p in ("min", "most_likely", "max")]
             given = [v is not None for v in triple]
             key = f"{prefix}{impact}"
+            if any(v is not None and math.isnan(v) for v in (fixed, *triple)):
+                # a cell that is not a number: reported already, nothing more to check
+                any_impact = any_impact or not prefix
+                rec.update({f"{key}_{p}": None for p in ("min", "most_likely", "max")})
+                continue
             if fixed is not None and any(given):
                 problem(f"{key}_impact", f"both a single {impact} impact and a three-point "
                         f"estimate are given", cell(f"{key}_impact"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import re
 import warnings
 from collections.abc import Mapping
@@ -354,6 +355,12 @@ def _parse_activity(cells, row, cell, written, src, decimal_comma):
     rec["distribution"] = family.value
     single = number("duration")
     triple = [number(c) for c in ("duration_min", "duration_most_likely", "duration_max")]
+    if any(v is not None and math.isnan(v) for v in (single, *triple)):
+        # a cell that is not a number: reported already, nothing more to check
+        rec.update(duration_min=None, duration_most_likely=None, duration_max=None)
+        rec["cost_per_day"] = number("cost_per_day")
+        rec["fixed_cost"] = number("fixed_cost")
+        return rec, problems
     given = [v is not None for v in triple]
     if single is not None and any(given):
         if not all(given):

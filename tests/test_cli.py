@@ -74,7 +74,7 @@ def test_warnings_go_to_stderr(capsys, write_csv):
 
 @pytest.mark.parametrize("argv, words", [
     (["simulate"], "give a risk register"),
-    (["simulate", OFFICE, "-n", "many"], "invalid int"),
+    (["simulate", OFFICE, "-n", "many"], "not a whole number"),
     (["frobnicate"], "invalid choice"),
     (["simulate", OFFICE, "-n", "0"], "iterations"),
     (["simulate", "no_such_file.csv"], "file not found"),
@@ -112,3 +112,34 @@ def test_module_entry_point_and_real_process(write_csv):
     proc = subprocess.run([sys.executable, "-m", "riskkit", "--version"],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and rk.__version__ in proc.stdout
+
+
+def test_options_as_people_type_them(capsys):
+    assert main(["simulate", OFFICE, "-n", "1,000", "--seed", "1", "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["iterations"] == 1000
+    assert main(["simulate", OFFICE, "--seed", "-1"]) == 2
+    assert "--seed: must be 0 or more" in capsys.readouterr().err
+    assert main(["simulate", OFFICE, "--start", "2027-01-04"]) == 2
+    assert "--start needs --schedule" in capsys.readouterr().err
+
+
+def test_validate_a_schedule_alone(capsys):
+    assert main(["validate", "--schedule", str(SAMPLES / "it_migration_schedule.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "34 activities" in out and "critical path: M01 > M02" in out
+
+
+def test_piping_into_a_closed_reader_is_not_an_error():
+    proc = subprocess.run(
+        ["bash", "-c", f'set -o pipefail; "{sys.executable}" -m riskkit simulate "{OFFICE}" '
+                       f'-n 200000 --csv - | head -c 10'], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_csv_named_xlsx_gets_a_hint(capsys, tmp_path):
+    pytest.importorskip("openpyxl")
+    path = tmp_path / "register.xlsx"
+    path.write_text("id,p\n1,2\n")
+    assert main(["validate", str(path)]) == 2
+    assert "a CSV file must be named .csv" in capsys.readouterr().err

@@ -281,3 +281,41 @@ def test_xlsx_loads_like_csv(tmp_path):
     assert reg.ids == clean.ids
     with pytest.raises(rk.InputError, match="Worksheet named 'Nope' not found"):
         rk.read_register(path, sheet="Nope")
+
+
+def test_duplicated_headers_are_told_apart_by_position(capsys, write_csv):
+    path = write_csv("ID,Cost Impact,Likelihood,Likelihood\nR1,100,30%,10%\n")
+    err = cli_error(capsys, path)
+    assert "(the header appears twice)" in err and '"Likelihood#2=mitigated_probability"' in err
+    reg = rk.read_register(path, columns={"Likelihood#2": "mitigated_probability"})
+    row = reg.frame.iloc[0]
+    assert row["probability"] == pytest.approx(0.3)
+    assert row["mitigated_probability"] == pytest.approx(0.1)
+    with pytest.raises(rk.InputError, match="has 2 times"):
+        rk.read_register(path, columns={"Likelihood": "probability"})
+
+
+def test_a_column_can_be_ignored(write_csv):
+    path = write_csv("ID,P,Cost Impact,Schedule Impact?\nR1,0.5,100,Yes\n")
+    with pytest.raises(rk.InputError, match="not a number"):
+        rk.read_register(path)
+    reg = rk.read_register(path, columns={"Schedule Impact?": "ignore"})
+    assert reg.frame.loc[0, "cost_max"] == 100
+
+
+def test_mixed_currencies_are_an_error_not_a_sum(capsys, write_csv):
+    path = write_csv('ID,P,Cost Impact,Mitigation Cost\nR1,0.5,$1000,$50\nR2,0.5,"2,000 CHF",\n'
+                     'R3,0.5,€ 3000,\n')
+    err = cli_error(capsys, path)
+    assert "more than one currency (CHF, EUR, USD)" in err
+    assert "row 3" in err and "row 4" in err
+    same = write_csv('ID,P,Cost Impact\nR1,0.5,$1000\nR2,0.5,USD 2000\n', "same.csv")
+    assert rk.read_register(same).currency == "USD"
+
+
+def test_a_bad_number_is_reported_once(write_csv):
+    path = write_csv("ID,P,Cost Min,Cost ML,Cost Max\nR1,0.5,1,about 2k,3\n")
+    with pytest.raises(rk.InputError) as info:
+        rk.read_register(path)
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].value == "about 2k"

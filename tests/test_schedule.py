@@ -178,7 +178,7 @@ def test_unknown_risk_activity_is_an_error_naming_row_and_column(capsys, tmp_pat
     sch = str(SAMPLES / "office_fitout_schedule.csv")
     assert main(["validate", str(reg), "--schedule", sch]) == 2
     err = capsys.readouterr().err
-    assert "row 3" in err and "'activities'" in err and "ZZ9" in err
+    assert "row 3" in err and "'Activities'" in err and "ZZ9" in err
     assert "Traceback" not in err
 
 
