@@ -68,11 +68,37 @@ class RankingFrame(pd.DataFrame):
         return head + body + (f"<p>… and {len(self) - 15} more.</p>" if len(self) > 15 else "")
 
 
-def _reductions(base: np.ndarray, variants: np.ndarray, q: float) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and q-percentile of baseline minus variant, per variant."""
-    mean = base.mean() - variants.mean(axis=1)
-    pq = np.percentile(base, 100 * q) - np.percentile(variants, 100 * q, axis=1)
-    return mean, pq
+class _Reductions:
+    """Baseline minus variant: mean and a percentile, for sparse variants.
+
+    A variant differs from the baseline in a few iterations only: its mean follows from
+    the deltas, and its percentile from a scratch copy of the baseline with the deltas
+    applied (one O(iterations) selection, no dense variant arrays kept).
+    """
+
+    def __init__(self, base: np.ndarray, q: float):
+        self.base, self.q = base, q
+        self.scratch = np.empty_like(base)
+        self.base_q = float(np.percentile(base, 100 * q))
+
+    def __call__(self, pos: np.ndarray, delta: np.ndarray) -> tuple[float, float]:
+        if pos.size == 0 or not np.any(delta):
+            return 0.0, 0.0
+        mean = -float(delta.sum()) / self.base.size
+        np.copyto(self.scratch, self.base)
+        self.scratch[pos] += delta
+        variant_q = float(np.percentile(self.scratch, 100 * self.q, overwrite_input=True))
+        return mean, self.base_q - variant_q
+
+
+def _reductions(run, q: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per variant: mean and q-percentile reductions of cost and of schedule."""
+    cost, sched = _Reductions(run.base_cost, q), _Reductions(run.base_schedule, q)
+    out = np.zeros((4, len(run.changes)))
+    for v, (pos, dc, ds) in enumerate(run.changes):
+        out[0, v], out[1, v] = cost(pos, dc)
+        out[2, v], out[3, v] = sched(pos, ds)
+    return out[0], out[1], out[2], out[3]
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -130,8 +156,7 @@ def rank_mitigations(
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
                             sampling=sampling)
     costs = frame["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
-    cost_mean, cost_q = _reductions(run.base_cost, run.cost, q)
-    delay_mean, delay_q = _reductions(run.base_schedule, run.schedule, q)
+    cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
     rows = []
     for j, i in enumerate(chosen):
@@ -162,7 +187,7 @@ def rank_mitigations(
         },
         "iterations": int(iterations), "seed": run.seed, "percentile": q,
         "value_per_day": vpd,
-        "baseline": {"mean_cost": float(run.base_cost.mean()),
+        "baseline": {"mean_cost": float(run.base_cost.mean()),  # noqa: E501
                      f"{label}_cost": float(np.percentile(run.base_cost, 100 * q)),
                      "mean_schedule": float(run.base_schedule.mean()),
                      f"{label}_schedule": float(np.percentile(run.base_schedule, 100 * q))},
@@ -233,8 +258,7 @@ def select_mitigations(
                                 rng=ranking.attrs.get("seed", rng) if rng is None else rng,
                                 sampling=sampling)
         q = _check_q(percentile)
-        cost_mean, cost_q = _reductions(run.base_cost, run.cost, q)
-        delay_mean, delay_q = _reductions(run.base_schedule, run.schedule, q)
+        cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
         vpd = _check_value_per_day(value_per_day)
         total = float(cost_mean[0] + vpd * delay_mean[0])
         label = f"p{round(q * 100):d}"
@@ -328,8 +352,7 @@ def risk_drivers(
     variants = [{i: "removed"} for i in range(len(frame))]
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
                             sampling=sampling, keep_impacts=True)
-    cost_mean, cost_q = _reductions(run.base_cost, run.cost, q)
-    delay_mean, delay_q = _reductions(run.base_schedule, run.schedule, q)
+    cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
     rank_cost = st.rankdata(run.base_cost)
     rank_sched = st.rankdata(run.base_schedule)

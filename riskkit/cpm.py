@@ -214,27 +214,30 @@ class Network:
         return sorted(seen, key=self.position.__getitem__)
 
     def forward_overlay(self, subset: Sequence[int], durations: Mapping[int, np.ndarray],
-                        base_durations: np.ndarray, base_ef: np.ndarray) -> dict[int, np.ndarray]:
+                        base_durations: np.ndarray, base_ef: np.ndarray,
+                        columns: np.ndarray) -> dict[int, np.ndarray]:
         """Early finishes of ``subset`` (topologically ordered, closed under successors)
-        when some durations change; every other activity keeps ``base_ef``.
+        in the iterations ``columns``, when some durations change there; every other
+        activity keeps ``base_ef``.
 
-        ``durations`` maps an activity to its new row; the rest keep ``base_durations``.
-        This is how a variant recomputes only the activities downstream of a change.
+        ``durations`` maps an activity to its new values in ``columns``; the rest keep
+        ``base_durations``. This is how a variant recomputes only the activities
+        downstream of a change, and only in the iterations where something changed.
         """
         ef: dict[int, np.ndarray] = {}
         es: dict[int, np.ndarray] = {}
         for a in subset:
             d = durations.get(a)
             if d is None:
-                d = base_durations[a]
+                d = base_durations[a, columns]
             start = np.zeros_like(d)
             for p, reads_finish, sets_finish, lag in self._incoming[a]:
                 if reads_finish:
-                    source = ef[p] if p in ef else base_ef[p]
+                    source = ef[p] if p in ef else base_ef[p, columns]
                 elif p in es:
                     source = es[p]
                 else:
-                    source = base_ef[p] - base_durations[p]
+                    source = base_ef[p, columns] - base_durations[p, columns]
                 value = source + lag if lag else source
                 if sets_finish:
                     value = value - d

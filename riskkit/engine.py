@@ -567,17 +567,82 @@ Variant = Mapping[int, str]
 
 @dataclass
 class VariantRun:
-    """Per-iteration totals of a baseline and its variants, on the same random numbers."""
+    """Per-iteration totals of a baseline, and of each variant where it differs.
+
+    A variant differs from the baseline only in the iterations where one of its changed
+    risks occurs (in either scenario): ``changes[v]`` holds those iterations and the
+    variant's cost and schedule minus the baseline's there.
+    """
 
     base_cost: np.ndarray
     base_schedule: np.ndarray
-    cost: np.ndarray          # (variants, iterations)
-    schedule: np.ndarray      # (variants, iterations)
+    changes: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
     risk_ids: tuple[str, ...]
     impacts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
     base_cost_value: float = 0.0
     base_schedule_value: float = 0.0
     seed: int | None = None
+
+    def totals(self, v: int) -> tuple[np.ndarray, np.ndarray]:
+        """Dense cost and schedule of variant ``v`` (for tests and small runs)."""
+        pos, dc, ds = self.changes[v]
+        cost, sched = self.base_cost.copy(), self.base_schedule.copy()
+        cost[pos] += dc
+        sched[pos] += ds
+        return cost, sched
+
+
+class _Changes:
+    """Where and by how much one variant differs from the baseline.
+
+    A single risk without activities changes a prefix of its own ordered draws, so its
+    changes go straight in. Anything else (several risks, or a risk on activities whose
+    effect passes through the network) is summed in block-sized arrays first.
+    """
+
+    def __init__(self, dense: bool) -> None:
+        self.dense = dense
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.cost = self.sched = np.zeros(0)
+        self.b0 = 0
+
+    def begin(self, b0: int, n: int) -> None:
+        if self.dense:
+            self.b0 = b0
+            self.cost = np.zeros(n)
+            self.sched = np.zeros(n)
+
+    def add(self, pos: np.ndarray, cost: np.ndarray | float = 0.0,
+            sched: np.ndarray | float = 0.0) -> None:
+        """Add deltas at block positions ``pos`` (distinct)."""
+        if not pos.size:
+            return
+        if self.dense:
+            self.cost[pos] += cost
+            self.sched[pos] += sched
+        else:
+            self.parts.append((pos + self.b0,
+                               np.broadcast_to(np.asarray(cost, dtype=float), pos.shape),
+                               np.broadcast_to(np.asarray(sched, dtype=float), pos.shape)))
+
+    def end(self) -> None:
+        if self.dense:
+            nz = np.flatnonzero((self.cost != 0) | (self.sched != 0))
+            if nz.size:
+                self.parts.append((nz + self.b0, self.cost[nz], self.sched[nz]))
+
+    def collect(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not self.parts:
+            return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
+        return tuple(np.concatenate([np.asarray(p[i]) for p in self.parts])  # type: ignore[return-value]
+                     for i in range(3))
+
+
+def _padded(values: np.ndarray | None, m: int) -> np.ndarray:
+    out = np.zeros(m)
+    if values is not None:
+        out[:values.size] = values
+    return out
 
 
 def simulate_variants(
@@ -592,10 +657,10 @@ def simulate_variants(
 ) -> VariantRun:
     """Simulate the baseline and each variant on common random numbers.
 
-    The random numbers are drawn once; a variant only re-evaluates the risks it changes:
-    their cost and finish delays are swapped in additively, and for risks on activities
-    only the activities downstream of the changed ones are recomputed, on the stored
-    durations of the baseline.
+    The random numbers are drawn once. A variant only re-evaluates the risks it changes,
+    in the iterations where they occur: cost and finish delays are swapped in
+    additively, and for risks on activities only the activities downstream of the
+    changed ones are recomputed, on the stored durations of the baseline.
 
     ``keep_impacts`` also returns, per risk, its baseline occurrences as (iteration,
     cost impact, schedule impact) for rank correlations.
@@ -611,30 +676,32 @@ def simulate_variants(
                                 False)
     plan = _Plan(_risk_models(register, "current", schedule), sampling_, iterations, seed,
                  network)
-    n_var = len(variants)
-    for v in variants:
+    touched_by: list[list[int]] = [[] for _ in plan.risks]
+    for vi, v in enumerate(variants):
         for r, kind in v.items():
             if kind not in ("mitigated", "removed") or not 0 <= r < len(plan.risks):
                 raise ValueError(f"bad variant entry {r}: {kind}")
-    var_cost = np.zeros((n_var, iterations))
-    var_sched = np.zeros((n_var, iterations))
+            touched_by[r].append(vi)
     base_cost = np.zeros(iterations)
     base_sched = np.zeros(iterations)
-    touched_by = [[vi for vi, v in enumerate(variants) if r in v] for r in range(len(plan.risks))]
+    changes = [_Changes(len(v) > 1 or any(plan.risks[r].activities for r in v))
+               for v in variants]
     impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
         [] for _ in plan.risks] if keep_impacts else []
     pre_p = np.array([m.pre.probability for m in plan.risks])  # type: ignore[union-attr]
     post_p = np.array([m.post.probability for m in plan.risks])  # type: ignore[union-attr]
     work = Workspace()
     add_at = np.add.at
+    empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
     for block, b0, b1 in blocks(iterations):
         n = b1 - b0
-        vc, vs = var_cost[:, b0:b1], var_sched[:, b0:b1]
         bc, bs = base_cost[b0:b1], base_sched[b0:b1]
         on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]] = []
-        # per variant, (risk, positions, old delays, new delays) for risks on activities
-        changes: list[list[tuple[_RiskModel, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = [
-            [] for _ in variants]
+        # per variant: (risk, old positions, old delays, new positions, new delays) of
+        # its changed risks on activities, positions within the block
+        network_changes: list[list[tuple]] = [[] for _ in variants]
+        for ch in changes:
+            ch.begin(b0, n)
         if plan.risks:
             draws = _BlockDraws(plan, block, n)
             k_pre, k_post = draws.counts(pre_p), draws.counts(post_p)
@@ -656,44 +723,49 @@ def simulate_variants(
                     add_at(bc, occ_pre, c_pre)
                 if s_pre is not None and not model.activities:
                     add_at(bs, occ_pre, s_pre)
-                mitigated = None
-                for vi in touched_by[r]:
-                    kind = variants[vi][r]
-                    if kind == "mitigated" and mitigated is None:
-                        kq = int(k_post[r])
-                        c_post, s_post = draws.impacts(drawn, model.post, kq)  # type: ignore[arg-type]
-                        mitigated = (order[:kq], None if c_post is None else c_post.copy(),
-                                     None if s_post is None else s_post.copy())
-                    if c_pre is not None:
-                        add_at(vc[vi], occ_pre, -c_pre)
-                    if kind == "mitigated":
-                        assert mitigated is not None
-                        occ_post, c_post, s_post = mitigated
-                        if c_post is not None:
-                            add_at(vc[vi], occ_post, c_post)
-                    else:
-                        occ_post, s_post = order[:0], None
-                    if model.activities:
-                        none = (np.zeros(0, dtype=np.intp), np.zeros(0))
-                        old = none if s_pre is None else (occ_pre, s_pre)
-                        new = none if s_post is None else (occ_post, s_post)
-                        changes[vi].append((model, *old, *new))
-                    else:
-                        if s_pre is not None:
-                            add_at(vs[vi], occ_pre, -s_pre)
-                        if s_post is not None:
-                            add_at(vs[vi], occ_post, s_post)
                 if s_pre is not None and model.activities:
                     by_position = np.argsort(occ_pre)
                     on_activities.append((model, occ_pre[by_position], s_pre[by_position]))
+                if not touched_by[r]:
+                    continue
+                post = None
+                if any(variants[vi][r] == "mitigated" for vi in touched_by[r]):
+                    kq = int(k_post[r])
+                    c_post, s_post = draws.impacts(drawn, model.post, kq)  # type: ignore[arg-type]
+                    post = (order[:kq], None if c_post is None else c_post.copy(),
+                            None if s_post is None else s_post.copy())
+                for vi in touched_by[r]:
+                    ch = changes[vi]
+                    occ_post, c_post, s_post = (post if variants[vi][r] == "mitigated"
+                                                else (order[:0], None, None))
+                    if not ch.dense:
+                        # one risk: both scenarios are prefixes of the same ordered draw
+                        m = max(kp, occ_post.size)
+                        dc = _padded(c_post, m) - _padded(c_pre, m)
+                        ds = _padded(s_post, m) - _padded(s_pre, m)
+                        ch.add(order[:m], dc, ds)
+                        continue
+                    if c_pre is not None:
+                        ch.add(occ_pre, -c_pre)
+                    if c_post is not None:
+                        ch.add(occ_post, c_post)
+                    if model.activities:
+                        old = empty if s_pre is None else (occ_pre, s_pre)
+                        new = empty if s_post is None else (occ_post, s_post)
+                        network_changes[vi].append((model, *old, *new))
+                    else:
+                        if s_pre is not None:
+                            ch.add(occ_pre, 0.0, -s_pre)
+                        if s_post is not None:
+                            ch.add(occ_post, 0.0, s_post)
         if network is not None:
-            _network_variants(plan, block, n, bc, bs, vc, vs, on_activities, changes, work)
-        vc += bc
-        vs += bs
+            _network_variants(plan, block, n, bc, bs, on_activities, network_changes,
+                              changes, work)
+        for ch in changes:
+            ch.end()
     base_value_cost = base_value_sched = 0.0
     if network is not None and schedule is not None:
-        for arr in (base_cost, var_cost):
-            arr += network.fixed_cost
+        base_cost += network.fixed_cost
         base_value_cost, base_value_sched = schedule.base_cost(), schedule.duration()
     kept = None
     if keep_impacts:
@@ -703,69 +775,86 @@ def simulate_variants(
                 kept.append(tuple(np.concatenate(x) for x in zip(*parts)))
             else:
                 kept.append((np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)))
-    return VariantRun(base_cost, base_sched, var_cost, var_sched,
+    return VariantRun(base_cost, base_sched, [c.collect() for c in changes],
                       tuple(m.params.id for m in plan.risks), kept,  # type: ignore[arg-type]
                       base_value_cost, base_value_sched, seed.reported)
 
 
-def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray, bs: np.ndarray,
-                      vc: np.ndarray, vs: np.ndarray, on_activities, changes,
-                      work: Workspace) -> None:
+def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
+                      bs: np.ndarray, on_activities, network_changes,
+                      changes: list[_Changes], work: Workspace) -> None:
     """Baseline network pass for the block, then each variant that changes a risk on
-    activities, recomputing only the activities downstream of the change."""
+    activities: only downstream activities, only in the iterations the change touches."""
     net = plan.network
     assert net is not None
     network = net.schedule.network  # type: ignore[attr-defined]
     lhs = plan.sampling is Sampling.LHS
     gens = [plan.seed.stream(block, ACTIVITY_STREAM, k) for k in net.keys]
     subsets = {}
-    for vi, ch in enumerate(changes):
+    for vi, ch in enumerate(network_changes):
         acts = sorted({a for model, *_ in ch for a in model.activities})
         if acts:
             subset = network.descendants(acts)
             in_subset = np.zeros(network.n, dtype=bool)
             in_subset[subset] = True
             cands = network.finish_candidates
-            subsets[vi] = (acts, subset, cands[~in_subset[cands]], cands[in_subset[cands]])
+            positions = np.unique(np.concatenate(
+                [np.concatenate([old, new]) for _, old, _, new, _ in ch]))
+            subsets[vi] = (acts, subset, cands[~in_subset[cands]], cands[in_subset[cands]],
+                           positions)
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
-        raw = _sample_durations(net, gens, s1 - s0, lhs, work)
-        sampled = {a: raw[a].copy() for v in subsets.values() for a in v[0]}
-        d = raw
+        d = _sample_durations(net, gens, s1 - s0, lhs, work)
+        sampled = {a: d[a].astype(float) for v in subsets.values() for a in v[0]}
         _add_activity_delays(d, on_activities, s0, s1)
         for r0 in range(0, d.shape[0], 256):
             bc[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
         ef = network.forward(d, work)
         base_finish = network.project_finish(ef)
         bs[s0:s1] += base_finish
-        for vi, (acts, subset, fixed_cands, moved_cands) in subsets.items():
-            # this variant's durations of the changed activities: sampled + every
-            # baseline delay, with the variant's changes swapped in
-            rows = {a: sampled[a].astype(float) for a in acts}
+        for vi, (acts, subset, fixed_cands, moved_cands, positions) in subsets.items():
+            lo, hi = np.searchsorted(positions, [s0, s1])
+            if hi <= lo:
+                continue
+            cols = positions[lo:hi] - s0
+            index = np.full(s1 - s0, -1, dtype=np.intp)
+            index[cols] = np.arange(cols.size)
+            # this variant's durations of the changed activities, in those iterations:
+            # sampled + every baseline delay, with the variant's changes swapped in
+            rows = {a: sampled[a][cols] for a in acts}
             for model, pos, values in on_activities:
-                _add_delays_to_rows(rows, model, pos, values, s0, s1, +1.0)
-            for model, old_pos, old_val, new_pos, new_val in changes[vi]:
+                _add_delays_to_rows(rows, model, pos, values, s0, s1, 1.0, index)
+            for model, old_pos, old_val, new_pos, new_val in network_changes[vi]:
                 for pos, val, sign in ((old_pos, old_val, -1.0), (new_pos, new_val, 1.0)):
                     by_position = np.argsort(pos)
                     _add_delays_to_rows(rows, model, pos[by_position], val[by_position], s0, s1,
-                                        sign)
+                                        sign, index)
             new_rows = {a: np.maximum(row, 0.0).astype(d.dtype) for a, row in rows.items()}
-            over = network.forward_overlay(subset, new_rows, d, ef)
-            finish = np.max([over[a] for a in moved_cands], axis=0) if moved_cands.size else None
+            over = network.forward_overlay(subset, new_rows, d, ef, cols)
+            finish = (np.max([over[a] for a in moved_cands], axis=0)
+                      if moved_cands.size else None)
             if fixed_cands.size:
-                rest = ef[fixed_cands].max(axis=0)
+                rest = ef[np.ix_(fixed_cands, cols)].max(axis=0)
                 finish = rest if finish is None else np.maximum(finish, rest)
-            vs[vi, s0:s1] += finish - base_finish  # the baseline is added for all later
+            cost_delta = np.zeros(cols.size)
             for a, row in new_rows.items():
-                vc[vi, s0:s1] += net.cost_per_day[a] * (row.astype(float) - d[a])
+                cost_delta += net.cost_per_day[a] * (row.astype(float) - d[a, cols])
+            changes[vi].add(cols + s0, cost_delta, finish.astype(float) - base_finish[cols])
 
 
 def _add_delays_to_rows(rows: dict[int, np.ndarray], model: _RiskModel, pos: np.ndarray,
-                        values: np.ndarray, s0: int, s1: int, sign: float) -> None:
+                        values: np.ndarray, s0: int, s1: int, sign: float,
+                        index: np.ndarray) -> None:
+    """Add delays at block positions ``pos`` (ascending) in [s0, s1) to the rows kept
+    for the iterations in ``index`` (slice position -> row position, -1 if not kept)."""
     lo, hi = np.searchsorted(pos, [s0, s1])
     if hi <= lo:
         return
-    local = pos[lo:hi] - s0
+    where = index[pos[lo:hi] - s0]
+    keep = where >= 0
+    if not keep.any():
+        return
+    where, vals = where[keep], values[lo:hi][keep]
     for a in model.activities:
         if a in rows:
-            rows[a][local] += sign * values[lo:hi]
+            rows[a][where] += sign * vals
