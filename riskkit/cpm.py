@@ -216,22 +216,26 @@ class Network:
     def forward_overlay(self, subset: Sequence[int], durations: Mapping[int, np.ndarray],
                         base_durations: np.ndarray, base_ef: np.ndarray,
                         columns: np.ndarray) -> dict[int, np.ndarray]:
-        """Early finishes of ``subset`` (topologically ordered, closed under successors)
-        in the iterations ``columns``, when some durations change there; every other
-        activity keeps ``base_ef``.
+        """Early finishes that change, in the iterations ``columns``, when the durations
+        of some activities change there; every other activity keeps ``base_ef``.
 
-        ``durations`` maps an activity to its new values in ``columns``; the rest keep
-        ``base_durations``. This is how a variant recomputes only the activities
-        downstream of a change, and only in the iterations where something changed.
+        ``subset`` is topologically ordered and holds everything downstream of the
+        changed activities; ``durations`` maps a changed activity to its new values in
+        ``columns``. A change stops where float absorbs it: an activity is recomputed
+        only when its duration or a predecessor changed, and kept only if it differs.
+        This is how a variant recomputes only what it affects.
         """
         ef: dict[int, np.ndarray] = {}
         es: dict[int, np.ndarray] = {}
+        maximum = np.maximum
         for a in subset:
             d = durations.get(a)
-            if d is None:
-                d = base_durations[a, columns]
-            start = np.zeros_like(d)
-            for p, reads_finish, sets_finish, lag in self._incoming[a]:
+            links = self._incoming[a]
+            if d is None and not any(p in ef or p in es for p, *_ in links):
+                continue
+            own = d if d is not None else base_durations[a, columns]
+            start = None
+            for p, reads_finish, sets_finish, lag in links:
                 if reads_finish:
                     source = ef[p] if p in ef else base_ef[p, columns]
                 elif p in es:
@@ -240,11 +244,19 @@ class Network:
                     source = base_ef[p, columns] - base_durations[p, columns]
                 value = source + lag if lag else source
                 if sets_finish:
-                    value = value - d
-                np.maximum(start, value, out=start)
-            if self._keep_start[a]:
+                    value = value - own
+                start = value.copy() if start is None else maximum(start, value, out=start)
+            if start is None:
+                start = np.zeros_like(own)
+            elif self._clamp[a]:
+                maximum(start, 0.0, out=start)
+            finish = start + own
+            base_finish = base_ef[a, columns]
+            moved = not np.array_equal(finish, base_finish)
+            if moved or d is not None and self._keep_start[a]:
+                ef[a] = finish
+            if self._keep_start[a] and not np.array_equal(start, base_finish - base_durations[a, columns]):
                 es[a] = start
-            ef[a] = start + d
         return ef
 
     def passes(self, durations: np.ndarray, *, backward: bool = True,

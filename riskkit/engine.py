@@ -607,8 +607,8 @@ class _Changes:
         self.b0 = 0
 
     def begin(self, b0: int, n: int) -> None:
+        self.b0 = b0
         if self.dense:
-            self.b0 = b0
             self.cost = np.zeros(n)
             self.sched = np.zeros(n)
 
@@ -802,28 +802,30 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
                 [np.concatenate([old, new]) for _, old, _, new, _ in ch]))
             subsets[vi] = (acts, subset, cands[~in_subset[cands]], cands[in_subset[cands]],
                            positions)
+    affected = sorted({a for v in subsets.values() for a in v[0]})
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
         d = _sample_durations(net, gens, s1 - s0, lhs, work)
-        sampled = {a: d[a].astype(float) for v in subsets.values() for a in v[0]}
+        # durations of the activities a variant changes: sampled + every baseline delay,
+        # before the clamp at zero (a variant swaps its own risk's delays in and out)
+        unclamped = {a: d[a].astype(float) for a in affected}
+        whole = np.arange(s1 - s0)
+        for model, pos, values in on_activities:
+            _add_delays_to_rows(unclamped, model, pos, values, s0, s1, 1.0, whole)
         _add_activity_delays(d, on_activities, s0, s1)
         for r0 in range(0, d.shape[0], 256):
             bc[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
         ef = network.forward(d, work)
         base_finish = network.project_finish(ef)
         bs[s0:s1] += base_finish
-        for vi, (acts, subset, fixed_cands, moved_cands, positions) in subsets.items():
+        for vi, (acts, subset, _, _, positions) in subsets.items():
             lo, hi = np.searchsorted(positions, [s0, s1])
             if hi <= lo:
                 continue
             cols = positions[lo:hi] - s0
             index = np.full(s1 - s0, -1, dtype=np.intp)
             index[cols] = np.arange(cols.size)
-            # this variant's durations of the changed activities, in those iterations:
-            # sampled + every baseline delay, with the variant's changes swapped in
-            rows = {a: sampled[a][cols] for a in acts}
-            for model, pos, values in on_activities:
-                _add_delays_to_rows(rows, model, pos, values, s0, s1, 1.0, index)
+            rows = {a: unclamped[a][cols] for a in acts}
             for model, old_pos, old_val, new_pos, new_val in network_changes[vi]:
                 for pos, val, sign in ((old_pos, old_val, -1.0), (new_pos, new_val, 1.0)):
                     by_position = np.argsort(pos)
@@ -831,11 +833,14 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
                                         sign, index)
             new_rows = {a: np.maximum(row, 0.0).astype(d.dtype) for a, row in rows.items()}
             over = network.forward_overlay(subset, new_rows, d, ef, cols)
-            finish = (np.max([over[a] for a in moved_cands], axis=0)
-                      if moved_cands.size else None)
-            if fixed_cands.size:
-                rest = ef[np.ix_(fixed_cands, cols)].max(axis=0)
-                finish = rest if finish is None else np.maximum(finish, rest)
+            cands = network.finish_candidates
+            moved = [a for a in cands.tolist() if a in over]
+            finish = base_finish[cols].copy()
+            if moved:
+                still = cands[~np.isin(cands, moved)]
+                finish = ef[np.ix_(still, cols)].max(axis=0) if still.size else None
+                for a in moved:
+                    finish = over[a] if finish is None else np.maximum(finish, over[a])
             cost_delta = np.zeros(cols.size)
             for a, row in new_rows.items():
                 cost_delta += net.cost_per_day[a] * (row.astype(float) - d[a, cols])

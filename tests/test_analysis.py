@@ -81,6 +81,30 @@ def test_removing_each_risk_matches_a_full_resimulation():
         assert drivers.loc[rid, "p80_delay_reduction"] == pytest.approx(p80, abs=1e-3)
 
 
+def test_variants_over_several_blocks_match_full_resimulations():
+    from riskkit.engine import simulate_variants
+
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    active = reg.frame.loc[~reg.closed].reset_index(drop=True)
+    picks = [0, 5, 10, 20]  # on activities, on activities, cost only, finish delay
+    n = 70_000  # two random-number blocks
+    run = simulate_variants(reg, sch, [{i: "removed"} for i in picks]
+                            + [{i: "mitigated" for i in range(len(active))}],
+                            iterations=n, rng=3)
+    for v, i in enumerate(picks):
+        rid = active.loc[i, "id"]
+        full = rk.simulate(rk.read_register(reg.frame.query("id != @rid")), sch,
+                           iterations=n, rng=3)
+        cost, sched = run.totals(v)
+        np.testing.assert_allclose(cost, full.cost, atol=0.05)  # float32 durations
+        np.testing.assert_allclose(sched, full.schedule, atol=1e-3)
+    mitigated = rk.simulate(reg, sch, iterations=n, rng=3, scenario="mitigated")
+    cost, sched = run.totals(len(picks))
+    np.testing.assert_allclose(cost + mitigated.mitigation_cost, mitigated.cost, atol=0.05)
+    np.testing.assert_allclose(sched, mitigated.schedule, atol=1e-3)
+
+
 def test_risk_drivers_columns_and_order():
     reg = rk.read_register(SAMPLES / "office_fitout.csv")
     drivers = rk.risk_drivers(reg, iterations=5_000, rng=1)
