@@ -159,8 +159,9 @@ def rank_mitigations(
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
     rows = []
+    records = frame[["id", "title", "owner", "mitigation"]].to_dict("records")
     for j, i in enumerate(chosen):
-        rec = frame.iloc[i]
+        rec = records[i]
         benefit = cost_mean[j] + vpd * delay_mean[j]
         rows.append({
             "id": rec["id"], "title": rec["title"], "owner": rec["owner"],
