@@ -255,7 +255,8 @@ class Network:
             moved = not np.array_equal(finish, base_finish)
             if moved or d is not None and self._keep_start[a]:
                 ef[a] = finish
-            if self._keep_start[a] and not np.array_equal(start, base_finish - base_durations[a, columns]):
+            if self._keep_start[a] and not np.array_equal(
+                    start, base_finish - base_durations[a, columns]):
                 es[a] = start
         return ef
 

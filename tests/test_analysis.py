@@ -73,7 +73,7 @@ def test_removing_each_risk_matches_a_full_resimulation():
     drivers = rk.risk_drivers(reg, sch, iterations=n, rng=7).set_index("id")
     base = rk.simulate(reg, sch, iterations=n, rng=7)
     for rid in drivers.index:
-        without = rk.simulate(rk.read_register(reg.frame.query("id != @rid")), sch,
+        without = rk.simulate(rk.read_register(reg.frame[reg.frame["id"] != rid]), sch,
                               iterations=n, rng=7)
         expected = base.cost.mean() - without.cost.mean()
         assert drivers.loc[rid, "mean_cost_reduction"] == pytest.approx(expected, abs=0.05)
@@ -94,7 +94,7 @@ def test_variants_over_several_blocks_match_full_resimulations():
                             iterations=n, rng=3)
     for v, i in enumerate(picks):
         rid = active.loc[i, "id"]
-        full = rk.simulate(rk.read_register(reg.frame.query("id != @rid")), sch,
+        full = rk.simulate(rk.read_register(reg.frame[reg.frame["id"] != rid]), sch,
                            iterations=n, rng=3)
         cost, sched = run.totals(v)
         np.testing.assert_allclose(cost, full.cost, atol=0.05)  # float32 durations
