@@ -728,7 +728,8 @@ def simulate_variants(
                     on_activities.append((model, occ_pre[by_position], s_pre[by_position]))
                 if not touched_by[r]:
                     continue
-                post = None
+                post: tuple[np.ndarray, np.ndarray | None, np.ndarray | None] = (
+                    order[:0], None, None)
                 if any(variants[vi][r] == "mitigated" for vi in touched_by[r]):
                     kq = int(k_post[r])
                     c_post, s_post = draws.impacts(drawn, model.post, kq)  # type: ignore[arg-type]
