@@ -80,6 +80,14 @@ class _NetworkModel:
     tri_params: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False)
     others: tuple[int, ...] = field(init=False)
 
+    @classmethod
+    def of(cls, schedule: Schedule | None, criticality: bool) -> _NetworkModel | None:
+        if schedule is None:
+            return None
+        return cls(schedule, tuple(schedule.distributions()),
+                   tuple(stable_key(a) for a in schedule.ids), schedule.cost_per_day,
+                   float(schedule.fixed_cost.sum()), criticality)
+
     def __post_init__(self) -> None:
         tri = [i for i, d in enumerate(self.distributions) if isinstance(d, Triangular)]
         params = tuple(np.array([getattr(self.distributions[i], f) for i in tri],
@@ -497,12 +505,7 @@ def simulate(
     start_day = _parse_day(start, "start") if start is not None else None
     holiday_days = tuple(_parse_day(h, "holidays") for h in (holidays or ()))
     seed = make_seed(rng)
-    network = None
-    if schedule is not None:
-        network = _NetworkModel(schedule, tuple(schedule.distributions()),
-                                tuple(stable_key(a) for a in schedule.ids),
-                                schedule.cost_per_day, float(schedule.fixed_cost.sum()),
-                                bool(criticality))
+    network = _NetworkModel.of(schedule, bool(criticality))
     plan = _Plan(_risk_models(register, scenario, schedule), sampling_, iterations, seed,
                  network)
 
@@ -668,12 +671,7 @@ def simulate_variants(
     iterations = _check_iterations(iterations)
     sampling_ = Sampling.parse(sampling)
     seed = make_seed(rng)
-    network = None
-    if schedule is not None:
-        network = _NetworkModel(schedule, tuple(schedule.distributions()),
-                                tuple(stable_key(a) for a in schedule.ids),
-                                schedule.cost_per_day, float(schedule.fixed_cost.sum()),
-                                False)
+    network = _NetworkModel.of(schedule, False)
     plan = _Plan(_risk_models(register, "current", schedule), sampling_, iterations, seed,
                  network)
     touched_by: list[list[int]] = [[] for _ in plan.risks]
