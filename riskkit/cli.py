@@ -243,8 +243,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                 print("finish dates: " + ", ".join(
                     f"P{q} {res.finish_date(q / 100)}" for q in (10, 50, 80, 90)))
             top = res.activity_table().head(5)
-            print("most critical activities: " + ", ".join(
-                f"{a} {c:.0%}" for a, c in zip(top["id"], top["criticality"])))
+            print("most critical activities (share of iterations on a critical path):")
+            for a, name, c in zip(top["id"], top["name"], top["criticality"]):
+                print(f"  {c:>4.0%}  {a}  {name}")
     return 0
 
 

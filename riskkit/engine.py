@@ -544,6 +544,8 @@ def simulate(
         excluded=register.closed_ids if register is not None else (),
         source=register.source if register is not None else schedule.source,  # type: ignore[union-attr]
         activity_ids=schedule.ids if schedule is not None else (),
+        activity_names=(tuple("" if x is None else str(x) for x in schedule.frame["name"])
+                        if schedule is not None else ()),
         criticality=(critical / iterations if criticality else np.full(n_act, np.nan)),
         mean_finish=finish_sum / iterations,
         start=start_day, holidays=holiday_days,

@@ -66,6 +66,7 @@ class SimulationResult:
     source: str = ""
     schedule_unit: str = "days"
     activity_ids: tuple[str, ...] = field(default=(), repr=False)
+    activity_names: tuple[str, ...] = field(default=(), repr=False)
     criticality: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     mean_finish: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     start: np.datetime64 | None = None
@@ -122,8 +123,9 @@ class SimulationResult:
     def activity_table(self) -> pd.DataFrame:
         """Per activity: criticality index (share of iterations on a critical path) and
         mean early finish, most critical first."""
-        table = pd.DataFrame({"id": list(self.activity_ids), "criticality": self.criticality,
-                              "mean_finish": self.mean_finish})
+        names = list(self.activity_names) or [""] * len(self.activity_ids)
+        table = pd.DataFrame({"id": list(self.activity_ids), "name": names,
+                              "criticality": self.criticality, "mean_finish": self.mean_finish})
         return table.sort_values(["criticality", "mean_finish"], ascending=False,
                                  kind="stable").reset_index(drop=True)
 
