@@ -10,15 +10,18 @@ P10/P50/P80/P90 figures and contingency from the result.
 True
 """
 
+__version__ = "0.1.0"
+
 from .analysis import rank_mitigations, risk_drivers, select_mitigations
 from .distributions import Fixed, Pert, Triangular, Uniform, make_distribution
 from .engine import simulate
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
+from . import plot
 from .register import RiskRegister, read_register
+from .report import write_report
 from .result import SimulationResult
 from .schedule import Link, Schedule, read_schedule
 
-__version__ = "0.1.0"
 
 __all__ = [
     "Fixed",
@@ -36,10 +39,12 @@ __all__ = [
     "Uniform",
     "__version__",
     "make_distribution",
+    "plot",
     "rank_mitigations",
     "read_register",
     "read_schedule",
     "risk_drivers",
     "select_mitigations",
     "simulate",
+    "write_report",
 ]

@@ -19,6 +19,7 @@ import numpy as np
 from . import __version__
 from .analysis import rank_mitigations, select_mitigations
 from .engine import simulate
+from .report import write_charts, write_report
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
 from .register import RiskRegister, read_register
 from .schedule import Schedule, read_schedule
@@ -117,6 +118,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="current (pre-mitigation, default) or mitigated values")
     p.add_argument("--json", metavar="PATH|-", help="write the summary as JSON ('-': stdout)")
     p.add_argument("--csv", metavar="PATH", help="write one row per iteration")
+    p.add_argument("--pdf", metavar="PATH", help="write the charts of this run to a PDF")
+    p.add_argument("--currency", help="currency symbol for the charts, e.g. '£' or 'CHF '")
+
+    p = sub.add_parser("report", help="write the steering-committee PDF pack")
+    _add_input_options(p)
+    _add_run_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="PACK.pdf", help="the PDF to write")
+    p.add_argument("--title", help="title on the cover (default: from the register's name)")
+    p.add_argument("--currency", help="currency symbol, e.g. '£' or 'CHF ' (default: the "
+                                      "register's, if it writes one)")
+    p.add_argument("--value-per-day", type=float, default=None, metavar="AMOUNT",
+                   help="what a working day of delay is worth, for the mitigation values")
 
     p = sub.add_parser("rank", help="rank mitigations by value for money")
     _add_input_options(p)
@@ -223,6 +236,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         _write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
     if args.csv:
         _write(args.csv, res.to_frame().to_csv(index=False, lineterminator="\n"))
+    if args.pdf:
+        write_charts(args.pdf, res, currency=args.currency)
     if not args.quiet and args.json != "-" and args.csv != "-":
         what = []
         if reg is not None:
@@ -311,7 +326,23 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate, "rank": _cmd_rank}
+def _cmd_report(args: argparse.Namespace) -> int:
+    reg, sch = _load(args)
+    assert reg is not None
+    holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
+    path = write_report(args.output, reg, sch, iterations=args.iterations, rng=args.seed,
+                        title=args.title, currency=args.currency, start=args.start,
+                        holidays=holidays, value_per_day=args.value_per_day,
+                        sampling=args.sampling)
+    if not args.quiet:
+        print(f"wrote {path}: the steering-committee pack for {reg.source}"
+              + (f" and {sch.source}" if sch is not None else "")
+              + f" ({args.iterations:,} iterations)")
+    return 0
+
+
+_COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate, "rank": _cmd_rank,
+             "report": _cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -350,9 +381,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _flush(caught: list[warnings.WarningMessage]) -> None:
+    shown = set()
     for w in caught:
-        if issubclass(w.category, InputWarning):
-            print(f"riskkit: warning: {w.message}", file=sys.stderr)
+        text = str(w.message)
+        if issubclass(w.category, InputWarning) and text not in shown:
+            shown.add(text)
+            print(f"riskkit: warning: {text}", file=sys.stderr)
     caught.clear()
 
 

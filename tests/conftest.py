@@ -3,9 +3,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import matplotlib
 import pytest
 
-import riskkit as rk
+matplotlib.use("Agg")  # no display in tests; set before anything imports pyplot
+
+import riskkit as rk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_registers"

@@ -1,0 +1,473 @@
+"""Charts for risk results: ``f(data, *, ax=None, **options) -> Axes``.
+
+Each function draws only through ``ax.`` methods, creates a figure with
+``plt.subplots()`` only when ``ax`` is None, never calls ``plt.show()``, and returns the
+Axes. Nothing here recomputes a simulation. Colours are the Okabe–Ito palette (safe for
+colour-blind readers), and every series also differs by line style or marker so the
+charts read in greyscale print.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from .register import RiskRegister
+from .result import SimulationResult, _metric
+
+__all__ = [
+    "contingency_waterfall",
+    "criticality",
+    "heat_map",
+    "histogram",
+    "joint_confidence",
+    "mitigation_ranking",
+    "s_curve",
+    "tornado",
+]
+
+#: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+           "#000000")
+LINESTYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v")
+_PERCENTILES = (0.1, 0.5, 0.8, 0.9)
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> Axes:
+    if ax is None:
+        import matplotlib.pyplot as plt  # only when the caller wants a new figure
+
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """An amount as a committee reads it: thousands separators, k or M for large ones.
+
+    >>> money(2_290_907, "£")
+    '£2.29M'
+    >>> money(48_500, "CHF ")
+    'CHF 48,500'
+    """
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    cur = currency or ""
+    if v >= 1e9:
+        text = f"{v / 1e9:,.2f}bn"
+    elif v >= 1e6:
+        text = f"{v / 1e6:,.2f}M"
+    elif v >= 1e5:
+        text = f"{v / 1e3:,.0f}k"
+    else:
+        text = f"{v:,.0f}"
+    return f"{sign}{cur}{text}"
+
+
+def _compact(value: float, currency: str | None) -> str:
+    """A short amount for tight labels: £16k, £1.3M."""
+    v, cur = abs(value), currency or ""
+    sign = "-" if value < 0 else ""
+    if v >= 1e6:
+        return f"{sign}{cur}{v / 1e6:.3g}M"
+    if v >= 1e3:
+        return f"{sign}{cur}{v / 1e3:.3g}k"
+    return f"{sign}{cur}{v:.3g}"
+
+
+def _value_text(value: float, metric: str, currency: str | None) -> str:
+    return money(value, currency) if metric == "cost" else f"{value:,.1f} d"
+
+
+def _axis_formatter(metric: str, currency: str | None) -> FuncFormatter:
+    if metric == "cost":
+        return FuncFormatter(lambda x, _: money(x, currency))
+    return FuncFormatter(lambda x, _: f"{x:,.0f}")
+
+
+def _metric_label(metric: str, currency: str | None, has_schedule: bool = True) -> str:
+    if metric == "cost":
+        return f"cost ({currency.strip()})" if currency else "cost"
+    return "project duration (working days)" if has_schedule else "total delay (working days)"
+
+
+def _as_results(results: Any) -> list[tuple[str, SimulationResult]]:
+    if isinstance(results, SimulationResult):
+        return [(results.scenario, results)]
+    if isinstance(results, Mapping):
+        return list(results.items())
+    return [(r.scenario, r) for r in results]
+
+
+def s_curve(
+    results: SimulationResult | Sequence[SimulationResult] | Mapping[str, SimulationResult],
+    metric: str = "cost",
+    *,
+    ax: Axes | None = None,
+    currency: str | None = None,
+    percentiles: Sequence[float] = _PERCENTILES,
+    show_base: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Cumulative probability of a metric (the S-curve), with P10/P50/P80/P90 marked
+    on the first result and the base value; several results (a mapping label -> result,
+    or a list) are overlaid with a legend, e.g. before and after mitigation.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> res = rk.simulate(rk.read_register("sample_registers/office_fitout.csv"),
+    ...                   iterations=2_000, rng=1)
+    >>> ax = rk.plot.s_curve(res, "cost")
+    """
+    metric = _metric(metric)
+    ax = _axes(ax)
+    series = _as_results(results)
+    for i, (label, res) in enumerate(series):
+        values = np.sort(res.values(metric))
+        prob = np.arange(1, values.size + 1) / values.size
+        ax.plot(values, prob, color=PALETTE[i % len(PALETTE)],
+                linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=2, label=label)
+        if i == 0:
+            for q in percentiles:
+                x = res.percentile(q, metric)
+                ax.plot([x, x], [0, q], color="0.45", linewidth=0.8, linestyle=":")
+                ax.plot([values[0], x], [q, q], color="0.45", linewidth=0.8, linestyle=":")
+                ax.plot([x], [q], marker="o", color=PALETTE[0], markersize=4)
+                ax.annotate(f"P{round(q * 100)} {_value_text(x, metric, currency)}",
+                            (x, q), xytext=(6, -12 if q > 0.5 else 4),
+                            textcoords="offset points", fontsize=8)
+    first = series[0][1]
+    if show_base and (first.base(metric) or first.has_schedule):
+        base = first.base(metric)
+        ax.axvline(base, color="0.2", linestyle="--", linewidth=1)
+        ax.annotate(f"base {_value_text(base, metric, currency)}\n"
+                    f"({first.probability_within(base, metric):.0%} likely)",
+                    (base, 0.97), xytext=(4, 0), textcoords="offset points", fontsize=8,
+                    va="top")
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(_axis_formatter(metric, currency))
+    ax.set_xlabel(_metric_label(metric, currency, first.has_schedule))
+    ax.set_ylabel("probability of not exceeding")
+    ax.grid(True, alpha=0.3)
+    if len(series) > 1:
+        ax.legend(loc="lower right", frameon=False)
+    ax.set_title(title or f"{metric.capitalize()} S-curve")
+    return ax
+
+
+def histogram(
+    result: SimulationResult,
+    metric: str = "cost",
+    *,
+    ax: Axes | None = None,
+    bins: int = 50,
+    currency: str | None = None,
+    percentiles: Sequence[float] = _PERCENTILES,
+    title: str | None = None,
+) -> Axes:
+    """Distribution of a metric with the percentile lines."""
+    metric = _metric(metric)
+    ax = _axes(ax)
+    values = result.values(metric)
+    ax.hist(values, bins=bins, color=PALETTE[5], edgecolor="white", linewidth=0.3)
+    top = ax.get_ylim()[1]
+    for i, q in enumerate(percentiles):
+        x = result.percentile(q, metric)
+        ax.axvline(x, color=PALETTE[1], linestyle=LINESTYLES[i % 4], linewidth=1.2)
+        ax.annotate(f"P{round(q * 100)} {_value_text(x, metric, currency)}", (x, top),
+                    xytext=(3, -3 - 13 * i), textcoords="offset points", va="top", fontsize=8,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
+                          "edgecolor": "none", "alpha": 0.8})
+    ax.xaxis.set_major_formatter(_axis_formatter(metric, currency))
+    ax.set_xlabel(_metric_label(metric, currency, result.has_schedule))
+    ax.set_ylabel("iterations")
+    ax.set_title(title or f"{metric.capitalize()} distribution, {result.iterations:,} iterations")
+    return ax
+
+
+def _short(text: Any, width: int) -> str:
+    text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    return textwrap.shorten(text, width=width, placeholder="…") if text else ""
+
+
+def tornado(
+    drivers: pd.DataFrame,
+    metric: str = "cost",
+    *,
+    ax: Axes | None = None,
+    top: int = 10,
+    currency: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """The risks that move the P80 most: the P80 reduction when each risk alone is
+    removed (from :func:`riskkit.risk_drivers`), top ``top``, labelled with the id and a
+    shortened title."""
+    metric = _metric(metric)
+    key = "cost" if metric == "cost" else "delay"
+    column = next((c for c in drivers.columns if c.startswith("p") and
+                   c.endswith(f"_{key}_reduction")), f"p80_{key}_reduction")
+    table = drivers.sort_values(column, ascending=False, kind="stable").head(top)
+    table = table.iloc[::-1]
+    ax = _axes(ax, (8, 0.45 * len(table) + 1.5))
+    labels = [f"{i}  {_short(t, 38)}" for i, t in zip(table["id"], table.get("title", table["id"]))]
+    values = table[column].to_numpy(dtype=float)
+    colors = [PALETTE[1] if v >= 0 else PALETTE[2] for v in values]
+    y = np.arange(len(table))
+    ax.barh(y, values, color=colors, height=0.65)
+    ax.set_yticks(y, labels, fontsize=8)
+    span = max(np.abs(values).max(initial=0), 1e-9)
+    for yi, v in zip(y, values):
+        ax.annotate(_value_text(v, metric, currency), (v, yi), xytext=(4 if v >= 0 else -4, 0),
+                    textcoords="offset points", va="center", ha="left" if v >= 0 else "right",
+                    fontsize=8)
+    ax.set_xlim(min(0, values.min(initial=0)) - 0.05 * span, values.max(initial=0) + 0.25 * span)
+    ax.axvline(0, color="0.3", linewidth=0.8)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _: _compact(x, currency) if metric == "cost" else f"{x:,.0f}"))
+    label = column.split("_")[0].upper()
+    ax.set_xlabel(f"{label} reduction if removed"
+                  + (f" ({currency.strip()})" if currency and metric == "cost"
+                     else "" if metric == "cost" else " (working days)"))
+    ax.set_title(title or f"Top risk drivers of the {label} {metric}")
+    return ax
+
+
+def mitigation_ranking(
+    ranking: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    top: int = 10,
+    currency: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Benefit against cost per mitigation (from :func:`riskkit.rank_mitigations`):
+    above the dashed break-even line a mitigation pays for itself. The ``top`` best are
+    labelled with their id and benefit/cost ratio."""
+    ax = _axes(ax)
+    table = ranking.head(top) if "rank" in ranking else ranking.head(top)
+    rest = ranking.iloc[len(table):]
+    cost = table["mitigation_cost"].fillna(0).to_numpy(dtype=float)
+    benefit = table["total_benefit"].to_numpy(dtype=float)
+    pays = benefit >= cost
+    if pays.any():
+        ax.scatter(cost[pays], benefit[pays], color=PALETTE[2], marker="o", s=36, zorder=3,
+                   label="pays for itself")
+    if (~pays).any():
+        ax.scatter(cost[~pays], benefit[~pays], color=PALETTE[1], marker="s", s=36, zorder=3,
+                   label="costs more than it saves")
+    if len(rest):
+        ax.scatter(rest["mitigation_cost"].fillna(0), rest["total_benefit"], color="0.6",
+                   marker=".", s=20, zorder=2, label="others")
+    xmax = max(float(np.nanmax(ranking["mitigation_cost"].fillna(0), initial=0)), 1.0) * 1.15
+    ymax = max(float(np.nanmax(ranking["total_benefit"], initial=0)), xmax) * 1.1
+    ymin = min(0.0, float(np.nanmin(ranking["total_benefit"], initial=0)) * 1.1)
+    ax.plot([0, xmax], [0, xmax], color="0.3", linestyle="--", linewidth=1)
+    ax.annotate("break-even", (xmax * 0.97, xmax * 0.97), xytext=(0, -10),
+                textcoords="offset points", ha="right", fontsize=8, color="0.3")
+    # Labels of points closer than a label's height are stacked rather than overprinted.
+    placed: list[tuple[float, float]] = []
+    for rid, c, b, ratio in sorted(zip(table["id"], cost, benefit, table["benefit_cost_ratio"]),
+                                   key=lambda t: t[2]):
+        text = f"{rid} (free)" if not np.isfinite(ratio) else f"{rid} ×{ratio:.1f}"
+        x, y = c / xmax, (b - ymin) / (ymax - ymin)
+        dy = 3
+        while any(abs(x - px) < 0.12 and abs(y + dy / 400 - py) < 0.025 for px, py in placed):
+            dy += 9
+        placed.append((x, y + dy / 400))
+        ax.annotate(text, (c, b), xytext=(4, dy), textcoords="offset points", fontsize=7,
+                    arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5} if dy > 3 else None)
+    ax.set_xlim(-0.03 * xmax, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.xaxis.set_major_formatter(_axis_formatter("cost", currency))
+    ax.yaxis.set_major_formatter(_axis_formatter("cost", currency))
+    ax.set_xlabel("mitigation cost" + (f" ({currency.strip()})" if currency else ""))
+    ax.set_ylabel("total benefit (expected saving)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.set_title(title or "Mitigations: benefit against cost (× = benefit/cost ratio)")
+    return ax
+
+
+def heat_map(
+    register: RiskRegister,
+    *,
+    ax: Axes | None = None,
+    scenario: str = "current",
+    metric: str = "cost",
+    probability_bands: Sequence[float] = (0.1, 0.3, 0.5, 0.7),
+    impact_bands: Sequence[float] | None = None,
+    currency: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """The 5 x 5 probability–impact matrix with risk ids placed in their cells.
+
+    Impact is the mean impact of the metric given occurrence. ``probability_bands`` and
+    ``impact_bands`` are the four inner boundaries of the five bands; by default impact
+    bands sit at 5%, 10%, 20% and 40% of the largest mean impact. Use the same bands for
+    ``scenario="mitigated"`` to compare before and after.
+    """
+    metric = _metric(metric)
+    ax = _axes(ax, (8, 6))
+    risks = register.risks(scenario)
+    p = np.array([r.probability for r in risks])
+    dists = [r.cost if metric == "cost" else r.schedule for r in risks]
+    impact = np.array([d.mean if d is not None else 0.0 for d in dists])
+    if impact_bands is None:
+        ref = max(float(np.abs(impact).max(initial=0)), 1e-9)
+        impact_bands = [ref * f for f in (0.05, 0.1, 0.2, 0.4)]
+    pb, ib = list(probability_bands), list(impact_bands)
+    if len(pb) != 4 or len(ib) != 4 or sorted(pb) != pb or sorted(ib) != ib:
+        from .exceptions import OptionError
+        raise OptionError("bands", (pb, ib), "four increasing boundaries each")
+    row = np.searchsorted(pb, p, side="right")
+    col = np.searchsorted(ib, impact, side="right")
+    score = (np.arange(5)[:, None] + 1) * (np.arange(5)[None, :] + 1)
+    ax.imshow(score, origin="lower", cmap="YlOrRd", vmin=0, vmax=30, aspect="auto",
+              extent=(-0.5, 4.5, -0.5, 4.5))
+    cells: dict[tuple[int, int], list[str]] = {}
+    for r, c, rid in zip(row, col, [x.id for x in risks]):
+        cells.setdefault((int(r), int(c)), []).append(rid)
+    for (r, c), ids in cells.items():
+        text = "\n".join(textwrap.wrap(", ".join(ids), 18))
+        ax.text(c, r, text, ha="center", va="center", fontsize=7,
+                color="black" if score[r, c] < 16 else "white")
+    fmt = (lambda v: _compact(v, currency)) if metric == "cost" else (lambda v: f"{v:,.0f} d")
+    edges_i = ["< " + fmt(ib[0])] + [f"{fmt(a)}–\n{fmt(b)}" for a, b in zip(ib, ib[1:])] + \
+              ["> " + fmt(ib[-1])]
+    edges_p = [f"<{pb[0]:.0%}"] + [f"{a:.0%}–{b:.0%}" for a, b in zip(pb, pb[1:])] + \
+              [f">{pb[-1]:.0%}"]
+    ax.set_xticks(range(5), edges_i, fontsize=8)
+    ax.set_yticks(range(5), edges_p, fontsize=8)
+    ax.set_xticks(np.arange(-0.5, 5, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, 5, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlabel(f"mean {'cost' if metric == 'cost' else 'delay'} impact if it occurs")
+    ax.set_ylabel("probability")
+    ax.set_title(title or f"Risk heat map ({scenario}, {len(risks)} risks)")
+    return ax
+
+
+def joint_confidence(
+    result: SimulationResult,
+    cost: float | None = None,
+    duration: float | None = None,
+    *,
+    ax: Axes | None = None,
+    level: float = 0.7,
+    currency: str | None = None,
+    max_points: int = 5_000,
+    title: str | None = None,
+) -> Axes:
+    """Cost against duration per iteration (NASA's joint confidence level chart).
+
+    The targets (default: the P80 of each) are drawn as lines, the joint probability
+    P(cost <= C and duration <= T) is printed, and the frontier of (C, T) pairs with a
+    joint probability of ``level`` (70% by default: the JCL at which NASA baselines
+    programmes) is drawn.
+    """
+    ax = _axes(ax, (8, 6))
+    c, t = result.cost, result.schedule
+    cost = result.percentile(0.8, "cost") if cost is None else float(cost)
+    duration = result.percentile(0.8, "schedule") if duration is None else float(duration)
+    joint = float(np.mean((c <= cost) & (t <= duration)))
+    step = max(1, c.size // max_points)
+    ax.scatter(t[::step], c[::step], s=4, alpha=0.35, color=PALETTE[5], rasterized=True,
+               linewidths=0)
+    frontier_t, frontier_c = _jcl_frontier(c, t, level)
+    ax.plot(frontier_t, frontier_c, color=PALETTE[1], linewidth=2,
+            label=f"{level:.0%} joint confidence frontier")
+    ax.axvline(duration, color="0.2", linestyle="--", linewidth=1)
+    ax.axhline(cost, color="0.2", linestyle="--", linewidth=1)
+    ax.annotate(f"P(cost ≤ {money(cost, currency)} and duration ≤ {duration:,.0f} d) = "
+                f"{joint:.0%}", (0.02, 0.97), xycoords="axes fraction", va="top", fontsize=9,
+                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.7"})
+    ax.yaxis.set_major_formatter(_axis_formatter("cost", currency))
+    ax.set_xlabel(_metric_label("schedule", currency, result.has_schedule))
+    ax.set_ylabel(_metric_label("cost", currency))
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    ax.grid(True, alpha=0.3)
+    ax.set_title(title or "Joint cost and schedule confidence")
+    return ax
+
+
+def _jcl_frontier(cost: np.ndarray, duration: np.ndarray, level: float,
+                  points: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """(T, C) pairs with P(cost <= C and duration <= T) = level."""
+    n = cost.size
+    need = int(np.ceil(level * n))
+    order = np.argsort(duration, kind="stable")
+    t_sorted, c_by_t = duration[order], cost[order]
+    ts, cs = [], []
+    for m in np.unique(np.linspace(need, n, points).astype(int)):
+        prefix = c_by_t[:m]
+        ts.append(t_sorted[m - 1])
+        cs.append(np.partition(prefix, need - 1)[need - 1])
+    return np.array(ts), np.array(cs)
+
+
+def criticality(
+    result: SimulationResult,
+    *,
+    ax: Axes | None = None,
+    top: int = 15,
+    title: str | None = None,
+) -> Axes:
+    """Criticality index per activity (share of iterations on a critical path), top N."""
+    table = result.activity_table().head(top).iloc[::-1]
+    ax = _axes(ax, (8, 0.4 * len(table) + 1.5))
+    y = np.arange(len(table))
+    ax.barh(y, table["criticality"], color=PALETTE[0], height=0.65)
+    names = table["name"] if "name" in table else [""] * len(table)
+    ax.set_yticks(y, [f"{a}  {_short(n, 36)}" for a, n in zip(table["id"], names)], fontsize=8)
+    for yi, v in zip(y, table["criticality"]):
+        ax.annotate(f"{v:.0%}", (v, yi), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    ax.set_xlim(0, 1.12)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("criticality index (share of iterations on a critical path)")
+    ax.set_title(title or "Most critical activities")
+    return ax
+
+
+def contingency_waterfall(
+    result: SimulationResult,
+    metric: str = "cost",
+    *,
+    ax: Axes | None = None,
+    currency: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Base estimate, then the contingency to P50 and on to P80, as a waterfall."""
+    metric = _metric(metric)
+    ax = _axes(ax, (7, 4.5))
+    base = result.base(metric)
+    p50, p80 = result.percentile(0.5, metric), result.percentile(0.8, metric)
+    steps = [("base", 0.0, base, PALETTE[0]), ("to P50", base, p50 - base, PALETTE[4]),
+             ("to P80", p50, p80 - p50, PALETTE[1]), ("P80", 0.0, p80, PALETTE[2])]
+    hatches = ("", "//", "xx", "")
+    for i, ((label, bottom, height, color), hatch) in enumerate(zip(steps, hatches)):
+        ax.bar(i, height, bottom=bottom, color=color, hatch=hatch, edgecolor="white", width=0.6)
+        ax.annotate(("+" if label.startswith("to") and height >= 0 else "")
+                    + _value_text(height, metric, currency),
+                    (i, bottom + height), xytext=(0, 3), textcoords="offset points",
+                    ha="center", fontsize=9)
+    ax.set_xticks(range(4), [s[0] for s in steps])
+    ax.yaxis.set_major_formatter(_axis_formatter(metric, currency))
+    ax.set_ylabel(_metric_label(metric, currency, result.has_schedule))
+    ax.set_ylim(0, max(p80, base) * 1.12 if max(p80, base) > 0 else 1)
+    ax.legend(handles=[Patch(color=PALETTE[1], label=f"contingency at P80: "
+                             f"{_value_text(p80 - base, metric, currency)}")],
+              loc="upper left", frameon=False, fontsize=8)
+    ax.set_title(title or f"{metric.capitalize()} contingency")
+    return ax

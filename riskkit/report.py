@@ -1,0 +1,416 @@
+"""The steering-committee PDF pack: ``write_report``.
+
+Pages are drawn on plain ``matplotlib.figure.Figure`` objects (no pyplot), A4
+landscape, and saved through ``PdfPages``. With ``SOURCE_DATE_EPOCH`` set, the date on
+the cover and in the metadata comes from it, and identical inputs give identical bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from . import __version__, plot
+from .analysis import rank_mitigations, risk_drivers
+from .engine import simulate
+from .exceptions import InputError, Problem
+from .register import RiskRegister
+from .result import SimulationResult
+from .schedule import Schedule
+
+__all__ = ["write_report", "write_charts"]
+
+A4_LANDSCAPE = (11.69, 8.27)
+_INK = "#1a1a1a"
+
+
+def _now() -> _dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    return _dt.datetime.now(tz=_dt.timezone.utc).replace(microsecond=0)
+
+
+def _page(title: str | None = None, footer: str = "") -> Figure:
+    fig = Figure(figsize=A4_LANDSCAPE)
+    # Leave a strip at the bottom for the footer.
+    fig.set_layout_engine("constrained", rect=(0, 0.025, 1, 0.975), h_pad=0.08, w_pad=0.1)
+    if title:
+        fig.suptitle(title, fontsize=16, fontweight="bold", x=0.02, ha="left", color=_INK)
+    if footer:
+        fig.text(0.99, 0.005, footer, ha="right", va="bottom", fontsize=7, color="0.4")
+    return fig
+
+
+def p80_standard_error(values: np.ndarray, q: float = 0.8) -> float:
+    """Distribution-free standard error of a percentile from the order statistics
+    bracketing it at +-1.96 binomial standard deviations (conservative under LHS)."""
+    n = values.size
+    half = 1.96 * np.sqrt(n * q * (1 - q))
+    lo = int(max(0, np.floor(n * q - half)))
+    hi = int(min(n - 1, np.ceil(n * q + half)))
+    part = np.partition(values, [lo, hi])
+    return float((part[hi] - part[lo]) / (2 * 1.96))
+
+
+def _fmt_money(v: float, currency: str | None) -> str:
+    return plot.money(v, currency)
+
+
+def _date_or_days(res: SimulationResult, q: float) -> str:
+    days = res.percentile(q, "schedule")
+    text = f"{days:,.0f} d"
+    if res.start is not None:
+        text += f"  ({res.finish_date(q)})"
+    return text
+
+
+def _table(ax, rows: list[list[str]], header: list[str], widths: list[float],
+           fontsize: float = 9) -> None:
+    ax.axis("off")
+    table = ax.table(cellText=rows, colLabels=header, colWidths=widths, loc="upper left",
+                     cellLoc="left", colLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(fontsize)
+    table.scale(1, 1.35)
+    for (r, _), cell in table.get_celld().items():
+        cell.set_edgecolor("0.85")
+        if r == 0:
+            cell.set_facecolor("#e8eef4")
+            cell.set_text_props(fontweight="bold")
+
+
+def write_report(
+    path: str | os.PathLike[str],
+    register: RiskRegister,
+    schedule: Schedule | None = None,
+    *,
+    iterations: int = 10_000,
+    rng: Any = None,
+    title: str | None = None,
+    currency: str | None = None,
+    start: Any = None,
+    holidays: Any = None,
+    value_per_day: float | None = None,
+    sampling: str = "lhs",
+) -> Path:
+    """Write the steering-committee PDF pack and return its path.
+
+    Pages: cover; executive summary (P10-P90 cost and finish, contingency at P80, the
+    probability of meeting the base cost and date, top five risks, top five mitigations
+    by value); cost and schedule S-curves before and after mitigation; contingency;
+    risk drivers; mitigation value; heat maps before and after; joint confidence and
+    criticality (with a schedule); the top-20 risk table; assumptions and method.
+
+    Examples
+    --------
+    >>> import riskkit as rk, tempfile, os
+    >>> reg = rk.read_register("sample_registers/office_fitout.csv")
+    >>> out = rk.write_report(os.path.join(tempfile.mkdtemp(), "pack.pdf"), reg,
+    ...                       iterations=2_000, rng=1)
+    >>> out.suffix
+    '.pdf'
+    """
+    path = Path(path)
+    if not path.parent.exists():
+        raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
+    cur = currency if currency is not None else _currency_symbol(register)
+    res = simulate(register, schedule, iterations=iterations, rng=rng, sampling=sampling,
+                   start=start, holidays=holidays)
+    seed = res.seed
+    after = simulate(register, schedule, iterations=iterations, rng=seed, sampling=sampling,
+                     scenario="mitigated", start=start, holidays=holidays)
+    drivers = risk_drivers(register, schedule, iterations=iterations, rng=seed,
+                           sampling=sampling)
+    has_mitigations = bool(register.has_mitigation[~register.closed].any())
+    ranking = (rank_mitigations(register, schedule, iterations=iterations, rng=seed,
+                                value_per_day=value_per_day, sampling=sampling)
+               if has_mitigations else None)
+    name = title or f"Quantitative risk analysis: {Path(register.source).stem.replace('_', ' ')}"
+    when = _now()
+    footer = f"{name} · riskkit {__version__} · {iterations:,} iterations · seed {seed}"
+    pages: list[Figure] = [
+        _cover(name, register, schedule, res, when),
+        _summary(res, after, drivers, ranking, cur, footer),
+        _curves(res, after, cur, footer),
+    ]
+    pages.append(_drivers_page(drivers, res, cur, footer))
+    if ranking is not None:
+        pages.append(_mitigation_page(ranking, register, cur, footer))
+    if schedule is not None:
+        pages.append(_schedule_page(res, cur, footer))
+    pages.append(_risk_table(register, drivers, cur, footer))
+    pages.append(_method_page(register, schedule, res, cur, footer, value_per_day))
+    metadata = {"Title": name, "Author": "riskkit", "Subject": "Quantitative risk analysis",
+                "Creator": f"riskkit {__version__}", "Producer": f"riskkit {__version__}",
+                "CreationDate": when, "Keywords": "risk; Monte Carlo; contingency"}
+    with PdfPages(path, metadata=metadata) as pdf:
+        for fig in pages:
+            pdf.savefig(fig)
+    return path
+
+
+def _currency_symbol(register: RiskRegister) -> str | None:
+    symbols = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
+    if register.currency is None:
+        return None
+    return symbols.get(register.currency, register.currency + " ")
+
+
+def _cover(name: str, register: RiskRegister, schedule: Schedule | None,
+           res: SimulationResult, when: _dt.datetime) -> Figure:
+    fig = _page()
+    fig.text(0.06, 0.70, textwrap.fill(name, 50), fontsize=28, fontweight="bold",
+             color=_INK, va="top")
+    lines = [
+        f"Risk register: {register.source} ({len(res.risk_ids)} active risks"
+        + (f", {len(res.excluded)} closed" if res.excluded else "") + ")",
+    ]
+    if schedule is not None:
+        lines.append(f"Schedule: {schedule.source} ({len(schedule)} activities, "
+                     f"{len(schedule.links)} links)")
+    lines += [
+        f"Date: {when:%d %B %Y}",
+        f"Monte Carlo: {res.iterations:,} iterations, "
+        f"{'Latin hypercube' if res.sampling == 'lhs' else 'random'} sampling, seed {res.seed}",
+        f"Produced with riskkit {__version__}",
+    ]
+    fig.text(0.06, 0.42, "\n".join(lines), fontsize=13, va="top", color="0.25",
+             linespacing=1.8)
+    fig.text(0.06, 0.08, "For the steering committee. Every figure traces back to a "
+             "register risk id; the method and assumptions are on the last page.",
+             fontsize=10, color="0.4")
+    return fig
+
+
+def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFrame,
+             ranking: pd.DataFrame | None, cur: str | None, footer: str) -> Figure:
+    fig = _page("Executive summary", footer)
+    grid = fig.add_gridspec(3, 2, height_ratios=[0.42, 1.05, 0.95])
+    sched_label = "finish" if res.has_schedule else "delay"
+    p80_cost, base_cost = res.percentile(0.8, "cost"), res.base_cost
+    lines = [
+        f"Hold {_fmt_money(res.contingency(0.8, 'cost'), cur)} of cost contingency and "
+        f"{res.contingency(0.8, 'schedule'):,.0f} working days of schedule contingency "
+        f"for 80% confidence.",
+    ]
+    if res.has_schedule:
+        lines.append(
+            f"The plan ({_fmt_money(base_cost, cur)}, {res.base_schedule:,.0f} working days) "
+            f"is met with probability {res.probability_within(base_cost, 'cost'):.0%} on cost "
+            f"and {res.probability_within(res.base_schedule, 'schedule'):.0%} on time.")
+    lines.append(
+        f"Funding every mitigation moves the P80 cost to "
+        f"{_fmt_money(after.percentile(0.8, 'cost'), cur)} (mitigation costs included) and "
+        f"the P80 {sched_label} to {after.percentile(0.8, 'schedule'):,.0f} days.")
+    ax = fig.add_subplot(grid[0, :])
+    ax.axis("off")
+    ax.text(0, 1, "\n".join("• " + textwrap.fill(x, 140, subsequent_indent="   ")
+                            for x in lines),
+            fontsize=11, va="top", color=_INK, linespacing=1.5, transform=ax.transAxes)
+    ax = fig.add_subplot(grid[1, 0])
+    rows = []
+    for q in (0.1, 0.5, 0.8, 0.9):
+        rows.append([f"P{round(q * 100)}", _fmt_money(res.percentile(q, "cost"), cur),
+                     _date_or_days(res, q)])
+    rows.append(["base (plan)", _fmt_money(base_cost, cur),
+                 f"{res.base_schedule:,.0f} d" if res.has_schedule else "0 d"])
+    rows.append(["contingency at P80", _fmt_money(p80_cost - base_cost, cur),
+                 f"{res.contingency(0.8, 'schedule'):,.0f} d"])
+    rows.append(["P(meeting base)", f"{res.probability_within(base_cost, 'cost'):.0%}",
+                 f"{res.probability_within(res.base_schedule, 'schedule'):.0%}"])
+    ax.set_title("Cost and " + sched_label, loc="left", fontsize=11, fontweight="bold")
+    _table(ax, rows, ["", "cost", "duration" if res.has_schedule else "delay"],
+           [0.34, 0.3, 0.36])
+    ax = fig.add_subplot(grid[1, 1])
+    ax.set_title("Top five risks (P80 cost effect if removed)", loc="left", fontsize=11,
+                 fontweight="bold")
+    top = drivers.head(5)
+    _table(ax, [[r["id"], plot._short(r["title"], 42), _fmt_money(r["p80_cost_reduction"], cur),
+                 f"{r['p80_delay_reduction']:,.1f} d"] for r in top.to_dict("records")],
+           ["id", "risk", "P80 cost", "P80 delay"], [0.12, 0.52, 0.18, 0.18])
+    ax = fig.add_subplot(grid[2, :])
+    ax.set_title("Top five mitigations by value for money", loc="left", fontsize=11,
+                 fontweight="bold")
+    if ranking is None or not len(ranking):
+        ax.axis("off")
+        ax.text(0, 0.9, "The register lists no mitigations.", fontsize=10)
+    else:
+        rows = []
+        for r in ranking.head(5).to_dict("records"):
+            ratio = r["benefit_cost_ratio"]
+            rows.append([str(r["rank"]), r["id"], plot._short(r["mitigation"] or r["title"], 60),
+                         _fmt_money(r["mitigation_cost"], cur),
+                         _fmt_money(r["total_benefit"], cur),
+                         "free" if not np.isfinite(ratio) else f"{ratio:.1f}",
+                         f"{r['expected_delay_reduction']:,.1f} d"])
+        _table(ax, rows, ["rank", "risk", "mitigation", "cost", "benefit", "ratio",
+                          "days saved"], [0.05, 0.07, 0.45, 0.1, 0.11, 0.08, 0.12])
+    return fig
+
+
+def _curves(res: SimulationResult, after: SimulationResult, cur: str | None,
+            footer: str) -> Figure:
+    fig = _page("How likely are the cost and the " + ("finish" if res.has_schedule
+                                                        else "delay") + "?", footer)
+    axes = fig.subplots(2, 2, height_ratios=[1.4, 1])
+    both = {"current (unmitigated)": res, "all mitigations funded": after}
+    plot.s_curve(both, "cost", ax=axes[0, 0], currency=cur, title="Cost S-curve")
+    plot.s_curve(both, "schedule", ax=axes[0, 1],
+                 title="Finish S-curve" if res.has_schedule else "Delay S-curve")
+    plot.contingency_waterfall(res, "cost", ax=axes[1, 0], currency=cur,
+                               title="Cost contingency")
+    plot.contingency_waterfall(res, "schedule", ax=axes[1, 1], title="Schedule contingency")
+    return fig
+
+
+def _drivers_page(drivers: pd.DataFrame, res: SimulationResult, cur: str | None,
+                  footer: str) -> Figure:
+    fig = _page("Which risks drive the outcome?", footer)
+    axes = fig.subplots(1, 2)
+    plot.tornado(drivers, "cost", ax=axes[0], currency=cur, top=12,
+                 title="P80 cost: effect of each risk")
+    plot.tornado(drivers, "schedule", ax=axes[1], top=12,
+                 title="P80 " + ("finish" if res.has_schedule else "delay")
+                 + ": effect of each risk")
+    return fig
+
+
+def _mitigation_page(ranking: pd.DataFrame, register: RiskRegister, cur: str | None,
+                     footer: str) -> Figure:
+    fig = _page("Which mitigations are worth paying for?", footer)
+    grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1])
+    plot.mitigation_ranking(ranking, ax=fig.add_subplot(grid[:, 0]), currency=cur)
+    plot.heat_map(register, ax=fig.add_subplot(grid[0, 1]), currency=cur,
+                  title="Heat map before mitigation")
+    risks = register.risks("current")
+    ref = max((r.cost.mean for r in risks if r.cost is not None), default=1.0)
+    bands = [ref * f for f in (0.05, 0.1, 0.2, 0.4)]
+    plot.heat_map(register, ax=fig.add_subplot(grid[1, 1]), scenario="mitigated",
+                  impact_bands=bands, currency=cur, title="Heat map after mitigation")
+    return fig
+
+
+def _schedule_page(res: SimulationResult, cur: str | None, footer: str) -> Figure:
+    fig = _page("Schedule: joint confidence and critical activities", footer)
+    axes = fig.subplots(1, 2, width_ratios=[1.15, 1])
+    plot.joint_confidence(res, ax=axes[0], currency=cur)
+    plot.criticality(res, ax=axes[1], top=18)
+    return fig
+
+
+def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
+                footer: str) -> Figure:
+    fig = _page("Top 20 risks by P80 cost effect", footer)
+    ax = fig.add_subplot()
+    frame = register.frame.set_index("id")
+    rows = []
+    for r in drivers.head(20).to_dict("records"):
+        rec = frame.loc[r["id"]]
+
+        def rng3(prefix: str, money: bool) -> str:
+            lo, ml, hi = (rec[f"{prefix}_{p}"] for p in ("min", "most_likely", "max"))
+            if pd.isna(lo):
+                return "—"
+            f = (lambda v: _fmt_money(v, cur)) if money else (lambda v: f"{v:,.0f}")
+            return f(lo) if lo == hi else f"{f(lo)} / {f(ml)} / {f(hi)}"
+
+        rows.append([r["id"], plot._short(rec["title"], 44), plot._short(rec["owner"], 16),
+                     f"{rec['probability']:.0%}", rng3("cost", True), rng3("schedule", False),
+                     _fmt_money(r["p80_cost_reduction"], cur),
+                     f"{r['p80_delay_reduction']:,.1f}",
+                     "yes" if str(rec.get("mitigation") or "") else ""])
+    _table(ax, rows, ["id", "risk", "owner", "P", "cost min / ML / max", "delay (d)",
+                      "P80 cost", "P80 d", "mitig."],
+           [0.06, 0.3, 0.11, 0.05, 0.2, 0.09, 0.08, 0.06, 0.05], fontsize=8)
+    return fig
+
+
+def _method_page(register: RiskRegister, schedule: Schedule | None, res: SimulationResult,
+                 cur: str | None, footer: str, value_per_day: float | None) -> Figure:
+    fig = _page("Assumptions and method", footer)
+    dists = register.frame.loc[~register.closed, "distribution"].value_counts()
+    se_cost = p80_standard_error(res.cost)
+    se_sched = p80_standard_error(res.schedule)
+    text = [
+        f"Iterations and sampling. {res.iterations:,} iterations, "
+        f"{'Latin hypercube' if res.sampling == 'lhs' else 'plain Monte Carlo'} sampling, "
+        f"seed {res.seed} (the same seed reproduces every number). Standard error of the "
+        f"P80: cost {_fmt_money(se_cost, cur)}, duration {se_sched:,.2f} days "
+        f"(distribution-free, from the order statistics; conservative under Latin "
+        f"hypercube sampling).",
+        "Risks. Each active risk occurs in an iteration with its probability; if it "
+        "occurs, its cost and delay are drawn independently from its three-point estimate. "
+        "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
+        + ". Triangular is the default; PERT is Beta-PERT with lambda 4. Opportunities are "
+        f"negative impacts. {len(res.excluded)} closed risks are left out.",
+        "Correlation. None is modelled between risks: correlation arises only through "
+        "shared activities in the schedule.",
+    ]
+    if schedule is not None:
+        text.append(
+            "Schedule. Activity durations are drawn from their three-point estimates and "
+            "pass through the CPM forward pass with every link type (FS, SS, FF, SF) and lag; "
+            "a risk on activities adds its drawn delay to each of them, so float can absorb "
+            "it; a risk without activities delays the finish. Cost includes fixed costs and "
+            "cost per day x duration. Criticality is the share of iterations in which an "
+            "activity has zero total float. The joint confidence level is P(cost <= C and "
+            "duration <= T) from the same iterations.")
+    text += [
+        "Base and contingency. The base is the plan without risks (most-likely durations; "
+        "0 without a schedule). Contingency at P80 is the P80 minus the base.",
+        "Mitigations. The mitigated scenario replaces pre-mitigation values with the "
+        "post-mitigation ones and adds every mitigation's cost. Each mitigation is also "
+        "valued on its own against the unmitigated baseline on the same random numbers "
+        "(common random numbers): total benefit is the expected cost saving"
+        + (f" plus {_fmt_money(value_per_day, cur)} per working day saved"
+           if value_per_day else "") + "; the benefit/cost ratio divides it by the "
+        "mitigation cost. Risk drivers remove one risk at a time (Hulett's method).",
+        f"Currency. Amounts are as written in the register"
+        + (f" ({register.currency})" if register.currency else "")
+        + "; riskkit does not convert currencies.",
+        f"Sources. Register {register.source}"
+        + (f"; schedule {schedule.source}" if schedule is not None else "") + ".",
+    ]
+    ax = fig.add_subplot()
+    ax.axis("off")
+    ax.text(0, 1, "\n\n".join(textwrap.fill(t, 150) for t in text), fontsize=10,
+            va="top", color=_INK, linespacing=1.35, transform=ax.transAxes)
+    return fig
+
+
+def write_charts(path: str | os.PathLike[str], result: SimulationResult, *,
+                 currency: str | None = None) -> Path:
+    """Write the charts of one simulation to a PDF (``riskkit simulate --pdf``)."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
+    footer = (f"{result.source} · riskkit {__version__} · {result.iterations:,} iterations · "
+              f"seed {result.seed}")
+    pages = []
+    fig = _page("Cost", footer)
+    axes = fig.subplots(1, 2)
+    plot.s_curve(result, "cost", ax=axes[0], currency=currency)
+    plot.histogram(result, "cost", ax=axes[1], currency=currency)
+    pages.append(fig)
+    fig = _page("Schedule" if result.has_schedule else "Delay", footer)
+    axes = fig.subplots(1, 2)
+    plot.s_curve(result, "schedule", ax=axes[0])
+    plot.histogram(result, "schedule", ax=axes[1])
+    pages.append(fig)
+    if result.has_schedule:
+        pages.append(_schedule_page(result, currency, footer))
+    metadata = {"Title": f"riskkit charts: {result.source}", "Creator": f"riskkit {__version__}",
+                "CreationDate": _now()}
+    with PdfPages(path, metadata=metadata) as pdf:
+        for f in pages:
+            pdf.savefig(f)
+    return path

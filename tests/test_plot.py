@@ -1,0 +1,155 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.lines import Line2D
+
+import riskkit as rk
+from riskkit import plot
+
+from .conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def model():
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    res = rk.simulate(reg, sch, iterations=4_000, rng=1)
+    after = rk.simulate(reg, sch, iterations=4_000, rng=1, scenario="mitigated")
+    drivers = rk.risk_drivers(reg, sch, iterations=2_000, rng=1)
+    ranking = rk.rank_mitigations(reg, sch, iterations=2_000, rng=1, value_per_day=2_000)
+    return reg, sch, res, after, drivers, ranking
+
+
+def calls(model):
+    reg, sch, res, after, drivers, ranking = model
+    return {
+        "s_curve": lambda ax: plot.s_curve({"before": res, "after": after}, "cost", ax=ax),
+        "histogram": lambda ax: plot.histogram(res, "schedule", ax=ax),
+        "tornado": lambda ax: plot.tornado(drivers, "cost", ax=ax, top=8),
+        "mitigation_ranking": lambda ax: plot.mitigation_ranking(ranking, ax=ax),
+        "heat_map": lambda ax: plot.heat_map(reg, ax=ax),
+        "joint_confidence": lambda ax: plot.joint_confidence(res, ax=ax),
+        "criticality": lambda ax: plot.criticality(res, ax=ax, top=10),
+        "contingency_waterfall": lambda ax: plot.contingency_waterfall(res, ax=ax),
+    }
+
+
+NAMES = ["s_curve", "histogram", "tornado", "mitigation_ranking", "heat_map",
+         "joint_confidence", "criticality", "contingency_waterfall"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_draws_on_the_given_axes_and_leaves_pyplot_alone(model, name):
+    plt.close("all")
+    fig, ax = plt.subplots()
+    other, _ = plt.subplots()
+    before = plt.get_fignums()
+    out = calls(model)[name](ax)
+    assert out is ax
+    assert plt.get_fignums() == before and plt.gcf() is other
+    assert ax.has_data() or ax.texts
+    plt.close("all")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_makes_its_own_figure_without_axes(model, name):
+    plt.close("all")
+    out = calls(model)[name](None)
+    assert len(plt.get_fignums()) == 1 and out.figure is plt.gcf()
+    plt.close("all")
+
+
+def test_s_curve_marks_percentiles_at_the_right_x(model):
+    _, _, res, after, *_ = model
+    fig, ax = plt.subplots()
+    plot.s_curve({"before": res, "after": after}, "cost", ax=ax, currency="£")
+    markers = [line for line in ax.lines if line.get_marker() == "o"]
+    xs = sorted(m.get_xdata()[0] for m in markers)
+    expected = [res.percentile(q, "cost") for q in (0.1, 0.5, 0.8, 0.9)]
+    assert xs == pytest.approx(expected)
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert f"P80 {plot.money(expected[2], '£')}" in texts and "base" in texts
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["before", "after"]
+    plt.close(fig)
+
+
+def test_histogram_percentile_lines(model):
+    _, _, res, *_ = model
+    fig, ax = plt.subplots()
+    plot.histogram(res, "schedule", ax=ax)
+    vlines = [line.get_xdata()[0] for line in ax.lines]
+    assert vlines == pytest.approx([res.percentile(q, "schedule") for q in (0.1, 0.5, 0.8, 0.9)])
+    plt.close(fig)
+
+
+def test_tornado_bars_and_labels(model):
+    *_, drivers, _ = model
+    fig, ax = plt.subplots()
+    plot.tornado(drivers, "cost", ax=ax, top=6)
+    assert len(ax.patches) == 6
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1].startswith(drivers["id"].iloc[0])  # the largest effect on top
+    widths = [p.get_width() for p in ax.patches]
+    assert widths[::-1] == pytest.approx(list(drivers["p80_cost_reduction"].head(6)))
+    plt.close(fig)
+
+
+def test_mitigation_ranking_has_break_even_and_ratios(model):
+    *_, ranking = model
+    fig, ax = plt.subplots()
+    plot.mitigation_ranking(ranking, ax=ax, top=5)
+    diag = [line for line in ax.lines if isinstance(line, Line2D)
+            and np.allclose(line.get_xdata(), line.get_ydata())]
+    assert diag, "no break-even line"
+    texts = [t.get_text() for t in ax.texts]
+    for rec in ranking.head(5).to_dict("records"):
+        ratio = rec["benefit_cost_ratio"]
+        label = f"{rec['id']} (free)" if not np.isfinite(ratio) else f"{rec['id']} ×{ratio:.1f}"
+        assert label in texts
+    plt.close(fig)
+
+
+def test_heat_map_places_every_active_risk(model):
+    reg, *_ = model
+    fig, ax = plt.subplots()
+    plot.heat_map(reg, ax=ax)
+    text = " ".join(t.get_text().replace("\n", " ") for t in ax.texts)
+    for rid in (r.id for r in reg.risks()):
+        assert rid in text
+    assert "OF-25" not in text  # closed
+    with pytest.raises(rk.OptionError):
+        plot.heat_map(reg, ax=ax, probability_bands=(0.5, 0.1, 0.3, 0.7))
+    plt.close(fig)
+
+
+def test_joint_confidence_prints_the_joint_probability(model):
+    _, _, res, *_ = model
+    fig, ax = plt.subplots()
+    c, t = res.percentile(0.7, "cost"), res.percentile(0.9, "schedule")
+    plot.joint_confidence(res, cost=c, duration=t, ax=ax)
+    joint = np.mean((res.cost <= c) & (res.schedule <= t))
+    assert any(f"= {joint:.0%}" in x.get_text() for x in ax.texts)
+    frontier = [line for line in ax.lines if line.get_label().startswith("70%")][0]
+    # every frontier point has a joint probability of 70%
+    for tt, cc in list(zip(frontier.get_xdata(), frontier.get_ydata()))[::10]:
+        assert np.mean((res.cost <= cc) & (res.schedule <= tt)) == pytest.approx(0.7, abs=0.002)
+    plt.close(fig)
+
+
+def test_criticality_and_waterfall(model):
+    _, _, res, *_ = model
+    fig, (a, b) = plt.subplots(1, 2)
+    plot.criticality(res, ax=a, top=7)
+    assert len(a.patches) == 7
+    assert a.patches[-1].get_width() == pytest.approx(res.activity_table()["criticality"].iloc[0])
+    plot.contingency_waterfall(res, ax=b)
+    heights = [p.get_height() for p in b.patches]
+    base, p50, p80 = res.base_cost, res.percentile(0.5), res.percentile(0.8)
+    assert heights == pytest.approx([base, p50 - base, p80 - p50, p80])
+    plt.close(fig)
+
+
+def test_money_format():
+    assert plot.money(2_290_907, "£") == "£2.29M"
+    assert plot.money(48_500, "CHF ") == "CHF 48,500"
+    assert plot.money(-250_000) == "-250k"
