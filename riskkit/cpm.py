@@ -227,37 +227,45 @@ class Network:
         """
         ef: dict[int, np.ndarray] = {}
         es: dict[int, np.ndarray] = {}
-        maximum = np.maximum
+        changed: set[int] = set()
+        maximum, take = np.maximum, np.take
+        keep_start, clamp, incoming = self._keep_start, self._clamp, self._incoming
         for a in subset:
             d = durations.get(a)
-            links = self._incoming[a]
-            if d is None and not any(p in ef or p in es for p, *_ in links):
+            links = incoming[a]
+            if d is None and not any(p in changed for p, *_ in links):
                 continue
-            own = d if d is not None else base_durations[a, columns]
+            own = d if d is not None else take(base_durations[a], columns)
             start = None
             for p, reads_finish, sets_finish, lag in links:
                 if reads_finish:
-                    source = ef[p] if p in ef else base_ef[p, columns]
+                    source = ef[p] if p in ef else take(base_ef[p], columns)
                 elif p in es:
                     source = es[p]
                 else:
-                    source = base_ef[p, columns] - base_durations[p, columns]
-                value = source + lag if lag else source
+                    source = take(base_ef[p], columns) - take(base_durations[p], columns)
+                if lag:
+                    source = source + lag
                 if sets_finish:
-                    value = value - own
-                start = value.copy() if start is None else maximum(start, value, out=start)
+                    source = source - own
+                if start is None:
+                    start = source.copy()
+                else:
+                    maximum(start, source, out=start)
             if start is None:
                 start = np.zeros_like(own)
-            elif self._clamp[a]:
+            elif clamp[a]:
                 maximum(start, 0.0, out=start)
             finish = start + own
-            base_finish = base_ef[a, columns]
-            moved = not np.array_equal(finish, base_finish)
-            if moved or d is not None and self._keep_start[a]:
+            base_finish = take(base_ef[a], columns)
+            if d is not None or (finish != base_finish).any():
                 ef[a] = finish
-            if self._keep_start[a] and not np.array_equal(
-                    start, base_finish - base_durations[a, columns]):
-                es[a] = start
+                changed.add(a)
+            if keep_start[a]:
+                base_own = own if d is None else take(base_durations[a], columns)
+                if (start != base_finish - base_own).any():
+                    es[a] = start
+                    changed.add(a)
         return ef
 
     def passes(self, durations: np.ndarray, *, backward: bool = True,
