@@ -12,16 +12,15 @@ True
 
 __version__ = "0.1.0"
 
+from . import plot
 from .analysis import rank_mitigations, risk_drivers, select_mitigations
 from .distributions import Fixed, Pert, Triangular, Uniform, make_distribution
 from .engine import simulate
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
-from . import plot
 from .register import RiskRegister, read_register
 from .report import write_report
 from .result import SimulationResult
 from .schedule import Link, Schedule, read_schedule
-
 
 __all__ = [
     "Fixed",

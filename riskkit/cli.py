@@ -19,9 +19,9 @@ import numpy as np
 from . import __version__
 from .analysis import rank_mitigations, select_mitigations
 from .engine import simulate
-from .report import write_charts, write_report
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
 from .register import RiskRegister, read_register
+from .report import write_charts, write_report
 from .schedule import Schedule, read_schedule
 
 

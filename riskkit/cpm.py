@@ -215,7 +215,7 @@ class Network:
 
     def forward_overlay(self, subset: Sequence[int], durations: Mapping[int, np.ndarray],
                         base_durations: np.ndarray, base_ef: np.ndarray,
-                        columns: np.ndarray) -> dict[int, np.ndarray]:
+                        columns: np.ndarray | None = None) -> dict[int, np.ndarray]:
         """Early finishes that change, in the iterations ``columns``, when the durations
         of some activities change there; every other activity keeps ``base_ef``.
 
@@ -228,7 +228,14 @@ class Network:
         ef: dict[int, np.ndarray] = {}
         es: dict[int, np.ndarray] = {}
         changed: set[int] = set()
-        maximum, take = np.maximum, np.take
+        maximum = np.maximum
+        take: Any
+        if columns is None:  # whole rows: contiguous, no gather
+
+            def take(row: np.ndarray, _: Any) -> np.ndarray:  # noqa: F811
+                return row
+        else:
+            take = np.take
         keep_start, clamp, incoming = self._keep_start, self._clamp, self._incoming
         for a in subset:
             d = durations.get(a)

@@ -824,27 +824,34 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
             if hi <= lo:
                 continue
             cols = positions[lo:hi] - s0
+            # Few changed iterations: work on those columns only; many: on whole rows,
+            # which are contiguous and need no gathers.
+            narrow = cols.size * 4 < s1 - s0
             index = np.full(s1 - s0, -1, dtype=np.intp)
-            index[cols] = np.arange(cols.size)
-            rows = {a: unclamped[a][cols] for a in acts}
+            index[cols] = np.arange(cols.size) if narrow else cols
+            rows = {a: (unclamped[a][cols] if narrow else unclamped[a].copy()) for a in acts}
             for model, old_pos, old_val, new_pos, new_val in network_changes[vi]:
                 for pos, val, sign in ((old_pos, old_val, -1.0), (new_pos, new_val, 1.0)):
                     by_position = np.argsort(pos)
                     _add_delays_to_rows(rows, model, pos[by_position], val[by_position], s0, s1,
                                         sign, index)
             new_rows = {a: np.maximum(row, 0.0).astype(d.dtype) for a, row in rows.items()}
-            over = network.forward_overlay(subset, new_rows, d, ef, cols)
+            over = network.forward_overlay(subset, new_rows, d, ef, cols if narrow else None)
             cands = network.finish_candidates
             moved = [a for a in cands.tolist() if a in over]
-            finish = base_finish[cols].copy()
+            finish = base_finish[cols] if narrow else base_finish.copy()
             if moved:
                 still = cands[~np.isin(cands, moved)]
-                finish = ef[np.ix_(still, cols)].max(axis=0) if still.size else None
+                finish = ((ef[np.ix_(still, cols)] if narrow else ef[still]).max(axis=0)
+                          if still.size else None)
                 for a in moved:
                     finish = over[a] if finish is None else np.maximum(finish, over[a])
+            if not narrow:
+                finish = finish[cols]
             cost_delta = np.zeros(cols.size)
             for a, row in new_rows.items():
-                cost_delta += net.cost_per_day[a] * (row.astype(float) - d[a, cols])
+                new = row if narrow else row[cols]
+                cost_delta += net.cost_per_day[a] * (new.astype(float) - d[a, cols])
             changes[vi].add(cols + s0, cost_delta, finish.astype(float) - base_finish[cols])
 
 

@@ -316,7 +316,7 @@ def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
     for r in drivers.head(20).to_dict("records"):
         rec = frame.loc[r["id"]]
 
-        def rng3(prefix: str, money: bool) -> str:
+        def rng3(prefix: str, money: bool, rec: pd.Series = rec) -> str:
             lo, ml, hi = (rec[f"{prefix}_{p}"] for p in ("min", "most_likely", "max"))
             if pd.isna(lo):
                 return "—"
@@ -374,7 +374,7 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
         + (f" plus {_fmt_money(value_per_day, cur)} per working day saved"
            if value_per_day else "") + "; the benefit/cost ratio divides it by the "
         "mitigation cost. Risk drivers remove one risk at a time (Hulett's method).",
-        f"Currency. Amounts are as written in the register"
+        "Currency. Amounts are as written in the register"
         + (f" ({register.currency})" if register.currency else "")
         + "; riskkit does not convert currencies.",
         f"Sources. Register {register.source}"

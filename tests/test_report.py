@@ -1,7 +1,5 @@
 import re
 
-import pytest
-
 import riskkit as rk
 from riskkit.cli import main
 
