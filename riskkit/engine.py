@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _progress
 from .cpm import Workspace
 from .distributions import Distribution, Fixed, Triangular
 from .exceptions import InputError, InputWarning, OptionError, Problem
@@ -332,7 +333,8 @@ def _add_activity_delays(d: np.ndarray, on_activities, s0: int, s1: int) -> None
 
 def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np.ndarray,
                  on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]],
-                 critical: np.ndarray, finish_sum: np.ndarray, work: Workspace) -> None:
+                 critical: np.ndarray, finish_sum: np.ndarray, work: Workspace,
+                 bar: Any = None) -> None:
     net = plan.network
     assert net is not None
     network = net.schedule.network  # type: ignore[attr-defined]
@@ -349,19 +351,24 @@ def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np
         finish_sum += passes.early_finish.sum(axis=1, dtype=float)
         if net.criticality:
             critical += passes.critical_counts()
+        if bar is not None:
+            bar.update()
 
 
 def _run_block(plan: _Plan, block: int, n: int, out: _ChunkOut, offset: int,
-               work: Workspace) -> None:
+               work: Workspace, bar: Any = None) -> None:
     cost = out.cost[offset:offset + n]
     schedule = out.schedule[offset:offset + n]
     on_activities = _sample_risks(plan, block, n, cost, schedule, out.occurrences)
     if plan.network is not None:
         _run_network(plan, block, n, cost, schedule, on_activities, out.critical,
-                     out.finish_sum, work)
+                     out.finish_sum, work, bar)
+    elif bar is not None:
+        bar.update()
 
 
-def _run_chunk(plan: _Plan, block_list: list[tuple[int, int, int]]) -> _ChunkOut:
+def _run_chunk(plan: _Plan, block_list: list[tuple[int, int, int]], bar: Any = None
+               ) -> _ChunkOut:
     start = block_list[0][1]
     stop = block_list[-1][2]
     n_act = len(plan.network.distributions) if plan.network else 0
@@ -370,7 +377,7 @@ def _run_chunk(plan: _Plan, block_list: list[tuple[int, int, int]]) -> _ChunkOut
                     np.zeros(n_act, dtype=np.int64), np.zeros(n_act))
     work = Workspace()
     for block, b0, b1 in block_list:
-        _run_block(plan, block, b1 - b0, out, b0 - start, work)
+        _run_block(plan, block, b1 - b0, out, b0 - start, work, bar)
     return out
 
 
@@ -435,6 +442,7 @@ def simulate(
     start: str | _dt.date | np.datetime64 | None = None,
     holidays: Sequence[str | _dt.date] | None = None,
     criticality: bool = True,
+    progress: bool | None = None,
 ) -> SimulationResult:
     """Simulate the cost and schedule exposure of a risk register and/or a schedule.
 
@@ -472,6 +480,8 @@ def simulate(
         Non-working days of that calendar.
     criticality : bool, default True
         Count how often each activity is critical (needs a backward pass).
+    progress : bool, optional
+        Show a progress bar (tqdm); by default only for long runs.
 
     Returns
     -------
@@ -511,19 +521,22 @@ def simulate(
 
     per_chunk = max(1, math.ceil((chunk_size or BLOCK_SIZE) / BLOCK_SIZE))
     all_blocks = blocks(iterations)
+    n_act = len(schedule) if schedule is not None else 0
     cost = np.empty(iterations)
     sched = np.empty(iterations)
     occurrences = np.zeros(len(plan.risks), dtype=np.int64)
-    n_act = len(schedule) if schedule is not None else 0
     critical = np.zeros(n_act, dtype=np.int64)
     finish_sum = np.zeros(n_act)
-    for i in range(0, len(all_blocks), per_chunk):
-        out = _run_chunk(plan, all_blocks[i:i + per_chunk])
-        cost[out.start:out.start + out.cost.size] = out.cost
-        sched[out.start:out.start + out.schedule.size] = out.schedule
-        occurrences += out.occurrences
-        critical += out.critical
-        finish_sum += out.finish_sum
+    work = iterations * (len(plan.risks) * 0.3 + n_act * 4)
+    steps = sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1 for _, b0, b1 in all_blocks)
+    with _progress.bar(steps, "simulate", progress, work) as bar:
+        for i in range(0, len(all_blocks), per_chunk):
+            out = _run_chunk(plan, all_blocks[i:i + per_chunk], bar)
+            cost[out.start:out.start + out.cost.size] = out.cost
+            sched[out.start:out.start + out.schedule.size] = out.schedule
+            occurrences += out.occurrences
+            critical += out.critical
+            finish_sum += out.finish_sum
 
     base_cost = base_schedule = 0.0
     if network is not None and schedule is not None:
@@ -659,6 +672,8 @@ def simulate_variants(
     rng: None | int | np.random.SeedSequence | np.random.Generator = None,
     sampling: str = "lhs",
     keep_impacts: bool = False,
+    progress: bool | None = None,
+    label: str = "variants",
 ) -> VariantRun:
     """Simulate the baseline and each variant on common random numbers.
 
@@ -693,7 +708,12 @@ def simulate_variants(
     work = Workspace()
     add_at = np.add.at
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
-    for block, b0, b1 in blocks(iterations):
+    n_act = len(schedule) if schedule is not None else 0
+    effort = iterations * (len(plan.risks) * 0.6 + n_act * 4 * (1 + 0.5 * len(variants)))
+    all_blocks = blocks(iterations)
+    steps = sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1 for _, b0, b1 in all_blocks)
+    bar = _progress.bar(steps, label, progress, effort)
+    for block, b0, b1 in all_blocks:
         n = b1 - b0
         bc, bs = base_cost[b0:b1], base_sched[b0:b1]
         on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]] = []
@@ -761,9 +781,12 @@ def simulate_variants(
                             ch.add(occ_post, 0.0, s_post)
         if network is not None:
             _network_variants(plan, block, n, bc, bs, on_activities, network_changes,
-                              changes, work)
+                              changes, work, bar)
+        else:
+            bar.update()
         for ch in changes:
             ch.end()
+    bar.close()
     base_value_cost = base_value_sched = 0.0
     if network is not None and schedule is not None:
         base_cost += network.fixed_cost
@@ -783,7 +806,7 @@ def simulate_variants(
 
 def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
                       bs: np.ndarray, on_activities, network_changes,
-                      changes: list[_Changes], work: Workspace) -> None:
+                      changes: list[_Changes], work: Workspace, bar: Any) -> None:
     """Baseline network pass for the block, then each variant that changes a risk on
     activities: only downstream activities, only in the iterations the change touches."""
     net = plan.network
@@ -853,6 +876,7 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
                 new = row if narrow else row[cols]
                 cost_delta += net.cost_per_day[a] * (new.astype(float) - d[a, cols])
             changes[vi].add(cols + s0, cost_delta, finish.astype(float) - base_finish[cols])
+        bar.update()
 
 
 def _add_delays_to_rows(rows: dict[int, np.ndarray], model: _RiskModel, pos: np.ndarray,

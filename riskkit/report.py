@@ -41,8 +41,6 @@ def _now() -> _dt.datetime:
 
 def _page(title: str | None = None, footer: str = "") -> Figure:
     fig = Figure(figsize=A4_LANDSCAPE)
-    # Leave a strip at the bottom for the footer.
-    fig.set_layout_engine("constrained", rect=(0, 0.025, 1, 0.975), h_pad=0.08, w_pad=0.1)
     if title:
         fig.suptitle(title, fontsize=16, fontweight="bold", x=0.02, ha="left", color=_INK)
     if footer:
@@ -152,10 +150,18 @@ def write_report(
     metadata = {"Title": name, "Author": "riskkit", "Subject": "Quantitative risk analysis",
                 "Creator": f"riskkit {__version__}", "Producer": f"riskkit {__version__}",
                 "CreationDate": when, "Keywords": "risk; Monte Carlo; contingency"}
+    _save(path, pages, metadata)
+    return path
+
+
+def _save(path: Path, pages: list[Figure], metadata: dict[str, Any]) -> None:
+    # tight_layout, not the constrained layout engine: its solver's result can differ in
+    # the last digit between processes, and the pack must be byte-for-byte reproducible.
     with PdfPages(path, metadata=metadata) as pdf:
         for fig in pages:
+            if fig.axes:
+                fig.tight_layout(rect=(0.005, 0.03, 0.995, 0.94), h_pad=1.6, w_pad=2.5)
             pdf.savefig(fig)
-    return path
 
 
 def _currency_symbol(register: RiskRegister) -> str | None:
@@ -351,7 +357,7 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
         "occurs, its cost and delay are drawn independently from its three-point estimate. "
         "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
         + ". Triangular is the default; PERT is Beta-PERT with lambda 4. Opportunities are "
-        f"negative impacts. {len(res.excluded)} closed risks are left out.",
+        f"negative impacts. Closed risks left out: {len(res.excluded)}.",
         "Correlation. None is modelled between risks: correlation arises only through "
         "shared activities in the schedule.",
     ]
@@ -410,7 +416,5 @@ def write_charts(path: str | os.PathLike[str], result: SimulationResult, *,
         pages.append(_schedule_page(result, currency, footer))
     metadata = {"Title": f"riskkit charts: {result.source}", "Creator": f"riskkit {__version__}",
                 "CreationDate": _now()}
-    with PdfPages(path, metadata=metadata) as pdf:
-        for f in pages:
-            pdf.savefig(f)
+    _save(path, pages, metadata)
     return path
