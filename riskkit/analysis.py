@@ -121,6 +121,7 @@ def rank_mitigations(
     value_per_day: float | None = None,
     percentile: float = 0.8,
     sampling: str = "lhs",
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Rank mitigations by value for money, each against the unmitigated baseline.
 
@@ -154,7 +155,7 @@ def rank_mitigations(
     variants = [{i: "mitigated"} for i in chosen]
     variants.append({i: "mitigated" for i in chosen})
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
-                            sampling=sampling)
+                            sampling=sampling, progress=progress, label="rank mitigations")
     costs = frame["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
@@ -324,6 +325,7 @@ def risk_drivers(
     percentile: float = 0.8,
     sampling: str = "lhs",
     metric: str = "cost",
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Per risk, what removing it alone changes, and how it correlates with the totals.
 
@@ -352,7 +354,8 @@ def risk_drivers(
     frame = register.frame.loc[~register.closed].reset_index(drop=True)
     variants = [{i: "removed"} for i in range(len(frame))]
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
-                            sampling=sampling, keep_impacts=True)
+                            sampling=sampling, keep_impacts=True, progress=progress,
+                            label="risk drivers")
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
     rank_cost = st.rankdata(run.base_cost)

@@ -174,6 +174,13 @@ def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | Non
     return reg, sch
 
 
+def _progress(args: argparse.Namespace) -> bool | None:
+    """Bars on a terminal for long runs; none with --quiet or when stderr is not a TTY."""
+    if getattr(args, "quiet", False) or not sys.stderr.isatty():
+        return False
+    return None
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -231,7 +238,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     reg, sch = _load(args)
     holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
     res = simulate(reg, sch, iterations=args.iterations, rng=args.seed, sampling=args.sampling,
-                   scenario=args.scenario, start=args.start, holidays=holidays)
+                   scenario=args.scenario, start=args.start, holidays=holidays,
+                   progress=_progress(args))
     if args.json:
         _write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
     if args.csv:
@@ -278,7 +286,8 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     reg, sch = _load(args)
     assert reg is not None
     ranking = rank_mitigations(reg, sch, iterations=args.iterations, rng=args.seed,
-                               value_per_day=args.value_per_day, sampling=args.sampling)
+                               value_per_day=args.value_per_day, sampling=args.sampling,
+                               progress=_progress(args))
     chosen = None
     if args.budget is not None:
         chosen = select_mitigations(ranking, args.budget, sch, register=reg,
@@ -333,7 +342,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     path = write_report(args.output, reg, sch, iterations=args.iterations, rng=args.seed,
                         title=args.title, currency=args.currency, start=args.start,
                         holidays=holidays, value_per_day=args.value_per_day,
-                        sampling=args.sampling)
+                        sampling=args.sampling, progress=_progress(args))
     if not args.quiet:
         print(f"wrote {path}: the steering-committee pack for {reg.source}"
               + (f" and {sch.source}" if sch is not None else "")

@@ -99,6 +99,7 @@ def write_report(
     holidays: Any = None,
     value_per_day: float | None = None,
     sampling: str = "lhs",
+    progress: bool | None = None,
 ) -> Path:
     """Write the steering-committee PDF pack and return its path.
 
@@ -122,15 +123,16 @@ def write_report(
         raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
     cur = currency if currency is not None else _currency_symbol(register)
     res = simulate(register, schedule, iterations=iterations, rng=rng, sampling=sampling,
-                   start=start, holidays=holidays)
+                   start=start, holidays=holidays, progress=progress)
     seed = res.seed
     after = simulate(register, schedule, iterations=iterations, rng=seed, sampling=sampling,
-                     scenario="mitigated", start=start, holidays=holidays)
+                     scenario="mitigated", start=start, holidays=holidays, progress=progress)
     drivers = risk_drivers(register, schedule, iterations=iterations, rng=seed,
-                           sampling=sampling)
+                           sampling=sampling, progress=progress)
     has_mitigations = bool(register.has_mitigation[~register.closed].any())
     ranking = (rank_mitigations(register, schedule, iterations=iterations, rng=seed,
-                                value_per_day=value_per_day, sampling=sampling)
+                                value_per_day=value_per_day, sampling=sampling,
+                                progress=progress)
                if has_mitigations else None)
     name = title or f"Quantitative risk analysis: {Path(register.source).stem.replace('_', ' ')}"
     when = _now()

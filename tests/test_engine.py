@@ -200,3 +200,17 @@ def test_bad_options_name_parameter_and_allowed_values():
         rk.simulate(reg, scenario="best")
     with pytest.raises(rk.InputError):
         rk.simulate()
+
+
+def test_progress_bars_go_to_stderr_and_can_be_switched_off(capsys):
+    reg = rk.read_register("sample_registers/office_fitout.csv")
+    sch = rk.read_schedule("sample_registers/office_fitout_schedule.csv")
+    rk.simulate(reg, sch, iterations=20_000, rng=1, progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == "" and "simulate" in captured.err
+    rk.simulate(reg, sch, iterations=20_000, rng=1, progress=False)
+    rk.rank_mitigations(reg, sch, iterations=5_000, rng=1, progress=False)
+    assert capsys.readouterr().err == ""
+    a = rk.simulate(reg, sch, iterations=9_000, rng=1, progress=True)
+    b = rk.simulate(reg, sch, iterations=9_000, rng=1, progress=False)
+    np.testing.assert_array_equal(a.cost, b.cost)

@@ -50,3 +50,21 @@ def test_report_cli_and_simulate_pdf(tmp_path, capsys):
     assert main(["report", str(SAMPLES / "it_migration.csv"), "-o",
                  str(tmp_path / "nope" / "x.pdf")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_pack_bytes_do_not_depend_on_the_process(tmp_path):
+    import subprocess
+    import sys
+
+    script = ("import riskkit as rk, warnings, sys; warnings.simplefilter('ignore');"
+              f"reg = rk.read_register(r'{SAMPLES / 'office_fitout.csv'}');"
+              f"sch = rk.read_schedule(r'{SAMPLES / 'office_fitout_schedule.csv'}');"
+              "rk.write_report(sys.argv[1], reg, sch, iterations=500, rng=3)")
+    outputs = []
+    for hashseed in ("1", "2"):
+        out = tmp_path / f"p{hashseed}.pdf"
+        env = {**__import__("os").environ, "PYTHONHASHSEED": hashseed,
+               "SOURCE_DATE_EPOCH": "1800000000"}
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
