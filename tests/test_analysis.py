@@ -176,3 +176,19 @@ def test_rank_cli_json_and_budget(capsys, tmp_path):
     table = capsys.readouterr().out
     assert "all 26 mitigations together" in table and "ratio" in table
     assert main(["rank", str(SAMPLES / "office_fitout.csv"), "--value-per-day", "lots"]) == 2
+
+
+def test_html_reprs_lead_with_the_figures():
+    reg = rk.read_register(SAMPLES / "it_migration.csv")
+    sch = rk.read_schedule(SAMPLES / "it_migration_schedule.csv")
+    ranking = rk.rank_mitigations(reg, sch, iterations=2_000, rng=1)
+    html = ranking._repr_html_()
+    assert "Mitigation ranking" in html and "all together cost" in html
+    assert ranking["id"].iloc[0] in html
+    drivers = rk.risk_drivers(reg, iterations=2_000, rng=1)
+    assert drivers["id"].iloc[0] in drivers._repr_html_().split("</p>")[0]
+    sched_html = sch._repr_html_()
+    assert "34 activities" in sched_html and "179.0 working days" in sched_html
+    assert "Critical path: M01" in sched_html
+    res = rk.simulate(reg, sch, iterations=2_000, rng=1)
+    assert "Most critical activities" in res._repr_html_()
