@@ -209,6 +209,32 @@ def read_table(
     return RawTable(name, header, rows, delim, decimal_comma, header_row)
 
 
+def find_header(table: RawTable, aliases: Mapping[str, str], columns: Mapping[str, str] | None,
+                scan: int = 15) -> tuple[RawTable, str | None]:
+    """Move the header down past title rows when the first row is not the header.
+
+    Spreadsheets often start with a title, a date or merged banner cells. The header is
+    the first of the first ``scan`` rows in which at least two cells are known column
+    names (or named in the user's column map). Returns the table and a note naming the
+    rows left out, or the table unchanged.
+    """
+    known = set(aliases) | {normalise_header(k) for k in (columns or {})}
+
+    def score(cells: tuple[str, ...]) -> int:
+        return sum(1 for c in cells if c and normalise_header(c) in known)
+
+    if score(table.header) >= 2:
+        return table, None
+    for i, (row, cells) in enumerate(table.rows[:scan]):
+        if score(cells) >= 2:
+            rest = tuple(table.rows[i + 1:])
+            note = (f"{table.source}: rows {table.header_row}-{row - 1} above the header "
+                    f"(row {row}) were read as titles and left out")
+            return RawTable(table.source, cells, rest, table.delimiter, table.decimal_comma,
+                            row), note
+    return table, None
+
+
 def table_from_frame(frame: pd.DataFrame, name: str = "<DataFrame>") -> RawTable:
     """Wrap a DataFrame as a :class:`RawTable`; row 1 is the header, as in a sheet."""
     header = tuple(str(c) for c in frame.columns)
@@ -382,6 +408,33 @@ def _parse_plain(s: str, decimal_comma: bool) -> float | None:
     if not _PLAIN.fullmatch(s):
         return None
     return float(s)
+
+
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell value safe to open in a spreadsheet (OWASP CSV injection).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed
+    with a single quote so Excel shows it as text instead of running it as a formula.
+    Numbers, negative ones included, are left alone.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in "=+-@\t\r" and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells (and headers) pass :func:`safe_cell`."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].astype(object).map(safe_cell)
+    out.columns = [safe_cell(str(c)) for c in out.columns]
+    return out
 
 
 def split_list(text: str) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from . import __version__
 from .analysis import rank_mitigations, select_mitigations
 from .engine import simulate
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
+from ._parse import safe_frame
 from .register import RiskRegister, read_register
 from .report import write_charts, write_report
 from .schedule import Schedule, read_schedule
@@ -305,7 +306,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         frame = ranking.copy()
         if chosen is not None:
             frame["funded"] = frame["id"].isin(chosen["id"])
-        _write(args.csv, frame.to_csv(index=False, lineterminator="\n"))
+        _write(args.csv, safe_frame(frame).to_csv(index=False, lineterminator="\n"))
     if not args.quiet and args.json != "-" and args.csv != "-":
         print(f"{reg.source}: {_plural(len(ranking), 'mitigation')} ranked against the unmitigated "
               f"baseline, {args.iterations:,} iterations, seed {ranking.attrs['seed']}"

@@ -358,9 +358,12 @@ def _is_total(cells: tuple[str, ...], positions: list[int]) -> bool:
 def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | None
                          ) -> RiskRegister:
     src = table.source
+    notes: list[str] = []
+    table, title_note = _parse.find_header(table, _ALIAS_LOOKUP, columns)
+    if title_note:
+        notes.append(title_note)
     found, unrecognised, problems = _parse.resolve_columns(
         table.header, _ALIAS_LOOKUP, columns, _INPUT_COLUMNS, src)
-    notes: list[str] = []
     if problems:
         raise InputError(problems)
     if "id" not in found:

@@ -226,6 +226,7 @@ def read_schedule(
 
 def _schedule_from_table(table: _parse.RawTable, columns: Mapping[str, str] | None) -> Schedule:
     src = table.source
+    table, title_note = _parse.find_header(table, _LOOKUP, columns)
     found, unrecognised, problems = _parse.resolve_columns(
         table.header, _LOOKUP, columns, SCHEDULE_COLUMNS, src)
     if problems:
@@ -242,7 +243,7 @@ def _schedule_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
         problems.append(Problem("headers found: " + ", ".join(map(repr, table.header)),
                                 source=src))
         raise InputError(problems)
-    notes: list[str] = []
+    notes: list[str] = [title_note] if title_note else []
     if unrecognised:
         notes.append(f"{src}: columns not used by riskkit: "
                      + ", ".join(repr(table.header[i]) for i in unrecognised))

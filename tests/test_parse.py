@@ -103,3 +103,31 @@ def test_missing_and_empty_files(tmp_path, write_csv):
         read_table(write_csv(""))
     with pytest.raises(InputError, match="Excel workbook"):
         read_table(write_csv(b"PK\x03\x04\x00\x00binary"))
+
+
+@pytest.mark.parametrize("cell, shown", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+1", "'+1+1"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("-2500", "-2500"), ("-1.5e3", "-1.5e3"), ("plain", "plain"), ("", ""),
+])
+def test_exported_cells_cannot_run_as_formulas(cell, shown):
+    from riskkit._parse import safe_cell
+    assert safe_cell(cell) == shown
+    assert safe_cell(-2500.0) == -2500.0
+
+
+def test_ranking_csv_export_is_injection_safe(tmp_path):
+    import pandas as pd
+
+    from riskkit.cli import main
+    path = tmp_path / "reg.csv"
+    path.write_text('ID,Title,P,Cost Impact,Mitigation,Mitigation Cost,Residual P\n'
+                    'R1,"=cmd|\' /C calc\'!A0",0.5,100,"@evil",10,0.1\n'
+                    'R2,-opportunity,0.5,-50,"+do it",5,0.2\n')
+    out = tmp_path / "rank.csv"
+    assert main(["rank", str(path), "-n", "500", "--seed", "1", "--csv", str(out), "-q"]) == 0
+    frame = pd.read_csv(out, keep_default_na=False)
+    text = out.read_text()
+    assert "'=cmd" in text and "'@evil" in text and "'+do it" in text and "'-opportunity" in text
+    assert not any(str(v).startswith(("=", "+", "@")) for v in frame.to_numpy().ravel())
+    assert (frame["expected_cost_reduction"].astype(float) != 0).any()  # numbers stay numbers

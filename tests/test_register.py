@@ -319,3 +319,59 @@ def test_a_bad_number_is_reported_once(write_csv):
         rk.read_register(path)
     assert len(info.value.problems) == 1
     assert info.value.problems[0].value == "about 2k"
+
+
+def _with_cached_value(path, cell, value):
+    """Give a formula cell the cached value Excel stores (openpyxl writes none)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)<v ?/>'.encode(),
+                          rf"\g<1><v>{value}</v>".encode(), parts[sheet])
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_xlsx_title_rows_merged_cells_and_formulas(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")  # in the test extra
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    ws["A1"] = "Project Falcon: risk register"
+    ws.merge_cells("A1:F1")
+    ws["A2"] = "Issued 1 November 2026"
+    ws.append([])
+    ws.append(["Risk ID", "Title", "Probability", "Unit cost", "Units", "Cost Impact"])
+    ws.append(["R1", "Steel price", 0.4, 1000, 5, "=D5*E5"])
+    ws.append(["R2", "Crane hire", "25%", 200, 3, 600])
+    other = wb.create_sheet("Notes")
+    other["A1"] = "nothing here"
+    path = tmp_path / "falcon.xlsx"
+    wb.save(path)
+    _with_cached_value(path, "F5", 5000)
+    with pytest.warns(rk.InputWarning, match="rows 1-3 above the header"):
+        reg = rk.read_register(path, sheet="Register")
+    assert reg.ids == ("R1", "R2")
+    assert reg.frame["cost_max"].tolist() == [5000, 600]
+    assert reg.frame["probability"].tolist() == pytest.approx([0.4, 0.25])
+    with pytest.raises(rk.InputError, match="no risk id column"):
+        rk.read_register(path, sheet="Notes")
+
+
+def test_csv_title_rows_before_the_header(write_csv):
+    path = write_csv("Risk register,,\nPrepared by the PMO,,\n,,\nID,Probability,Cost Impact\n"
+                     "R1,30%,100\n")
+    with pytest.warns(rk.InputWarning, match=r"above the header \(row 4\)"):
+        reg = rk.read_register(path)
+    assert reg.frame.loc[0, "row"] == 5
+
+
+def test_utf16_tab_delimited_unicode_text(write_csv):
+    text = "ID\tTitle\tProbability\tCost Impact\r\nR1\tGrève des dockers\t35%\t1200\r\n"
+    reg = rk.read_register(write_csv(text.encode("utf-16"), "unicode.txt"))
+    assert reg.frame.loc[0, "title"] == "Grève des dockers"
+    assert reg.frame.loc[0, "cost_max"] == 1200
