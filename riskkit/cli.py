@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from ._parse import safe_frame
 from .analysis import rank_mitigations, select_mitigations
 from .engine import simulate
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
-from ._parse import safe_frame
 from .register import RiskRegister, read_register
 from .report import write_charts, write_report
 from .schedule import Schedule, read_schedule
@@ -63,6 +63,9 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
                    help="decimal separator (default: ',' in ';'-delimited files, else '.')")
     p.add_argument("--encoding", help="text encoding (default: detected)")
     p.add_argument("--sheet", help="worksheet of an .xlsx workbook (default: the first)")
+    p.add_argument("--scale", metavar="FILE|default",
+                   help="how to read qualitative scores (1-5, High/Low): a scale CSV, or "
+                        "'default'; labels are read with the default scale anyway")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing but errors and warnings")
 
@@ -162,7 +165,7 @@ def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | Non
         try:
             reg = read_register(args.register, columns=_column_map(args.map),
                                 delimiter=args.delimiter, decimal=args.decimal,
-                                encoding=args.encoding, sheet=sheet)
+                                encoding=args.encoding, sheet=sheet, scale=args.scale)
         except InputError as exc:
             problems += exc.problems
     if args.schedule is not None:
@@ -221,7 +224,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             ev = reg.expected_value()
             print(f"{reg.source}: {_plural(len(reg), 'risk')} read, "
                   f"{len(reg.closed_ids)} closed, {int(reg.has_mitigation.sum())} with a "
-                  f"mitigation" + (f"; amounts in {reg.currency}" if reg.currency else ""))
+                  f"mitigation" + (f"; amounts in {reg.currency}" if reg.currency else "")
+                  + (f"; scores read with the {reg.scale}" if reg.scale else ""))
             print(f"  expected cost (sum of P x mean cost impact): "
                   f"{_fmt(ev['expected_cost'].sum())}")
             print(f"  expected delay (sum of P x mean delay, before any float): "

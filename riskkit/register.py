@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import pandas as pd
 from . import _parse
 from .distributions import Distribution, Family, make_distribution, parse_family
 from .exceptions import InputError, InputWarning, OptionError, Problem
+from .scale import DEFAULT_SCALE, Level, Scale, read_scale
 
 __all__ = ["RiskRegister", "RiskParams", "read_register", "REGISTER_COLUMNS", "REGISTER_ALIASES"]
 
@@ -153,6 +155,7 @@ class RiskRegister:
     warnings: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     currency: str | None = None  # the currency the amounts were written in, if any
+    scale: str | None = None  # the qualitative scale used to read scores, if any
 
     def header(self, column: str) -> str:
         """The header as the user wrote it for a canonical column (for messages)."""
@@ -184,7 +187,8 @@ class RiskRegister:
     def active(self) -> RiskRegister:
         """The register without its closed risks."""
         return RiskRegister(self._frame.loc[~self.closed].reset_index(drop=True),
-                            self.source, self.warnings, self.headers, self.currency)
+                            self.source, self.warnings, self.headers, self.currency,
+                            self.scale)
 
     @property
     def has_mitigation(self) -> np.ndarray:
@@ -271,6 +275,7 @@ def read_register(
     decimal: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    scale: Any = None,
 ) -> RiskRegister:
     """Read and validate a risk register.
 
@@ -285,6 +290,10 @@ def read_register(
         Override detection. ``decimal=","`` reads decimal commas in a ``,``-less file.
     sheet : str or int, optional
         Worksheet of an ``.xlsx`` workbook (default: the first).
+    scale : Scale, path or "default", optional
+        How to read qualitative scores. Labels such as "High" or "Likely" are always
+        read with the default scale (:data:`riskkit.scale.DEFAULT_SCALE`); with a scale
+        given, 1-5 style scores are read through it too, and its cost levels apply.
 
     Returns
     -------
@@ -311,7 +320,8 @@ def read_register(
     else:
         table = _parse.read_table(source, delimiter=delimiter, decimal=decimal,
                                   encoding=encoding)
-    return _register_from_table(table, columns)
+    return _register_from_table(table, columns, read_scale(scale) if scale is not None
+                                else None)
 
 
 def _read_xlsx(source: Any, sheet: str | int | None) -> _parse.RawTable:
@@ -355,8 +365,10 @@ def _is_total(cells: tuple[str, ...], positions: list[int]) -> bool:
     return False
 
 
-def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | None
-                         ) -> RiskRegister:
+def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | None,
+                         scale: Scale | None = None) -> RiskRegister:
+    scores = scale is not None
+    scale = scale or DEFAULT_SCALE
     src = table.source
     notes: list[str] = []
     table, title_note = _parse.find_header(table, _ALIAS_LOOKUP, columns)
@@ -399,6 +411,7 @@ def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
     seen: dict[str, int] = {}
     plain_probs: list[float] = []
     currencies: dict[str, tuple[int, str, str]] = {}
+    used: set[str] = set()
     for row, cells in table.rows:
         if not any(cells):
             continue
@@ -419,7 +432,7 @@ def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
             continue
         rec, row_problems, plain = _parse_row(cells, row, found, written, src,
                                               table.decimal_comma, prob_percent, mit_percent,
-                                              currencies)
+                                              currencies, scale, scores, used)
         problems += row_problems
         plain_probs += plain
         if rec is None:
@@ -451,8 +464,14 @@ def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
     frame = pd.DataFrame.from_records(records)
     for note in notes:
         warnings.warn(note, InputWarning, stacklevel=3)
+    scale_used = None
+    if used:
+        dims = [d for d in ("probability", "cost", "schedule") if d in used]
+        scale_used = f"{scale.name}: {', '.join(dims)}"
+        notes.append(f"{src}: qualitative scores read with the {scale_used}")
+        warnings.warn(notes[-1], InputWarning, stacklevel=3)
     return RiskRegister(frame, src, tuple(notes), tuple(written.items()),
-                        next(iter(currencies), None))
+                        next(iter(currencies), None), scale_used)
 
 
 _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
@@ -463,8 +482,11 @@ _CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": 
                      "FR.": "CHF", "SFR": "CHF"}
 
 
+_EXPLICIT = re.compile(r"\s*\d+\s*[=:]\s*(.*\S)\s*")
+
+
 def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit_percent,
-               currencies):
+               currencies, scale, scores, used):
     problems: list[Problem] = []
     plain_probs: list[float] = []
 
@@ -475,6 +497,30 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
         problems.append(Problem(message, source=src, row=row,
                                 column=written.get(canon, canon), value=value, hint=hint))
 
+    def explicit(text: str) -> str:
+        """"4 = 75%" style cells: the value the cell spells out wins over its score."""
+        m = _EXPLICIT.fullmatch(text)
+        return m.group(1).strip() if m else text
+
+    def qualitative(canon: str, dimension: str) -> Level | None:
+        """The scale level a single-impact cell names, if it is a label or a score."""
+        text = explicit(cell(canon))
+        if not text:
+            return None
+        level = scale.lookup(dimension, text, scores=scores)
+        if level is not None:
+            used.add(dimension)
+            return level
+        if any(ch.isalpha() for ch in text) and scale.lookup(
+                "probability", text, scores=False) is not None:
+            # A qualitative word such as "High" with no level for this dimension.
+            problem(canon, f"'{text}' is a qualitative {dimension} score and the "
+                    f"{scale.name} does not say what it means for {dimension}", text,
+                    f"give a scale with {dimension} levels, e.g. a CSV row "
+                    f"'{dimension},4,High,100000,250000,500000' (--scale scale.csv)")
+            return Level(dimension, 0, (), math.nan, math.nan, math.nan)
+        return None
+
     rec: dict[str, Any] = {"row": row}
     for canon in _TEXT:
         rec[canon] = cell(canon) or None
@@ -483,7 +529,7 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
         rec["id"] = f"<row {row}>"
 
     def number(canon: str, *, days: bool = False) -> float | None:
-        text = cell(canon)
+        text = explicit(cell(canon))
         seen: set[str] = set()
         value = _parse.parse_cell(text, lambda message: problem(canon, message, text), seen,
                                   decimal_comma=decimal_comma, allow_percent=False,
@@ -494,13 +540,20 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
         return value
 
     def probability(canon: str, header_percent: bool) -> float | None:
-        text = cell(canon)
+        text = explicit(cell(canon))
+        level = scale.lookup("probability", text, scores=scores) if text else None
+        if level is not None:
+            used.add("probability")
+            return level.most_likely
         try:
             parsed = _parse.parse_number(text, decimal_comma=decimal_comma,
                                          allow_currency=False)
         except _parse.NumberFormatError as exc:
-            problem(canon, f"probability is {exc}", text,
-                    "write it as 35% or 0.35")
+            hint = "write it as 35% or 0.35"
+            if any(ch.isalpha() for ch in text):
+                hint = (f"'{text}' is not a level of the {scale.name}; write a probability, "
+                        f"or give a scale that names it (--scale scale.csv)")
+            problem(canon, f"probability is {exc}", text, hint)
             return None
         if parsed is None:
             return None
@@ -509,8 +562,11 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
             plain_probs.append(value)
             value /= 100.0
         if not parsed.percent and not header_percent and value > 1.0:
-            problem(canon, "probability above 1 without a % sign", text,
-                    f"write {text}% for a percentage, or a fraction such as 0.35")
+            hint = f"write {text}% for a percentage, or a fraction such as 0.35"
+            if float(value).is_integer() and value <= 10:
+                hint += ("; if it is a 1-5 score, read the register with a scale "
+                         "(--scale default, or your own scale CSV)")
+            problem(canon, "probability above 1 without a % sign", text, hint)
             return None
         if not 0.0 <= value <= 1.0:
             problem(canon, "probability outside 0-100%", text)
@@ -538,6 +594,15 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
     for impact in ("cost", "schedule"):
         days = impact == "schedule"
         for prefix in ("", "mitigated_"):
+            level = qualitative(f"{prefix}{impact}_impact", impact)
+            if level is not None:
+                fixed = None
+                triple = [level.low, level.most_likely, level.high]
+                key = f"{prefix}{impact}"
+                rec.update({f"{key}_{p}": v for p, v in
+                            zip(("min", "most_likely", "max"), triple)})
+                any_impact = any_impact or not prefix
+                continue
             fixed = number(f"{prefix}{impact}_impact", days=days)
             triple = [number(f"{prefix}{impact}_{p}", days=days)
                       for p in ("min", "most_likely", "max")]

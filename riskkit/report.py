@@ -363,6 +363,10 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
         "Correlation. None is modelled between risks: correlation arises only through "
         "shared activities in the schedule.",
     ]
+    if register.scale:
+        text.append(f"Qualitative scores. Scores and labels in the register (such as High "
+                    f"or 4) were turned into numbers with the {register.scale}: a probability "
+                    f"level gives its most likely value, an impact level a triangular range.")
     if schedule is not None:
         text.append(
             "Schedule. Activity durations are drawn from their three-point estimates and "
