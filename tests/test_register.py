@@ -8,7 +8,7 @@ import riskkit as rk
 from riskkit.cli import main
 from riskkit.register import REGISTER_ALIASES
 
-from .conftest import SAMPLES, register_from_text
+from .conftest import REALWORLD, SAMPLES, register_from_text
 
 
 def cli_error(capsys, path, *extra):
@@ -375,3 +375,37 @@ def test_utf16_tab_delimited_unicode_text(write_csv):
     reg = rk.read_register(write_csv(text.encode("utf-16"), "unicode.txt"))
     assert reg.frame.loc[0, "title"] == "Grève des dockers"
     assert reg.frame.loc[0, "cost_max"] == 1200
+
+
+QCRA_MAP = {"Likelihood#2": "mitigated_probability", "Schedule Impact?": "ignore",
+            "Initial risk": "cost_impact", "Residual risk": "mitigated_cost_impact",
+            "Cost of Measures": "mitigation_cost"}
+
+
+@pytest.mark.skipif(not (REALWORLD / "qcra_risk_register.csv").exists(),
+                    reason="../shared/realworld absent")
+def test_real_qcra_register_loads_simulates_and_ranks(capsys):
+    path = REALWORLD / "qcra_risk_register.csv"
+    reg = rk.read_register(path, columns=QCRA_MAP)
+    assert len(reg) == 52 and reg.currency == "CHF"
+    first = reg.frame.iloc[0]
+    assert first["probability"] == pytest.approx(0.20)
+    assert first["mitigated_probability"] == pytest.approx(0.10)
+    assert first["cost_max"] == 300_000 and first["mitigation_cost"] == 10_000
+    ev = reg.expected_value()["expected_cost"].sum()
+    res = rk.simulate(reg, iterations=20_000, rng=1)
+    assert res.cost.mean() == pytest.approx(ev, rel=0.02)
+    ranking = rk.rank_mitigations(reg, iterations=5_000, rng=1)
+    assert len(ranking) > 10 and ranking["rank"].tolist() == list(range(1, len(ranking) + 1))
+    argv = ["rank", str(path), "-n", "2000", "--seed", "1", "-q"]
+    for header, target in QCRA_MAP.items():
+        argv += ["--map", f"{header}={target}"]
+    assert main(argv) == 0
+
+
+def test_encoding_option_overrides_detection(write_csv, capsys):
+    path = write_csv("ID,Title,P,Cost Impact\nR1,Straße,0.5,10\n".encode("cp1252"))
+    assert rk.read_register(path, encoding="cp1252").frame.loc[0, "title"] == "Straße"
+    assert main(["validate", str(path), "--encoding", "latin-1"]) == 0
+    assert main(["validate", str(path), "--encoding", "no-such-codec"]) == 2
+    assert "cannot be read as no-such-codec" in capsys.readouterr().err
