@@ -216,6 +216,13 @@ class RiskRegister:
         frame = self._frame.loc[~self.closed]
         return frame["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
 
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the tidy register (canonical columns) as CSV, safe to open in Excel:
+        text that a spreadsheet would run as a formula is prefixed with a quote."""
+        frame = self._frame.drop(columns=["_has_mitigation"]).copy()
+        frame["activities"] = frame["activities"].map(lambda a: "; ".join(a or ()))
+        _parse.safe_frame(frame).to_csv(path, index=False, lineterminator="\n")
+
     def expected_value(self, scenario: str = "current") -> pd.DataFrame:
         """PMBOK expected monetary value per active risk: probability x mean impact."""
         rows = []

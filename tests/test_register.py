@@ -409,3 +409,16 @@ def test_encoding_option_overrides_detection(write_csv, capsys):
     assert main(["validate", str(path), "--encoding", "latin-1"]) == 0
     assert main(["validate", str(path), "--encoding", "no-such-codec"]) == 2
     assert "cannot be read as no-such-codec" in capsys.readouterr().err
+
+
+def test_register_export_round_trips_and_is_injection_safe(tmp_path, write_csv):
+    path = write_csv('ID,Title,P,Cost Min,Cost ML,Cost Max,Activities\n'
+                     'R1,"=2+3",30%,-500,-200,-100,"A1; A2"\nR2,plain,0.5,1,2,3,\n')
+    reg = rk.read_register(path)
+    out = tmp_path / "tidy.csv"
+    reg.to_csv(out)
+    text = out.read_text()
+    assert "'=2+3" in text and "-500" in text
+    again = rk.read_register(out).frame
+    assert again["cost_min"].tolist() == [-500, 1]
+    assert again["activities"].tolist() == [("A1", "A2"), ()]
