@@ -122,6 +122,8 @@ def rank_mitigations(
     percentile: float = 0.8,
     sampling: str = "lhs",
     progress: bool | None = None,
+    executor: Any = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Rank mitigations by value for money, each against the unmitigated baseline.
 
@@ -155,7 +157,8 @@ def rank_mitigations(
     variants = [{i: "mitigated"} for i in chosen]
     variants.append({i: "mitigated" for i in chosen})
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
-                            sampling=sampling, progress=progress, label="rank mitigations")
+                            sampling=sampling, progress=progress, label="rank mitigations",
+                            executor=executor, workers=workers)
     costs = frame["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
@@ -326,6 +329,8 @@ def risk_drivers(
     sampling: str = "lhs",
     metric: str = "cost",
     progress: bool | None = None,
+    executor: Any = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Per risk, what removing it alone changes, and how it correlates with the totals.
 
@@ -355,7 +360,7 @@ def risk_drivers(
     variants = [{i: "removed"} for i in range(len(frame))]
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
                             sampling=sampling, keep_impacts=True, progress=progress,
-                            label="risk drivers")
+                            label="risk drivers", executor=executor, workers=workers)
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
     rank_cost = st.rankdata(run.base_cost)

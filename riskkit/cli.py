@@ -98,6 +98,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                    help="random seed (0 or more); the same seed gives the same numbers")
     p.add_argument("--sampling", choices=["lhs", "random"], default="lhs",
                    help="Latin hypercube (default) or plain Monte Carlo")
+    p.add_argument("--workers", type=_count, default=None, metavar="N",
+                   help="run on N local processes (same numbers as one)")
     p.add_argument("--start", metavar="DATE",
                    help="project start (e.g. 2027-01-04): report finish dates")
     p.add_argument("--holidays", metavar="DATES",
@@ -244,7 +246,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
     res = simulate(reg, sch, iterations=args.iterations, rng=args.seed, sampling=args.sampling,
                    scenario=args.scenario, start=args.start, holidays=holidays,
-                   progress=_progress(args))
+                   progress=_progress(args), workers=args.workers)
     if args.json:
         _write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
     if args.csv:
@@ -292,7 +294,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     assert reg is not None
     ranking = rank_mitigations(reg, sch, iterations=args.iterations, rng=args.seed,
                                value_per_day=args.value_per_day, sampling=args.sampling,
-                               progress=_progress(args))
+                               progress=_progress(args), workers=args.workers)
     chosen = None
     if args.budget is not None:
         chosen = select_mitigations(ranking, args.budget, sch, register=reg,
@@ -347,7 +349,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     path = write_report(args.output, reg, sch, iterations=args.iterations, rng=args.seed,
                         title=args.title, currency=args.currency, start=args.start,
                         holidays=holidays, value_per_day=args.value_per_day,
-                        sampling=args.sampling, progress=_progress(args))
+                        sampling=args.sampling, progress=_progress(args),
+                        workers=args.workers)
     if not args.quiet:
         print(f"wrote {path}: the steering-committee pack for {reg.source}"
               + (f" and {sch.source}" if sch is not None else "")

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _progress
+from . import _progress, parallel
 from .cpm import Workspace
 from .distributions import Distribution, Fixed, Triangular
 from .exceptions import InputError, InputWarning, OptionError, Problem
@@ -119,6 +119,8 @@ class _ChunkOut:
     occurrences: np.ndarray
     critical: np.ndarray = field(default_factory=lambda: np.zeros(0))
     finish_sum: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    block_index: int = 0
+    blocks: int = 0
 
 
 _SCALE32 = 1.0 / float(2**32)
@@ -367,8 +369,7 @@ def _run_block(plan: _Plan, block: int, n: int, out: _ChunkOut, offset: int,
         bar.update()
 
 
-def _run_chunk(plan: _Plan, block_list: list[tuple[int, int, int]], bar: Any = None
-               ) -> _ChunkOut:
+def _run_chunk(plan: _Plan, bar: Any, block_list: list[tuple[int, int, int]]) -> _ChunkOut:
     start = block_list[0][1]
     stop = block_list[-1][2]
     n_act = len(plan.network.distributions) if plan.network else 0
@@ -378,6 +379,7 @@ def _run_chunk(plan: _Plan, block_list: list[tuple[int, int, int]], bar: Any = N
     work = Workspace()
     for block, b0, b1 in block_list:
         _run_block(plan, block, b1 - b0, out, b0 - start, work, bar)
+    out.block_index, out.blocks = block_list[0][0], len(block_list)
     return out
 
 
@@ -443,6 +445,8 @@ def simulate(
     holidays: Sequence[str | _dt.date] | None = None,
     criticality: bool = True,
     progress: bool | None = None,
+    executor: Any = None,
+    workers: int | None = None,
 ) -> SimulationResult:
     """Simulate the cost and schedule exposure of a risk register and/or a schedule.
 
@@ -482,6 +486,11 @@ def simulate(
         Count how often each activity is critical (needs a backward pass).
     progress : bool, optional
         Show a progress bar (tqdm); by default only for long runs.
+    executor : concurrent.futures.Executor, optional
+        Run chunks of blocks on it, e.g. a ``dask.distributed`` client's
+        ``get_executor()``. Results are identical to a serial run.
+    workers : int, optional
+        Without an executor: run chunks on a local pool of this many processes.
 
     Returns
     -------
@@ -519,8 +528,11 @@ def simulate(
     plan = _Plan(_risk_models(register, scenario, schedule), sampling_, iterations, seed,
                  network)
 
-    per_chunk = max(1, math.ceil((chunk_size or BLOCK_SIZE) / BLOCK_SIZE))
+    workers = parallel.check_workers(workers)
     all_blocks = blocks(iterations)
+    is_parallel = executor is not None or bool(workers and workers > 1)
+    per_chunk = parallel.per_chunk_blocks(len(all_blocks), chunk_size, BLOCK_SIZE,
+                                          is_parallel, workers)
     n_act = len(schedule) if schedule is not None else 0
     cost = np.empty(iterations)
     sched = np.empty(iterations)
@@ -529,9 +541,15 @@ def simulate(
     finish_sum = np.zeros(n_act)
     work = iterations * (len(plan.risks) * 0.3 + n_act * 4)
     steps = sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1 for _, b0, b1 in all_blocks)
-    with _progress.bar(steps, "simulate", progress, work) as bar:
-        for i in range(0, len(all_blocks), per_chunk):
-            out = _run_chunk(plan, all_blocks[i:i + per_chunk], bar)
+    chunks = parallel.chunked(all_blocks, per_chunk)
+    with _progress.bar(steps, "simulate", progress, work) as bar, \
+            parallel.executor_for(executor, workers) as pool:
+        for out in parallel.run_chunks(_run_chunk, chunks, pool, plan,
+                                       None if pool is not None else bar):
+            if pool is not None:
+                bar.update(sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1
+                               for _, b0, b1 in all_blocks[out.block_index:]
+                               [:out.blocks]))
             cost[out.start:out.start + out.cost.size] = out.cost
             sched[out.start:out.start + out.schedule.size] = out.schedule
             occurrences += out.occurrences
@@ -674,6 +692,8 @@ def simulate_variants(
     keep_impacts: bool = False,
     progress: bool | None = None,
     label: str = "variants",
+    executor: Any = None,
+    workers: int | None = None,
 ) -> VariantRun:
     """Simulate the baseline and each variant on common random numbers.
 
@@ -691,14 +711,86 @@ def simulate_variants(
     network = _NetworkModel.of(schedule, False)
     plan = _Plan(_risk_models(register, "current", schedule), sampling_, iterations, seed,
                  network)
-    touched_by: list[list[int]] = [[] for _ in plan.risks]
-    for vi, v in enumerate(variants):
+    for v in variants:
         for r, kind in v.items():
             if kind not in ("mitigated", "removed") or not 0 <= r < len(plan.risks):
                 raise ValueError(f"bad variant entry {r}: {kind}")
-            touched_by[r].append(vi)
     base_cost = np.zeros(iterations)
     base_sched = np.zeros(iterations)
+    changes = [_Changes(len(v) > 1 or any(plan.risks[r].activities for r in v))
+               for v in variants]
+    impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
+        [] for _ in plan.risks] if keep_impacts else []
+    n_act = len(schedule) if schedule is not None else 0
+    effort = iterations * (len(plan.risks) * 0.6 + n_act * 4 * (1 + 0.05 * len(variants)))
+    all_blocks = blocks(iterations)
+    steps = sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1 for _, b0, b1 in all_blocks)
+    bar = _progress.bar(steps, label, progress, effort)
+    workers = parallel.check_workers(workers)
+    is_parallel = executor is not None or bool(workers and workers > 1)
+    chunks = parallel.chunked(all_blocks, parallel.per_chunk_blocks(
+        len(all_blocks), None, BLOCK_SIZE, is_parallel, workers))
+    spec = _VariantSpec(plan, tuple(dict(v) for v in variants), keep_impacts)
+    with parallel.executor_for(executor, workers) as pool:
+        for out in parallel.run_chunks(_variants_chunk, chunks, pool, spec,
+                                       None if pool is not None else bar):
+            base_cost[out.start:out.stop] = out.base_cost
+            base_sched[out.start:out.stop] = out.base_schedule
+            for ch, parts in zip(changes, out.changes):
+                ch.parts.extend(parts)
+            for kept_parts, parts in zip(impacts, out.impacts):
+                kept_parts.extend(parts)
+            if pool is not None:
+                bar.update(out.steps)
+    bar.close()
+    base_value_cost = base_value_sched = 0.0
+    if network is not None and schedule is not None:
+        base_cost += network.fixed_cost
+        base_value_cost, base_value_sched = schedule.base_cost(), schedule.duration()
+    kept = None
+    if keep_impacts:
+        kept = []
+        for parts in impacts:
+            if parts:
+                kept.append(tuple(np.concatenate(x) for x in zip(*parts)))
+            else:
+                kept.append((np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)))
+    return VariantRun(base_cost, base_sched, [c.collect() for c in changes],
+                      tuple(m.params.id for m in plan.risks), kept,  # type: ignore[arg-type]
+                      base_value_cost, base_value_sched, seed.reported)
+
+
+@dataclass(frozen=True)
+class _VariantSpec:
+    plan: _Plan
+    variants: tuple[dict[int, str], ...]
+    keep_impacts: bool
+
+
+@dataclass
+class _VariantChunk:
+    start: int
+    stop: int
+    base_cost: np.ndarray
+    base_schedule: np.ndarray
+    changes: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
+    impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
+    steps: int
+
+
+def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, int, int]]
+                    ) -> _VariantChunk:
+    """The baseline and every variant over a run of whole blocks (one unit of work)."""
+    plan, variants, keep_impacts = spec.plan, spec.variants, spec.keep_impacts
+    network = plan.network
+    bar = bar if bar is not None else _progress._Silent()
+    start, stop = block_list[0][1], block_list[-1][2]
+    base_cost = np.zeros(stop - start)
+    base_sched = np.zeros(stop - start)
+    touched_by: list[list[int]] = [[] for _ in plan.risks]
+    for vi, v in enumerate(variants):
+        for r in v:
+            touched_by[r].append(vi)
     changes = [_Changes(len(v) > 1 or any(plan.risks[r].activities for r in v))
                for v in variants]
     impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
@@ -708,14 +800,11 @@ def simulate_variants(
     work = Workspace()
     add_at = np.add.at
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
-    n_act = len(schedule) if schedule is not None else 0
-    effort = iterations * (len(plan.risks) * 0.6 + n_act * 4 * (1 + 0.5 * len(variants)))
-    all_blocks = blocks(iterations)
-    steps = sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1 for _, b0, b1 in all_blocks)
-    bar = _progress.bar(steps, label, progress, effort)
-    for block, b0, b1 in all_blocks:
+    steps = 0
+    for block, b0, b1 in block_list:
+        steps += math.ceil((b1 - b0) / SUB_BLOCK) if network else 1
         n = b1 - b0
-        bc, bs = base_cost[b0:b1], base_sched[b0:b1]
+        bc, bs = base_cost[b0 - start:b1 - start], base_sched[b0 - start:b1 - start]
         on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]] = []
         # per variant: (risk, old positions, old delays, new positions, new delays) of
         # its changed risks on activities, positions within the block
@@ -786,22 +875,8 @@ def simulate_variants(
             bar.update()
         for ch in changes:
             ch.end()
-    bar.close()
-    base_value_cost = base_value_sched = 0.0
-    if network is not None and schedule is not None:
-        base_cost += network.fixed_cost
-        base_value_cost, base_value_sched = schedule.base_cost(), schedule.duration()
-    kept = None
-    if keep_impacts:
-        kept = []
-        for parts in impacts:
-            if parts:
-                kept.append(tuple(np.concatenate(x) for x in zip(*parts)))
-            else:
-                kept.append((np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)))
-    return VariantRun(base_cost, base_sched, [c.collect() for c in changes],
-                      tuple(m.params.id for m in plan.risks), kept,  # type: ignore[arg-type]
-                      base_value_cost, base_value_sched, seed.reported)
+    return _VariantChunk(start, stop, base_cost, base_sched, [c.parts for c in changes],
+                         impacts, steps)
 
 
 def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,

@@ -100,6 +100,8 @@ def write_report(
     value_per_day: float | None = None,
     sampling: str = "lhs",
     progress: bool | None = None,
+    executor: Any = None,
+    workers: int | None = None,
 ) -> Path:
     """Write the steering-committee PDF pack and return its path.
 
@@ -122,18 +124,16 @@ def write_report(
     if not path.parent.exists():
         raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
     cur = currency if currency is not None else _currency_symbol(register)
-    res = simulate(register, schedule, iterations=iterations, rng=rng, sampling=sampling,
-                   start=start, holidays=holidays, progress=progress)
+    par = {"executor": executor, "workers": workers, "progress": progress,
+           "sampling": sampling, "iterations": iterations}
+    res = simulate(register, schedule, rng=rng, start=start, holidays=holidays, **par)
     seed = res.seed
-    after = simulate(register, schedule, iterations=iterations, rng=seed, sampling=sampling,
-                     scenario="mitigated", start=start, holidays=holidays, progress=progress)
-    drivers = risk_drivers(register, schedule, iterations=iterations, rng=seed,
-                           sampling=sampling, progress=progress)
+    after = simulate(register, schedule, rng=seed, scenario="mitigated", start=start,
+                     holidays=holidays, **par)
+    drivers = risk_drivers(register, schedule, rng=seed, **par)
     has_mitigations = bool(register.has_mitigation[~register.closed].any())
-    ranking = (rank_mitigations(register, schedule, iterations=iterations, rng=seed,
-                                value_per_day=value_per_day, sampling=sampling,
-                                progress=progress)
-               if has_mitigations else None)
+    ranking = (rank_mitigations(register, schedule, rng=seed, value_per_day=value_per_day,
+                                **par) if has_mitigations else None)
     name = title or f"Quantitative risk analysis: {Path(register.source).stem.replace('_', ' ')}"
     when = _now()
     footer = f"{name} · riskkit {__version__} · {iterations:,} iterations · seed {seed}"

@@ -1,0 +1,64 @@
+"""Chunks of blocks give bit-identical numbers on any executor and worker count."""
+
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+
+import riskkit as rk
+from riskkit.cli import main
+
+from .conftest import SAMPLES
+
+N = 140_000  # three random-number blocks
+
+
+@pytest.fixture(scope="module")
+def model():
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    return reg, sch
+
+
+def same(a, b):
+    for name in ("cost", "schedule", "occurrences", "criticality", "mean_finish"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_serial_process_pool_and_dask_give_identical_results(model):
+    distributed = pytest.importorskip("distributed")  # in the test extra
+    reg, sch = model
+    serial = rk.simulate(reg, sch, iterations=N, rng=11)
+    same(serial, rk.simulate(reg, sch, iterations=N, rng=11, workers=2))
+    with ProcessPoolExecutor(2) as pool:
+        same(serial, rk.simulate(reg, sch, iterations=N, rng=11, executor=pool,
+                                 chunk_size=70_000))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        same(serial, rk.simulate(reg, sch, iterations=N, rng=11,
+                                 executor=client.get_executor()))
+        ranked = rk.rank_mitigations(reg, sch, iterations=N, rng=11,
+                                     executor=client.get_executor())
+    pd_serial = rk.rank_mitigations(reg, sch, iterations=N, rng=11)
+    np.testing.assert_array_equal(ranked["expected_cost_reduction"],
+                                  pd_serial["expected_cost_reduction"])
+
+
+def test_ranking_and_drivers_on_a_pool_match_serial(model):
+    reg, sch = model
+    a = rk.risk_drivers(reg, sch, iterations=N, rng=5)
+    b = rk.risk_drivers(reg, sch, iterations=N, rng=5, workers=2)
+    np.testing.assert_array_equal(a["p80_cost_reduction"], b["p80_cost_reduction"])
+    np.testing.assert_array_equal(a["schedule_spearman"], b["schedule_spearman"])
+
+
+def test_workers_option(capsys):
+    argv = ["simulate", str(SAMPLES / "it_migration.csv"), "-n", "140000", "--seed", "2",
+            "--json", "-"]
+    assert main(argv) == 0
+    one = capsys.readouterr().out
+    assert main([*argv, "--workers", "2"]) == 0
+    assert capsys.readouterr().out == one
+    with pytest.raises(rk.OptionError, match="workers"):
+        rk.simulate(rk.read_register(SAMPLES / "it_migration.csv"), workers=0)
