@@ -351,7 +351,8 @@ def parse_number(
     if value is None:
         hint = ""
         if not decimal_comma and re.fullmatch(r"\d+,\d{1,2}", s):
-            hint = " (a decimal comma? only ';'-delimited files use one)"
+            hint = (" (a decimal comma? only ';'-delimited files use one; pass --decimal , "
+                    "(decimal=',') if this file uses decimal commas)")
         raise NumberFormatError(f"not a number{hint}")
     value *= scale
     if negative:

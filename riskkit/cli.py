@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -156,10 +157,10 @@ def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | Non
     if sheet is not None and sheet.isdigit():
         sheet = int(sheet)
     if args.register is None and args.schedule is None:
-        raise _UsageError("riskkit: give a risk register, a --schedule, or both")
+        raise _UsageError("riskkit: error: give a risk register, a --schedule, or both")
     if getattr(args, "start", None) and args.schedule is None:
-        raise _UsageError("riskkit: --start needs --schedule: finish dates come from the "
-                          "activity network")
+        raise _UsageError("riskkit: error: --start needs --schedule: finish dates come "
+                          "from the activity network")
     problems: list[Problem] = []
     reg: RiskRegister | None = None
     sch: Schedule | None = None
@@ -185,6 +186,12 @@ def _progress(args: argparse.Namespace) -> bool | None:
     if getattr(args, "quiet", False) or not sys.stderr.isatty():
         return False
     return None
+
+
+def _symbol(reg: RiskRegister | None) -> str | None:
+    from .report import _currency_symbol
+
+    return _currency_symbol(reg) if reg is not None else None
 
 
 def _plural(n: int, word: str) -> str:
@@ -252,7 +259,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.csv:
         _write(args.csv, res.to_frame().to_csv(index=False, lineterminator="\n"))
     if args.pdf:
-        write_charts(args.pdf, res, currency=args.currency)
+        cur = args.currency if args.currency is not None else _symbol(reg)
+        write_charts(args.pdf, res, currency=cur)
+        if not args.quiet and args.json != "-" and args.csv != "-":
+            print(f"wrote {args.pdf}: the charts of this run")
     if not args.quiet and args.json != "-" and args.csv != "-":
         what = []
         if reg is not None:
@@ -319,14 +329,17 @@ def _cmd_rank(args: argparse.Namespace) -> int:
               + (f", a day of delay valued at {args.value_per_day:,.0f}"
                  if args.value_per_day else ""))
         print(f"{'rank':>4}  {'id':<10} {'cost':>10} {'E[cost cut]':>12} {'P80 cut':>10} "
-              f"{'E[days cut]':>11} {'net benefit':>12} {'ratio':>7}  title")
+              f"{'E[days cut]':>11} {'benefit':>10} {'net':>10} {'ratio':>6}  title")
         for rec in ranking.to_dict("records"):
             ratio = rec["benefit_cost_ratio"]
-            title = str(rec["title"] or rec["mitigation"] or "")[:40]
+            title = textwrap.shorten(str(rec["title"] or rec["mitigation"] or ""), 40,
+                                     placeholder="…")
+            days_cut = round(rec["expected_delay_reduction"], 1) + 0.0
             print(f"{rec['rank']:>4}  {str(rec['id'])[:10]:<10} {rec['mitigation_cost']:>10,.0f} "
                   f"{rec['expected_cost_reduction']:>12,.0f} {rec['p80_cost_reduction']:>10,.0f} "
-                  f"{rec['expected_delay_reduction'] + 0.0:>11,.1f} {rec['net_benefit']:>12,.0f} "
-                  f"{'free' if not np.isfinite(ratio) else f'{ratio:.1f}':>7}  {title}")
+                  f"{days_cut:>11,.1f} {rec['total_benefit']:>10,.0f} "
+                  f"{rec['net_benefit']:>10,.0f} "
+                  f"{'free' if not np.isfinite(ratio) else f'{ratio:.1f}':>6}  {title}")
         info = ranking.attrs["all_mitigations"]
         print(f"all {info['mitigations']} mitigations together: cost "
               f"{info['mitigation_cost']:,.0f}, expected cost cut "

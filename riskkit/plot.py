@@ -55,7 +55,9 @@ def money(value: float, currency: str | None = None) -> str:
     >>> money(2_290_907, "£")
     '£2.29M'
     >>> money(48_500, "CHF ")
-    'CHF 48,500'
+    'CHF 48.5k'
+    >>> money(9_250)
+    '9,250'
     """
     sign = "-" if value < 0 else ""
     v = abs(value)
@@ -64,17 +66,25 @@ def money(value: float, currency: str | None = None) -> str:
         text = f"{v / 1e9:,.2f}bn"
     elif v >= 1e6:
         text = f"{v / 1e6:,.2f}M"
-    elif v >= 1e5:
-        text = f"{v / 1e3:,.0f}k"
+    elif v >= 1e4:
+        text = f"{v / 1e3:.3g}k"
     else:
         text = f"{v:,.0f}"
     return f"{sign}{cur}{text}"
 
 
+def days(value: float) -> str:
+    """A number of days for an axis: no false rounding (2.5 stays 2.5), no "-0"."""
+    text = f"{value + 0.0:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
 def _compact(value: float, currency: str | None) -> str:
     """A short amount for tight labels: £16k, £1.3M."""
     v, cur = abs(value), currency or ""
-    sign = "-" if value < 0 else ""
+    sign = "-" if value < 0 and v >= 0.5 else ""
+    if v >= 1e9:
+        return f"{sign}{cur}{v / 1e9:.3g}bn"
     if v >= 1e6:
         return f"{sign}{cur}{v / 1e6:.3g}M"
     if v >= 1e3:
@@ -88,8 +98,8 @@ def _value_text(value: float, metric: str, currency: str | None) -> str:
 
 def _axis_formatter(metric: str, currency: str | None) -> FuncFormatter:
     if metric == "cost":
-        return FuncFormatter(lambda x, _: money(x, currency))
-    return FuncFormatter(lambda x, _: f"{x:,.0f}")
+        return FuncFormatter(lambda x, _: _compact(x, currency))
+    return FuncFormatter(lambda x, _: days(x))
 
 
 def _metric_label(metric: str, currency: str | None, has_schedule: bool = True) -> str:
@@ -154,6 +164,7 @@ def s_curve(
                     va="top")
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_locator(MaxNLocator(6))
     ax.xaxis.set_major_formatter(_axis_formatter(metric, currency))
     ax.set_xlabel(_metric_label(metric, currency, first.has_schedule))
     ax.set_ylabel("probability of not exceeding")
@@ -187,7 +198,9 @@ def histogram(
                     xytext=(3, -3 - 13 * i), textcoords="offset points", va="top", fontsize=8,
                     bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
                           "edgecolor": "none", "alpha": 0.8})
+    ax.xaxis.set_major_locator(MaxNLocator(6))
     ax.xaxis.set_major_formatter(_axis_formatter(metric, currency))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:,.0f}"))
     ax.set_xlabel(_metric_label(metric, currency, result.has_schedule))
     ax.set_ylabel("iterations")
     ax.set_title(title or f"{metric.capitalize()} distribution, {result.iterations:,} iterations")
@@ -232,8 +245,7 @@ def tornado(
     ax.set_xlim(min(0, values.min(initial=0)) - 0.05 * span, values.max(initial=0) + 0.25 * span)
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda x, _: _compact(x, currency) if metric == "cost" else f"{x:,.0f}"))
+    ax.xaxis.set_major_formatter(_axis_formatter(metric, currency))
     label = column.split("_")[0].upper()
     ax.set_xlabel(f"{label} reduction if removed"
                   + (f" ({currency.strip()})" if currency and metric == "cost"
@@ -251,23 +263,24 @@ def mitigation_ranking(
     title: str | None = None,
 ) -> Axes:
     """Benefit against cost per mitigation (from :func:`riskkit.rank_mitigations`):
-    above the dashed break-even line a mitigation pays for itself. The ``top`` best are
-    labelled with their id and benefit/cost ratio."""
+    above the dashed break-even line a mitigation pays for itself. The ``top`` best by
+    rank and the three largest savings are labelled with their id and benefit/cost
+    ratio."""
     ax = _axes(ax)
-    table = ranking.head(top) if "rank" in ranking else ranking.head(top)
-    rest = ranking.iloc[len(table):]
+    all_cost = ranking["mitigation_cost"].fillna(0).to_numpy(dtype=float)
+    all_benefit = ranking["total_benefit"].to_numpy(dtype=float)
+    pays_all = all_benefit >= all_cost
+    if pays_all.any():
+        ax.scatter(all_cost[pays_all], all_benefit[pays_all], color=PALETTE[2], marker="o",
+                   s=30, zorder=3, label="pays for itself")
+    if (~pays_all).any():
+        ax.scatter(all_cost[~pays_all], all_benefit[~pays_all], color=PALETTE[1], marker="s",
+                   s=30, zorder=3, label="costs more than it saves")
+    # Label the best value for money, and the largest savings.
+    biggest = set(ranking.nlargest(3, "total_benefit").index)
+    table = ranking[ranking.index.isin(set(ranking.head(top).index) | biggest)]
     cost = table["mitigation_cost"].fillna(0).to_numpy(dtype=float)
     benefit = table["total_benefit"].to_numpy(dtype=float)
-    pays = benefit >= cost
-    if pays.any():
-        ax.scatter(cost[pays], benefit[pays], color=PALETTE[2], marker="o", s=36, zorder=3,
-                   label="pays for itself")
-    if (~pays).any():
-        ax.scatter(cost[~pays], benefit[~pays], color=PALETTE[1], marker="s", s=36, zorder=3,
-                   label="costs more than it saves")
-    if len(rest):
-        ax.scatter(rest["mitigation_cost"].fillna(0), rest["total_benefit"], color="0.6",
-                   marker=".", s=20, zorder=2, label="others")
     xmax = max(float(np.nanmax(ranking["mitigation_cost"].fillna(0), initial=0)), 1.0) * 1.15
     ymax = max(float(np.nanmax(ranking["total_benefit"], initial=0)), xmax) * 1.1
     ymin = min(0.0, float(np.nanmin(ranking["total_benefit"], initial=0)) * 1.1)
@@ -338,7 +351,8 @@ def heat_map(
     for r, c, rid in zip(row, col, [x.id for x in risks]):
         cells.setdefault((int(r), int(c)), []).append(rid)
     for (r, c), ids in cells.items():
-        text = "\n".join(textwrap.wrap(", ".join(ids), 18))
+        shown = ids if len(ids) <= 9 else [*ids[:7], f"+{len(ids) - 7} more"]
+        text = "\n".join(textwrap.wrap(", ".join(shown), 18))
         ax.text(c, r, text, ha="center", va="center", fontsize=7,
                 color="black" if score[r, c] < 16 else "white")
     fmt = (lambda v: _compact(v, currency)) if metric == "cost" else (lambda v: f"{v:,.0f} d")
@@ -466,8 +480,9 @@ def contingency_waterfall(
     ax.yaxis.set_major_formatter(_axis_formatter(metric, currency))
     ax.set_ylabel(_metric_label(metric, currency, result.has_schedule))
     ax.set_ylim(0, max(p80, base) * 1.12 if max(p80, base) > 0 else 1)
-    ax.legend(handles=[Patch(color=PALETTE[1], label=f"contingency at P80: "
-                             f"{_value_text(p80 - base, metric, currency)}")],
+    ax.legend(handles=[Patch(facecolor="white", edgecolor="0.5",
+                             label=f"contingency at P80 (to P50 + to P80): "
+                                   f"{_value_text(p80 - base, metric, currency)}")],
               loc="upper left", frameon=False, fontsize=8)
     ax.set_title(title or f"{metric.capitalize()} contingency")
     return ax

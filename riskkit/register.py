@@ -6,6 +6,7 @@ import html
 import math
 import os
 import re
+import textwrap
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -531,6 +532,9 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
     rec: dict[str, Any] = {"row": row}
     for canon in _TEXT:
         rec[canon] = cell(canon) or None
+    if not rec["title"] and rec["description"]:
+        # Registers often have only a description: it names the risk on charts.
+        rec["title"] = textwrap.shorten(rec["description"], 80, placeholder="…")
     if not rec["id"]:
         problem("id", "risk id is missing", hint="give every risk an id, or delete the row")
         rec["id"] = f"<row {row}>"

@@ -205,10 +205,11 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
     grid = fig.add_gridspec(3, 2, height_ratios=[0.42, 1.05, 0.95])
     sched_label = "finish" if res.has_schedule else "delay"
     p80_cost, base_cost = res.percentile(0.8, "cost"), res.base_cost
+    delay = _has_delay(res)
     lines = [
-        f"Hold {_fmt_money(res.contingency(0.8, 'cost'), cur)} of cost contingency and "
-        f"{res.contingency(0.8, 'schedule'):,.0f} working days of schedule contingency "
-        f"for 80% confidence.",
+        f"Hold {_fmt_money(res.contingency(0.8, 'cost'), cur)} of cost contingency"
+        + (f" and {res.contingency(0.8, 'schedule'):,.0f} working days of schedule "
+           f"contingency" if delay else "") + " for 80% confidence.",
     ]
     if res.has_schedule:
         lines.append(
@@ -217,8 +218,9 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
             f"and {res.probability_within(res.base_schedule, 'schedule'):.0%} on time.")
     lines.append(
         f"Funding every mitigation moves the P80 cost to "
-        f"{_fmt_money(after.percentile(0.8, 'cost'), cur)} (mitigation costs included) and "
-        f"the P80 {sched_label} to {after.percentile(0.8, 'schedule'):,.0f} days.")
+        f"{_fmt_money(after.percentile(0.8, 'cost'), cur)} (mitigation costs included)"
+        + (f" and the P80 {sched_label} to {after.percentile(0.8, 'schedule'):,.0f} working "
+           f"days." if delay else "."))
     ax = fig.add_subplot(grid[0, :])
     ax.axis("off")
     ax.text(0, 1, "\n".join("• " + textwrap.fill(x, 140, subsequent_indent="   ")
@@ -235,19 +237,23 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
                  f"{res.contingency(0.8, 'schedule'):,.0f} d"])
     rows.append(["P(meeting base)", f"{res.probability_within(base_cost, 'cost'):.0%}",
                  f"{res.probability_within(res.base_schedule, 'schedule'):.0%}"])
-    ax.set_title("Cost and " + sched_label, loc="left", fontsize=11, fontweight="bold")
-    _table(ax, rows, ["", "cost", "duration" if res.has_schedule else "delay"],
-           [0.34, 0.3, 0.36])
+    if delay:
+        ax.set_title("Cost and " + sched_label, loc="left", fontsize=11, fontweight="bold")
+        _table(ax, rows, ["", "cost", "duration" if res.has_schedule else "delay"],
+               [0.34, 0.3, 0.36])
+    else:
+        ax.set_title("Cost", loc="left", fontsize=11, fontweight="bold")
+        _table(ax, [r[:2] for r in rows], ["", "cost"], [0.45, 0.4])
     ax = fig.add_subplot(grid[1, 1])
-    ax.set_title("Top five risks (P80 cost effect if removed)", loc="left", fontsize=11,
-                 fontweight="bold")
+    ax.set_title("Top five risks: P80 reduction if each were removed", loc="left",
+                 fontsize=11, fontweight="bold")
     top = drivers.head(5)
-    _table(ax, [[r["id"], plot._short(r["title"], 42), _fmt_money(r["p80_cost_reduction"], cur),
+    _table(ax, [[r["id"], plot._short(r["title"], 34), _fmt_money(r["p80_cost_reduction"], cur),
                  f"{r['p80_delay_reduction']:,.1f} d"] for r in top.to_dict("records")],
-           ["id", "risk", "P80 cost", "P80 delay"], [0.12, 0.52, 0.18, 0.18])
+           ["id", "risk", "cost", "days"], [0.12, 0.52, 0.18, 0.18])
     ax = fig.add_subplot(grid[2, :])
-    ax.set_title("Top five mitigations by value for money", loc="left", fontsize=11,
-                 fontweight="bold")
+    ax.set_title("Top five mitigations by benefit per unit of cost (free ones first)",
+                 loc="left", fontsize=11, fontweight="bold")
     if ranking is None or not len(ranking):
         ax.axis("off")
         ax.text(0, 0.9, "The register lists no mitigations.", fontsize=10)
@@ -265,12 +271,23 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
     return fig
 
 
+def _has_delay(res: SimulationResult) -> bool:
+    return res.has_schedule or bool(np.any(res.schedule))
+
+
 def _curves(res: SimulationResult, after: SimulationResult, cur: str | None,
             footer: str) -> Figure:
+    both = {"current (unmitigated)": res, "all mitigations funded": after}
+    if not _has_delay(res):
+        fig = _page("How likely is the cost?", footer)
+        axes = fig.subplots(1, 2)
+        plot.s_curve(both, "cost", ax=axes[0], currency=cur, title="Cost S-curve")
+        plot.contingency_waterfall(res, "cost", ax=axes[1], currency=cur,
+                                   title="Cost contingency")
+        return fig
     fig = _page("How likely are the cost and the " + ("finish" if res.has_schedule
                                                         else "delay") + "?", footer)
     axes = fig.subplots(2, 2, height_ratios=[1.4, 1])
-    both = {"current (unmitigated)": res, "all mitigations funded": after}
     plot.s_curve(both, "cost", ax=axes[0, 0], currency=cur, title="Cost S-curve")
     plot.s_curve(both, "schedule", ax=axes[0, 1],
                  title="Finish S-curve" if res.has_schedule else "Delay S-curve")
@@ -283,6 +300,10 @@ def _curves(res: SimulationResult, after: SimulationResult, cur: str | None,
 def _drivers_page(drivers: pd.DataFrame, res: SimulationResult, cur: str | None,
                   footer: str) -> Figure:
     fig = _page("Which risks drive the outcome?", footer)
+    if not _has_delay(res):
+        plot.tornado(drivers, "cost", ax=fig.add_subplot(), currency=cur, top=15,
+                     title="P80 cost: effect of each risk")
+        return fig
     axes = fig.subplots(1, 2)
     plot.tornado(drivers, "cost", ax=axes[0], currency=cur, top=12,
                  title="P80 cost: effect of each risk")
@@ -317,7 +338,7 @@ def _schedule_page(res: SimulationResult, cur: str | None, footer: str) -> Figur
 
 def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
                 footer: str) -> Figure:
-    fig = _page("Top 20 risks by P80 cost effect", footer)
+    fig = _page("Top 20 risks by P80 cost effect (the P80 reduction if removed)", footer)
     ax = fig.add_subplot()
     frame = register.frame.set_index("id")
     rows = []
@@ -335,9 +356,9 @@ def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
                      f"{rec['probability']:.0%}", rng3("cost", True), rng3("schedule", False),
                      _fmt_money(r["p80_cost_reduction"], cur),
                      f"{r['p80_delay_reduction']:,.1f}",
-                     "yes" if str(rec.get("mitigation") or "") else ""])
+                     "yes" if bool(rec.get("_has_mitigation")) else ""])
     _table(ax, rows, ["id", "risk", "owner", "P", "cost min / ML / max", "delay (d)",
-                      "P80 cost", "P80 d", "mitig."],
+                      "P80 cost effect", "P80 days", "mitig."],
            [0.06, 0.3, 0.11, 0.05, 0.2, 0.09, 0.08, 0.06, 0.05], fontsize=8)
     return fig
 

@@ -151,5 +151,7 @@ def test_criticality_and_waterfall(model):
 
 def test_money_format():
     assert plot.money(2_290_907, "£") == "£2.29M"
-    assert plot.money(48_500, "CHF ") == "CHF 48,500"
+    assert plot.money(48_500, "CHF ") == "CHF 48.5k"
+    assert plot.money(9_250) == "9,250"
     assert plot.money(-250_000) == "-250k"
+    assert plot.days(2.5) == "2.5" and plot.days(8.0) == "8" and plot.days(-0.0) == "0"
