@@ -248,9 +248,12 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
     ax.set_title("Top five risks: P80 reduction if each were removed", loc="left",
                  fontsize=11, fontweight="bold")
     top = drivers.head(5)
-    _table(ax, [[r["id"], plot._short(r["title"], 34), _fmt_money(r["p80_cost_reduction"], cur),
-                 f"{r['p80_delay_reduction']:,.1f} d"] for r in top.to_dict("records")],
-           ["id", "risk", "cost", "days"], [0.12, 0.52, 0.18, 0.18])
+    rows5 = [[r["id"], plot._short(r["title"], 34), _fmt_money(r["p80_cost_reduction"], cur),
+              f"{r['p80_delay_reduction']:,.1f} d"] for r in top.to_dict("records")]
+    if delay:
+        _table(ax, rows5, ["id", "risk", "cost", "days"], [0.12, 0.52, 0.18, 0.18])
+    else:
+        _table(ax, [r[:3] for r in rows5], ["id", "risk", "cost"], [0.12, 0.6, 0.22])
     ax = fig.add_subplot(grid[2, :])
     ax.set_title("Top five mitigations by benefit per unit of cost (free ones first)",
                  loc="left", fontsize=11, fontweight="bold")
@@ -266,8 +269,11 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
                          _fmt_money(r["total_benefit"], cur),
                          "free" if not np.isfinite(ratio) else f"{ratio:.1f}",
                          f"{r['expected_delay_reduction']:,.1f} d"])
-        _table(ax, rows, ["rank", "risk", "mitigation", "cost", "benefit", "ratio",
-                          "days saved"], [0.05, 0.07, 0.45, 0.1, 0.11, 0.08, 0.12])
+        header = ["rank", "risk", "mitigation", "cost", "benefit", "ratio", "days saved"]
+        widths = [0.05, 0.07, 0.45, 0.1, 0.11, 0.08, 0.12]
+        if not delay:
+            rows, header, widths = [r[:-1] for r in rows], header[:-1], widths[:-1]
+        _table(ax, rows, header, widths)
     return fig
 
 
