@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from .register import RiskRegister
@@ -480,9 +479,6 @@ def contingency_waterfall(
     ax.yaxis.set_major_formatter(_axis_formatter(metric, currency))
     ax.set_ylabel(_metric_label(metric, currency, result.has_schedule))
     ax.set_ylim(0, max(p80, base) * 1.12 if max(p80, base) > 0 else 1)
-    ax.legend(handles=[Patch(facecolor="white", edgecolor="0.5",
-                             label=f"contingency at P80 (to P50 + to P80): "
-                                   f"{_value_text(p80 - base, metric, currency)}")],
-              loc="upper left", frameon=False, fontsize=8)
-    ax.set_title(title or f"{metric.capitalize()} contingency")
+    text = f"contingency at P80: {_value_text(p80 - base, metric, currency)}"
+    ax.set_title(f"{title}: {text}" if title else f"{metric.capitalize()} {text}")
     return ax

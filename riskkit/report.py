@@ -289,7 +289,7 @@ def _curves(res: SimulationResult, after: SimulationResult, cur: str | None,
         axes = fig.subplots(1, 2)
         plot.s_curve(both, "cost", ax=axes[0], currency=cur, title="Cost S-curve")
         plot.contingency_waterfall(res, "cost", ax=axes[1], currency=cur,
-                                   title="Cost contingency")
+                                   title="Cost")
         return fig
     fig = _page("How likely are the cost and the " + ("finish" if res.has_schedule
                                                         else "delay") + "?", footer)
@@ -298,8 +298,8 @@ def _curves(res: SimulationResult, after: SimulationResult, cur: str | None,
     plot.s_curve(both, "schedule", ax=axes[0, 1],
                  title="Finish S-curve" if res.has_schedule else "Delay S-curve")
     plot.contingency_waterfall(res, "cost", ax=axes[1, 0], currency=cur,
-                               title="Cost contingency")
-    plot.contingency_waterfall(res, "schedule", ax=axes[1, 1], title="Schedule contingency")
+                               title="Cost")
+    plot.contingency_waterfall(res, "schedule", ax=axes[1, 1], title="Schedule")
     return fig
 
 
