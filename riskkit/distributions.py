@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,12 +22,16 @@ import scipy.special as sc
 from .exceptions import OptionError
 
 __all__ = [
+    "Discrete",
     "Distribution",
     "Family",
     "Fixed",
+    "Lognormal",
+    "Normal",
     "Pert",
     "Triangular",
     "Uniform",
+    "trigen",
     "make_distribution",
     "parse_family",
 ]
@@ -38,6 +43,15 @@ class Family(str, enum.Enum):
     TRIANGULAR = "triangular"
     PERT = "pert"
     UNIFORM = "uniform"
+    TRIGEN = "trigen"
+    LOGNORMAL = "lognormal"
+    NORMAL = "normal"
+    DISCRETE = "discrete"
+
+
+#: Families whose min and max columns are the P10 and P90, not the end points.
+PERCENTILE_FAMILIES = frozenset({Family.TRIGEN, Family.LOGNORMAL, Family.NORMAL})
+_Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 
 
 _FAMILY_NAMES = {
@@ -46,6 +60,10 @@ _FAMILY_NAMES = {
     "pert": Family.PERT, "betapert": Family.PERT, "beta-pert": Family.PERT,
     "beta pert": Family.PERT, "beta_pert": Family.PERT,
     "uniform": Family.UNIFORM, "rectangular": Family.UNIFORM, "flat": Family.UNIFORM,
+    "trigen": Family.TRIGEN, "triangular p10 p90": Family.TRIGEN,
+    "lognormal": Family.LOGNORMAL, "log-normal": Family.LOGNORMAL, "log normal": Family.LOGNORMAL,
+    "normal": Family.NORMAL, "gaussian": Family.NORMAL,
+    "discrete": Family.DISCRETE,
 }
 
 
@@ -62,7 +80,8 @@ def parse_family(name: str | Family | None) -> Family:
     key = " ".join(str(name).strip().lower().split())
     if key in _FAMILY_NAMES:
         return _FAMILY_NAMES[key]
-    raise OptionError("distribution", name, "one of triangular, pert, uniform")
+    raise OptionError("distribution", name, "one of triangular, pert, uniform, trigen, "
+                      "lognormal, normal, discrete")
 
 
 class Distribution:
@@ -289,6 +308,221 @@ class Pert(Distribution):
         return (self.high - self.low) ** 2 * a * b / ((a + b) ** 2 * (a + b + 1.0))
 
 
+@dataclass(frozen=True)
+class Normal(Distribution):
+    """Normal with ``mean`` and ``sd``, truncated below at ``floor`` (None: not truncated).
+
+    :meth:`from_percentiles` builds it from a P10 and a P90.
+    """
+
+    mean_: float
+    sd: float
+    floor: float | None = 0.0
+
+    @classmethod
+    def from_percentiles(cls, p10: float, p90: float, floor: float | None = 0.0) -> Normal:
+        return cls(0.5 * (p10 + p90), (p90 - p10) / (2 * _Z90), floor)
+
+    @property
+    def _u0(self) -> float:
+        if self.floor is None:
+            return 0.0
+        return float(sc.ndtr((self.floor - self.mean_) / self.sd))
+
+    @property
+    def low(self) -> float:  # type: ignore[override]
+        return -math.inf if self.floor is None else self.floor
+
+    @property
+    def high(self) -> float:  # type: ignore[override]
+        return math.inf
+
+    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
+            ) -> np.ndarray:
+        u0 = self._u0
+        v = np.asarray(u, dtype=float) * (1.0 - u0) + u0 if u0 else np.asarray(u, dtype=float)
+        x = self.mean_ + self.sd * sc.ndtri(np.clip(v, 1e-300, 1 - 1e-16))
+        if out is None:
+            return x
+        out[...] = x
+        return out
+
+    @property
+    def mean(self) -> float:
+        if self.floor is None:
+            return self.mean_
+        a = (self.floor - self.mean_) / self.sd
+        return self.mean_ + self.sd * float(np.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
+                                            / (1.0 - sc.ndtr(a)))
+
+    @property
+    def variance(self) -> float:
+        if self.floor is None:
+            return self.sd**2
+        a = (self.floor - self.mean_) / self.sd
+        phi = float(np.exp(-0.5 * a * a) / math.sqrt(2 * math.pi))
+        z = 1.0 - float(sc.ndtr(a))
+        lam = phi / z
+        return self.sd**2 * (1 + a * lam - lam * lam)
+
+
+@dataclass(frozen=True)
+class Lognormal(Distribution):
+    """Lognormal: ``exp(mu + sigma Z)``. Built from a P10 and a P90
+    (:meth:`from_percentiles`) or from a mean and standard deviation (:meth:`from_moments`).
+    """
+
+    mu: float
+    sigma: float
+
+    @classmethod
+    def from_percentiles(cls, p10: float, p90: float) -> Lognormal:
+        if not 0 < p10 < p90:
+            raise ValueError(f"a lognormal needs 0 < P10 < P90, got {p10}, {p90}")
+        return cls(0.5 * (math.log(p10) + math.log(p90)),
+                   (math.log(p90) - math.log(p10)) / (2 * _Z90))
+
+    @classmethod
+    def from_moments(cls, mean: float, sd: float) -> Lognormal:
+        if not (mean > 0 and sd > 0):
+            raise ValueError("a lognormal needs a positive mean and standard deviation")
+        sigma2 = math.log(1 + (sd / mean) ** 2)
+        return cls(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
+
+    @property
+    def low(self) -> float:  # type: ignore[override]
+        return 0.0
+
+    @property
+    def high(self) -> float:  # type: ignore[override]
+        return math.inf
+
+    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
+            ) -> np.ndarray:
+        z = sc.ndtri(np.clip(np.asarray(u, dtype=float), 1e-300, 1 - 1e-16))
+        x = np.exp(self.mu + self.sigma * z)
+        if out is None:
+            return x
+        out[...] = x
+        return out
+
+    @property
+    def mean(self) -> float:
+        return math.exp(self.mu + self.sigma**2 / 2)
+
+    @property
+    def variance(self) -> float:
+        return (math.exp(self.sigma**2) - 1) * math.exp(2 * self.mu + self.sigma**2)
+
+
+def _trigen_ends(p_low: float, mode: float, p_high: float, q_low: float, q_high: float
+                 ) -> tuple[float, float]:
+    """End points (a, b) of the triangle with mode ``mode`` whose q_low and q_high
+    quantiles are p_low and p_high."""
+    from scipy.optimize import brentq
+
+    if not p_low < p_high or not p_low <= mode <= p_high:
+        raise ValueError(f"trigen needs P10 <= most likely <= P90 and P10 < P90, got "
+                         f"{p_low}, {mode}, {p_high}")
+    span = p_high - p_low
+
+    def b_for(a: float) -> float:
+        # For a given a, the b that puts the q_high quantile at p_high.
+        def f(b: float) -> float:
+            return float(Triangular(a, mode, b).ppf(np.array([q_high]))[0] - p_high)
+        lo, hi = max(p_high, mode) + 1e-12 * span, p_high + 100 * span
+        return float(brentq(f, lo, hi, xtol=1e-12 * span))
+
+    def g(a: float) -> float:
+        b = b_for(a)
+        return float(Triangular(a, mode, b).ppf(np.array([q_low]))[0] - p_low)
+
+    a = float(brentq(g, p_low - 100 * span, min(p_low, mode) - 1e-12 * span,
+                     xtol=1e-12 * span))
+    return a, b_for(a)
+
+
+def trigen(p_low: float, mode: float, p_high: float, q_low: float = 0.1,
+           q_high: float = 0.9) -> Triangular:
+    """The triangle with most likely value ``mode`` whose ``q_low`` and ``q_high``
+    percentiles are ``p_low`` and ``p_high`` (the tails extend beyond them), as Safran Risk
+    and Oracle Primavera Cloud offer.
+
+    >>> d = trigen(80, 100, 130)
+    >>> round(float(d.ppf(np.array([0.1]))[0]), 6), round(float(d.ppf(np.array([0.9]))[0]), 6)
+    (80.0, 130.0)
+    """
+    a, b = _trigen_ends(p_low, mode, p_high, q_low, q_high)
+    return Triangular(a, mode, b)
+
+
+@dataclass(frozen=True)
+class Discrete(Distribution):
+    """A discrete distribution: ``values`` with ``probabilities`` summing to 1.
+
+    :meth:`parse` reads a cell such as ``50:0.1;100:0.5;200:0.4`` (``50:10%`` works too).
+    """
+
+    values: tuple[float, ...]
+    probabilities: tuple[float, ...]
+
+    @classmethod
+    def parse(cls, text: str, *, decimal_comma: bool = False) -> Discrete:
+        from . import _parse
+
+        pairs = [p for p in re.split(r"[;|\n]", str(text)) if p.strip()]
+        values, probs = [], []
+        for pair in pairs:
+            if ":" not in pair:
+                raise ValueError(f"'{pair.strip()}' is not a value:probability pair")
+            v, p = pair.rsplit(":", 1)
+            value = _parse.parse_number(v, decimal_comma=decimal_comma, allow_days=True)
+            prob = _parse.parse_number(p, decimal_comma=decimal_comma, allow_currency=False)
+            if value is None or prob is None:
+                raise ValueError(f"'{pair.strip()}' lacks a value or a probability")
+            values.append(value.value)
+            probs.append(prob.value)
+        if len(values) < 1:
+            raise ValueError("no value:probability pairs")
+        if any(p < 0 for p in probs) or abs(sum(probs) - 1.0) > 1e-6:
+            raise ValueError(f"probabilities must be >= 0 and sum to 1 (they sum to "
+                             f"{sum(probs):g})")
+        order = np.argsort(values, kind="stable")
+        return cls(tuple(float(values[i]) for i in order), tuple(float(probs[i]) for i in order))
+
+    @property
+    def low(self) -> float:  # type: ignore[override]
+        return self.values[0]
+
+    @property
+    def high(self) -> float:  # type: ignore[override]
+        return self.values[-1]
+
+    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
+            ) -> np.ndarray:
+        cum = np.cumsum(self.probabilities)
+        cum[-1] = 1.0
+        idx = np.searchsorted(cum, np.asarray(u, dtype=float), side="right")
+        x = np.asarray(self.values)[np.minimum(idx, len(self.values) - 1)]
+        if out is None:
+            return x
+        out[...] = x
+        return out
+
+    @property
+    def mean(self) -> float:
+        return float(np.dot(self.values, self.probabilities))
+
+    @property
+    def variance(self) -> float:
+        v, p = np.asarray(self.values), np.asarray(self.probabilities)
+        return float(np.dot(p, (v - self.mean) ** 2))
+
+    @property
+    def is_fixed(self) -> bool:
+        return len(self.values) == 1
+
+
 def make_distribution(
     family: Family | str | None, low: float, mode: float, high: float
 ) -> Distribution:
@@ -302,6 +536,16 @@ def make_distribution(
     fam = parse_family(family)
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError("three-point estimate must be finite")
+    if fam in PERCENTILE_FAMILIES and low == high:
+        return Fixed(low)
+    if fam is Family.LOGNORMAL:
+        return Lognormal.from_percentiles(low, high)
+    if fam is Family.NORMAL:
+        return Normal.from_percentiles(low, high, floor=0.0 if low >= 0 else None)
+    if fam is Family.TRIGEN:
+        return trigen(low, mode if math.isfinite(mode) else 0.5 * (low + high), high)
+    if fam is Family.DISCRETE:
+        raise ValueError("a discrete distribution is written as value:probability pairs")
     if fam is Family.UNIFORM:
         if not low <= high:
             raise ValueError(f"min {low} > max {high}")

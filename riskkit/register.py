@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _parse
-from .distributions import Distribution, Family, make_distribution, parse_family
+from .distributions import Discrete, Distribution, Family, make_distribution, parse_family
 from .exceptions import InputError, InputWarning, OptionError, Problem
 from .scale import DEFAULT_SCALE, Level, Scale, read_scale
 
@@ -265,6 +265,9 @@ def _check_scenario(scenario: str) -> str:
 
 
 def _distribution(rec: Mapping[str, Any], prefix: str) -> Distribution | None:
+    spec = rec.get(f"{prefix}_spec")
+    if isinstance(spec, str) and spec:
+        return Discrete.parse(spec)
     a, m, b = rec[f"{prefix}_min"], rec[f"{prefix}_most_likely"], rec[f"{prefix}_max"]
     if a is None or (isinstance(a, float) and math.isnan(a)):
         return None
@@ -490,7 +493,9 @@ _CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": 
                      "FR.": "CHF", "SFR": "CHF"}
 
 
-_EXPLICIT = re.compile(r"\s*\d+\s*[=:]\s*(.*\S)\s*")
+_EXPLICIT = re.compile(r"\s*\d+\s*[=:]\s*([^;|]*\S)\s*")
+_DISCRETE = re.compile(r"\d\s*:\s*[\d.,]+%?\s*[;|]")
+_NO_MODE = frozenset({Family.UNIFORM, Family.LOGNORMAL, Family.NORMAL})
 
 
 def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit_percent,
@@ -614,6 +619,21 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
                             zip(("min", "most_likely", "max"), triple)})
                 any_impact = any_impact or not prefix
                 continue
+            spec_text = cell(f"{prefix}{impact}_impact")
+            if _DISCRETE.search(spec_text):
+                key = f"{prefix}{impact}"
+                try:
+                    dist = Discrete.parse(spec_text, decimal_comma=decimal_comma)
+                except (ValueError, _parse.NumberFormatError) as exc:
+                    problem(f"{key}_impact", f"not a discrete distribution: {exc}", spec_text,
+                            "write value:probability pairs such as 50:0.1;100:0.5;200:0.4")
+                    rec.update({f"{key}_{p}": None for p in ("min", "most_likely", "max")})
+                    any_impact = any_impact or not prefix
+                    continue
+                rec.update({f"{key}_min": dist.low, f"{key}_most_likely": dist.mean,
+                            f"{key}_max": dist.high, f"{key}_spec": spec_text})
+                any_impact = any_impact or not prefix
+                continue
             fixed = number(f"{prefix}{impact}_impact", days=days)
             triple = [number(f"{prefix}{impact}_{p}", days=days)
                       for p in ("min", "most_likely", "max")]
@@ -638,6 +658,8 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
             if not any(given):
                 if prefix:
                     triple = [rec[f"{impact}_{p}"] for p in ("min", "most_likely", "max")]
+                    if rec.get(f"{impact}_spec"):
+                        rec[f"{key}_spec"] = rec[f"{impact}_spec"]
                 rec.update({f"{key}_{p}": v for p, v in
                             zip(("min", "most_likely", "max"), triple)})
                 continue
@@ -652,7 +674,7 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
                         f"{'minimum' if a is None else 'maximum'}", "",
                         "give min, most likely and max, or a single fixed value")
                 a, m, b = None, None, None
-            elif m is None and family is not Family.UNIFORM:
+            elif m is None and family not in _NO_MODE:
                 problem(f"{key}_most_likely", f"{impact} estimate lacks its most likely "
                         f"value", "", "give one, or set the distribution to uniform")
                 a, m, b = None, None, None
@@ -664,6 +686,15 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
                     problem(col, f"{impact} estimate must have min <= most likely <= max"
                             + (" after blank post-mitigation fields took the "
                                "pre-mitigation values" if prefix else ""), shown)
+                else:
+                    try:
+                        make_distribution(family, a, 0.5 * (a + b) if m is None else m, b)
+                    except ValueError as exc:
+                        problem(f"{key}_min", f"{impact} estimate does not fit a "
+                                f"{family.value} distribution: {exc}",
+                                f"{a:g} / {'' if m is None else f'{m:g}'} / {b:g}",
+                                "for trigen, lognormal and normal the min and max columns "
+                                "are the P10 and P90")
             rec.update({f"{key}_min": a, f"{key}_most_likely": m, f"{key}_max": b})
     written_impact = any(cell(c) for c in found
                          if c.startswith(("cost_", "schedule_")))

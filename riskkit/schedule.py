@@ -380,7 +380,7 @@ def _parse_activity(cells, row, cell, written, src, decimal_comma):
         problem("duration_min" if a is None else "duration_max",
                 "three-point duration lacks its " + ("optimistic" if a is None else
                                                       "pessimistic") + " value", "")
-    elif m is None and family is not Family.UNIFORM:
+    elif m is None and family not in (Family.UNIFORM, Family.LOGNORMAL, Family.NORMAL):
         problem("duration_most_likely", "three-point duration lacks its most likely value", "")
     if a is not None and b is not None:
         if a < 0 or (m is not None and m < 0):
@@ -392,6 +392,14 @@ def _parse_activity(cells, row, cell, written, src, decimal_comma):
         elif m is None and not a <= b:
             problem("duration_max", "invalid estimate: optimistic > pessimistic",
                     f"{a:g} / {b:g}")
+        else:
+            try:
+                make_distribution(family, a, 0.5 * (a + b) if m is None else m, b)
+            except ValueError as exc:
+                problem("duration_min", f"duration does not fit a {family.value} "
+                        f"distribution: {exc}", f"{a:g} / {b:g}",
+                        "for trigen, lognormal and normal, optimistic and pessimistic are "
+                        "the P10 and P90")
     if m is None and a is not None and b is not None:
         m = 0.5 * (a + b)
     rec.update(duration_min=a, duration_most_likely=m, duration_max=b)

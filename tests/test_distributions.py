@@ -82,3 +82,44 @@ def test_variances(d, variance):
     assert d.variance == pytest.approx(variance)
     u = (np.arange(400_000) + 0.5) / 400_000
     assert d.ppf(u).var() == pytest.approx(variance, rel=1e-3)
+
+
+def test_trigen_reproduces_its_percentiles():
+    d = rk.distributions.trigen(80, 100, 130)
+    np.testing.assert_allclose(d.ppf(np.array([0.1, 0.9])), [80, 130], atol=1e-8)
+    assert d.low < 80 and d.high > 130 and d.mode == 100
+    d2 = rk.distributions.trigen(10, 10, 40, q_low=0.05, q_high=0.95)  # mode at the P5
+    np.testing.assert_allclose(d2.ppf(np.array([0.05, 0.95])), [10, 40], atol=1e-8)
+
+
+def test_lognormal_from_percentiles_and_moments():
+    d = rk.distributions.Lognormal.from_percentiles(50, 200)
+    np.testing.assert_allclose(d.ppf(np.array([0.1, 0.9])), [50, 200])
+    m = rk.distributions.Lognormal.from_moments(100, 30)
+    u = (np.arange(400_000) + 0.5) / 400_000
+    x = m.ppf(u)
+    assert x.mean() == pytest.approx(100, rel=1e-3) and x.std() == pytest.approx(30, rel=5e-3)
+    with pytest.raises(ValueError):
+        rk.distributions.Lognormal.from_percentiles(-1, 5)
+
+
+def test_normal_truncated_at_a_floor():
+    d = rk.distributions.Normal(2.0, 3.0, floor=0.0)
+    u = (np.arange(400_000) + 0.5) / 400_000
+    x = d.ppf(u)
+    assert x.min() >= 0
+    assert x.mean() == pytest.approx(d.mean, rel=1e-3)
+    assert x.var() == pytest.approx(d.variance, rel=1e-2)
+    free = rk.distributions.Normal.from_percentiles(5, 15, floor=None)
+    np.testing.assert_allclose(free.ppf(np.array([0.1, 0.9])), [5, 15])
+
+
+def test_discrete_cells():
+    d = rk.distributions.Discrete.parse("50:0.1;100:0.5;200:0.4")
+    assert d.mean == pytest.approx(135)
+    u = (np.arange(100_000) + 0.5) / 100_000
+    assert d.ppf(u).mean() == pytest.approx(135, abs=0.01)
+    assert rk.distributions.Discrete.parse("1: 25%; 2: 75%").mean == pytest.approx(1.75)
+    for bad in ("50:0.1;100:0.5", "50;100", "a:0.5;b:0.5"):
+        with pytest.raises((ValueError, Exception)):
+            rk.distributions.Discrete.parse(bad)

@@ -214,3 +214,37 @@ def test_progress_bars_go_to_stderr_and_can_be_switched_off(capsys):
     a = rk.simulate(reg, sch, iterations=9_000, rng=1, progress=True)
     b = rk.simulate(reg, sch, iterations=9_000, rng=1, progress=False)
     np.testing.assert_array_equal(a.cost, b.cost)
+
+
+def test_new_families_in_registers_and_schedules():
+    n = 100_000
+    reg = rk.read_register(pd.DataFrame({
+        "id": ["D", "T", "L"], "probability": [1.0, 1.0, 1.0],
+        "cost_impact": ["50:0.1;100:0.5;200:0.4", None, None],
+        "cost_min": [None, 80, 50], "cost_most_likely": [None, 100, None],
+        "cost_max": [None, 130, 200], "distribution": ["", "trigen", "lognormal"]},
+        dtype=object))
+    kinds = [type(r.cost).__name__ for r in reg.risks()]
+    assert kinds == ["Discrete", "Triangular", "Lognormal"]
+    for sampling in ("lhs", "random"):
+        res = rk.simulate(reg, iterations=n, rng=2, sampling=sampling)
+        dists = [r.cost for r in reg.risks()]
+        mean = sum(d.mean for d in dists)
+        sd = np.sqrt(sum(d.variance for d in dists))
+        assert abs(res.cost.mean() - mean) < 3 * sd / np.sqrt(n)
+    one = rk.read_register(pd.DataFrame({"id": ["T"], "probability": [1.0],
+                                         "cost_min": [80], "cost_most_likely": [100],
+                                         "cost_max": [130], "distribution": ["trigen"]}))
+    res = rk.simulate(one, iterations=n, rng=4)
+    d = one.risks()[0].cost
+    for q, x in ((0.1, 80), (0.9, 130)):
+        density = float(np.diff(d.ppf(np.array([q - 1e-6, q + 1e-6])))[0])
+        se = np.sqrt(q * (1 - q) / n) * density / 2e-6
+        assert abs(res.percentile(q) - x) < 3 * se
+    sch = rk.read_schedule(pd.DataFrame({"id": ["A", "B"], "optimistic": [5, 8],
+                                         "pessimistic": [20, 12], "most likely": [None, 10],
+                                         "distribution": ["lognormal", "trigen"],
+                                         "predecessors": ["", "A"]}, dtype=object))
+    res = rk.simulate(None, sch, iterations=50_000, rng=1)
+    expected = sch.distributions()[0].mean + sch.distributions()[1].mean
+    assert res.schedule.mean() == pytest.approx(expected, rel=0.01)
