@@ -84,6 +84,14 @@ def parse_family(name: str | Family | None) -> Family:
                       "lognormal, normal, discrete")
 
 
+def _into(values: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """Return ``values``, or copy them into ``out`` and return that."""
+    if out is None:
+        return values
+    out[...] = values
+    return out
+
+
 class Distribution:
     """Base class: a frozen distribution with a vectorised inverse CDF."""
 
@@ -284,11 +292,7 @@ class Pert(Distribution):
     def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
             ) -> np.ndarray:
         u = np.asarray(u, dtype=float)
-        x = _beta_ppf(round(self.alpha, 12), round(self.beta, 12), u, sorted)
-        if out is None:
-            out = x
-        else:
-            out[...] = x
+        out = _into(_beta_ppf(round(self.alpha, 12), round(self.beta, 12), u, sorted), out)
         out *= self.high - self.low
         out += self.low
         return out
@@ -342,10 +346,7 @@ class Normal(Distribution):
         u0 = self._u0
         v = np.asarray(u, dtype=float) * (1.0 - u0) + u0 if u0 else np.asarray(u, dtype=float)
         x = self.mean_ + self.sd * sc.ndtri(np.clip(v, 1e-300, 1 - 1e-16))
-        if out is None:
-            return x
-        out[...] = x
-        return out
+        return _into(x, out)
 
     @property
     def mean(self) -> float:
@@ -401,10 +402,7 @@ class Lognormal(Distribution):
             ) -> np.ndarray:
         z = sc.ndtri(np.clip(np.asarray(u, dtype=float), 1e-300, 1 - 1e-16))
         x = np.exp(self.mu + self.sigma * z)
-        if out is None:
-            return x
-        out[...] = x
-        return out
+        return _into(x, out)
 
     @property
     def mean(self) -> float:
@@ -504,10 +502,7 @@ class Discrete(Distribution):
         cum[-1] = 1.0
         idx = np.searchsorted(cum, np.asarray(u, dtype=float), side="right")
         x = np.asarray(self.values)[np.minimum(idx, len(self.values) - 1)]
-        if out is None:
-            return x
-        out[...] = x
-        return out
+        return _into(x, out)
 
     @property
     def mean(self) -> float:
