@@ -82,6 +82,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _iterations(text: str) -> int | str:
+    """-n: a count, or "auto" (run until the P80s converge)."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    return _count(text)
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -93,8 +100,9 @@ def _seed(text: str) -> int:
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-n", "--iterations", type=_count, default=10_000,
-                   help="Monte Carlo iterations (default 10,000)")
+    p.add_argument("-n", "--iterations", type=_iterations, default=10_000,
+                   help="Monte Carlo iterations (default 10,000); 'auto' for simulate: run "
+                        "until the P80s are within 1%%")
     p.add_argument("--seed", type=_seed, default=None,
                    help="random seed (0 or more); the same seed gives the same numbers")
     p.add_argument("--sampling", choices=["lhs", "random"], default="lhs",
@@ -275,6 +283,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         print(_summary_table(res))
         print(f"contingency at P80: cost {_fmt(res.contingency(0.8, 'cost'))}, "
               f"schedule {_fmt(res.contingency(0.8, 'schedule'), 1)} days")
+        print(f"standard error of the P80: cost {_fmt(res.standard_error(0.8, 'cost'))}, "
+              f"schedule {_fmt(res.standard_error(0.8, 'schedule'), 2)} days "
+              f"({res.standard_error_method}"
+              + ("" if res.converged() else "; not yet within 1%: run more iterations")
+              + ")")
         if sch is not None:
             print(f"probability of meeting the base: cost "
                   f"{res.probability_within(res.base_cost, 'cost'):.0%}, duration "

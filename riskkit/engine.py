@@ -436,7 +436,7 @@ def simulate(
     register: RiskRegister | None = None,
     schedule: Schedule | None = None,
     *,
-    iterations: int = 10_000,
+    iterations: int | str = 10_000,
     rng: None | int | np.random.SeedSequence | np.random.Generator = None,
     sampling: str = "lhs",
     scenario: str = "current",
@@ -447,6 +447,8 @@ def simulate(
     progress: bool | None = None,
     executor: Any = None,
     workers: int | None = None,
+    tolerance: float = 0.01,
+    max_iterations: int = 10_000_000,
 ) -> SimulationResult:
     """Simulate the cost and schedule exposure of a risk register and/or a schedule.
 
@@ -467,7 +469,11 @@ def simulate(
         From :func:`riskkit.read_register`. Closed risks are left out and reported.
     schedule : Schedule, optional
         From :func:`riskkit.read_schedule`. At least one of the two is needed.
-    iterations : int, default 10,000
+    iterations : int or "auto", default 10,000
+        ``"auto"`` doubles the run, in whole blocks of 65,536 iterations, until the
+        standard error of the P80 of cost and schedule is within ``tolerance`` (relative)
+        or ``max_iterations`` is reached; the numbers equal an explicit run of the
+        iterations it stopped at.
     rng : None, int, SeedSequence or Generator
         Seed (SPEC 7). The same seed gives identical numbers for any ``chunk_size``.
     sampling : {"lhs", "random"}
@@ -505,6 +511,14 @@ def simulate(
     >>> res.percentile(0.8, "schedule") >= sch.duration()
     True
     """
+    if isinstance(iterations, str):
+        if iterations.strip().lower() != "auto":
+            raise OptionError("iterations", iterations, "a whole number >= 1 or 'auto'")
+        return _simulate_auto(register, schedule, rng=rng, tolerance=tolerance,
+                              max_iterations=max_iterations, sampling=sampling,
+                              scenario=scenario, chunk_size=chunk_size, start=start,
+                              holidays=holidays, criticality=criticality, progress=progress,
+                              executor=executor, workers=workers)
     if register is None and schedule is None:
         raise InputError(Problem("simulate needs a risk register, a schedule or both"))
     if register is not None and not isinstance(register, RiskRegister):
@@ -580,7 +594,28 @@ def simulate(
         criticality=(critical / iterations if criticality else np.full(n_act, np.nan)),
         mean_finish=finish_sum / iterations,
         start=start_day, holidays=holiday_days,
-        has_schedule=schedule is not None)
+        has_schedule=schedule is not None, block_size=BLOCK_SIZE)
+
+
+def _simulate_auto(register, schedule, *, rng, tolerance, max_iterations, **options
+                   ) -> SimulationResult:
+    """Double the run until the P80s converge; blocks make every run a prefix of the
+    next, so the result equals an explicit run of its final size."""
+    if not (isinstance(tolerance, (int, float)) and 0 < tolerance < 1):
+        raise OptionError("tolerance", tolerance, "a relative error between 0 and 1")
+    max_iterations = _check_iterations(max_iterations, "max_iterations")
+    seed = make_seed(rng)
+    root = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
+    lhs = Sampling.parse(options.get("sampling", "lhs")) is Sampling.LHS
+    n = min(max_iterations, (10 if lhs else 2) * BLOCK_SIZE)
+    while True:
+        res = simulate(register, schedule, iterations=n, rng=root, **options)
+        if res.converged(tolerance) or n >= max_iterations:
+            break
+        n = min(max_iterations, 2 * n)
+    if seed.reported is not None and res.seed is None:
+        object.__setattr__(res, "seed", seed.reported)
+    return res
 
 
 def _parse_day(value: object, name: str) -> np.datetime64:

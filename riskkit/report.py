@@ -48,17 +48,6 @@ def _page(title: str | None = None, footer: str = "") -> Figure:
     return fig
 
 
-def p80_standard_error(values: np.ndarray, q: float = 0.8) -> float:
-    """Distribution-free standard error of a percentile from the order statistics
-    bracketing it at +-1.96 binomial standard deviations (conservative under LHS)."""
-    n = values.size
-    half = 1.96 * np.sqrt(n * q * (1 - q))
-    lo = int(max(0, np.floor(n * q - half)))
-    hi = int(min(n - 1, np.ceil(n * q + half)))
-    part = np.partition(values, [lo, hi])
-    return float((part[hi] - part[lo]) / (2 * 1.96))
-
-
 def _fmt_money(v: float, currency: str | None) -> str:
     return plot.money(v, currency)
 
@@ -373,15 +362,16 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
                  cur: str | None, footer: str, value_per_day: float | None) -> Figure:
     fig = _page("Assumptions and method", footer)
     dists = register.frame.loc[~register.closed, "distribution"].value_counts()
-    se_cost = p80_standard_error(res.cost)
-    se_sched = p80_standard_error(res.schedule)
+    se_cost = res.standard_error(0.8, "cost")
+    se_sched = res.standard_error(0.8, "schedule")
     text = [
         f"Iterations and sampling. {res.iterations:,} iterations, "
         f"{'Latin hypercube' if res.sampling == 'lhs' else 'plain Monte Carlo'} sampling, "
         f"seed {res.seed} (the same seed reproduces every number). Standard error of the "
         f"P80: cost {_fmt_money(se_cost, cur)}, duration {se_sched:,.2f} days "
-        f"(distribution-free, from the order statistics; conservative under Latin "
-        f"hypercube sampling).",
+        f"({res.standard_error_method}); "
+        + ("the P80s are converged to 1%." if res.converged() else
+           "the P80s are NOT yet within 1%: run more iterations.") + "",
         "Risks. Each active risk occurs in an iteration with its probability; if it "
         "occurs, its cost and delay are drawn independently from its three-point estimate. "
         "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())

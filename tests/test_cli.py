@@ -28,7 +28,9 @@ def test_simulate_json_to_stdout_is_pure_json(capsys):
     assert data["iterations"] == 2000 and data["seed"] == 1 and data["risks"] == 29
     assert data["excluded"] == 1
     assert set(data["cost"]) == {"base", "mean", "std", "p10", "p50", "p80", "p90"}
+    assert set(data["schedule"]) == {"base", "mean", "std", "p10", "p50", "p80", "p90", "unit"}
     assert data["schedule"]["unit"] == "days"
+    assert data["standard_errors"]["cost"]["p80"] > 0 and "method" in data["standard_errors"]
     res = rk.simulate(rk.read_register(OFFICE), iterations=2000, rng=1)
     assert data["cost"]["p80"] == res.percentile(0.8, "cost")
     assert data["cost"]["std"] == pytest.approx(res.cost.std(ddof=1))

@@ -67,3 +67,42 @@ def test_reprs(res):
     assert "1 closed risks left out" in html
     assert "P80 cost=" in repr(res)
     assert isinstance(res.summary(), pd.DataFrame)
+
+
+def _p80_spread_and_reported(sampling, iterations, seeds=50):
+    reg = rk.read_register("sample_registers/it_migration.csv")
+    p80, reported = [], []
+    for seed in range(seeds):
+        res = rk.simulate(reg, iterations=iterations, rng=seed, sampling=sampling)
+        p80.append(res.percentile(0.8))
+        reported.append(res.standard_error(0.8))
+    return float(np.std(p80, ddof=1)), float(np.mean(reported)), res
+
+
+def test_standard_error_of_p80_matches_the_spread_over_seeds_random():
+    spread, reported, res = _p80_spread_and_reported("random", 10_000)
+    assert reported == pytest.approx(spread, rel=0.2)
+    assert res.standard_error_method == "iid formula"
+
+
+def test_standard_error_of_p80_batch_means_under_lhs():
+    spread, reported, res = _p80_spread_and_reported("lhs", 10 * 65_536)
+    assert reported == pytest.approx(spread, rel=0.2)
+    assert res.standard_error_method == "batch means over 10 independent blocks"
+    assert res.standard_error("mean") < res.cost.std() / np.sqrt(res.iterations)
+
+
+def test_iterations_auto_stops_at_the_target_and_equals_an_explicit_run():
+    reg = rk.read_register("sample_registers/office_fitout.csv")
+    res = rk.simulate(reg, iterations="auto", rng=5, tolerance=0.002)
+    assert res.converged(0.002) and res.iterations % 65_536 == 0
+    again = rk.simulate(reg, iterations=res.iterations, rng=5)
+    np.testing.assert_array_equal(res.cost, again.cost)
+    capped = rk.simulate(reg, iterations="auto", rng=5, tolerance=1e-6,
+                         max_iterations=200_000)
+    assert capped.iterations == 200_000 and not capped.converged(1e-6)
+    d = capped.to_dict()
+    assert set(d["standard_errors"]["cost"]) == {"mean", "p80"}
+    assert d["converged"] == capped.converged(0.01)
+    with pytest.raises(rk.OptionError, match="auto"):
+        rk.simulate(reg, iterations="lots")
