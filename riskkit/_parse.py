@@ -235,22 +235,23 @@ def find_header(table: RawTable, aliases: Mapping[str, str], columns: Mapping[st
     return table, None
 
 
+def cell_text(value: Any) -> str:
+    """A typed cell (from a DataFrame or a workbook) as the text a CSV would hold."""
+    if value is None or (isinstance(value, (float, np.floating)) and np.isnan(value)):
+        return ""
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (tuple, list)):
+        return "; ".join(str(x) for x in value)
+    return str(value).strip()
+
+
 def table_from_frame(frame: pd.DataFrame, name: str = "<DataFrame>") -> RawTable:
     """Wrap a DataFrame as a :class:`RawTable`; row 1 is the header, as in a sheet."""
     header = tuple(str(c) for c in frame.columns)
     rows = []
     for i, values in enumerate(frame.itertuples(index=False, name=None), start=2):
-        cells = []
-        for v in values:
-            if v is None or (isinstance(v, float) and np.isnan(v)):
-                cells.append("")
-            elif isinstance(v, (float, np.floating)):
-                cells.append(repr(float(v)))
-            elif isinstance(v, (tuple, list)):
-                cells.append("; ".join(str(x) for x in v))
-            else:
-                cells.append(str(v).strip())
-        rows.append((i, tuple(cells)))
+        rows.append((i, tuple(cell_text(v) for v in values)))
     return RawTable(name, header, tuple(rows))
 
 

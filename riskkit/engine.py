@@ -119,8 +119,7 @@ class _ChunkOut:
     occurrences: np.ndarray
     critical: np.ndarray = field(default_factory=lambda: np.zeros(0))
     finish_sum: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    block_index: int = 0
-    blocks: int = 0
+    steps: int = 0
 
 
 _SCALE32 = 1.0 / float(2**32)
@@ -369,6 +368,11 @@ def _run_block(plan: _Plan, block: int, n: int, out: _ChunkOut, offset: int,
         bar.update()
 
 
+def _steps(block_list: Sequence[tuple[int, int, int]], network: bool) -> int:
+    """Progress steps of some blocks: one per block, or per CPM slice with a network."""
+    return sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1 for _, b0, b1 in block_list)
+
+
 def _run_chunk(plan: _Plan, bar: Any, block_list: list[tuple[int, int, int]]) -> _ChunkOut:
     start = block_list[0][1]
     stop = block_list[-1][2]
@@ -379,7 +383,7 @@ def _run_chunk(plan: _Plan, bar: Any, block_list: list[tuple[int, int, int]]) ->
     work = Workspace()
     for block, b0, b1 in block_list:
         _run_block(plan, block, b1 - b0, out, b0 - start, work, bar)
-    out.block_index, out.blocks = block_list[0][0], len(block_list)
+    out.steps = _steps(block_list, plan.network is not None)
     return out
 
 
@@ -554,16 +558,14 @@ def simulate(
     critical = np.zeros(n_act, dtype=np.int64)
     finish_sum = np.zeros(n_act)
     work = iterations * (len(plan.risks) * 0.3 + n_act * 4)
-    steps = sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1 for _, b0, b1 in all_blocks)
+    steps = _steps(all_blocks, network is not None)
     chunks = parallel.chunked(all_blocks, per_chunk)
     with _progress.bar(steps, "simulate", progress, work) as bar, \
             parallel.executor_for(executor, workers) as pool:
         for out in parallel.run_chunks(_run_chunk, chunks, pool, plan,
                                        None if pool is not None else bar):
             if pool is not None:
-                bar.update(sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1
-                               for _, b0, b1 in all_blocks[out.block_index:]
-                               [:out.blocks]))
+                bar.update(out.steps)
             cost[out.start:out.start + out.cost.size] = out.cost
             sched[out.start:out.start + out.schedule.size] = out.schedule
             occurrences += out.occurrences
@@ -759,7 +761,7 @@ def simulate_variants(
     n_act = len(schedule) if schedule is not None else 0
     effort = iterations * (len(plan.risks) * 0.6 + n_act * 4 * (1 + 0.05 * len(variants)))
     all_blocks = blocks(iterations)
-    steps = sum(math.ceil((b1 - b0) / SUB_BLOCK) if network else 1 for _, b0, b1 in all_blocks)
+    steps = _steps(all_blocks, network is not None)
     bar = _progress.bar(steps, label, progress, effort)
     workers = parallel.check_workers(workers)
     is_parallel = executor is not None or bool(workers and workers > 1)
@@ -835,9 +837,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
     work = Workspace()
     add_at = np.add.at
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
-    steps = 0
     for block, b0, b1 in block_list:
-        steps += math.ceil((b1 - b0) / SUB_BLOCK) if network else 1
         n = b1 - b0
         bc, bs = base_cost[b0 - start:b1 - start], base_sched[b0 - start:b1 - start]
         on_activities: list[tuple[_RiskModel, np.ndarray, np.ndarray]] = []
@@ -911,7 +911,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
         for ch in changes:
             ch.end()
     return _VariantChunk(start, stop, base_cost, base_sched, [c.parts for c in changes],
-                         impacts, steps)
+                         impacts, _steps(block_list, network is not None))
 
 
 def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,

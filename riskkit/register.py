@@ -357,8 +357,7 @@ def _read_xlsx(source: Any, sheet: str | int | None) -> _parse.RawTable:
             f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})", source=name,
             hint="is it really an .xlsx file? a CSV file must be named .csv")) from None
     frame = frame.dropna(how="all", axis=1)
-    cells = [[("" if (v is None or (isinstance(v, float) and math.isnan(v))) else
-               (repr(float(v)) if isinstance(v, float) else str(v).strip())) for v in row]
+    cells = [[_parse.cell_text(v) for v in row]
              for row in frame.itertuples(index=False, name=None)]
     records = [(i, tuple(r)) for i, r in enumerate(cells, start=1)]
     first = next((k for k, (_, c) in enumerate(records) if any(c)), None)

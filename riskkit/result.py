@@ -135,8 +135,9 @@ class SimulationResult:
     @property
     def standard_error_method(self) -> str:
         """How :meth:`standard_error` is computed for this result."""
-        if self._batches() is not None:
-            return f"batch means over {len(self._batches() or [])} independent blocks"
+        batches = self._batches()
+        if batches is not None:
+            return f"batch means over {len(batches)} independent blocks"
         if self.sampling == "lhs":
             return "iid formula (an upper bound under Latin hypercube sampling)"
         return "iid formula"
