@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 
 from . import plot
 from .analysis import rank_mitigations, risk_drivers, select_mitigations
+from .correlation import Correlation, read_correlation
 from .distributions import Fixed, Pert, Triangular, Uniform, make_distribution
 from .engine import simulate
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
@@ -23,6 +24,7 @@ from .result import SimulationResult
 from .schedule import Link, Schedule, read_schedule
 
 __all__ = [
+    "Correlation",
     "Fixed",
     "InputError",
     "InputWarning",
@@ -40,6 +42,7 @@ __all__ = [
     "make_distribution",
     "plot",
     "rank_mitigations",
+    "read_correlation",
     "read_register",
     "read_schedule",
     "risk_drivers",

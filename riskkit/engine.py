@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from . import _progress, parallel
+from . import correlation as _correlation
+from .correlation import BlockScores, CorrelationPlan, factor_scores, reorder
 from .cpm import Workspace
 from .distributions import Distribution, Fixed, Triangular
 from .exceptions import InputError, InputWarning, OptionError, Problem
@@ -26,6 +28,7 @@ from .result import SimulationResult
 from .sampling import (
     ACTIVITY_STREAM,
     BLOCK_SIZE,
+    CORRELATION_STREAM,
     RISK_STREAM,
     Sampling,
     Seed,
@@ -109,6 +112,7 @@ class _Plan:
     iterations: int
     seed: Seed
     network: _NetworkModel | None = None
+    correlation: CorrelationPlan = field(default_factory=CorrelationPlan)
 
 
 @dataclass
@@ -156,6 +160,11 @@ class _BlockDraws:
     which impacts it has in any scenario, never on the scenario evaluated, so every
     scenario (and every variant of a ranking) sees the same random numbers; a scenario
     with a lower probability keeps a prefix of the same occurrences.
+
+    Correlated risks (Iman–Conover) also draw one normal score per occurrence for each
+    impact, and the block draws the factor scores of each correlated set: the sorted
+    impacts are then dealt to the occurrences in the order of the correlated scores
+    instead of at random.
     """
 
     def __init__(self, plan: _Plan, block: int, n: int):
@@ -166,14 +175,17 @@ class _BlockDraws:
         self.k_draw = occurrence_counts(self.v, n, np.array([r.p_draw for r in plan.risks]),
                                         plan.sampling)
         self.buf = _Buffers(n)
+        self.slot = plan.correlation.risk_slot
+        self.scores = (BlockScores(plan.correlation, lambda key, layer: plan.seed.stream(
+            block, CORRELATION_STREAM, key, layer), n) if self.slot else None)
 
     def counts(self, probabilities: np.ndarray) -> np.ndarray:
         """Occurrences in this block of each risk at the given probabilities."""
         k = occurrence_counts(self.v, self.n, probabilities, self.plan.sampling)
         return np.minimum(k, self.k_draw)
 
-    def draw(self, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
-        """Risk ``r``'s ordered occurrence positions, raw words and pairing permutation.
+    def draw(self, r: int) -> _Drawn | None:
+        """Risk ``r``'s ordered occurrence positions and the words its impacts use.
 
         Must be called once per risk, in order: it consumes the risk's stream.
         """
@@ -181,18 +193,22 @@ class _BlockDraws:
         if big_k == 0 or not (model.cost_any or model.schedule_any):
             return None
         order = g.choice(self.n, big_k, replace=False)
+        correlated = r in self.slot
         perm = (g.choice(big_k, big_k, replace=False)
-                if self.lhs and model.schedule_any else None)
+                if self.lhs and model.schedule_any and not correlated else None)
         raw = g.bit_generator.random_raw(big_k)
-        return order, raw, perm
+        # 16 bits per occurrence and impact for the risk's own scores: cost then schedule
+        scores = (g.bit_generator.random_raw(-(-big_k // 2)).view(np.uint16)
+                  if correlated else None)
+        return _Drawn(r, order, raw, perm, scores)
 
-    def impacts(self, drawn: tuple[np.ndarray, np.ndarray, np.ndarray | None],
-                params: RiskParams, k: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def impacts(self, drawn: _Drawn, params: RiskParams, k: int
+                ) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Cost and schedule impacts of the first ``k`` occurrences (None: no impact).
 
         The arrays may be views of scratch buffers: valid until the next call.
         """
-        _, raw, perm = drawn
+        raw, perm = drawn.raw, drawn.perm
         lhs, buf = self.lhs, self.buf
         cost = sched = None
         if k == 0:
@@ -201,6 +217,8 @@ class _BlockDraws:
         if dist is not None:
             if dist.is_fixed:
                 cost = np.full(k, dist.mean)
+            elif drawn.scores is not None:
+                cost = self._correlated(drawn, dist, k, 0)
             else:
                 u = buf.uniforms(raw, k, True, lhs)
                 cost = dist.ppf(u, sorted=lhs, out=u)
@@ -208,6 +226,8 @@ class _BlockDraws:
         if dist is not None:
             if dist.is_fixed:
                 sched = np.full(k, dist.mean)
+            elif drawn.scores is not None:
+                sched = self._correlated(drawn, dist, k, 1)
             elif lhs:
                 assert perm is not None
                 # Strata are evaluated in ascending order, then dealt to the
@@ -218,6 +238,30 @@ class _BlockDraws:
                 u = buf.uniforms(raw, k, False, False)
                 sched = dist.ppf(u, out=u)
         return cost, sched
+
+    def _correlated(self, drawn: _Drawn, dist: Distribution, k: int, layer: int
+                    ) -> np.ndarray:
+        """Iman–Conover: the impacts' ascending values, dealt in the order of the scores
+        of the risk's correlated set at its occurrences."""
+        u = self.buf.uniforms(drawn.raw, k, layer == 0, self.lhs)
+        if not self.lhs:
+            u.sort()
+        values = dist.ppf(u, sorted=True, out=u)
+        assert self.scores is not None and drawn.scores is not None
+        big_k = drawn.order.size
+        own = drawn.scores[layer * big_k:layer * big_k + k]
+        out = np.empty_like(values)
+        out[self.scores.order(layer, drawn.risk, drawn.order[:k], own)] = values
+        return out
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    risk: int
+    order: np.ndarray                 # occurrence positions, in draw order
+    raw: np.ndarray                   # words for the impacts' uniforms
+    perm: np.ndarray | None           # LHS pairing of schedule strata (uncorrelated)
+    scores: np.ndarray | None         # 16-bit words for the risk's own normal scores
 
 
 def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.ndarray,
@@ -238,7 +282,7 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
         drawn = draws.draw(r)
         if drawn is None or k == 0:
             continue
-        occ = drawn[0][:k]
+        occ = drawn.order[:k]
         cost_values, delays = draws.impacts(drawn, model.params, k)
         if cost_values is not None:
             add_at(cost, occ, cost_values)
@@ -280,8 +324,41 @@ def _triangular_rows(u: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.ndarray)
     u += t
 
 
+class _Durations:
+    """Draws a block's activity durations slice by slice: one stream per activity (keyed
+    by its id) and one per correlated set of activities."""
+
+    def __init__(self, plan: _Plan, block: int):
+        net = plan.network
+        assert net is not None
+        self.net, self.lhs = net, plan.sampling is Sampling.LHS
+        self.gens = [plan.seed.stream(block, ACTIVITY_STREAM, k) for k in net.keys]
+        self.sets = [(c, plan.seed.stream(block, CORRELATION_STREAM, c.key, 2))
+                     for c in plan.correlation.activities]
+
+    def sample(self, size: int, work: Workspace) -> np.ndarray:
+        return _sample_durations(self.net, self.gens, size, self.lhs, work, self.sets)
+
+
+def _correlate_rows(u: np.ndarray, sets: list[tuple[Any, np.random.Generator]]) -> None:
+    """Iman–Conover on the uniforms of correlated activities: each row's values are
+    reordered to the ranks of its correlated scores (its marginal is unchanged)."""
+    size = u.shape[1]
+    for comp, g in sets:
+        z = factor_scores(g, size, comp)
+        scores = comp.loadings @ z.T
+        if comp.unique.any():
+            m = len(comp.members)
+            own = _correlation.scores_from_bits(
+                g.bit_generator.random_raw(-(-size * m // 4)), size * m).reshape(m, size)
+            scores += comp.unique[:, None] * own
+        for j, a in enumerate(comp.members):
+            u[a] = reorder(np.sort(u[a]), scores[j])
+
+
 def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size: int,
-                      lhs: bool, work: Workspace) -> np.ndarray:
+                      lhs: bool, work: Workspace,
+                      sets: list[tuple[Any, np.random.Generator]] | None = None) -> np.ndarray:
     """Durations of every activity for ``size`` iterations, shape (activities, size).
 
     Each activity draws from its own stream (keyed by its id), the same draws whatever
@@ -297,6 +374,8 @@ def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size:
             row += g.choice(size, size, replace=False)
     if lhs:
         u *= 1.0 / size
+    if sets:
+        _correlate_rows(u, sets)
     tri = net.triangular
     a, m, b = net.tri_params
     for r0 in range(0, tri.size, _ROWS):
@@ -339,11 +418,10 @@ def _run_network(plan: _Plan, block: int, n: int, cost: np.ndarray, schedule: np
     net = plan.network
     assert net is not None
     network = net.schedule.network  # type: ignore[attr-defined]
-    lhs = plan.sampling is Sampling.LHS
-    gens = [plan.seed.stream(block, ACTIVITY_STREAM, k) for k in net.keys]
+    durations = _Durations(plan, block)
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
-        d = _sample_durations(net, gens, s1 - s0, lhs, work)
+        d = durations.sample(s1 - s0, work)
         _add_activity_delays(d, on_activities, s0, s1)
         for r0 in range(0, d.shape[0], 256):  # float64 sums, small temporaries
             cost[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
@@ -453,6 +531,7 @@ def simulate(
     workers: int | None = None,
     tolerance: float = 0.01,
     max_iterations: int = 10_000_000,
+    correlation: Any = None,
 ) -> SimulationResult:
     """Simulate the cost and schedule exposure of a risk register and/or a schedule.
 
@@ -501,6 +580,12 @@ def simulate(
         ``get_executor()``. Results are identical to a serial run.
     workers : int, optional
         Without an executor: run chunks on a local pool of this many processes.
+    correlation : path, dict, DataFrame or Correlation, optional
+        Correlation between risk impacts and between activity durations, induced by
+        Iman–Conover so every marginal is unchanged: ``{group: coefficient}`` (or a CSV
+        with columns ``group, coefficient``) for the groups named in the
+        ``correlation_group`` column of the register and schedule, or a matrix CSV /
+        square DataFrame over risk or activity ids. See :mod:`riskkit.correlation`.
 
     Returns
     -------
@@ -522,7 +607,7 @@ def simulate(
                               max_iterations=max_iterations, sampling=sampling,
                               scenario=scenario, chunk_size=chunk_size, start=start,
                               holidays=holidays, criticality=criticality, progress=progress,
-                              executor=executor, workers=workers)
+                              executor=executor, workers=workers, correlation=correlation)
     if register is None and schedule is None:
         raise InputError(Problem("simulate needs a risk register, a schedule or both"))
     if register is not None and not isinstance(register, RiskRegister):
@@ -543,8 +628,10 @@ def simulate(
     holiday_days = tuple(_parse_day(h, "holidays") for h in (holidays or ()))
     seed = make_seed(rng)
     network = _NetworkModel.of(schedule, bool(criticality))
-    plan = _Plan(_risk_models(register, scenario, schedule), sampling_, iterations, seed,
-                 network)
+    risks = _risk_models(register, scenario, schedule)
+    plan = _Plan(risks, sampling_, iterations, seed, network,
+                 _correlation.resolve(correlation, register, schedule,
+                                      tuple(r.params.id for r in risks)))
 
     workers = parallel.check_workers(workers)
     all_blocks = blocks(iterations)
@@ -596,7 +683,8 @@ def simulate(
         criticality=(critical / iterations if criticality else np.full(n_act, np.nan)),
         mean_finish=finish_sum / iterations,
         start=start_day, holidays=holiday_days,
-        has_schedule=schedule is not None, block_size=BLOCK_SIZE)
+        has_schedule=schedule is not None, block_size=BLOCK_SIZE,
+        correlation=plan.correlation.description)
 
 
 def _simulate_auto(register, schedule, *, rng, tolerance, max_iterations, **options
@@ -731,6 +819,7 @@ def simulate_variants(
     label: str = "variants",
     executor: Any = None,
     workers: int | None = None,
+    correlation: Any = None,
 ) -> VariantRun:
     """Simulate the baseline and each variant on common random numbers.
 
@@ -746,8 +835,10 @@ def simulate_variants(
     sampling_ = Sampling.parse(sampling)
     seed = make_seed(rng)
     network = _NetworkModel.of(schedule, False)
-    plan = _Plan(_risk_models(register, "current", schedule), sampling_, iterations, seed,
-                 network)
+    risks = _risk_models(register, "current", schedule)
+    plan = _Plan(risks, sampling_, iterations, seed, network,
+                 _correlation.resolve(correlation, register, schedule,
+                                      tuple(r.params.id for r in risks)))
     for v in variants:
         for r, kind in v.items():
             if kind not in ("mitigated", "removed") or not 0 <= r < len(plan.risks):
@@ -853,7 +944,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
                 drawn = draws.draw(r)
                 if drawn is None:
                     continue
-                order = drawn[0]
+                order = drawn.order
                 kp = int(k_pre[r])
                 c_pre, s_pre = draws.impacts(drawn, model.pre, kp)  # type: ignore[arg-type]
                 c_pre = None if c_pre is None else c_pre.copy()
@@ -922,8 +1013,7 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
     net = plan.network
     assert net is not None
     network = net.schedule.network  # type: ignore[attr-defined]
-    lhs = plan.sampling is Sampling.LHS
-    gens = [plan.seed.stream(block, ACTIVITY_STREAM, k) for k in net.keys]
+    durations = _Durations(plan, block)
     subsets = {}
     for vi, ch in enumerate(network_changes):
         acts = sorted({a for model, *_ in ch for a in model.activities})
@@ -939,7 +1029,7 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
     affected = sorted({a for v in subsets.values() for a in v[0]})
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
-        d = _sample_durations(net, gens, s1 - s0, lhs, work)
+        d = durations.sample(s1 - s0, work)
         # durations of the activities a variant changes: sampled + every baseline delay,
         # before the clamp at zero (a variant swaps its own risk's delays in and out)
         unclamped = {a: d[a].astype(float) for a in affected}

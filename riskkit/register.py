@@ -31,6 +31,7 @@ REGISTER_COLUMNS: tuple[str, ...] = (
     "mitigation", "mitigation_cost", "mitigated_probability",
     "mitigated_cost_min", "mitigated_cost_most_likely", "mitigated_cost_max",
     "mitigated_schedule_min", "mitigated_schedule_most_likely", "mitigated_schedule_max",
+    "correlation_group",
 )
 #: Single-value (fixed impact) columns accepted on input.
 FIXED_COLUMNS = ("cost_impact", "schedule_impact", "mitigated_cost_impact",
@@ -66,6 +67,8 @@ _PLAIN_ALIASES: dict[str, tuple[str, ...]] = {
     "mitigation": ("Mitigation", "Response", "Mitigation Action", "Mitigation Actions",
                    "Mitigation Plan", "Response Plan", "Response Action", "Treatment",
                    "Mitigation Strategy", "Measures", "Action", "Actions"),
+    "correlation_group": ("Correlation Group", "Corr Group", "Correlation Set",
+                          "Correlation Class", "Correlated Group"),
     "mitigation_cost": ("Mitigation Cost", "Response Cost", "Cost of Mitigation",
                         "Treatment Cost", "Cost of Response", "Mitigation Budget",
                         "Action Cost", "Cost of Measures"),
@@ -485,7 +488,7 @@ def _register_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
 
 
 _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
-         "mitigation")
+         "mitigation", "correlation_group")
 
 
 _CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": "USD", "US$": "USD",

@@ -86,6 +86,7 @@ class SimulationResult:
     holidays: tuple[np.datetime64, ...] = field(default=(), repr=False)
     has_schedule: bool = False
     block_size: int = 65_536
+    correlation: str = ""  # what was correlated, for reports ("" = none)
 
     def __post_init__(self) -> None:
         for name in ("cost", "schedule", "occurrences", "probabilities", "criticality",
@@ -113,10 +114,11 @@ class SimulationResult:
 
         Random sampling: the iid formulas (std / sqrt(n) for the mean; for a percentile,
         the distribution-free interval between the order statistics at n q +- 1.96
-        sqrt(n q (1 - q))). Latin hypercube sampling with at least 10 random-number
-        blocks: batch means over the blocks, which are independent designs. With fewer
-        blocks the iid value is reported: an upper bound, as Latin hypercube sampling
-        only lowers the error (``standard_error_method`` says which was used).
+        sqrt(n q (1 - q))). Latin hypercube sampling or correlation, with at least 10
+        random-number blocks: batch means over the blocks, which are independent designs
+        (within a block, stratification and Iman–Conover reordering tie iterations
+        together). With fewer blocks the iid value is reported (``standard_error_method``
+        says which was used).
         """
         values = self.values(metric)
         batches = self._batches()
@@ -138,12 +140,15 @@ class SimulationResult:
         batches = self._batches()
         if batches is not None:
             return f"batch means over {len(batches)} independent blocks"
-        if self.sampling == "lhs":
+        if self.sampling == "lhs" and not self.correlation:
             return "iid formula (an upper bound under Latin hypercube sampling)"
+        if self.correlation:
+            return "iid formula (approximate with correlation: fewer than 10 blocks)"
         return "iid formula"
 
     def _batches(self) -> list[tuple[int, int]] | None:
-        if self.sampling != "lhs" or self.iterations < 10 * self.block_size:
+        if (self.sampling != "lhs" and not self.correlation) or \
+                self.iterations < 10 * self.block_size:
             return None
         edges = list(range(0, self.iterations, self.block_size))
         spans = [(a, min(a + self.block_size, self.iterations)) for a in edges]

@@ -25,6 +25,7 @@ BLOCK_SIZE = 65_536
 #: Stream kinds within a block (the second element of a stream's spawn key).
 RISK_STREAM = 0
 ACTIVITY_STREAM = 1
+CORRELATION_STREAM = 2  # key (block, 2, set, layer): layer 0 cost, 1 schedule, 2 durations
 
 
 class Sampling(str, enum.Enum):

@@ -23,7 +23,7 @@ __all__ = ["Link", "Schedule", "read_schedule", "SCHEDULE_COLUMNS", "SCHEDULE_AL
 
 SCHEDULE_COLUMNS: tuple[str, ...] = (
     "id", "name", "duration_min", "duration_most_likely", "duration_max", "duration",
-    "predecessors", "distribution", "cost_per_day", "fixed_cost",
+    "predecessors", "distribution", "cost_per_day", "fixed_cost", "correlation_group",
 )
 
 SCHEDULE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -48,6 +48,8 @@ SCHEDULE_ALIASES: dict[str, tuple[str, ...]] = {
     "distribution": ("Distribution", "Dist", "Distribution Type", "Shape"),
     "cost_per_day": ("Cost per Day", "Daily Cost", "Cost/Day", "Rate", "Daily Rate",
                      "Time-dependent Cost", "Time Dependent Cost", "Cost per Working Day"),
+    "correlation_group": ("Correlation Group", "Corr Group", "Correlation Set",
+                          "Correlation Class", "Correlated Group"),
     "fixed_cost": ("Fixed Cost", "Cost", "Budget", "Fixed", "Lump Sum", "Material Cost"),
 }
 _LOOKUP = {_parse.normalise_header(p): canon
@@ -94,6 +96,7 @@ class Schedule:
     links: tuple[Link, ...] = field(repr=False)
     source: str = "<DataFrame>"
     warnings: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         index = {a: i for i, a in enumerate(self._frame["id"])}
@@ -108,6 +111,10 @@ class Schedule:
     @property
     def frame(self) -> pd.DataFrame:
         return self._frame.copy()
+
+    def header(self, column: str) -> str:
+        """The header as the user wrote it for a canonical column (for messages)."""
+        return dict(self.headers).get(column, column)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -280,6 +287,7 @@ def _schedule_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
         rec, row_problems = _parse_activity(cells, row, cell, written, src, table.decimal_comma)
         problems += row_problems
         rec["id"] = aid
+        rec["correlation_group"] = cell(cells, "correlation_group") or None
         records.append(rec)
         raw_preds.append((row, cell(cells, "predecessors")))
     if not records and not problems:
@@ -324,11 +332,11 @@ def _schedule_from_table(table: _parse.RawTable, columns: Mapping[str, str] | No
 
     frame = pd.DataFrame.from_records(records, columns=[
         "id", "name", "duration_min", "duration_most_likely", "duration_max", "distribution",
-        "cost_per_day", "fixed_cost", "row"])
+        "cost_per_day", "fixed_cost", "correlation_group", "row"])
     notes += _logic_warnings(src, order, links)
     for note in notes:
         warnings.warn(note, InputWarning, stacklevel=3)
-    return Schedule(frame, tuple(links), src, tuple(notes))
+    return Schedule(frame, tuple(links), src, tuple(notes), tuple(written.items()))
 
 
 def _parse_activity(cells, row, cell, written, src, decimal_comma):
