@@ -124,6 +124,7 @@ def rank_mitigations(
     progress: bool | None = None,
     executor: Any = None,
     workers: int | None = None,
+    correlation: Any = None,
 ) -> pd.DataFrame:
     """Rank mitigations by value for money, each against the unmitigated baseline.
 
@@ -158,7 +159,7 @@ def rank_mitigations(
     variants.append({i: "mitigated" for i in chosen})
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
                             sampling=sampling, progress=progress, label="rank mitigations",
-                            executor=executor, workers=workers)
+                            executor=executor, workers=workers, correlation=correlation)
     costs = frame["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
@@ -211,6 +212,7 @@ def select_mitigations(
     value_per_day: float | None = None,
     percentile: float = 0.8,
     sampling: str = "lhs",
+    correlation: Any = None,
 ) -> pd.DataFrame:
     """Choose the mitigations to fund under ``budget``, maximising total benefit.
 
@@ -237,7 +239,7 @@ def select_mitigations(
         register = ranking_or_register
         ranking = rank_mitigations(register, schedule, iterations=iterations, rng=rng,
                                    value_per_day=value_per_day, percentile=percentile,
-                                   sampling=sampling)
+                                   sampling=sampling, correlation=correlation)
     elif isinstance(ranking_or_register, pd.DataFrame):
         ranking = ranking_or_register
         missing = {"id", "mitigation_cost", "total_benefit"} - set(ranking.columns)
@@ -261,7 +263,7 @@ def select_mitigations(
         variant = {index[rid]: "mitigated" for rid in chosen["id"]}
         run = simulate_variants(register, schedule, [variant], iterations=iterations,
                                 rng=ranking.attrs.get("seed", rng) if rng is None else rng,
-                                sampling=sampling)
+                                sampling=sampling, correlation=correlation)
         q = _check_q(percentile)
         cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
         vpd = _check_value_per_day(value_per_day)
@@ -331,6 +333,7 @@ def risk_drivers(
     progress: bool | None = None,
     executor: Any = None,
     workers: int | None = None,
+    correlation: Any = None,
 ) -> pd.DataFrame:
     """Per risk, what removing it alone changes, and how it correlates with the totals.
 
@@ -360,7 +363,8 @@ def risk_drivers(
     variants = [{i: "removed"} for i in range(len(frame))]
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
                             sampling=sampling, keep_impacts=True, progress=progress,
-                            label="risk drivers", executor=executor, workers=workers)
+                            label="risk drivers", executor=executor, workers=workers,
+                            correlation=correlation)
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
     rank_cost = st.rankdata(run.base_cost)

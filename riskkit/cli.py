@@ -20,6 +20,8 @@ import numpy as np
 from . import __version__
 from ._parse import safe_frame
 from .analysis import rank_mitigations, select_mitigations
+from .correlation import Correlation, read_correlation
+from .correlation import resolve as resolve_correlation
 from .engine import simulate
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
 from .register import RiskRegister, read_register
@@ -67,6 +69,15 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
     p.add_argument("--scale", metavar="FILE|default",
                    help="how to read qualitative scores (1-5, High/Low): a scale CSV, or "
                         "'default'; labels are read with the default scale anyway")
+    p.add_argument("--correlation", metavar="FILE",
+                   help="correlation CSV: 'group,coefficient' rows for the register's and "
+                        "schedule's correlation_group column, or a matrix over risk or "
+                        "activity ids")
+    p.add_argument("--correlation-measure", choices=["spearman", "pearson"],
+                   default="spearman",
+                   help="what the coefficients are: rank correlations (default, as @RISK "
+                        "and Crystal Ball) or correlations of normal scores (Pearson for "
+                        "normal impacts)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing but errors and warnings")
 
@@ -159,8 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | None]:
-    """Read the register and the schedule, reporting the problems of both at once."""
+def _load(args: argparse.Namespace
+          ) -> tuple[RiskRegister | None, Schedule | None, Correlation | None]:
+    """Read the register, the schedule and the correlation, reporting the problems of
+    all at once."""
     sheet: Any = args.sheet
     if sheet is not None and sheet.isdigit():
         sheet = int(sheet)
@@ -184,9 +197,19 @@ def _load(args: argparse.Namespace) -> tuple[RiskRegister | None, Schedule | Non
             sch = read_schedule(args.schedule, encoding=args.encoding)
         except InputError as exc:
             problems += exc.problems
+    corr: Correlation | None = None
+    if args.correlation is not None:
+        try:
+            corr = read_correlation(args.correlation, measure=args.correlation_measure)
+        except InputError as exc:
+            problems += exc.problems
     if problems:
         raise InputError(list(problems))
-    return reg, sch
+    if reg is not None or sch is not None:
+        # ids and groups checked against the register and schedule before any run
+        active = reg.frame.loc[~reg.closed, "id"] if reg is not None else ()
+        args.correlation_plan = resolve_correlation(corr, reg, sch, tuple(active))
+    return reg, sch, corr
 
 
 def _progress(args: argparse.Namespace) -> bool | None:
@@ -232,7 +255,7 @@ def _write(path: str, text: str) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    reg, sch = _load(args)
+    reg, sch, corr = _load(args)
     if reg is not None and sch is not None:
         # Checks the risks' activity ids against the schedule.
         simulate(reg, sch, iterations=1, rng=0, criticality=False)
@@ -252,16 +275,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                   f"deterministic duration {_fmt(sch.duration(), 1)} working days, "
                   f"base cost {_fmt(sch.base_cost())}")
             print(f"  critical path: {' > '.join(sch.critical_path())}")
+        plan = getattr(args, "correlation_plan", None)
+        if corr is not None and plan is not None:
+            n_risks = sum(len(c.members) for c in plan.risks)
+            n_acts = sum(len(c.members) for c in plan.activities)
+            print(f"{corr.describe()}: {_plural(n_risks, 'risk')} in "
+                  f"{_plural(len(plan.risks), 'correlated set')}, "
+                  f"{n_acts:,} {'activity' if n_acts == 1 else 'activities'} in "
+                  f"{_plural(len(plan.activities), 'correlated set')}")
         print("  OK")
     return 0
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    reg, sch = _load(args)
+    reg, sch, corr = _load(args)
     holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
     res = simulate(reg, sch, iterations=args.iterations, rng=args.seed, sampling=args.sampling,
                    scenario=args.scenario, start=args.start, holidays=holidays,
-                   progress=_progress(args), workers=args.workers)
+                   progress=_progress(args), workers=args.workers, correlation=corr)
     if args.json:
         _write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
     if args.csv:
@@ -280,6 +311,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             what.append(f"{sch.source}: {len(sch)} activities")
         print("; ".join(what) + f"; {res.iterations:,} iterations, {res.sampling}, "
               f"seed {res.seed}, scenario {res.scenario}")
+        if res.correlation:
+            print(res.correlation)
         print(_summary_table(res))
         print(f"contingency at P80: cost {_fmt(res.contingency(0.8, 'cost'))}, "
               f"schedule {_fmt(res.contingency(0.8, 'schedule'), 1)} days")
@@ -313,16 +346,18 @@ def _json_value(value: Any) -> Any:
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
-    reg, sch = _load(args)
+    reg, sch, corr = _load(args)
     assert reg is not None
     ranking = rank_mitigations(reg, sch, iterations=args.iterations, rng=args.seed,
                                value_per_day=args.value_per_day, sampling=args.sampling,
-                               progress=_progress(args), workers=args.workers)
+                               progress=_progress(args), workers=args.workers,
+                               correlation=corr)
     chosen = None
     if args.budget is not None:
         chosen = select_mitigations(ranking, args.budget, sch, register=reg,
                                     iterations=args.iterations, rng=args.seed,
-                                    value_per_day=args.value_per_day, sampling=args.sampling)
+                                    value_per_day=args.value_per_day, sampling=args.sampling,
+                                    correlation=corr)
     records = [{k: _json_value(v) for k, v in rec.items()}
                for rec in ranking.to_dict("records")]
     if chosen is not None:
@@ -369,14 +404,14 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    reg, sch = _load(args)
+    reg, sch, corr = _load(args)
     assert reg is not None
     holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
     path = write_report(args.output, reg, sch, iterations=args.iterations, rng=args.seed,
                         title=args.title, currency=args.currency, start=args.start,
                         holidays=holidays, value_per_day=args.value_per_day,
                         sampling=args.sampling, progress=_progress(args),
-                        workers=args.workers)
+                        workers=args.workers, correlation=corr)
     if not args.quiet:
         print(f"wrote {path}: the steering-committee pack for {reg.source}"
               + (f" and {sch.source}" if sch is not None else "")

@@ -155,10 +155,11 @@ def _coefficient(text: Any, decimal_comma: bool, report) -> float | None:
     if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
         value = float(text)
     else:
-        value = _parse.parse_cell(str(text), report, decimal_comma=decimal_comma,
-                                  allow_currency=False)
-        if value is None or math.isnan(value):
-            return value
+        parsed = _parse.parse_cell(str(text), report, decimal_comma=decimal_comma,
+                                   allow_currency=False)
+        if parsed is None or math.isnan(parsed):
+            return parsed
+        value = parsed
     if not abs(value) <= 1.0 + 1e-9:  # rounding noise of a computed matrix is allowed
         report("a correlation coefficient must be between -1 and 1")
         return _parse.BAD
@@ -271,7 +272,7 @@ def _matrix_from_table(table: _parse.RawTable, measure: str) -> Correlation:
         raise InputError(problems)
     matrix = np.where(np.isnan(given), given.T, given)
     diag = np.diag(matrix)
-    for i in np.flatnonzero(~np.isnan(diag) & (np.abs(diag - 1.0) > 1e-9)):
+    for i in np.flatnonzero(~np.isnan(diag) & (np.abs(diag - 1.0) > 1e-9)).tolist():
         problems.append(Problem("the diagonal must be 1 (an id is fully correlated with "
                                 "itself)", source=src, row=rows[ids[i]], column=ids[i],
                                 value=f"{diag[i]:g}"))
@@ -335,7 +336,7 @@ def nearest_correlation(a: np.ndarray, *, tol: float = 1e-10, max_iter: int = 10
         correction = x - r
         y_new = x.copy()
         np.fill_diagonal(y_new, 1.0)
-        done = np.linalg.norm(y_new - y) <= tol * max(1.0, np.linalg.norm(y))
+        done = bool(np.linalg.norm(y_new - y) <= tol * max(1.0, float(np.linalg.norm(y))))
         y = y_new
         if done:
             break
@@ -398,12 +399,13 @@ def _matrix_components(c: np.ndarray) -> list[tuple[list[int], np.ndarray]]:
     for s in range(m):
         if seen[s] or not linked[s].any():
             continue
-        stack, part = [s], []
+        stack: list[int] = [s]
+        part: list[int] = []
         seen[s] = True
         while stack:
             i = stack.pop()
             part.append(i)
-            for j in np.flatnonzero(linked[i] & ~seen):
+            for j in np.flatnonzero(linked[i] & ~seen).tolist():
                 seen[j] = True
                 stack.append(j)
         part.sort()
@@ -504,14 +506,15 @@ def resolve(spec: Any, register: Any, schedule: Any, risk_ids: tuple[str, ...],
                         value=f"{c[a, b]:g}"))
         if problems:
             raise InputError(problems[:20])
+
         def key_of(part):
             return stable_key("matrix:" + "|".join(sorted(kept[i] for i in part)))
 
-        for part, loadings in _matrix_components(c):
-            is_risk = kinds[part[0]] == "risk"
+        for positions, loadings in _matrix_components(c):
+            is_risk = kinds[positions[0]] == "risk"
             lookup = risk_index if is_risk else act_index
-            comp = Component(tuple(lookup[kept[i]] for i in part), loadings,
-                             np.zeros(len(part)), key_of(part))
+            comp = Component(tuple(lookup[kept[i]] for i in positions), loadings,
+                             np.zeros(len(positions)), key_of(positions))
             (risk_parts if is_risk else act_parts).append(comp)
     if problems:
         raise InputError(problems)

@@ -91,6 +91,7 @@ def write_report(
     progress: bool | None = None,
     executor: Any = None,
     workers: int | None = None,
+    correlation: Any = None,
 ) -> Path:
     """Write the steering-committee PDF pack and return its path.
 
@@ -113,8 +114,11 @@ def write_report(
     if not path.parent.exists():
         raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
     cur = currency if currency is not None else _currency_symbol(register)
+    if correlation is not None:
+        from .correlation import read_correlation
+        correlation = read_correlation(correlation)  # read once, warn once
     par = {"executor": executor, "workers": workers, "progress": progress,
-           "sampling": sampling, "iterations": iterations}
+           "sampling": sampling, "iterations": iterations, "correlation": correlation}
     res = simulate(register, schedule, rng=rng, start=start, holidays=holidays, **par)
     seed = res.seed
     after = simulate(register, schedule, rng=seed, scenario="mitigated", start=start,
@@ -377,8 +381,11 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
         "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
         + ". Triangular is the default; PERT is Beta-PERT with lambda 4. Opportunities are "
         f"negative impacts. Closed risks left out: {len(res.excluded)}.",
-        "Correlation. None is modelled between risks: correlation arises only through "
-        "shared activities in the schedule.",
+        ("Correlation. " + res.correlation[0].upper() + res.correlation[1:] + ". It is "
+         "induced by Iman–Conover reordering of the sampled values, so every distribution "
+         "is unchanged; risk occurrences stay independent." if res.correlation else
+         "Correlation. None is modelled between risks: correlation arises only through "
+         "shared activities in the schedule."),
     ]
     if register.scale:
         text.append(f"Qualitative scores. Scores and labels in the register (such as High "

@@ -143,7 +143,7 @@ class SimulationResult:
         if self.sampling == "lhs" and not self.correlation:
             return "iid formula (an upper bound under Latin hypercube sampling)"
         if self.correlation:
-            return "iid formula (approximate with correlation: fewer than 10 blocks)"
+            return "iid formula, approximate under correlation with fewer than 10 blocks"
         return "iid formula"
 
     def _batches(self) -> list[tuple[int, int]] | None:
@@ -245,6 +245,7 @@ class SimulationResult:
             for metric in ("cost", "schedule")}
         out["standard_errors"]["method"] = self.standard_error_method
         out["converged"] = self.converged()
+        out["correlation"] = self.correlation or None
         if self.start is not None:
             out["finish_dates"] = {"start": str(self.start),
                                    **{f"p{q}": str(self.finish_date(q / 100))
@@ -266,6 +267,8 @@ class SimulationResult:
                 f"P80 cost <b>{s.loc['cost', 'p80']:,.0f}</b>, "
                 f"P80 schedule <b>{s.loc['schedule', 'p80']:,.1f} {self.schedule_unit}</b>."
                 + (f" {len(self.excluded)} closed risks left out." if self.excluded else "")
+                + (f" {html.escape(self.correlation[0].upper() + self.correlation[1:])}."
+                   if self.correlation else "")
                 + "</p>")
         html_out = head + s.to_html(float_format="{:,.1f}".format)
         if self.has_schedule and len(self.activity_ids):

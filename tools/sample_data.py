@@ -229,8 +229,33 @@ def european_csv(data) -> str:
     return "\ufeff" + out.getvalue()
 
 
+# Risks of the office fit-out driven by the same market conditions, as rank
+# correlations (lower triangle; blank means the mirrored cell, or 0).
+OFFICE_FITOUT_CORRELATION = {
+    ("OF-24", "OF-11"): 0.5,   # currency and copper prices both follow sterling
+    ("OF-30", "OF-11"): 0.3,   # general construction inflation
+    ("OF-30", "OF-24"): 0.3,
+    ("OF-21", "OF-03"): 0.4,   # insolvencies come together in a downturn
+    ("OF-22", "OF-10"): 0.3,   # a tight labour market
+}
+
+
+def correlation_csv(pairs) -> str:
+    ids = sorted({i for pair in pairs for i in pair})
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["", *ids])
+    for i, a in enumerate(ids):
+        row = ["1" if a == b else (f"{pairs.get((a, b), pairs.get((b, a), 0)):g}" if j < i
+                                   else "") for j, b in enumerate(ids)]
+        w.writerow([a, *row])
+    return out.getvalue()
+
+
 def main() -> None:
     here = Path(__file__).resolve().parent.parent / "sample_registers"
+    (here / "office_fitout_correlation.csv").write_text(
+        correlation_csv(OFFICE_FITOUT_CORRELATION), encoding="utf-8")
     for name, data in (("office_fitout", OFFICE_FITOUT), ("it_migration", IT_MIGRATION)):
         (here / f"{name}.csv").write_text(clean_csv(data), encoding="utf-8")
         (here / f"{name}_eu.csv").write_bytes(european_csv(data).encode("utf-8"))
