@@ -6,6 +6,11 @@ RSS, and the ratio to the floor: the time numpy's ``default_rng().random`` takes
 one double per risk-iteration, measured in this same run.
 
     python benchmarks/bench_register.py [--iterations N] [--risks R] [--distribution D]
+    python benchmarks/bench_register.py --correlation [--iterations 100000]
+
+``--correlation`` puts every risk in one of 20 correlation groups (rank coefficients
+0.3 to 0.775) and prints the correlated run as a multiple of the uncorrelated run of
+the same register (target <= 2 at 100,000 iterations).
 """
 
 from __future__ import annotations
@@ -41,6 +46,33 @@ def make_register(risks: int, distribution: str, seed: int = 2024) -> rk.RiskReg
     return rk.read_register(frame)
 
 
+def correlation_groups(risks: int, groups: int = 20) -> tuple[list[str], dict[str, float]]:
+    """Every risk in one of ``groups`` groups, with coefficients from 0.3 upwards."""
+    names = [f"G{i % groups:02d}" for i in range(risks)]
+    return names, {f"G{g:02d}": 0.3 + 0.025 * g for g in range(groups)}
+
+
+def correlated_run(args: argparse.Namespace) -> None:
+    reg = make_register(args.risks, args.distribution)
+    names, coefficients = correlation_groups(args.risks)
+    frame = reg.frame.drop(columns=["row", "_has_mitigation"], errors="ignore")
+    frame["correlation_group"] = names
+    grouped = rk.read_register(frame)
+    plain, res0 = best_time(lambda: rk.simulate(reg, iterations=args.iterations, rng=1,
+                                                  sampling=args.sampling), repeat=3)
+    tied, res1 = best_time(lambda: rk.simulate(grouped, iterations=args.iterations, rng=1,
+                                                 sampling=args.sampling,
+                                                 correlation=coefficients), repeat=3)
+    print(f"bench_register --correlation: {args.risks} risks in 20 correlation groups x "
+          f"{args.iterations:,} iterations, {args.sampling}, {args.distribution}")
+    print(f"  uncorrelated {plain:8.2f} s")
+    print(f"  correlated   {tied:8.2f} s")
+    print(f"  ratio        {tied / plain:8.2f}   (target <= 2)")
+    print(f"  peak RSS     {peak_rss_mb():8.0f} MB")
+    print(f"  cost std: uncorrelated {res0.cost.std():,.0f}, correlated {res1.cost.std():,.0f}; "
+          f"P80 {res0.percentile(0.8):,.0f} -> {res1.percentile(0.8):,.0f}")
+
+
 def floor_seconds(risks: int, iterations: int) -> float:
     """numpy's uniform draw of one double per risk-iteration, into a reused buffer."""
     rng = np.random.default_rng(0)
@@ -64,7 +96,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--risks", type=int, default=1_000)
     ap.add_argument("--distribution", default="triangular")
     ap.add_argument("--sampling", default="lhs")
+    ap.add_argument("--correlation", action="store_true",
+                    help="time correlation groups against the uncorrelated run")
     args = ap.parse_args(argv)
+    if args.correlation:
+        correlated_run(args)
+        return
     reg = make_register(args.risks, args.distribution)
     floor = floor_seconds(args.risks, args.iterations)
     seconds, res = best_time(lambda: rk.simulate(reg, iterations=args.iterations, rng=1,
