@@ -377,7 +377,8 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
         + ("the P80s are converged to 1%." if res.converged() else
            "the P80s are NOT yet within 1%: run more iterations.") + "",
         "Risks. Each active risk occurs in an iteration with its probability; if it "
-        "occurs, its cost and delay are drawn independently from its three-point estimate. "
+        "occurs, its cost and delay are drawn from its three-point estimate, "
+        + ("with the correlation below. " if res.correlation else "independently. ") +
         "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
         + ". Triangular is the default; PERT is Beta-PERT with lambda 4. Opportunities are "
         f"negative impacts. Closed risks left out: {len(res.excluded)}.",
