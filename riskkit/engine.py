@@ -356,6 +356,51 @@ def _correlate_rows(u: np.ndarray, sets: list[tuple[Any, np.random.Generator]]) 
             u[a] = reorder(np.sort(u[a]), scores[j])
 
 
+_KEY_MASK = np.uint32(0xFFFF_F000)   # 20 random bits above a 12-bit iteration index
+_INDEX_MASK = np.uint32(0x0000_0FFF)
+_FLOAT_4096 = np.uint32(0x4580_0000)  # float32 bits of 4,096.0: exponent 127 + 12
+assert SUB_BLOCK <= 1 << 12
+
+
+def _stratified_rows(u: np.ndarray, gens: list[np.random.Generator], work: Workspace
+                     ) -> None:
+    """Latin hypercube uniforms ``(perm_j + U_j) / size`` for every row, one stream each.
+
+    The permutation is the order of random keys, found by sorting 32-bit words whose
+    low 12 bits are the iteration index and whose high 20 bits are random: numpy sorts
+    32-bit integers several times faster than it shuffles. Keys that tie in their 20
+    random bits (about 8 pairs in 4,096) keep index order, so those pairs are never
+    swapped with each other: a departure from a uniform permutation far below any
+    effect on a result; every stratum is still used exactly once.
+
+    ``perm_j + U_j`` is assembled as float32 bits: the exponent of 4,096, the 12-bit
+    stratum and 11 random bits of position within it (float32 resolves no finer at
+    4,096), then 4,096 is subtracted; the division by ``size`` keeps every value < 1.
+    """
+    size = u.shape[1]
+    index = work.get("lhs_index", (SUB_BLOCK,), np.uint32)
+    if index[1] != 1 or index[-1] != SUB_BLOCK - 1:
+        index[:] = np.arange(SUB_BLOCK, dtype=np.uint32)
+    index = index[:size]
+    rows = work.get("lhs_words", (_ROWS, 2 * size), np.uint32)
+    for r0 in range(0, len(gens), _ROWS):
+        chunk = gens[r0:r0 + _ROWS]
+        words = rows[:len(chunk)]
+        for w, g in zip(words, chunk):
+            w[:] = g.bit_generator.random_raw(size).view(np.uint32)
+        keys, jitter = words[:, :size], words[:, size:]
+        keys &= _KEY_MASK
+        keys |= index
+        keys.sort(axis=1)
+        keys &= _INDEX_MASK
+        keys <<= 11
+        jitter >>= 21
+        keys |= jitter
+        keys |= _FLOAT_4096
+        np.subtract(keys.view(np.float32), np.float32(4096.0), out=u[r0:r0 + len(chunk)])
+    u /= np.float32(size)
+
+
 def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size: int,
                       lhs: bool, work: Workspace,
                       sets: list[tuple[Any, np.random.Generator]] | None = None) -> np.ndarray:
@@ -367,13 +412,11 @@ def _sample_durations(net: _NetworkModel, gens: list[np.random.Generator], size:
     """
     n_act = len(net.distributions)
     u = work.get("uniforms", (n_act, size), DURATION_DTYPE)
-    for i, g in enumerate(gens):
-        row = u[i]
-        g.random(out=row, dtype=DURATION_DTYPE)
-        if lhs:
-            row += g.choice(size, size, replace=False)
     if lhs:
-        u *= 1.0 / size
+        _stratified_rows(u, gens, work)
+    else:
+        for i, g in enumerate(gens):
+            g.random(out=u[i], dtype=DURATION_DTYPE)
     if sets:
         _correlate_rows(u, sets)
     tri = net.triangular
