@@ -261,9 +261,9 @@ def test_lhs_duration_rows_use_every_stratum_once_and_are_independent():
         u = np.empty((40, size), np.float32)
         _stratified_rows(u, [np.random.default_rng(i) for i in range(40)], work)
         assert u.min() >= 0.0 and u.max() < 1.0
-        strata = np.floor(u.astype(float) * size).astype(int)
-        for row in strata:
-            np.testing.assert_array_equal(np.sort(row), np.arange(size))
+        # the j-th smallest value lies in stratum j (up to float32 rounding at its edge)
+        offset = np.sort(u.astype(float) * size, axis=1) - np.arange(size)
+        assert offset.min() > -1e-3 and offset.max() < 1.0
     u = np.empty((40, 4096), np.float32)
     _stratified_rows(u, [np.random.default_rng(100 + i) for i in range(40)], work)
     rho = np.corrcoef(u)[np.triu_indices(40, 1)]
