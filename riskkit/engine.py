@@ -9,6 +9,7 @@ are dense: every activity has a duration in every iteration, and the CPM passes 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _progress, parallel
+from . import _fused, _progress, parallel
 from . import correlation as _correlation
 from .correlation import BlockScores, CorrelationPlan, factor_scores, reorder
 from .cpm import Workspace
@@ -278,12 +279,16 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
     occurrences += k_run
     add_at = np.add.at
     on_activities = []
+    fused = _fused.enabled()
     for r, (model, k) in enumerate(zip(plan.risks, k_run.tolist())):
         drawn = draws.draw(r)
         if drawn is None or k == 0:
             continue
         occ = drawn.order[:k]
-        cost_values, delays = draws.impacts(drawn, model.params, k)
+        params = model.params
+        if fused and drawn.scores is None:
+            params = _fused_impacts(draws, drawn, model, k, cost, delay)
+        cost_values, delays = draws.impacts(drawn, params, k)
         if cost_values is not None:
             add_at(cost, occ, cost_values)
         if delays is None:
@@ -294,6 +299,26 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
         else:
             add_at(delay, occ, delays)
     return on_activities
+
+
+def _fused_impacts(draws: _BlockDraws, drawn: _Drawn, model: _RiskModel, k: int,
+                   cost: np.ndarray, delay: np.ndarray) -> RiskParams:
+    """Add the triangular impacts of an uncorrelated risk with the fused kernel (same
+    numbers as the numpy path); return its parameters without the impacts handled."""
+    params = model.params
+    done: dict[str, Any] = {}
+    dist = params.cost
+    if isinstance(dist, Triangular) and not dist.is_fixed:
+        _fused.triangular_add(drawn.raw, True, k, draws.lhs, dist.low, dist.mode, dist.high,
+                              drawn.order, None, cost, draws.buf.u_high)
+        done["cost"] = None
+    dist = params.schedule
+    if isinstance(dist, Triangular) and not dist.is_fixed and not model.activities:
+        ranks = restricted_ranks(drawn.perm, k) if draws.lhs else None  # type: ignore[arg-type]
+        _fused.triangular_add(drawn.raw, False, k, draws.lhs, dist.low, dist.mode, dist.high,
+                              drawn.order, ranks, delay, draws.buf.u_low)
+        done["schedule"] = None
+    return dataclasses.replace(params, **done) if done else params
 
 
 _ROWS = 32  # rows of the duration matrix processed at once: keeps temporaries in cache
@@ -387,7 +412,7 @@ def _stratified_rows(u: np.ndarray, gens: list[np.random.Generator], work: Works
         chunk = gens[r0:r0 + _ROWS]
         words = rows[:len(chunk)]
         for w, g in zip(words, chunk):
-            w[:] = g.bit_generator.random_raw(size).view(np.uint32)
+            w[:] = g.bit_generator.random_raw(size).view(np.uint32)  # type: ignore[attr-defined]
         keys, jitter = words[:, :size], words[:, size:]
         keys &= _KEY_MASK
         keys |= index

@@ -12,6 +12,8 @@ import pytest
 
 import riskkit as rk
 
+from .conftest import SAMPLES
+
 
 def register(rows, **columns):
     return rk.read_register(pd.DataFrame(rows, **columns))
@@ -272,3 +274,28 @@ def test_lhs_duration_rows_use_every_stratum_once_and_are_independent():
     # every position equally likely to hold a low stratum: no position bias
     low = (u < 0.5).mean(axis=0)
     assert abs(low.mean() - 0.5) < 0.01
+
+
+@pytest.mark.parametrize("sampling", ["lhs", "random"])
+def test_fused_kernels_give_the_numpy_numbers_bit_for_bit(sampling):
+    """The optional numba kernels (extra 'fast') against the numpy reference path: a
+    register with triangular, PERT and fixed impacts, risks on activities and on the
+    finish, mitigations, over two blocks."""
+    pytest.importorskip("numba")
+    from riskkit import _fused
+
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    runs = {}
+    previous = _fused.set_enabled(True)
+    try:
+        for flag in (True, False):
+            _fused.set_enabled(flag)
+            runs[flag] = [rk.simulate(reg, iterations=70_000, rng=9, sampling=sampling),
+                          rk.simulate(reg, sch, iterations=70_000, rng=9, sampling=sampling,
+                                      scenario="mitigated")]
+    finally:
+        _fused.set_enabled(previous)
+    for fused, plain in zip(runs[True], runs[False]):
+        np.testing.assert_array_equal(fused.cost, plain.cost)
+        np.testing.assert_array_equal(fused.schedule, plain.schedule)
