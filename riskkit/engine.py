@@ -716,7 +716,7 @@ def simulate(
     steps = _steps(all_blocks, network is not None)
     chunks = parallel.chunked(all_blocks, per_chunk)
     with _progress.bar(steps, "simulate", progress, work) as bar, \
-            parallel.executor_for(executor, workers) as pool:
+            parallel.executor_for(executor, workers, len(chunks)) as pool:
         for out in parallel.run_chunks(_run_chunk, chunks, pool, plan,
                                        None if pool is not None else bar):
             if pool is not None:
@@ -927,7 +927,7 @@ def simulate_variants(
     chunks = parallel.chunked(all_blocks, parallel.per_chunk_blocks(
         len(all_blocks), None, BLOCK_SIZE, is_parallel, workers))
     spec = _VariantSpec(plan, tuple(dict(v) for v in variants), keep_impacts)
-    with parallel.executor_for(executor, workers) as pool:
+    with parallel.executor_for(executor, workers, len(chunks)) as pool:
         for out in parallel.run_chunks(_variants_chunk, chunks, pool, spec,
                                        None if pool is not None else bar):
             base_cost[out.start:out.stop] = out.base_cost

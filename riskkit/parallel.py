@@ -29,15 +29,17 @@ def check_workers(workers: Any) -> int | None:
 
 
 @contextmanager
-def executor_for(executor: Executor | None, workers: int | None) -> Iterator[Executor | None]:
+def executor_for(executor: Executor | None, workers: int | None, chunks: int | None = None
+                 ) -> Iterator[Executor | None]:
     """The executor to use: the caller's, a process pool of ``workers`` (closed after),
-    or None to run in this process."""
+    or None to run in this process. A pool is not started for fewer than two chunks of
+    work (a run of one block cannot be shared; starting processes would only cost)."""
     if executor is not None:
         if not hasattr(executor, "map") or not hasattr(executor, "submit"):
             raise OptionError("executor", type(executor).__name__,
                               "a concurrent.futures.Executor")
         yield executor
-    elif workers and workers > 1:
+    elif workers and workers > 1 and (chunks is None or chunks > 1):
         with ProcessPoolExecutor(max_workers=workers) as pool:
             yield pool
     else:
