@@ -59,10 +59,12 @@ def correlated_run(args: argparse.Namespace) -> None:
     frame["correlation_group"] = names
     grouped = rk.read_register(frame)
     plain, res0 = best_time(lambda: rk.simulate(reg, iterations=args.iterations, rng=1,
-                                                  sampling=args.sampling), repeat=3)
+                                                  sampling=args.sampling, progress=False),
+                            repeat=3)
     tied, res1 = best_time(lambda: rk.simulate(grouped, iterations=args.iterations, rng=1,
                                                  sampling=args.sampling,
-                                                 correlation=coefficients), repeat=3)
+                                                 correlation=coefficients, progress=False),
+                           repeat=3)
     print(f"bench_register --correlation: {args.risks} risks in 20 correlation groups x "
           f"{args.iterations:,} iterations, {args.sampling}, {args.distribution}")
     print(f"  uncorrelated {plain:8.2f} s")
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     reg = make_register(args.risks, args.distribution)
     floor = floor_seconds(args.risks, args.iterations)
     seconds, res = best_time(lambda: rk.simulate(reg, iterations=args.iterations, rng=1,
-                                                  sampling=args.sampling))
+                                                  sampling=args.sampling, progress=False))
     ns = seconds / (args.risks * args.iterations) * 1e9
     print(f"bench_register: {args.risks} risks x {args.iterations:,} iterations, "
           f"{args.sampling}, {args.distribution}")

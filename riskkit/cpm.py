@@ -14,6 +14,7 @@ Link semantics (lags in working days, negative allowed; no start before time 0):
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -124,6 +125,7 @@ class Network:
         self._successors = [[d for d, *_ in links] for links in outgoing]
         self.position = np.empty(n, dtype=np.intp)
         self.position[self.order] = np.arange(n)
+        self._rank = self.position.tolist()
         self.has_successor = np.zeros(n, dtype=bool)
         self.has_successor[src] = True
         self.has_predecessor = np.zeros(n, dtype=bool)
@@ -227,52 +229,68 @@ class Network:
         """
         ef: dict[int, np.ndarray] = {}
         es: dict[int, np.ndarray] = {}
-        changed: set[int] = set()
         maximum = np.maximum
         take: Any
         if columns is None:  # whole rows: contiguous, no gather
 
             def take(row: np.ndarray, _: Any) -> np.ndarray:  # noqa: F811
                 return row
+            gathered = False  # take() returns the base row itself
         else:
-            take = np.take
+            take = np.ndarray.take  # the C method: np.take's Python wrapper costs more here
+            gathered = True   # take() returns a new array
+        count_nonzero, not_equal = np.count_nonzero, np.not_equal
         keep_start, clamp, incoming = self._keep_start, self._clamp, self._incoming
-        for a in subset:
+        position, successors = self._rank, self._successors
+        # Visit only activities whose duration or a predecessor changed, in topological
+        # order (a heap on position): a change absorbed by float ends the walk there.
+        queue = [(position[a], a) for a in durations]
+        heapq.heapify(queue)
+        queued = set(durations)
+        while queue:
+            _, a = heapq.heappop(queue)
             d = durations.get(a)
             links = incoming[a]
-            if d is None and not any(p in changed for p, *_ in links):
-                continue
             own = d if d is not None else take(base_durations[a], columns)
             start = None
             for p, reads_finish, sets_finish, lag in links:
+                # `fresh`: the array is a temporary of this loop, free to modify
                 if reads_finish:
-                    source = ef[p] if p in ef else take(base_ef[p], columns)
+                    source, fresh = ((ef[p], False) if p in ef else
+                                     (take(base_ef[p], columns), gathered))
                 elif p in es:
-                    source = es[p]
+                    source, fresh = es[p], False
                 else:
                     source = take(base_ef[p], columns) - take(base_durations[p], columns)
+                    fresh = True
                 if lag:
-                    source = source + lag
+                    source, fresh = source + lag, True
                 if sets_finish:
-                    source = source - own
+                    source, fresh = source - own, True
                 if start is None:
-                    start = source.copy()
+                    start = source if fresh else source.copy()
                 else:
                     maximum(start, source, out=start)
             if start is None:
                 start = np.zeros_like(own)
             elif clamp[a]:
                 maximum(start, 0.0, out=start)
-            finish = start + own
+            finish = start + own if keep_start[a] else np.add(start, own, out=start)
             base_finish = take(base_ef[a], columns)
-            if d is not None or (finish != base_finish).any():
+            moved = False
+            if d is not None or count_nonzero(not_equal(finish, base_finish)):
                 ef[a] = finish
-                changed.add(a)
+                moved = True
             if keep_start[a]:
                 base_own = own if d is None else take(base_durations[a], columns)
-                if (start != base_finish - base_own).any():
+                if count_nonzero(not_equal(start, base_finish - base_own)):
                     es[a] = start
-                    changed.add(a)
+                    moved = True
+            if moved:
+                for b in successors[a]:
+                    if b not in queued:
+                        queued.add(b)
+                        heapq.heappush(queue, (position[b], b))
         return ef
 
     def passes(self, durations: np.ndarray, *, backward: bool = True,
