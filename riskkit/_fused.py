@@ -39,11 +39,12 @@ def set_enabled(flag: bool) -> bool:
     return previous
 
 
-def _triangular_add(raw, high, k, lhs, a, m, b, order, ranks, out,
+def _triangular_add(raw, high, k, lhs, a, m, b, order, ranks, dest, out,
                     scratch):  # pragma: no cover - compiled by numba
-    """``out[order[i]] += F^-1(u_j)`` for the first ``k`` occurrences, where ``j`` is
-    ``ranks[i]`` (or ``i`` when ``ranks`` is empty) and ``u_j`` is built from raw word
-    ``j`` as :meth:`riskkit.engine._Buffers.uniforms` builds it.
+    """``out[order[i]] += F^-1(u_j)`` for the first ``k`` occurrences, where ``u_j`` is
+    built from raw word ``j`` as :meth:`riskkit.engine._Buffers.uniforms` builds it and
+    occurrence ``i`` gets stratum ``j = ranks[i]`` (LHS pairing), or stratum ``j`` goes
+    to occurrence ``i = dest[j]`` (Iman–Conover), or ``j = i`` when both are empty.
 
     With ranks, the values are computed in stratum order into ``scratch`` first (a
     sequential loop), then dealt: reading raw words in a random order is slower.
@@ -53,6 +54,7 @@ def _triangular_add(raw, high, k, lhs, a, m, b, order, ranks, out,
     upper = (b - a) * (b - m)
     inv_k = 1.0 / k
     permuted = ranks.shape[0] > 0
+    dealt = dest.shape[0] > 0
     shift = np.uint64(32) if high else np.uint64(0)
     for j in range(k):
         half = (raw[j] >> shift) & np.uint64(0xFFFFFFFF)
@@ -64,6 +66,8 @@ def _triangular_add(raw, high, k, lhs, a, m, b, order, ranks, out,
         v = a + r if below else b - r
         if permuted:
             scratch[j] = v
+        elif dealt:
+            out[order[dest[j]]] += v
         else:
             out[order[j]] += v
     if permuted:
@@ -81,8 +85,9 @@ _NO_RANKS = np.zeros(0, dtype=np.int64)
 
 def triangular_add(raw: np.ndarray, high: bool, k: int, lhs: bool, a: float, m: float,
                    b: float, order: np.ndarray, ranks: np.ndarray | None,
-                   out: np.ndarray, scratch: np.ndarray) -> None:
+                   out: np.ndarray, scratch: np.ndarray, dest: np.ndarray | None = None
+                   ) -> None:
     """Run the kernel (only call when :func:`enabled`); ``scratch`` holds >= k floats."""
     assert _kernel is not None
-    _kernel(raw, high, k, lhs, a, m, b, order, _NO_RANKS if ranks is None else ranks, out,
-            scratch)
+    _kernel(raw, high, k, lhs, a, m, b, order, _NO_RANKS if ranks is None else ranks,
+            _NO_RANKS if dest is None else dest, out, scratch)

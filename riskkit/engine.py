@@ -248,12 +248,17 @@ class _BlockDraws:
         if not self.lhs:
             u.sort()
         values = dist.ppf(u, sorted=True, out=u)
+        out = np.empty_like(values)
+        out[self.dealing(drawn, k, layer)] = values
+        return out
+
+    def dealing(self, drawn: _Drawn, k: int, layer: int) -> np.ndarray:
+        """Which of the first ``k`` occurrences gets each ascending stratum: the order
+        of the risk's correlated scores there (Iman–Conover)."""
         assert self.scores is not None and drawn.scores is not None
         big_k = drawn.order.size
         own = drawn.scores[layer * big_k:layer * big_k + k]
-        out = np.empty_like(values)
-        out[self.scores.order(layer, drawn.risk, drawn.order[:k], own)] = values
-        return out
+        return self.scores.order(layer, drawn.risk, drawn.order[:k], own)
 
 
 @dataclass(frozen=True)
@@ -286,7 +291,7 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
             continue
         occ = drawn.order[:k]
         params = model.params
-        if fused and drawn.scores is None:
+        if fused and (drawn.scores is None or draws.lhs):
             params = _fused_impacts(draws, drawn, model, k, cost, delay)
         cost_values, delays = draws.impacts(drawn, params, k)
         if cost_values is not None:
@@ -303,21 +308,24 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
 
 def _fused_impacts(draws: _BlockDraws, drawn: _Drawn, model: _RiskModel, k: int,
                    cost: np.ndarray, delay: np.ndarray) -> RiskParams:
-    """Add the triangular impacts of an uncorrelated risk with the fused kernel (same
-    numbers as the numpy path); return its parameters without the impacts handled."""
+    """Add the triangular impacts of a risk with the fused kernel (same numbers as the
+    numpy path); return its parameters without the impacts handled. Correlated risks
+    only under LHS, where their strata are already ascending."""
     params = model.params
     done: dict[str, Any] = {}
-    dist = params.cost
-    if isinstance(dist, Triangular) and not dist.is_fixed:
-        _fused.triangular_add(drawn.raw, True, k, draws.lhs, dist.low, dist.mode, dist.high,
-                              drawn.order, None, cost, draws.buf.u_high)
-        done["cost"] = None
-    dist = params.schedule
-    if isinstance(dist, Triangular) and not dist.is_fixed and not model.activities:
-        ranks = restricted_ranks(drawn.perm, k) if draws.lhs else None  # type: ignore[arg-type]
-        _fused.triangular_add(drawn.raw, False, k, draws.lhs, dist.low, dist.mode, dist.high,
-                              drawn.order, ranks, delay, draws.buf.u_low)
-        done["schedule"] = None
+    correlated = drawn.scores is not None
+    for layer, dist, out, scratch in ((0, params.cost, cost, draws.buf.u_high),
+                                      (1, params.schedule, delay, draws.buf.u_low)):
+        if not isinstance(dist, Triangular) or dist.is_fixed or (layer and model.activities):
+            continue
+        ranks = dest = None
+        if correlated:
+            dest = draws.dealing(drawn, k, layer)
+        elif layer and draws.lhs:
+            ranks = restricted_ranks(drawn.perm, k)  # type: ignore[arg-type]
+        _fused.triangular_add(drawn.raw, layer == 0, k, draws.lhs, dist.low, dist.mode,
+                              dist.high, drawn.order, ranks, out, scratch, dest)
+        done["schedule" if layer else "cost"] = None
     return dataclasses.replace(params, **done) if done else params
 
 

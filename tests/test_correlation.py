@@ -342,3 +342,28 @@ def test_cli_reports_the_correlation(capsys):
                  "--correlation", str(SAMPLES / "office_fitout_correlation.csv")])
     out = capsys.readouterr().out
     assert code == 0 and "7 risks in 3 correlated sets" in out
+
+
+@pytest.mark.parametrize("sampling", ["lhs", "random"])
+def test_fused_kernels_give_the_same_correlated_numbers(sampling):
+    pytest.importorskip("numba")
+    from riskkit import _fused
+
+    groups = ["a", "a", "b", "b", "b", ""] * 5
+    frame = pd.DataFrame({"id": [f"R{i:02d}" for i in range(30)],
+                          "probability": np.linspace(0.1, 0.9, 30), "cost_min": 10.0,
+                          "cost_most_likely": 30.0, "cost_max": 90.0, "schedule_min": 1.0,
+                          "schedule_most_likely": 3.0, "schedule_max": 9.0,
+                          "correlation_group": groups})
+    reg = rk.read_register(frame)
+    out = []
+    previous = _fused.enabled()
+    try:
+        for flag in (True, False):
+            _fused.set_enabled(flag)
+            out.append(rk.simulate(reg, iterations=70_000, rng=2, sampling=sampling,
+                                   correlation={"a": 0.8, "b": 0.4}))
+    finally:
+        _fused.set_enabled(previous)
+    np.testing.assert_array_equal(out[0].cost, out[1].cost)
+    np.testing.assert_array_equal(out[0].schedule, out[1].schedule)
