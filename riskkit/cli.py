@@ -69,10 +69,10 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
     p.add_argument("--scale", metavar="FILE|default",
                    help="how to read qualitative scores (1-5, High/Low): a scale CSV, or "
                         "'default'; labels are read with the default scale anyway")
-    p.add_argument("--correlation", metavar="FILE",
-                   help="correlation CSV: 'group,coefficient' rows for the register's and "
-                        "schedule's correlation_group column, or a matrix over risk or "
-                        "activity ids")
+    p.add_argument("--correlation", metavar="FILE|none",
+                   help="correlation CSV or .xlsx: 'group,coefficient' rows for the "
+                        "register's and schedule's correlation_group column, or a matrix "
+                        "over risk or activity ids; 'none' ignores correlation groups")
     p.add_argument("--correlation-measure", choices=["spearman", "pearson"],
                    default="spearman",
                    help="what the coefficients are: rank correlations (default, as @RISK "
@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace
-          ) -> tuple[RiskRegister | None, Schedule | None, Correlation | None]:
+          ) -> tuple[RiskRegister | None, Schedule | None, Correlation | str | None]:
     """Read the register, the schedule and the correlation, reporting the problems of
     all at once."""
     sheet: Any = args.sheet
@@ -197,10 +197,13 @@ def _load(args: argparse.Namespace
             sch = read_schedule(args.schedule, encoding=args.encoding)
         except InputError as exc:
             problems += exc.problems
-    corr: Correlation | None = None
-    if args.correlation is not None:
+    corr: Correlation | str | None = None
+    if args.correlation is not None and args.correlation.strip().lower() == "none":
+        corr = "none"
+    elif args.correlation is not None:
         try:
-            corr = read_correlation(args.correlation, measure=args.correlation_measure)
+            corr = read_correlation(args.correlation, measure=args.correlation_measure,
+                                    decimal=args.decimal, delimiter=args.delimiter)
         except InputError as exc:
             problems += exc.problems
     if problems:
@@ -258,7 +261,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     if reg is not None and sch is not None:
         # Checks the risks' activity ids against the schedule.
-        simulate(reg, sch, iterations=1, rng=0, criticality=False)
+        simulate(reg, sch, iterations=1, rng=0, criticality=False, correlation=corr)
     if not args.quiet:
         if reg is not None:
             ev = reg.expected_value()
@@ -276,7 +279,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                   f"base cost {_fmt(sch.base_cost())}")
             print(f"  critical path: {' > '.join(sch.critical_path())}")
         plan = getattr(args, "correlation_plan", None)
-        if corr is not None and plan is not None:
+        if isinstance(corr, Correlation) and plan is not None:
             n_risks = sum(len(c.members) for c in plan.risks)
             n_acts = sum(len(c.members) for c in plan.activities)
             print(f"{corr.describe()}: {_plural(n_risks, 'risk')} in "

@@ -47,7 +47,8 @@ from .exceptions import InputError, InputWarning, OptionError, Problem
 
 __all__ = ["Correlation", "read_correlation", "nearest_correlation"]
 
-_GROUP_WORDS = {"group", "correlationgroup", "corrgroup", "name", "set", "correlationset"}
+_GROUP_WORDS = {"group", "groupname", "groupid", "correlationgroup", "corrgroup", "name", "set",
+                "correlationset", "correlationgroupname"}
 _COEF_WORDS = {"coefficient", "correlation", "rho", "r", "coef", "corr",
                "correlationcoefficient", "value"}
 MEASURES = ("spearman", "pearson")
@@ -92,6 +93,8 @@ class Correlation:
     rows: Mapping[str, int] = field(default_factory=dict, repr=False)  # id/group -> row
     repaired: bool = False
     measure: str = "spearman"
+    #: (row id, column id) of the cells the file gave (the others mirror them or are 0)
+    written: frozenset[tuple[str, str]] = field(default=frozenset(), repr=False)
 
     @property
     def form(self) -> str:
@@ -116,14 +119,18 @@ class Correlation:
         return c
 
 
-def read_correlation(source: Any, *, measure: str = "spearman") -> Correlation:
-    """Read a correlation CSV: groups (columns ``group, coefficient``) or a matrix.
+def read_correlation(source: Any, *, measure: str = "spearman", decimal: str | None = None,
+                     delimiter: str | None = None) -> Correlation:
+    """Read a correlation file (CSV or .xlsx): groups or a matrix.
 
-    A matrix file has ids across the header and down the first column, in any order;
-    blank cells are 0 (off the diagonal) or mirror their transposed cell, so a lower
-    triangle is enough. Values must be within [-1, 1], the diagonal 1, and the matrix
-    symmetric. A matrix that is not positive semi-definite is replaced by the nearest
-    correlation matrix (Higham 2002) with a warning naming the largest change.
+    A groups file has a ``group`` column and a ``coefficient`` column (other columns are
+    left out with a warning). A matrix file has ids across the header and down the first
+    column, in any order; blank cells are 0 (off the diagonal) or mirror their
+    transposed cell, so a lower triangle is enough. Values must be within [-1, 1], the
+    diagonal 1, and the matrix symmetric. A matrix that is not positive semi-definite
+    is replaced by the nearest correlation matrix (Higham 2002) with a warning naming
+    the largest change. ``decimal`` and ``delimiter`` are as for
+    :func:`riskkit.read_register`.
     """
     measure = _check_measure(measure)
     if isinstance(source, Correlation):
@@ -136,22 +143,58 @@ def read_correlation(source: Any, *, measure: str = "spearman") -> Correlation:
         if set(map(str, frame.index)) == set(map(str, frame.columns)):
             frame = frame.reset_index()
         table = _parse.table_from_frame(frame, "<correlation DataFrame>")
+    elif isinstance(source, (str, PathLike)) and str(source).lower().endswith(
+            (".xlsx", ".xlsm")):
+        from .register import _read_xlsx
+
+        table = _read_xlsx(source, None)
     elif isinstance(source, (str, PathLike)) or hasattr(source, "read"):
-        table = _parse.read_table(source)
+        table = _parse.read_table(source, decimal=decimal, delimiter=delimiter)
     else:
         raise OptionError("correlation", type(source).__name__,
                           "a CSV path, a {group: coefficient} dict, a square DataFrame or "
                           "a Correlation")
-    header = [_parse.normalise_header(h) for h in table.header]
-    if len(header) == 2 and header[0] in _GROUP_WORDS and header[1] in _COEF_WORDS:
-        return _groups_from_pairs([(row, cells[0] if cells else "",
-                                    cells[1] if len(cells) > 1 else "")
+    width = len(table.header)
+    while width and not table.header[width - 1].strip():
+        width -= 1  # trailing empty columns, as spreadsheets export them
+    header = [_parse.normalise_header(h) for h in table.header[:width]]
+    group_at = next((i for i, h in enumerate(header) if h in _GROUP_WORDS), None)
+    coef_at = next((i for i, h in enumerate(header) if h in _COEF_WORDS), None)
+    if group_at is not None and coef_at is not None:
+        unused = [table.header[i] for i in range(width) if i not in (group_at, coef_at)
+                  and table.header[i].strip()]
+        if unused:
+            warnings.warn(f"{table.source}: columns not used: "
+                          + ", ".join(map(repr, unused)), InputWarning, stacklevel=2)
+
+        def at(cells, i):
+            return cells[i] if i < len(cells) else ""
+
+        return _groups_from_pairs([(row, at(cells, group_at), at(cells, coef_at))
                                    for row, cells in table.rows if any(cells)],
-                                  table.source, table.header, table.decimal_comma, measure)
-    return _matrix_from_table(table, measure)
+                                  table.source, (table.header[group_at],
+                                                 table.header[coef_at]),
+                                  table.decimal_comma, measure)
+    return _matrix_from_table(table, measure, width)
 
 
-def _coefficient(text: Any, decimal_comma: bool, report) -> float | None:
+def group_key(name: Any) -> str:
+    """How group names are matched: case and spacing ignored, and a whole number
+    written as a float (pandas reads 1, 2 and blanks as 1.0, 2.0, NaN) as that number.
+
+    >>> group_key(" Civil  Works"), group_key(2.0), group_key("2")
+    ('civil works', '2', '2')
+    """
+    text = " ".join(str(name).split()).casefold()
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return str(int(value)) if value.is_integer() else text
+
+
+def _coefficient(text: Any, decimal_comma: bool, report, low: float = -1.0
+                 ) -> float | None:
     if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
         value = float(text)
     else:
@@ -160,10 +203,14 @@ def _coefficient(text: Any, decimal_comma: bool, report) -> float | None:
         if parsed is None or math.isnan(parsed):
             return parsed
         value = parsed
-    if not abs(value) <= 1.0 + 1e-9:  # rounding noise of a computed matrix is allowed
-        report("a correlation coefficient must be between -1 and 1")
+    if not low - 1e-9 <= value <= 1.0 + 1e-9:  # rounding noise of a computed matrix
+        if low < 0:
+            report("a correlation coefficient must be between -1 and 1")
+        else:
+            report("a group coefficient must be between 0 and 1 (for a negative "
+                   "correlation between two ids, give a matrix)")
         return _parse.BAD
-    return max(-1.0, min(1.0, value))
+    return max(low, min(1.0, value))
 
 
 def _groups_from_pairs(pairs, source: str, header=("group", "coefficient"),
@@ -178,9 +225,10 @@ def _groups_from_pairs(pairs, source: str, header=("group", "coefficient"),
             problems.append(Problem("group name is missing", source=source, row=row,
                                     column=header[0]))
             continue
-        if name in groups:
+        twin = next((g for g in groups if group_key(g) == group_key(name)), None)
+        if twin is not None:
             problems.append(Problem(f"group {name!r} is listed twice (first on row "
-                                    f"{rows[name]})", source=source, row=row,
+                                    f"{rows[twin]})", source=source, row=row,
                                     column=header[0], value=name))
             continue
 
@@ -188,18 +236,11 @@ def _groups_from_pairs(pairs, source: str, header=("group", "coefficient"),
             problems.append(Problem(message, source=source, row=_row, column=header[1],
                                     value=str(_text)))
 
-        value = _coefficient(text, decimal_comma, report)
+        value = _coefficient(text, decimal_comma, report, low=0.0)
         if value is None:
             report("coefficient is missing")
             continue
         if math.isnan(value):
-            continue
-        if value < 0:
-            report("a group coefficient must be between 0 and 1",)
-            problems[-1] = Problem(problems[-1].message, source=source, row=row,
-                                   column=header[1], value=str(text),
-                                   hint="for a negative correlation between two ids, give "
-                                        "a matrix")
             continue
         groups[name] = value
         rows[name] = row if row is not None else 0
@@ -210,15 +251,17 @@ def _groups_from_pairs(pairs, source: str, header=("group", "coefficient"),
     return Correlation(groups=groups, source=source, rows=rows, measure=measure)
 
 
-def _matrix_from_table(table: _parse.RawTable, measure: str) -> Correlation:
+_FORMS = ("a groups file has columns 'group' and 'coefficient'; a matrix has ids across "
+          "the first row and down the first column")
+
+
+def _matrix_from_table(table: _parse.RawTable, measure: str, width: int) -> Correlation:
     src = table.source
-    col_ids = [h.strip() for h in table.header[1:]]
+    col_ids = [h.strip() for h in table.header[1:width]]
     problems: list[Problem] = []
     if not col_ids:
-        raise InputError(Problem(
-            "is neither a groups file nor a matrix", source=src,
-            hint="give columns 'group, coefficient', or ids across the first row and down "
-                 "the first column"))
+        raise InputError(Problem("is neither a groups file nor a matrix", source=src,
+                                 hint=_FORMS))
     seen: dict[str, int] = {}
     for j, c in enumerate(col_ids):
         if not c:
@@ -242,6 +285,12 @@ def _matrix_from_table(table: _parse.RawTable, measure: str) -> Correlation:
                                     f"row {rows[rid]})", source=src, row=row, value=rid))
             continue
         rows[rid] = row
+        extra = [c for c in cells[len(col_ids) + 1:] if c.strip()]
+        if extra:
+            problems.append(Problem(
+                f"row has {len(col_ids) + 1 + len(extra)} cells but the header names "
+                f"{len(col_ids)} ids", source=src, row=row, value=extra[0],
+                hint="every value needs an id above it"))
         cells_by_id[rid] = (row, cells[1:] + ("",) * (len(col_ids) + 1 - len(cells)))
     if problems:
         raise InputError(problems)
@@ -254,7 +303,8 @@ def _matrix_from_table(table: _parse.RawTable, measure: str) -> Correlation:
             parts.append("only down the side: " + ", ".join(only_rows[:10]))
         if only_cols:
             parts.append("only across the top: " + ", ".join(only_cols[:10]))
-        raise InputError(Problem(msg, source=src, hint="; ".join(parts)))
+        raise InputError(Problem(msg, source=src, hint="; ".join(parts) + " (" + _FORMS
+                                 + ")"))
     ids = list(col_ids)
     index = {c: j for j, c in enumerate(ids)}
     m = len(ids)
@@ -288,8 +338,9 @@ def _matrix_from_table(table: _parse.RawTable, measure: str) -> Correlation:
     matrix = np.nan_to_num(matrix, nan=0.0)
     np.fill_diagonal(matrix, 1.0)
     matrix, repaired = _repaired(matrix, ids, src, measure)
+    written = frozenset((ids[i], ids[j]) for i, j in zip(*np.nonzero(~np.isnan(given))))
     return Correlation(matrix=pd.DataFrame(matrix, index=ids, columns=ids), source=src,
-                       rows=rows, repaired=repaired, measure=measure)
+                       rows=rows, repaired=repaired, measure=measure, written=written)
 
 
 def _repaired(matrix: np.ndarray, ids: list[str], src: str, measure: str
@@ -301,6 +352,7 @@ def _repaired(matrix: np.ndarray, ids: list[str], src: str, measure: str
     if smallest >= -1e-10:
         return matrix, False
     near = np.array(from_normal(nearest_correlation(normal), measure), dtype=float)
+    near[np.abs(near) < 1e-10] = 0.0  # rounding noise: zero blocks stay zero
     np.fill_diagonal(near, 1.0)
     change = np.abs(near - matrix)
     i, j = np.unravel_index(int(np.argmax(change)), change.shape)
@@ -393,7 +445,7 @@ def _matrix_components(c: np.ndarray) -> list[tuple[list[int], np.ndarray]]:
     """Split a correlation matrix into connected components, each with its factor
     loadings ``F`` (``F F'`` is the component's matrix)."""
     m = c.shape[0]
-    linked = (np.abs(c) > 0) & ~np.eye(m, dtype=bool)
+    linked = (np.abs(c) > 1e-9) & ~np.eye(m, dtype=bool)
     seen = np.zeros(m, dtype=bool)
     out = []
     for s in range(m):
@@ -415,11 +467,25 @@ def _matrix_components(c: np.ndarray) -> list[tuple[list[int], np.ndarray]]:
     return out
 
 
+def _is_none(spec: Any) -> bool:
+    return spec is False or (isinstance(spec, str) and spec.strip().lower() == "none")
+
+
+def prepare(spec: Any) -> Any:
+    """Read a correlation spec once (so its warnings show once), leaving None and
+    "none" as they are: for callers that run several simulations on it."""
+    if spec is None or _is_none(spec):
+        return spec
+    return read_correlation(spec)
+
+
 def resolve(spec: Any, register: Any, schedule: Any, risk_ids: tuple[str, ...],
             measure: str = "spearman") -> CorrelationPlan:
     """Turn a correlation spec and the group columns into the components a run samples.
 
-    ``risk_ids`` are the active (not closed) risks of the plan, in plan order.
+    ``risk_ids`` are the active (not closed) risks of the plan, in plan order. ``spec``
+    ``"none"`` (or False) runs without correlation even where a ``correlation_group``
+    column names groups (with a warning), for an uncorrelated baseline.
     """
     from .schedule import stable_key
 
@@ -427,23 +493,30 @@ def resolve(spec: Any, register: Any, schedule: Any, risk_ids: tuple[str, ...],
     risk_index = {r: i for i, r in enumerate(risk_ids)}
     act_index = {a: i for i, a in enumerate(act_ids)}
     members = _group_members(register, schedule, risk_index, act_index)
+    if _is_none(spec):
+        if members:
+            warnings.warn(f"correlation 'none': the correlation groups "
+                          f"{', '.join(m[3] for m in members.values())} are not used",
+                          InputWarning, stacklevel=4)
+        return CorrelationPlan()
     if spec is None:
         if members:
-            (name, (kind, _, rows)), *_ = members.items()
+            (kind, _, rows, name) = next(iter(members.values()))
             row, src, col, what = rows[0]
             raise InputError(Problem(
                 f"{what} is in correlation group {name!r}, but no coefficient was given "
                 f"for any group", source=src, row=row, column=col, value=name,
                 hint="pass --correlation groups.csv (columns group, coefficient) or "
-                     "correlation={'" + name + "': 0.5}"))
+                     "correlation={'" + name + "': 0.5}; --correlation none runs without"))
         return CorrelationPlan()
     corr = read_correlation(spec, measure=measure)
     problems: list[Problem] = []
     risk_parts: list[Component] = []
     act_parts: list[Component] = []
     if corr.groups is not None:
-        for name, (kind, idx, rows) in members.items():
-            if name not in corr.groups:
+        listed = {group_key(g): g for g in corr.groups}
+        for key, (kind, idx, rows, name) in members.items():
+            if key not in listed:
                 for row, src, col, what in rows:
                     problems.append(Problem(
                         f"{what} is in correlation group {name!r}, which {corr.source} "
@@ -460,11 +533,11 @@ def resolve(spec: Any, register: Any, schedule: Any, risk_ids: tuple[str, ...],
                 warnings.warn(f"correlation group {name!r} has one member ({rows[0][3]}), "
                               f"so it correlates nothing", InputWarning, stacklevel=4)
                 continue
-            part = _group_component(sorted(idx),
-                                    float(to_normal(corr.groups[name], corr.measure)),
-                                    stable_key(f"group:{name}"))
+            coefficient = corr.groups[listed[key]]
+            part = _group_component(sorted(idx), float(to_normal(coefficient, corr.measure)),
+                                    stable_key(f"group:{key}"))
             (risk_parts if kind == "risk" else act_parts).append(part)
-        unused = [g for g in corr.groups if g not in members]
+        unused = [g for k, g in listed.items() if k not in members]
         if unused:
             warnings.warn(f"{corr.source}: no risk or activity is in correlation group"
                           f"{'s' if len(unused) > 1 else ''} {', '.join(unused)}",
@@ -481,29 +554,39 @@ def resolve(spec: Any, register: Any, schedule: Any, risk_ids: tuple[str, ...],
             is_risk, is_act = i in all_risks, i in act_index
             if is_risk and is_act:
                 problems.append(Problem(f"{i} is both a risk and an activity id; rename one",
-                                        source=corr.source, row=corr.rows.get(i), value=i))
+                                        source=corr.source, row=corr.rows.get(i),
+                                        column=i, value=i))
             elif not (is_risk or is_act):
                 where = " and ".join(x for x, ok in (("the register", register is not None),
                                                      ("the schedule", schedule is not None))
                                      if ok)
                 problems.append(Problem(f"unknown id: {where} has no {i}",
-                                        source=corr.source, row=corr.rows.get(i), value=i))
+                                        source=corr.source, row=corr.rows.get(i),
+                                        column=i, value=i))
             kinds.append("risk" if is_risk else "activity")
         if problems:
             raise InputError(problems)
-        c = corr.normal_matrix()
+        closed = [i for i, k in zip(ids, kinds) if k == "risk" and i not in risk_index]
+        if closed:
+            warnings.warn(f"{corr.source}: closed risks are left out of the correlation: "
+                          f"{', '.join(closed[:8])}{' …' if len(closed) > 8 else ''}",
+                          InputWarning, stacklevel=4)
+        given = corr.matrix.to_numpy()
         keep = [j for j, i in enumerate(ids) if i in risk_index or i in act_index]
-        c = c[np.ix_(keep, keep)]
+        c = corr.normal_matrix()[np.ix_(keep, keep)]
         kept = [ids[j] for j in keep]
         kinds = [kinds[j] for j in keep]
         for a in range(len(kept)):
             for b in range(a + 1, len(kept)):
-                if kinds[a] != kinds[b] and c[a, b] != 0:
+                if kinds[a] != kinds[b] and abs(c[a, b]) > 1e-9:
+                    # name the cell the file gave, with the value as written
+                    r, col = ((kept[a], kept[b]) if (kept[a], kept[b]) in corr.written
+                              else (kept[b], kept[a]))
                     problems.append(Problem(
                         f"{kept[a]} ({kinds[a]}) and {kept[b]} ({kinds[b]}) are correlated; "
                         f"correlate risks with risks and activities with activities",
-                        source=corr.source, row=corr.rows.get(kept[a]), column=kept[b],
-                        value=f"{c[a, b]:g}"))
+                        source=corr.source, row=corr.rows.get(r), column=col,
+                        value=f"{given[keep[a], keep[b]]:g}"))
         if problems:
             raise InputError(problems[:20])
 
@@ -516,16 +599,17 @@ def resolve(spec: Any, register: Any, schedule: Any, risk_ids: tuple[str, ...],
             comp = Component(tuple(lookup[kept[i]] for i in positions), loadings,
                              np.zeros(len(positions)), key_of(positions))
             (risk_parts if is_risk else act_parts).append(comp)
-    if problems:
-        raise InputError(problems)
     slot = {r: (ci, j) for ci, comp in enumerate(risk_parts)
             for j, r in enumerate(comp.members)}
+    if problems:
+        raise InputError(problems)
     return CorrelationPlan(tuple(risk_parts), tuple(act_parts), corr.describe(), slot)
 
 
 def _group_members(register, schedule, risk_index, act_index):
-    """Group name -> (kind, member indices, [(row, source, column, what)])."""
-    out: dict[str, tuple[str, list[int], list[tuple[int | None, str, str, str]]]] = {}
+    """Group key -> (kind, member indices, [(row, source, column, what)], name as
+    first written)."""
+    out: dict[str, tuple[str, list[int], list[tuple[int | None, str, str, str]], str]] = {}
     for obj, index, what in ((register, risk_index, "risk"), (schedule, act_index,
                                                                "activity")):
         frame = obj.frame if obj is not None else None
@@ -538,13 +622,14 @@ def _group_members(register, schedule, risk_index, act_index):
             group = str(group).strip()
             if not group or ident not in index:
                 continue
-            kind, idx, rows = out.setdefault(group, (what, [], []))
+            key = group_key(group)
+            kind, idx, rows, name = out.setdefault(key, (what, [], [], group))
             if kind != what:
                 kind = "mixed"
             idx.append(index[ident])
             rows.append((int(row) if row is not None else None, obj.source, col,
                          f"{what} {ident}"))
-            out[group] = (kind, idx, rows)
+            out[key] = (kind, idx, rows, name)
     return out
 
 
@@ -586,7 +671,8 @@ def factor_scores(g: np.random.Generator, n: int, comp: Component) -> np.ndarray
             return z
         z = np.linalg.solve(chol, z.T).T
     else:
-        z /= np.sqrt(np.mean(z * z, axis=0))
+        sd = np.sqrt(np.mean(z * z, axis=0))
+        np.divide(z, sd, out=z, where=sd > 0)  # one iteration: no spread to scale
     return z
 
 

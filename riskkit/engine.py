@@ -770,8 +770,8 @@ def _simulate_auto(register, schedule, *, rng, tolerance, max_iterations, **opti
     if not (isinstance(tolerance, (int, float)) and 0 < tolerance < 1):
         raise OptionError("tolerance", tolerance, "a relative error between 0 and 1")
     max_iterations = _check_iterations(max_iterations, "max_iterations")
-    if options.get("correlation") is not None:  # read (and warn) once, not per doubling
-        options["correlation"] = _correlation.read_correlation(options["correlation"])
+    # read (and warn) once, not per doubling
+    options["correlation"] = _correlation.prepare(options.get("correlation"))
     seed = make_seed(rng)
     root = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
     lhs = Sampling.parse(options.get("sampling", "lhs")) is Sampling.LHS

@@ -114,9 +114,9 @@ def write_report(
     if not path.parent.exists():
         raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
     cur = currency if currency is not None else _currency_symbol(register)
-    if correlation is not None:
-        from .correlation import read_correlation
-        correlation = read_correlation(correlation)  # read once, warn once
+    from .correlation import prepare
+
+    correlation = prepare(correlation)  # read once, warn once
     par = {"executor": executor, "workers": workers, "progress": progress,
            "sampling": sampling, "iterations": iterations, "correlation": correlation}
     res = simulate(register, schedule, rng=rng, start=start, holidays=holidays, **par)

@@ -367,3 +367,123 @@ def test_fused_kernels_give_the_same_correlated_numbers(sampling):
         _fused.set_enabled(previous)
     np.testing.assert_array_equal(out[0].cost, out[1].cost)
     np.testing.assert_array_equal(out[0].schedule, out[1].schedule)
+
+
+# --- review findings: every one reproduced here ---------------------------------------
+
+GROUPED = ("id,probability,cost impact,Correlation Group\n"
+           "R1,1,100,Civil Works\nR2,1,200,civil  works\nR3,0.5,300,\n")
+
+
+def test_validate_uses_the_correlation_with_a_schedule(write_csv, capsys):
+    reg = write_csv(GROUPED)
+    groups = write_csv("group,coefficient\nCivil Works,0.6\n", "groups.csv")
+    code = main(["validate", str(reg), "--schedule",
+                 str(SAMPLES / "office_fitout_schedule.csv"), "--correlation", str(groups)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "2 risks in 1 correlated set" in captured.out
+
+
+def test_group_names_match_ignoring_case_spacing_and_pandas_floats():
+    reg = rk.read_register(pd.read_csv(__import__("io").StringIO(
+        "id,probability,cost_impact,correlation_group\nA,1,1,1\nB,1,2,1\nC,1,3,\n")))
+    assert reg.frame["correlation_group"].tolist()[:2] == ["1.0", "1.0"]
+    res = rk.simulate(reg, iterations=100, rng=1, correlation={1: 0.5})
+    assert "groups" in res.correlation
+    text = GROUPED.encode()
+    import io
+
+    fh = io.BytesIO(text)
+    fh.name = "reg.csv"
+    res = rk.simulate(rk.read_register(fh), iterations=100, rng=1,
+                      correlation={"CIVIL WORKS": 0.5})
+    assert res.correlation
+
+
+def test_groups_file_with_other_columns_and_trailing_empty_column(write_csv):
+    path = write_csv("Group Name,Coefficient,Notes,\ncivil,0.6,same contractor,\n",
+                     "groups.csv")
+    with pytest.warns(rk.InputWarning, match="columns not used: 'Notes'"):
+        corr = rk.read_correlation(path)
+    assert corr.groups == {"civil": 0.6}
+    with pytest.raises(rk.InputError, match="between 0 and 1"):
+        rk.read_correlation(write_csv("group,coefficient\ncivil,1.5\n", "g2.csv"))
+
+
+def test_decimal_commas_and_xlsx(write_csv, tmp_path):
+    tab = write_csv("\tA\tB\nA\t1\t\nB\t0,6\t1\n", "m.tsv")
+    corr = rk.read_correlation(tab, decimal=",")
+    assert corr.matrix.loc["A", "B"] == pytest.approx(0.6)
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in ([None, "A", "B"], ["A", 1, None], ["B", 0.4, 1]):
+        sheet.append(row)
+    book.save(tmp_path / "m.xlsx")
+    assert rk.read_correlation(tmp_path / "m.xlsx").matrix.loc["B", "A"] == 0.4
+
+
+def test_extra_cells_in_a_matrix_row_are_an_error(write_csv):
+    path = write_csv(",A,B\nA,1,\nB,0.5,1,0.9\n", "m.csv")
+    with pytest.raises(rk.InputError) as info:
+        rk.read_correlation(path)
+    assert info.value.problems[0].row == 3 and "0.9" in str(info.value)
+
+
+def test_a_repaired_matrix_keeps_risks_and_activities_apart(write_csv):
+    """Repair noise (1e-16) between a risk block and an activity block is not taken for
+    a correlation between a risk and an activity."""
+    reg = rk.read_register(pd.DataFrame({"id": ["R1", "R2", "R3"], "probability": 1.0,
+                                         "cost_impact": [1.0, 2.0, 3.0]}))
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    ids = ["R1", "A02", "R2", "A03", "R3", "A05"]
+    c = np.eye(6)
+    for a, b, v in (("R1", "R2", .9), ("R1", "R3", .9), ("R2", "R3", -.9),
+                    ("A02", "A03", .5)):
+        i, j = ids.index(a), ids.index(b)
+        c[i, j] = c[j, i] = v
+    with pytest.warns(rk.InputWarning, match="positive semi-definite"):
+        corr = rk.read_correlation(pd.DataFrame(c, index=ids, columns=ids))
+    res = rk.simulate(reg, sch, iterations=200, rng=1, correlation=corr)
+    assert res.correlation
+
+
+def test_a_risk_activity_correlation_names_the_cell_as_written(write_csv, capsys):
+    path = write_csv(",OF-01,OF-02,A02\nOF-01,1,,\nOF-02,0.3,1,\nA02,0.5,,1\n", "m.csv")
+    code = main(["validate", str(SAMPLES / "office_fitout.csv"), "--schedule",
+                 str(SAMPLES / "office_fitout_schedule.csv"), "--correlation", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "row 4, column 'OF-01'" in err and "(value '0.5')" in err
+
+
+def test_closed_risks_in_a_matrix_are_reported(write_csv):
+    text = "id,probability,cost impact,status\nR1,0.5,100,open\nR2,0.5,100,closed\n"
+    reg = rk.read_register(write_csv(text))
+    m = pd.DataFrame([[1, .8], [.8, 1]], index=["R1", "R2"], columns=["R1", "R2"])
+    with pytest.warns(rk.InputWarning, match="closed risks are left out of the correlation: R2"):
+        rk.simulate(reg, iterations=100, rng=1, correlation=m)
+
+
+def test_correlation_none_gives_the_uncorrelated_baseline(write_csv, capsys):
+    reg = write_csv(GROUPED)
+    code = main(["simulate", str(reg), "-n", "1000", "--seed", "1", "--correlation", "none",
+                 "--json", "-"])
+    captured = capsys.readouterr()
+    assert code == 0 and "are not used" in captured.err
+    import json
+
+    assert json.loads(captured.out)["correlation"] is None
+
+
+@pytest.mark.parametrize("iterations", [1, 3, 4_097])
+def test_tiny_blocks_and_slices_raise_no_numpy_warnings(iterations):
+    import warnings as w
+
+    sch = serial_schedule(["G", "G", "G"])
+    reg = certain_register(4, correlation_group=["a", "a", "a", "a"])
+    with w.catch_warnings():
+        w.simplefilter("error", RuntimeWarning)
+        rk.simulate(reg, iterations=iterations, rng=1, correlation={"a": 0.5})
+        rk.simulate(None, sch, iterations=iterations, rng=1, correlation={"G": 0.5})
