@@ -93,8 +93,10 @@ class Correlation:
     rows: Mapping[str, int] = field(default_factory=dict, repr=False)  # id/group -> row
     repaired: bool = False
     measure: str = "spearman"
-    #: (row id, column id) of the cells the file gave (the others mirror them or are 0)
-    written: frozenset[tuple[str, str]] = field(default=frozenset(), repr=False)
+    #: (row id, column id) -> (value, text as typed) of the cells the file gave (the
+    #: others mirror them or are 0), before any repair
+    written: Mapping[tuple[str, str], tuple[float, str]] = field(default_factory=dict,
+                                                                 repr=False)
 
     @property
     def form(self) -> str:
@@ -120,7 +122,8 @@ class Correlation:
 
 
 def read_correlation(source: Any, *, measure: str = "spearman", decimal: str | None = None,
-                     delimiter: str | None = None) -> Correlation:
+                     delimiter: str | None = None, sheet: str | int | None = None
+                     ) -> Correlation:
     """Read a correlation file (CSV or .xlsx): groups or a matrix.
 
     A groups file has a ``group`` column and a ``coefficient`` column (other columns are
@@ -129,14 +132,14 @@ def read_correlation(source: Any, *, measure: str = "spearman", decimal: str | N
     transposed cell, so a lower triangle is enough. Values must be within [-1, 1], the
     diagonal 1, and the matrix symmetric. A matrix that is not positive semi-definite
     is replaced by the nearest correlation matrix (Higham 2002) with a warning naming
-    the largest change. ``decimal`` and ``delimiter`` are as for
-    :func:`riskkit.read_register`.
+    the largest change. ``decimal``, ``delimiter`` and ``sheet`` (of a workbook; default
+    the first) are as for :func:`riskkit.read_register`.
     """
     measure = _check_measure(measure)
     if isinstance(source, Correlation):
         return source
     if isinstance(source, Mapping):
-        return _groups_from_pairs([(None, str(k), v) for k, v in source.items()],
+        return _groups_from_pairs([(None, _name(k), v) for k, v in source.items()],
                                   "<correlation dict>", measure=measure)
     if isinstance(source, pd.DataFrame):
         frame = source
@@ -147,7 +150,7 @@ def read_correlation(source: Any, *, measure: str = "spearman", decimal: str | N
             (".xlsx", ".xlsm")):
         from .register import _read_xlsx
 
-        table = _read_xlsx(source, None)
+        table = _read_xlsx(source, sheet)
     elif isinstance(source, (str, PathLike)) or hasattr(source, "read"):
         table = _parse.read_table(source, decimal=decimal, delimiter=delimiter)
     else:
@@ -178,14 +181,21 @@ def read_correlation(source: Any, *, measure: str = "spearman", decimal: str | N
     return _matrix_from_table(table, measure, width)
 
 
+def _name(key: Any) -> str:
+    """A group name as given in a dict: a whole-number float (from pandas) as an int."""
+    if isinstance(key, (float, np.floating)) and float(key).is_integer():
+        return str(int(key))
+    return str(key)
+
+
 def group_key(name: Any) -> str:
-    """How group names are matched: case and spacing ignored, and a whole number
+    """How group names are matched: case and spaces ignored, and a whole number
     written as a float (pandas reads 1, 2 and blanks as 1.0, 2.0, NaN) as that number.
 
-    >>> group_key(" Civil  Works"), group_key(2.0), group_key("2")
-    ('civil works', '2', '2')
+    >>> group_key(" Civil  Works"), group_key("M & E"), group_key(2.0), group_key("2")
+    ('civilworks', 'm&e', '2', '2')
     """
-    text = " ".join(str(name).split()).casefold()
+    text = "".join(str(name).split()).casefold()
     try:
         value = float(text)
     except ValueError:
@@ -309,6 +319,7 @@ def _matrix_from_table(table: _parse.RawTable, measure: str, width: int) -> Corr
     index = {c: j for j, c in enumerate(ids)}
     m = len(ids)
     given = np.full((m, m), np.nan)
+    typed: dict[tuple[str, str], tuple[float, str]] = {}
     for rid, (row, cells) in cells_by_id.items():
         i = index[rid]
         for j, text in enumerate(cells[:m]):
@@ -318,29 +329,30 @@ def _matrix_from_table(table: _parse.RawTable, measure: str, width: int) -> Corr
             value = _coefficient(text, table.decimal_comma, report)
             if value is not None:
                 given[i, j] = value
+                typed[(rid, ids[j])] = (value, text)
     if problems:
         raise InputError(problems)
     matrix = np.where(np.isnan(given), given.T, given)
     diag = np.diag(matrix)
     for i in np.flatnonzero(~np.isnan(diag) & (np.abs(diag - 1.0) > 1e-9)).tolist():
+        cell = typed.get((ids[i], ids[i]), (diag[i], f"{diag[i]:g}"))[1]
         problems.append(Problem("the diagonal must be 1 (an id is fully correlated with "
                                 "itself)", source=src, row=rows[ids[i]], column=ids[i],
-                                value=f"{diag[i]:g}"))
+                                value=cell))
     both = ~np.isnan(given) & ~np.isnan(given.T) & (np.abs(given - given.T) > 1e-9)
     for i, j in zip(*np.nonzero(np.triu(both, 1))):
         problems.append(Problem(
             f"the matrix is not symmetric: {ids[i]}–{ids[j]} is {given[i, j]:g} here but "
             f"{given[j, i]:g} in row {rows[ids[j]]}, column {ids[i]!r}", source=src,
-            row=rows[ids[i]], column=ids[j], value=f"{given[i, j]:g}",
+            row=rows[ids[i]], column=ids[j], value=typed[(ids[i], ids[j])][1],
             hint="give one triangle, or the same value in both"))
     if problems:
         raise InputError(problems)
     matrix = np.nan_to_num(matrix, nan=0.0)
     np.fill_diagonal(matrix, 1.0)
     matrix, repaired = _repaired(matrix, ids, src, measure)
-    written = frozenset((ids[i], ids[j]) for i, j in zip(*np.nonzero(~np.isnan(given))))
     return Correlation(matrix=pd.DataFrame(matrix, index=ids, columns=ids), source=src,
-                       rows=rows, repaired=repaired, measure=measure, written=written)
+                       rows=rows, repaired=repaired, measure=measure, written=typed)
 
 
 def _repaired(matrix: np.ndarray, ids: list[str], src: str, measure: str
@@ -571,24 +583,27 @@ def resolve(spec: Any, register: Any, schedule: Any, risk_ids: tuple[str, ...],
             warnings.warn(f"{corr.source}: closed risks are left out of the correlation: "
                           f"{', '.join(closed[:8])}{' …' if len(closed) > 8 else ''}",
                           InputWarning, stacklevel=4)
-        given = corr.matrix.to_numpy()
         keep = [j for j, i in enumerate(ids) if i in risk_index or i in act_index]
         c = corr.normal_matrix()[np.ix_(keep, keep)]
         kept = [ids[j] for j in keep]
         kinds = [kinds[j] for j in keep]
-        for a in range(len(kept)):
-            for b in range(a + 1, len(kept)):
-                if kinds[a] != kinds[b] and abs(c[a, b]) > 1e-9:
-                    # name the cell the file gave, with the value as written
-                    r, col = ((kept[a], kept[b]) if (kept[a], kept[b]) in corr.written
-                              else (kept[b], kept[a]))
-                    problems.append(Problem(
-                        f"{kept[a]} ({kinds[a]}) and {kept[b]} ({kinds[b]}) are correlated; "
-                        f"correlate risks with risks and activities with activities",
-                        source=corr.source, row=corr.rows.get(r), column=col,
-                        value=f"{given[keep[a], keep[b]]:g}"))
+        kind_of = dict(zip(ids, [("risk" if i in all_risks else "activity") for i in ids]))
+        # a risk and an activity correlated: judged on the cells as the file gives them
+        # (a repair only spreads rounding noise between blocks that were apart)
+        cells = corr.written or {(a, b): (float(corr.matrix.loc[a, b]),
+                                          f"{corr.matrix.loc[a, b]:g}")
+                                 for a in ids for b in ids}
+        for (r, col), (value, text) in cells.items():
+            if kind_of[r] != kind_of[col] and value != 0:
+                problems.append(Problem(
+                    f"{r} ({kind_of[r]}) and {col} ({kind_of[col]}) are correlated; "
+                    f"correlate risks with risks and activities with activities",
+                    source=corr.source, row=corr.rows.get(r), column=col, value=text))
         if problems:
             raise InputError(problems[:20])
+        risk_rows = np.array([k == "risk" for k in kinds], dtype=bool)
+        c[np.ix_(risk_rows, ~risk_rows)] = 0.0  # repair noise between the two blocks
+        c[np.ix_(~risk_rows, risk_rows)] = 0.0
 
         def key_of(part):
             return stable_key("matrix:" + "|".join(sorted(kept[i] for i in part)))

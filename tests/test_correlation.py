@@ -487,3 +487,16 @@ def test_tiny_blocks_and_slices_raise_no_numpy_warnings(iterations):
         w.simplefilter("error", RuntimeWarning)
         rk.simulate(reg, iterations=iterations, rng=1, correlation={"a": 0.5})
         rk.simulate(None, sch, iterations=iterations, rng=1, correlation={"G": 0.5})
+
+
+def test_a_risk_activity_entry_in_a_non_psd_matrix_is_named_once_as_typed(write_csv, capsys):
+    """The check reads the cells as the file gives them, not the repaired matrix."""
+    text = (",OF-01,OF-02,OF-04,A05\nOF-01,1,,,\nOF-02,0.9,1,,\nOF-04,0.9,-0.9,1,\n"
+            "A05,.70,0,0,1\n")
+    path = write_csv(text, "m.csv")
+    code = main(["validate", str(SAMPLES / "office_fitout.csv"), "--schedule",
+                 str(SAMPLES / "office_fitout_schedule.csv"), "--correlation", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("are correlated; correlate risks with risks") == 1
+    assert "row 5, column 'OF-01'" in err and "(value '.70')" in err
