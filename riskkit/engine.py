@@ -391,6 +391,8 @@ def _correlate_rows(u: np.ndarray, sets: list[tuple[Any, np.random.Generator]]) 
 
 _KEY_MASK = np.uint32(0xFFFF_F000)   # 20 random bits above a 12-bit iteration index
 _INDEX_MASK = np.uint32(0x0000_0FFF)
+_LHS_INDEX = np.arange(SUB_BLOCK, dtype=np.uint32)
+_LHS_INDEX.flags.writeable = False
 _FLOAT_4096 = np.uint32(0x4580_0000)  # float32 bits of 4,096.0: exponent 127 + 12
 assert SUB_BLOCK <= 1 << 12
 
@@ -411,10 +413,7 @@ def _stratified_rows(u: np.ndarray, gens: list[np.random.Generator], work: Works
     4,096), then 4,096 is subtracted; the division by ``size`` keeps every value < 1.
     """
     size = u.shape[1]
-    index = work.get("lhs_index", (SUB_BLOCK,), np.uint32)
-    if index[1] != 1 or index[-1] != SUB_BLOCK - 1:
-        index[:] = np.arange(SUB_BLOCK, dtype=np.uint32)
-    index = index[:size]
+    index = _LHS_INDEX[:size]
     rows = work.get("lhs_words", (_ROWS, 2 * size), np.uint32)
     for r0 in range(0, len(gens), _ROWS):
         chunk = gens[r0:r0 + _ROWS]
