@@ -379,6 +379,8 @@ def _cmd_rank(args: argparse.Namespace) -> int:
               f"baseline, {args.iterations:,} iterations, seed {ranking.attrs['seed']}"
               + (f", a day of delay valued at {args.value_per_day:,.0f}"
                  if args.value_per_day else ""))
+        if isinstance(corr, Correlation):
+            print(corr.describe())
         print(f"{'rank':>4}  {'id':<10} {'cost':>10} {'E[cost cut]':>12} {'P80 cut':>10} "
               f"{'E[days cut]':>11} {'benefit':>10} {'net':>10} {'ratio':>6}  title")
         for rec in ranking.to_dict("records"):
