@@ -15,7 +15,7 @@ Link semantics (lags in working days, negative allowed; no start before time 0):
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,28 +204,16 @@ class Network:
             return np.zeros(ef.shape[1:], dtype=ef.dtype)
         return ef[self.finish_candidates].max(axis=0)
 
-    def descendants(self, activities: Iterable[int]) -> list[int]:
-        """The activities and everything after them, in topological order."""
-        seen = set(activities)
-        stack = list(seen)
-        while stack:
-            for b in self._successors[stack.pop()]:
-                if b not in seen:
-                    seen.add(b)
-                    stack.append(b)
-        return sorted(seen, key=self.position.__getitem__)
-
-    def forward_overlay(self, subset: Sequence[int], durations: Mapping[int, np.ndarray],
+    def forward_overlay(self, durations: Mapping[int, np.ndarray],
                         base_durations: np.ndarray, base_ef: np.ndarray,
                         columns: np.ndarray | None = None) -> dict[int, np.ndarray]:
         """Early finishes that change, in the iterations ``columns``, when the durations
         of some activities change there; every other activity keeps ``base_ef``.
 
-        ``subset`` is topologically ordered and holds everything downstream of the
-        changed activities; ``durations`` maps a changed activity to its new values in
-        ``columns``. A change stops where float absorbs it: an activity is recomputed
-        only when its duration or a predecessor changed, and kept only if it differs.
-        This is how a variant recomputes only what it affects.
+        ``durations`` maps a changed activity to its new values in ``columns``. A change
+        stops where float absorbs it: an activity is recomputed only when its duration
+        or a predecessor changed, and kept only if it differs. This is how a variant
+        recomputes only what it affects.
         """
         ef: dict[int, np.ndarray] = {}
         es: dict[int, np.ndarray] = {}

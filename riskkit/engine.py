@@ -589,6 +589,16 @@ def _risk_models(register: RiskRegister | None, scenario: str, schedule: Schedul
     return tuple(models)
 
 
+def _make_plan(register: RiskRegister | None, schedule: Schedule | None, scenario: str,
+               sampling: Sampling, iterations: int, seed: Seed,
+               network: _NetworkModel | None, correlation: Any) -> _Plan:
+    """The risks of a scenario and the correlated sets among them and the activities."""
+    risks = _risk_models(register, scenario, schedule)
+    return _Plan(risks, sampling, iterations, seed, network,
+                 _correlation.resolve(correlation, register, schedule,
+                                      tuple(r.params.id for r in risks)))
+
+
 def simulate(
     register: RiskRegister | None = None,
     schedule: Schedule | None = None,
@@ -703,10 +713,8 @@ def simulate(
     holiday_days = tuple(_parse_day(h, "holidays") for h in (holidays or ()))
     seed = make_seed(rng)
     network = _NetworkModel.of(schedule, bool(criticality))
-    risks = _risk_models(register, scenario, schedule)
-    plan = _Plan(risks, sampling_, iterations, seed, network,
-                 _correlation.resolve(correlation, register, schedule,
-                                      tuple(r.params.id for r in risks)))
+    plan = _make_plan(register, schedule, scenario, sampling_, iterations, seed, network,
+                      correlation)
 
     workers = parallel.check_workers(workers)
     all_blocks = blocks(iterations)
@@ -912,10 +920,8 @@ def simulate_variants(
     sampling_ = Sampling.parse(sampling)
     seed = make_seed(rng)
     network = _NetworkModel.of(schedule, False)
-    risks = _risk_models(register, "current", schedule)
-    plan = _Plan(risks, sampling_, iterations, seed, network,
-                 _correlation.resolve(correlation, register, schedule,
-                                      tuple(r.params.id for r in risks)))
+    plan = _make_plan(register, schedule, "current", sampling_, iterations, seed, network,
+                      correlation)
     for v in variants:
         for r, kind in v.items():
             if kind not in ("mitigated", "removed") or not 0 <= r < len(plan.risks):
@@ -1095,14 +1101,9 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
     for vi, ch in enumerate(network_changes):
         acts = sorted({a for model, *_ in ch for a in model.activities})
         if acts:
-            subset = network.descendants(acts)
-            in_subset = np.zeros(network.n, dtype=bool)
-            in_subset[subset] = True
-            cands = network.finish_candidates
             positions = np.unique(np.concatenate(
                 [np.concatenate([old, new]) for _, old, _, new, _ in ch]))
-            subsets[vi] = (acts, subset, cands[~in_subset[cands]], cands[in_subset[cands]],
-                           positions)
+            subsets[vi] = (acts, positions)
     affected = sorted({a for v in subsets.values() for a in v[0]})
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
@@ -1119,7 +1120,7 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
         ef = network.forward(d, work)
         base_finish = network.project_finish(ef)
         bs[s0:s1] += base_finish
-        for vi, (acts, subset, _, _, positions) in subsets.items():
+        for vi, (acts, positions) in subsets.items():
             lo, hi = np.searchsorted(positions, [s0, s1])
             if hi <= lo:
                 continue
@@ -1136,7 +1137,7 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
                     _add_delays_to_rows(rows, model, pos[by_position], val[by_position], s0, s1,
                                         sign, index)
             new_rows = {a: np.maximum(row, 0.0).astype(d.dtype) for a, row in rows.items()}
-            over = network.forward_overlay(subset, new_rows, d, ef, cols if narrow else None)
+            over = network.forward_overlay(new_rows, d, ef, cols if narrow else None)
             cands = network.finish_candidates
             moved = [a for a in cands.tolist() if a in over]
             finish = base_finish[cols] if narrow else base_finish.copy()
