@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 
 import numpy as np
 
@@ -80,6 +81,245 @@ if numba is not None:  # pragma: no branch
 else:  # pragma: no cover
     _kernel = None
 
+# -- Draws: numpy's own algorithms on numpy's PCG64 stream, without the Python calls ----
+#
+# A risk's draws in a block are, in the numpy path, ``g.choice(n, K, replace=False)``
+# (its occurrence positions), ``g.choice(K, K, replace=False)`` (the Latin hypercube
+# pairing of its schedule strata) and ``g.bit_generator.random_raw(K)``. The kernels
+# below compute the same numbers from the generator's state: PCG64 (XSL-RR 128/64),
+# numpy's buffered 32-bit output, Lemire's bounded integers with rejection, and the
+# tail shuffle or Floyd's algorithm that ``Generator.choice`` picks. numpy does not
+# promise that these algorithms never change, so :func:`draws_enabled` first checks
+# the kernels against numpy on this machine and falls back to numpy if they differ.
+
+_M_HI = 0x2360ED051FC65DA4  # PCG64's 128-bit multiplier
+_M_LO = 0x4385DF649FCCF645
+_EMPTY = 0xFFFFFFFFFFFFFFFF
+
+if numba is not None:  # pragma: no branch
+    from llvmlite import ir
+    from numba import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def _mulhi(typingctx, a, b):  # pragma: no cover - compiled by numba
+        """High 64 bits of the 128-bit product of two uint64."""
+        def codegen(context, builder, signature, args):
+            wide = ir.IntType(128)
+            product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+            return builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+        return types.uint64(types.uint64, types.uint64), codegen
+
+    _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+    _inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+else:  # pragma: no cover
+    def _mulhi(a, b):
+        return (int(a) * int(b)) >> 64
+
+    def _jit(f):
+        return f
+
+    _inline = _jit
+
+
+@_inline
+def _next64(st):  # pragma: no cover - compiled by numba
+    """One PCG64 step; ``st`` = [state hi, state lo, inc hi, inc lo, has_uint32,
+    uinteger] as uint64."""
+    m_hi, m_lo = np.uint64(_M_HI), np.uint64(_M_LO)
+    hi, lo = st[0], st[1]
+    low = lo * m_lo
+    high = _mulhi(lo, m_lo) + hi * m_lo + lo * m_hi
+    new_lo = low + st[3]
+    new_hi = high + st[2] + (np.uint64(1) if new_lo < low else np.uint64(0))
+    st[0], st[1] = new_hi, new_lo
+    x = new_hi ^ new_lo
+    rot = new_hi >> np.uint64(58)
+    return (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+
+
+@_inline
+def _next32(st):  # pragma: no cover - compiled by numba
+    """numpy's 32-bit output of PCG64: both halves of a 64-bit word, low half first."""
+    if st[4]:
+        st[4] = np.uint64(0)
+        return st[5]
+    word = _next64(st)
+    st[4] = np.uint64(1)
+    st[5] = word >> np.uint64(32)
+    return word & np.uint64(0xFFFFFFFF)
+
+
+@_inline
+def _bounded(st, high):  # pragma: no cover - compiled by numba
+    """An integer in [0, high] (high < 2**32 - 1): Lemire's method with rejection."""
+    if high == 0:
+        return np.uint64(0)
+    span = high + np.uint64(1)
+    m = _next32(st) * span
+    leftover = m & np.uint64(0xFFFFFFFF)
+    if leftover < span:
+        threshold = (np.uint64(0xFFFFFFFF) - high) % span
+        while leftover < threshold:
+            m = _next32(st) * span
+            leftover = m & np.uint64(0xFFFFFFFF)
+    return m >> np.uint64(32)
+
+
+@_inline
+def _shuffle(st, n, first, data):  # pragma: no cover - compiled by numba
+    for i in range(n - 1, first - 1, -1):
+        j = _bounded(st, np.uint64(i))
+        data[i], data[j] = data[j], data[i]
+
+
+@_jit
+def _choice(st, n, k, out, ws_tagged, ws_tag, ws_hash):  # pragma: no cover
+    """``Generator.choice(n, k, replace=False)`` into ``out[:k]``.
+
+    numpy shuffles the tail of ``arange(n)``. Here ``ws_tagged`` (n int64, kept
+    between calls) stands for that array without being reset: an entry holds
+    ``tag << 32 | value`` and counts only if its tag is this call's ``ws_tag[0]``;
+    any other entry holds its own index. ``ws_hash``: scratch of at least 2 k.
+    """
+    if n > 10000 and k == n:
+        # a whole permutation: the same swaps, made in place
+        for i in range(n):
+            out[i] = i
+        _shuffle(st, n, 1, out)
+        return
+    if n > 10000 and k > n // 50:
+        ws_tag[0] += 1
+        tag = ws_tag[0]
+        tagged = tag << 32
+        first = max(n - k, 1)
+        for i in range(n - 1, first - 1, -1):
+            j = np.int64(_bounded(st, np.uint64(i)))
+            at_i, at_j = ws_tagged[i], ws_tagged[j]
+            value_i = at_i & 0xFFFFFFFF if at_i >> 32 == tag else i
+            value_j = at_j & 0xFFFFFFFF if at_j >> 32 == tag else j
+            ws_tagged[i] = tagged | value_j
+            ws_tagged[j] = tagged | value_i
+        for i in range(n - k, n):
+            at = ws_tagged[i]
+            out[i - n + k] = at & 0xFFFFFFFF if at >> 32 == tag else i
+        return
+    # Floyd's algorithm with an open-addressing hash set, then a shuffle
+    mask = np.uint64(int(1.2 * k))
+    for s in (1, 2, 4, 8, 16, 32):
+        mask |= mask >> np.uint64(s)
+    empty = np.uint64(_EMPTY)
+    for q in range(int(mask) + 1):
+        ws_hash[q] = empty
+    for j in range(n - k, n):
+        val = _bounded(st, np.uint64(j))
+        loc = val & mask
+        while ws_hash[loc] != empty and ws_hash[loc] != val:
+            loc = (loc + np.uint64(1)) & mask
+        if ws_hash[loc] == empty:
+            ws_hash[loc] = val
+            out[j - n + k] = val
+        else:
+            loc = np.uint64(j) & mask
+            while ws_hash[loc] != empty:
+                loc = (loc + np.uint64(1)) & mask
+            ws_hash[loc] = np.uint64(j)
+            out[j - n + k] = j
+    _shuffle(st, k, 1, out)
+
+
+@_inline
+def _impact_values(raw, shift, k, lhs, kind, a, m, b, values):  # pragma: no cover
+    """``values[j]`` = the inverse CDF at risk uniform ``j`` (kind 2 triangular, 3
+    uniform on [a, b]), with the same floating-point operations as the numpy path.
+
+    Written as plain loops over arrays, which the compiler turns into SIMD code: under
+    Latin hypercube sampling the uniforms ascend, so the triangular's two sides are
+    two loops split at the mode, as in :meth:`riskkit.distributions.Triangular.ppf`.
+    """
+    inv_k = 1.0 / k
+    for j in range(k):
+        u = float((raw[j] >> shift) & np.uint64(0xFFFFFFFF)) * _SCALE32
+        values[j] = (u + float(j)) * inv_k if lhs else u
+    if kind == 3:
+        for j in range(k):
+            values[j] = values[j] * (b - a) + a
+        return
+    c = (m - a) / (b - a)
+    lower = (b - a) * (m - a)
+    upper = (b - a) * (b - m)
+    if lhs:
+        split = np.searchsorted(values[:k], c)
+        for j in range(split):
+            values[j] = a + math.sqrt(values[j] * lower)
+        for j in range(split, k):
+            values[j] = b - math.sqrt((1.0 - values[j]) * upper)
+        return
+    for j in range(k):
+        u = values[j]
+        below = a + math.sqrt(u * lower)
+        above = b - math.sqrt((1.0 - u) * upper)
+        values[j] = below if u < c else above
+
+
+@_jit
+def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, delay,
+                  ws_tagged, ws_tag, ws_hash, order, perm, raw, values, ranks
+                  ):  # pragma: no cover - compiled by numba
+    """Draw and add the impacts of a run of risks in one block, in register order: the
+    numpy path's ``_BlockDraws.draw`` and ``impacts`` followed by ``np.add.at``.
+
+    Per risk ``r``: ``states[r]`` its generator after the count uniform, ``big_k[r]``
+    occurrences drawn, ``k[r]`` used, ``kinds[r]`` (cost, schedule: 0 none, 1 fixed at
+    ``a``, 2 triangular, 3 uniform) and ``params[r]`` (cost a, m, b, schedule a, m, b).
+    """
+    for r in range(states.shape[0]):
+        st = states[r]
+        kk, kr = big_k[r], k[r]
+        if kk == 0:
+            continue
+        _choice(st, n, kk, order, ws_tagged, ws_tag, ws_hash)
+        if perm_needed[r]:
+            _choice(st, kk, kk, perm, ws_tagged, ws_tag, ws_hash)
+        for j in range(kk):
+            raw[j] = _next64(st)
+        if kr == 0:
+            continue
+        for layer in range(2):
+            kind = kinds[r, layer]
+            out = cost if layer == 0 else delay
+            a = params[r, 3 * layer]
+            if kind == 0:
+                continue
+            if kind == 1:
+                for j in range(kr):
+                    out[order[j]] += a
+                continue
+            _impact_values(raw, np.uint64(32) if layer == 0 else np.uint64(0), kr, lhs,
+                           kind, a, params[r, 3 * layer + 1], params[r, 3 * layer + 2],
+                           values)
+            if layer == 0 or not lhs:
+                for j in range(kr):
+                    out[order[j]] += values[j]
+            elif kr == kk:
+                # schedule strata dealt through the pairing permutation
+                for i in range(kr):
+                    out[order[i]] += values[perm[i]]
+            else:
+                # ranks of perm[:kr] among themselves, by counting
+                for q in range(kk):
+                    ranks[q] = 0
+                for i in range(kr):
+                    ranks[perm[i]] = 1
+                seen = 0
+                for q in range(kk):
+                    flag = ranks[q]
+                    ranks[q] = seen
+                    seen += flag
+                for i in range(kr):
+                    out[order[i]] += values[ranks[perm[i]]]
+
+
 _NO_RANKS = np.zeros(0, dtype=np.int64)
 
 
@@ -91,3 +331,79 @@ def triangular_add(raw: np.ndarray, high: bool, k: int, lhs: bool, a: float, m: 
     assert _kernel is not None
     _kernel(raw, high, k, lhs, a, m, b, order, _NO_RANKS if ranks is None else ranks,
             _NO_RANKS if dest is None else dest, out, scratch)
+
+
+class _DrawWorkspace(threading.local):
+    """Scratch arrays of the draw kernels, one set per thread, for blocks of up to
+    ``size`` iterations."""
+
+    def __init__(self, size: int = 65_536):
+        self.size = size
+        self.tagged = np.zeros(size, dtype=np.int64)
+        self.tag = np.zeros(1, dtype=np.int64)
+        self.hash = np.empty(2 * size, dtype=np.uint64)
+        self.order = np.empty(size, dtype=np.int32)
+        self.perm = np.empty(size, dtype=np.int32)
+        self.raw = np.empty(size, dtype=np.uint64)
+        self.values = np.empty(size)
+        self.ranks = np.empty(size, dtype=np.int32)
+
+
+_workspace = _DrawWorkspace()
+_draws_checked: bool | None = None
+
+
+def pcg64_state(generator: np.random.Generator) -> np.ndarray:
+    """A PCG64 generator's state as the kernels read it (uint64 x 6)."""
+    s = generator.bit_generator.state
+    state, inc = s["state"]["state"], s["state"]["inc"]
+    return np.array([state >> 64, state & _EMPTY, inc >> 64, inc & _EMPTY,
+                     s["has_uint32"], s["uinteger"]], dtype=np.uint64)
+
+
+def _draws_match_numpy() -> bool:
+    """The draw kernels give numpy's numbers here (tail shuffle, Floyd, raw words)."""
+    ws = _workspace
+    for n, k, seed in ((65_536, 18_000, 1), (65_536, 900, 2), (9_000, 9_000, 3),
+                       (20_000, 20_000, 4), (3, 3, 5), (4_464, 2_000, 6),
+                       (65_536, 30_000, 7), (16_960, 16_000, 8)):
+        g = np.random.default_rng(seed)
+        g.random()
+        st = pcg64_state(g)
+        _choice(st, n, k, ws.order, ws.tagged, ws.tag, ws.hash)
+        words = np.empty(4, dtype=np.uint64)
+        for j in range(4):
+            words[j] = _next64_py(st)
+        if not (np.array_equal(ws.order[:k], g.choice(n, k, replace=False))
+                and np.array_equal(words, g.bit_generator.random_raw(4))):
+            return False
+    return True
+
+
+@_jit
+def _next64_py(st):  # pragma: no cover - compiled by numba
+    return _next64(st)
+
+
+def draws_enabled() -> bool:
+    """True when the draw kernels are used: numba is installed, the kernels are
+    enabled, and they reproduce numpy's draws on this installation."""
+    global _draws_checked
+    if not _enabled:
+        return False
+    if _draws_checked is None:
+        _draws_checked = _draws_match_numpy()
+    return _draws_checked
+
+
+def add_risks(states: np.ndarray, n: int, big_k: np.ndarray, k: np.ndarray,
+              perm_needed: np.ndarray, lhs: bool, kinds: np.ndarray, params: np.ndarray,
+              cost: np.ndarray, delay: np.ndarray) -> None:
+    """Run :func:`_risks_kernel` on a run of risks (only call when :func:`draws_enabled`)."""
+    ws = _workspace
+    if ws.tag[0] > 2**30:  # tags fit in the high 32 bits: start afresh
+        ws.tagged[:] = 0
+        ws.tag[0] = 0
+    _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, delay,
+                  ws.tagged, ws.tag, ws.hash, ws.order, ws.perm, ws.raw, ws.values,
+                  ws.ranks)

@@ -22,7 +22,7 @@ from . import _fused, _progress, parallel
 from . import correlation as _correlation
 from .correlation import BlockScores, CorrelationPlan, factor_scores, reorder
 from .cpm import Workspace
-from .distributions import Distribution, Fixed, Triangular
+from .distributions import Distribution, Fixed, Triangular, Uniform
 from .exceptions import InputError, InputWarning, OptionError, Problem
 from .register import RiskParams, RiskRegister, _check_scenario
 from .result import SimulationResult
@@ -285,7 +285,12 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
     add_at = np.add.at
     on_activities = []
     fused = _fused.enabled()
+    kernel = _KernelRisks.of(plan) if _fused.draws_enabled() else None
     for r, (model, k) in enumerate(zip(plan.risks, k_run.tolist())):
+        if kernel is not None and kernel.starts(r):
+            kernel.run(draws, r, k_run, cost, delay)
+        if kernel is not None and kernel.simple[r]:
+            continue
         drawn = draws.draw(r)
         if drawn is None or k == 0:
             continue
@@ -304,6 +309,76 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
         else:
             add_at(delay, occ, delays)
     return on_activities
+
+
+class _KernelRisks:
+    """The risks whose draws and impacts the fused kernel can take whole: uncorrelated,
+    not on activities, each impact absent, fixed, triangular or uniform. They are
+    handed over in runs of consecutive risks, so costs are summed in register order
+    as in the numpy path."""
+
+    _KINDS = {Triangular: 2, Uniform: 3}
+
+    def __init__(self, plan: _Plan):
+        count = len(plan.risks)
+        self.simple = np.zeros(count, dtype=bool)
+        self.kinds = np.zeros((count, 2), dtype=np.int64)
+        self.params = np.zeros((count, 6))
+        self.perm_needed = np.zeros(count, dtype=bool)
+        self.drawn = np.zeros(count, dtype=bool)
+        lhs = plan.sampling is Sampling.LHS
+        slot = plan.correlation.risk_slot
+        for r, model in enumerate(plan.risks):
+            if model.activities or r in slot:
+                continue
+            kinds = [self._kind(d) for d in (model.params.cost, model.params.schedule)]
+            if None in kinds:
+                continue
+            self.simple[r] = True
+            self.drawn[r] = model.cost_any or model.schedule_any
+            self.perm_needed[r] = lhs and model.schedule_any
+            for layer, (kind, abc) in enumerate(kinds):  # type: ignore[misc]
+                self.kinds[r, layer] = kind
+                self.params[r, 3 * layer:3 * layer + 3] = abc
+        edges = np.diff(np.concatenate([[False], self.simple, [False]]).astype(np.int8))
+        self.runs = dict(zip(np.flatnonzero(edges == 1).tolist(),
+                             np.flatnonzero(edges == -1).tolist()))
+
+    @classmethod
+    def _kind(cls, dist: Distribution | None) -> tuple[int, tuple[float, float, float]] | None:
+        if dist is None:
+            return 0, (0.0, 0.0, 0.0)
+        if dist.is_fixed:
+            return 1, (dist.mean, 0.0, 0.0)
+        kind = cls._KINDS.get(type(dist))
+        if kind is None:
+            return None
+        return kind, (dist.low, getattr(dist, "mode", 0.0), dist.high)  # type: ignore[attr-defined]
+
+    @classmethod
+    def of(cls, plan: _Plan) -> _KernelRisks | None:
+        cached = _KERNEL_RISKS.get(id(plan))
+        if cached is None or cached[0] is not plan:
+            cached = (plan, cls(plan))
+            _KERNEL_RISKS.clear()
+            _KERNEL_RISKS[id(plan)] = cached
+        found = cached[1]
+        return found if found.runs else None
+
+    def starts(self, r: int) -> bool:
+        return r in self.runs
+
+    def run(self, draws: _BlockDraws, r0: int, k_run: np.ndarray, cost: np.ndarray,
+            delay: np.ndarray) -> None:
+        """Draw and add the risks of the run starting at ``r0``."""
+        r1 = self.runs[r0]
+        states = np.array([_fused.pcg64_state(g) for g in draws.gens[r0:r1]])
+        big_k = np.where(self.drawn[r0:r1], draws.k_draw[r0:r1], 0)
+        _fused.add_risks(states, draws.n, big_k, k_run[r0:r1], self.perm_needed[r0:r1],
+                         draws.lhs, self.kinds[r0:r1], self.params[r0:r1], cost, delay)
+
+
+_KERNEL_RISKS: dict[int, tuple[_Plan, _KernelRisks]] = {}
 
 
 def _fused_impacts(draws: _BlockDraws, drawn: _Drawn, model: _RiskModel, k: int,

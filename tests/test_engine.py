@@ -276,6 +276,71 @@ def test_lhs_duration_rows_use_every_stratum_once_and_are_independent():
     assert abs(low.mean() - 0.5) < 0.01
 
 
+def test_draw_kernels_reproduce_numpys_choice_and_raw_words():
+    """The fused draw kernels compute numpy's Generator.choice (tail shuffle, whole
+    permutation, Floyd's algorithm) and random_raw from the PCG64 state, call after
+    call on the same scratch arrays."""
+    pytest.importorskip("numba")
+    from riskkit import _fused
+
+    ws = _fused._workspace
+    g = np.random.default_rng(11)
+    cases = [(65_536, 65_536), (65_536, 1_311), (65_536, 1_310), (10_001, 10_001),
+             (10_000, 10_000), (16_960, 339), (16_960, 340), (1, 1), (2, 1), (65_536, 0)]
+    cases += [(int(n), int(g.integers(0, n + 1))) for n in g.integers(1, 65_537, 40)]
+    for seed, (n, k) in enumerate(cases):
+        gen = np.random.default_rng(seed)
+        gen.random()
+        state = _fused.pcg64_state(gen)
+        _fused._choice(state, n, k, ws.order, ws.tagged, ws.tag, ws.hash)
+        np.testing.assert_array_equal(ws.order[:k], gen.choice(n, k, replace=False),
+                                      err_msg=f"choice({n}, {k})")
+        words = np.array([_fused._next64_py(state) for _ in range(3)], dtype=np.uint64)
+        np.testing.assert_array_equal(words, gen.bit_generator.random_raw(3))
+    assert _fused.draws_enabled() is _fused.enabled()
+
+
+def test_draw_kernels_give_the_numpy_numbers_with_every_kind_of_risk():
+    """Runs of kernel risks (fixed, triangular, uniform, cost- or schedule-only) between
+    risks the numpy path takes (PERT, correlated, on activities), over a partial last
+    block, in both scenarios and both sampling methods."""
+    pytest.importorskip("numba")
+    from riskkit import _fused
+
+    rows = []
+    kinds = [("triangular", 1, 5, 20), ("uniform", 2, 2, 9), ("triangular", 4, 4, 4),
+             ("pert", 1, 3, 11), ("triangular", 0, 9, 10)]
+    for i in range(30):
+        family, a, m, b = kinds[i % len(kinds)]
+        cost = i % 3 != 1
+        sched = i % 3 != 2
+        rows.append({
+            "id": f"R{i:02d}", "probability": 0.02 + 0.03 * i,
+            "distribution": family,
+            "cost_min": a * 1000 if cost else "", "cost_most_likely": m * 1000 if cost else "",
+            "cost_max": b * 1000 if cost else "",
+            "schedule_min": a if sched else "", "schedule_most_likely": m if sched else "",
+            "schedule_max": b if sched else "",
+            "mitigated_probability": 0.01 + 0.02 * i,
+            "correlation_group": "G" if i % 7 == 3 else "",
+        })
+    reg = rk.read_register(pd.DataFrame(rows))
+    runs = {}
+    previous = _fused.set_enabled(True)
+    try:
+        for flag in (True, False):
+            _fused.set_enabled(flag)
+            runs[flag] = [rk.simulate(reg, iterations=70_000, rng=5, sampling=sampling,
+                                      scenario=scenario, correlation={"G": 0.6})
+                          for sampling in ("lhs", "random")
+                          for scenario in ("current", "mitigated")]
+    finally:
+        _fused.set_enabled(previous)
+    for fused, plain in zip(runs[True], runs[False]):
+        np.testing.assert_array_equal(fused.cost, plain.cost)
+        np.testing.assert_array_equal(fused.schedule, plain.schedule)
+
+
 @pytest.mark.parametrize("sampling", ["lhs", "random"])
 def test_fused_kernels_give_the_numpy_numbers_bit_for_bit(sampling):
     """The optional numba kernels (extra 'fast') against the numpy reference path: a
