@@ -169,16 +169,36 @@ class _BlockDraws:
     """
 
     def __init__(self, plan: _Plan, block: int, n: int):
-        self.plan, self.n = plan, n
+        self.plan, self.block, self.n = plan, block, n
         self.lhs = plan.sampling is Sampling.LHS
-        self.gens = [plan.seed.stream(block, RISK_STREAM, r.key) for r in plan.risks]
-        self.v = np.array([g.random() for g in self.gens])
+        self.gens: list[np.random.Generator | None]
+        self.states: np.ndarray | None = None
+        if _fused.draws_enabled():
+            # the kernels seed every risk's stream; a Generator only where numpy draws
+            seed = plan.seed
+            prefix = _fused.seed_words(seed.entropy, (*seed.spawn_key, block, RISK_STREAM))
+            self.states, self.v = _fused.stream_states(prefix, _risk_keys(plan))
+            self.gens = [None] * len(plan.risks)
+        else:
+            self.gens = [self._stream(r) for r in range(len(plan.risks))]
+            self.v = np.array([g.random() for g in self.gens])  # type: ignore[union-attr]
         self.k_draw = occurrence_counts(self.v, n, np.array([r.p_draw for r in plan.risks]),
                                         plan.sampling)
         self.buf = _Buffers(n)
         self.slot = plan.correlation.risk_slot
         self.scores = (BlockScores(plan.correlation, lambda key, layer: plan.seed.stream(
             block, CORRELATION_STREAM, key, layer), n) if self.slot else None)
+
+    def _stream(self, r: int) -> np.random.Generator:
+        return self.plan.seed.stream(self.block, RISK_STREAM, self.plan.risks[r].key)
+
+    def generator(self, r: int) -> np.random.Generator:
+        """Risk ``r``'s generator, after the uniform of its occurrence count."""
+        g = self.gens[r]
+        if g is None:
+            g = self.gens[r] = self._stream(r)
+            g.random()
+        return g
 
     def counts(self, probabilities: np.ndarray) -> np.ndarray:
         """Occurrences in this block of each risk at the given probabilities."""
@@ -190,9 +210,10 @@ class _BlockDraws:
 
         Must be called once per risk, in order: it consumes the risk's stream.
         """
-        model, g, big_k = self.plan.risks[r], self.gens[r], int(self.k_draw[r])
+        model, big_k = self.plan.risks[r], int(self.k_draw[r])
         if big_k == 0 or not (model.cost_any or model.schedule_any):
             return None
+        g = self.generator(r)
         order = g.choice(self.n, big_k, replace=False)
         correlated = r in self.slot
         perm = (g.choice(big_k, big_k, replace=False)
@@ -372,13 +393,25 @@ class _KernelRisks:
             delay: np.ndarray) -> None:
         """Draw and add the risks of the run starting at ``r0``."""
         r1 = self.runs[r0]
-        states = np.array([_fused.pcg64_state(g) for g in draws.gens[r0:r1]])
+        assert draws.states is not None
+        states = draws.states[r0:r1]
         big_k = np.where(self.drawn[r0:r1], draws.k_draw[r0:r1], 0)
         _fused.add_risks(states, draws.n, big_k, k_run[r0:r1], self.perm_needed[r0:r1],
                          draws.lhs, self.kinds[r0:r1], self.params[r0:r1], cost, delay)
 
 
 _KERNEL_RISKS: dict[int, tuple[_Plan, _KernelRisks]] = {}
+_RISK_KEYS: dict[int, tuple[_Plan, tuple[np.ndarray, np.ndarray]]] = {}
+
+
+def _risk_keys(plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
+    """The words of every risk's stream key, for the seeding kernel (kept per plan)."""
+    cached = _RISK_KEYS.get(id(plan))
+    if cached is None or cached[0] is not plan:
+        cached = (plan, _fused.key_table([r.key for r in plan.risks]))
+        _RISK_KEYS.clear()
+        _RISK_KEYS[id(plan)] = cached
+    return cached[1]
 
 
 def _fused_impacts(draws: _BlockDraws, drawn: _Drawn, model: _RiskModel, k: int,

@@ -9,6 +9,7 @@ process, in a local process pool (``workers=N``) or on any
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -40,8 +41,14 @@ def executor_for(executor: Executor | None, workers: int | None, chunks: int | N
                               "a concurrent.futures.Executor")
         yield executor
     elif workers and workers > 1 and (chunks is None or chunks > 1):
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield pool
+        # Forked workers share this process's objects; frozen, the collector of a
+        # worker does not scan them (and copy their pages) on its first collection.
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                yield pool
+        finally:
+            gc.unfreeze()
     else:
         yield None
 

@@ -279,7 +279,7 @@ def test_lhs_duration_rows_use_every_stratum_once_and_are_independent():
 def test_draw_kernels_reproduce_numpys_choice_and_raw_words():
     """The fused draw kernels compute numpy's Generator.choice (tail shuffle, whole
     permutation, Floyd's algorithm) and random_raw from the PCG64 state, call after
-    call on the same scratch arrays."""
+    call on the same scratch arrays, and seed streams as SeedSequence and PCG64 do."""
     pytest.importorskip("numba")
     from riskkit import _fused
 
@@ -297,6 +297,17 @@ def test_draw_kernels_reproduce_numpys_choice_and_raw_words():
                                       err_msg=f"choice({n}, {k})")
         words = np.array([_fused._next64_py(state) for _ in range(3)], dtype=np.uint64)
         np.testing.assert_array_equal(words, gen.bit_generator.random_raw(3))
+    # seeding: SeedSequence hashing and PCG64 seeding, then the count uniform
+    keys = [0, 1, 2**32, 2**64 - 1] + [int(k) for k in g.integers(0, 2**63, 20)]
+    for entropy, spawn_key in ((0, (0, 0)), (42, (17, 0)), ((1, 2, 3, 4, 5), (2**40, 2)),
+                               (2**100 + 7, (3,))):
+        states, v = _fused.stream_states(_fused.seed_words(entropy, spawn_key),
+                                         _fused.key_table(keys))
+        for r, key in enumerate(keys):
+            gen = np.random.Generator(np.random.PCG64(
+                np.random.SeedSequence(entropy, spawn_key=(*spawn_key, key))))
+            assert v[r] == gen.random()
+            np.testing.assert_array_equal(states[r], _fused.pcg64_state(gen))
     assert _fused.draws_enabled() is _fused.enabled()
 
 
