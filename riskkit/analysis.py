@@ -68,27 +68,70 @@ class RankingFrame(pd.DataFrame):
         return head + body + (f"<p>… and {len(self) - 15} more.</p>" if len(self) > 15 else "")
 
 
+def _lerp(a: float, b: float, t: float) -> float:
+    """numpy's linear interpolation between neighbouring order statistics (the same
+    operations as ``np.percentile``, so the same value to the last bit)."""
+    diff = b - a
+    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
+
+
 class _Reductions:
     """Baseline minus variant: mean and a percentile, for sparse variants.
 
     A variant differs from the baseline in a few iterations only: its mean follows from
-    the deltas, and its percentile from a scratch copy of the baseline with the deltas
-    applied (one O(iterations) selection, no dense variant arrays kept).
+    the deltas, and its percentile from the baseline sorted once. Replacing m values
+    moves any order statistic by at most m places, so the variant's percentile lies
+    among the baseline's values near the baseline percentile and the variant's new
+    values: a window around it, widened until it provably holds both order statistics
+    the percentile interpolates, is all that is selected from. The value equals
+    ``np.percentile`` of the variant's totals.
     """
 
     def __init__(self, base: np.ndarray, q: float):
-        self.base, self.q = base, q
-        self.scratch = np.empty_like(base)
-        self.base_q = float(np.percentile(base, 100 * q))
+        self.base = base
+        n = self.n = base.size
+        order = np.argsort(base, kind="stable")
+        self.sorted = base[order]
+        self.rank = np.empty(n, dtype=np.intp)
+        self.rank[order] = np.arange(n)
+        virtual = (n - 1) * (100.0 * q / 100.0)  # as np.percentile computes it
+        self.k0 = int(np.floor(virtual))
+        self.k1 = min(self.k0 + 1, n - 1)
+        self.t = float(virtual - self.k0)
+        self.base_q = _lerp(float(self.sorted[self.k0]), float(self.sorted[self.k1]), self.t)
 
     def __call__(self, pos: np.ndarray, delta: np.ndarray) -> tuple[float, float]:
         if pos.size == 0 or not np.any(delta):
             return 0.0, 0.0
-        mean = -float(delta.sum()) / self.base.size
-        np.copyto(self.scratch, self.base)
-        self.scratch[pos] += delta
-        variant_q = float(np.percentile(self.scratch, 100 * self.q, overwrite_input=True))
-        return mean, self.base_q - variant_q
+        mean = -float(delta.sum()) / self.n
+        v0, v1 = self._order_statistics(self.rank[pos], self.base[pos] + delta)
+        return mean, self.base_q - _lerp(v0, v1, self.t)
+
+    def _order_statistics(self, removed: np.ndarray, new: np.ndarray) -> tuple[float, float]:
+        """Order statistics k0 and k1 of the baseline with the values at sorted places
+        ``removed`` replaced by ``new``."""
+        n, k0, k1, ordered = self.n, self.k0, self.k1, self.sorted
+        width = 16
+        while True:
+            a, b = k0 - width, k1 + width
+            lo = ordered[a] if a > 0 else -np.inf
+            hi = ordered[b] if b < n - 1 else np.inf
+            i_lo = int(np.searchsorted(ordered, lo, "left"))
+            i_hi = int(np.searchsorted(ordered, hi, "right"))
+            inside = (removed >= i_lo) & (removed < i_hi)
+            new_inside = new[(new >= lo) & (new <= hi)]
+            below = i_lo - int(np.count_nonzero(removed < i_lo)) + int(
+                np.count_nonzero(new < lo))
+            count = i_hi - i_lo - int(np.count_nonzero(inside)) + new_inside.size
+            if below <= k0 and below + count > k1:
+                break
+            width *= 4
+        keep = np.ones(i_hi - i_lo, dtype=bool)
+        keep[removed[inside] - i_lo] = False
+        window = np.concatenate([ordered[i_lo:i_hi][keep], new_inside])
+        j0, j1 = k0 - below, k1 - below
+        window.partition([j0, j1] if j1 != j0 else [j0])
+        return float(window[j0]), float(window[j1])
 
 
 def _reductions(run, q: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
