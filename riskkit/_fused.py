@@ -262,6 +262,30 @@ def _impact_values(raw, shift, k, lhs, kind, a, m, b, values):  # pragma: no cov
         values[j] = below if u < c else above
 
 
+@_inline
+def _draw(st, n, kk, permuted, order, perm, raw, ws_tagged, ws_tag, ws_hash):  # pragma: no cover
+    """One risk's draws in a block, as ``_BlockDraws.draw`` makes them with numpy."""
+    _choice(st, n, kk, order, ws_tagged, ws_tag, ws_hash)
+    if permuted:
+        _choice(st, kk, kk, perm, ws_tagged, ws_tag, ws_hash)
+    for j in range(kk):
+        raw[j] = _next64(st)
+
+
+@_inline
+def _restricted_ranks(perm, kk, k, ranks):  # pragma: no cover - compiled by numba
+    """``ranks[v]`` for each value v of ``perm[:k]``: its rank among them (counting)."""
+    for q in range(kk):
+        ranks[q] = 0
+    for i in range(k):
+        ranks[perm[i]] = 1
+    seen = 0
+    for q in range(kk):
+        flag = ranks[q]
+        ranks[q] = seen
+        seen += flag
+
+
 @_jit
 def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, delay,
                   ws_tagged, ws_tag, ws_hash, order, perm, raw, values, ranks
@@ -274,15 +298,11 @@ def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, de
     ``a``, 2 triangular, 3 uniform) and ``params[r]`` (cost a, m, b, schedule a, m, b).
     """
     for r in range(states.shape[0]):
-        st = states[r]
         kk, kr = big_k[r], k[r]
         if kk == 0:
             continue
-        _choice(st, n, kk, order, ws_tagged, ws_tag, ws_hash)
-        if perm_needed[r]:
-            _choice(st, kk, kk, perm, ws_tagged, ws_tag, ws_hash)
-        for j in range(kk):
-            raw[j] = _next64(st)
+        _draw(states[r], n, kk, perm_needed[r], order, perm, raw, ws_tagged, ws_tag,
+              ws_hash)
         if kr == 0:
             continue
         for layer in range(2):
@@ -306,18 +326,83 @@ def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, de
                 for i in range(kr):
                     out[order[i]] += values[perm[i]]
             else:
-                # ranks of perm[:kr] among themselves, by counting
-                for q in range(kk):
-                    ranks[q] = 0
-                for i in range(kr):
-                    ranks[perm[i]] = 1
-                seen = 0
-                for q in range(kk):
-                    flag = ranks[q]
-                    ranks[q] = seen
-                    seen += flag
+                _restricted_ranks(perm, kk, kr, ranks)
                 for i in range(kr):
                     out[order[i]] += values[ranks[perm[i]]]
+
+
+@_inline
+def _occurrence_values(raw, layer, kk, k, lhs, kind, a, m, b, perm, values, ranks,
+                       out):  # pragma: no cover - compiled by numba
+    """``out[i]``: the impact at occurrence ``i < k`` (kind 1, 2 or 3; layer 0 cost,
+    1 schedule), as ``_BlockDraws.impacts`` returns it."""
+    if kind == 1:
+        for i in range(k):
+            out[i] = a
+        return
+    _impact_values(raw, np.uint64(32) if layer == 0 else np.uint64(0), k, lhs, kind,
+                   a, m, b, values)
+    if layer == 0 or not lhs:
+        for i in range(k):
+            out[i] = values[i]
+    elif k == kk:
+        for i in range(k):
+            out[i] = values[perm[i]]
+    else:
+        _restricted_ranks(perm, kk, k, ranks)
+        for i in range(k):
+            out[i] = values[ranks[perm[i]]]
+
+
+@_jit
+def _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, params,
+                     offsets, base_cost, base_sched, positions, d_cost, d_sched,
+                     ws_tagged, ws_tag, ws_hash, order, perm, raw, values, ranks, pre,
+                     post):  # pragma: no cover - compiled by numba
+    """Baseline and change of a run of single-risk variants in one block: the numpy
+    path of ``_variants_chunk`` for risks whose variants change that risk alone.
+
+    Per risk ``r``: pre-scenario impacts of the first ``k_pre[r]`` occurrences go into
+    the baseline; if ``offsets[r + 1] > offsets[r]`` the variant's changes
+    (post-scenario impact minus pre-scenario impact, over the first max(k_pre, k_post)
+    occurrences) go to ``positions`` / ``d_cost`` / ``d_sched`` from ``offsets[r]``.
+    ``kinds[r]`` and ``params[r]``: pre cost, pre schedule, post cost, post schedule.
+    """
+    for r in range(states.shape[0]):
+        kk = big_k[r]
+        if kk == 0:
+            continue
+        _draw(states[r], n, kk, perm_needed[r], order, perm, raw, ws_tagged, ws_tag,
+              ws_hash)
+        kp, kq = k_pre[r], k_post[r]
+        o0 = offsets[r]
+        m = offsets[r + 1] - o0
+        for i in range(m):
+            positions[o0 + i] = order[i]
+            d_cost[o0 + i] = 0.0
+            d_sched[o0 + i] = 0.0
+        for layer in range(2):
+            base = base_cost if layer == 0 else base_sched
+            change = d_cost if layer == 0 else d_sched
+            kind = kinds[r, layer]
+            if kind != 0 and kp > 0:
+                _occurrence_values(raw, layer, kk, kp, lhs, kind, params[r, 3 * layer],
+                                   params[r, 3 * layer + 1], params[r, 3 * layer + 2],
+                                   perm, values, ranks, pre)
+                for i in range(kp):
+                    base[order[i]] += pre[i]
+            if m == 0:
+                continue
+            post_kind = kinds[r, 2 + layer]
+            if post_kind != 0 and kq > 0:
+                _occurrence_values(raw, layer, kk, kq, lhs, post_kind,
+                                   params[r, 6 + 3 * layer], params[r, 7 + 3 * layer],
+                                   params[r, 8 + 3 * layer], perm, values, ranks, post)
+            # the numpy path: zero-padded post values minus zero-padded pre values
+            for i in range(m):
+                after = post[i] if post_kind != 0 and i < kq else 0.0
+                before = pre[i] if kind != 0 and i < kp else 0.0
+                change[o0 + i] = after - before
 
 
 _NO_RANKS = np.zeros(0, dtype=np.int64)
@@ -474,6 +559,8 @@ class _DrawWorkspace(threading.local):
         self.raw = np.empty(size, dtype=np.uint64)
         self.values = np.empty(size)
         self.ranks = np.empty(size, dtype=np.int32)
+        self.pre = np.empty(size)
+        self.post = np.empty(size)
 
 
 _workspace = _DrawWorkspace()
@@ -531,14 +618,92 @@ def draws_enabled() -> bool:
     return _draws_checked
 
 
+def _reset_tags(ws: _DrawWorkspace) -> None:
+    if ws.tag[0] > 2**30:  # tags fit in the high 32 bits: start afresh
+        ws.tagged[:] = 0
+        ws.tag[0] = 0
+
+
 def add_risks(states: np.ndarray, n: int, big_k: np.ndarray, k: np.ndarray,
               perm_needed: np.ndarray, lhs: bool, kinds: np.ndarray, params: np.ndarray,
               cost: np.ndarray, delay: np.ndarray) -> None:
     """Run :func:`_risks_kernel` on a run of risks (only call when :func:`draws_enabled`)."""
     ws = _workspace
-    if ws.tag[0] > 2**30:  # tags fit in the high 32 bits: start afresh
-        ws.tagged[:] = 0
-        ws.tag[0] = 0
+    _reset_tags(ws)
     _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, delay,
                   ws.tagged, ws.tag, ws.hash, ws.order, ws.perm, ws.raw, ws.values,
                   ws.ranks)
+
+
+def variant_risks(states: np.ndarray, n: int, big_k: np.ndarray, k_pre: np.ndarray,
+                  k_post: np.ndarray, perm_needed: np.ndarray, lhs: bool,
+                  kinds: np.ndarray, params: np.ndarray, offsets: np.ndarray,
+                  base_cost: np.ndarray, base_sched: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run :func:`_variants_kernel` on a run of risks; returns the positions and the
+    cost and schedule changes of their variants (risk ``r`` at ``offsets[r]:offsets[r+1]``)."""
+    ws = _workspace
+    _reset_tags(ws)
+    total = int(offsets[-1])
+    positions = np.empty(total, dtype=np.int64)
+    d_cost, d_sched = np.empty(total), np.empty(total)
+    _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, params,
+                     offsets, base_cost, base_sched, positions, d_cost, d_sched,
+                     ws.tagged, ws.tag, ws.hash, ws.order, ws.perm, ws.raw, ws.values,
+                     ws.ranks, ws.pre, ws.post)
+    return positions, d_cost, d_sched
+
+
+@_jit
+def _order_statistics(ordered, rank, base, pos, delta, k0, k1):  # pragma: no cover
+    """Order statistics k0 and k1 of ``base`` with ``delta`` added at ``pos``: the
+    windowed selection of :class:`riskkit.analysis._Reductions`, in one loop per try."""
+    n, m = ordered.shape[0], pos.shape[0]
+    width = 16
+    while True:
+        a, b = k0 - width, k1 + width
+        lo = ordered[a] if a > 0 else -np.inf
+        hi = ordered[b] if b < n - 1 else np.inf
+        i_lo = np.searchsorted(ordered, lo, side="left")
+        i_hi = np.searchsorted(ordered, hi, side="right")
+        below, count = i_lo, i_hi - i_lo
+        for j in range(m):
+            r = rank[pos[j]]
+            if r < i_lo:
+                below -= 1
+            elif r < i_hi:
+                count -= 1
+            v = base[pos[j]] + delta[j]
+            if v < lo:
+                below += 1
+            elif v <= hi:
+                count += 1
+        if below <= k0 and below + count > k1:
+            break
+        width *= 4
+    keep = np.ones(i_hi - i_lo, dtype=np.bool_)
+    window = np.empty(count)
+    for j in range(m):
+        r = rank[pos[j]]
+        if i_lo <= r < i_hi:
+            keep[r - i_lo] = False
+    c = 0
+    for i in range(i_hi - i_lo):
+        if keep[i]:
+            window[c] = ordered[i_lo + i]
+            c += 1
+    for j in range(m):
+        v = base[pos[j]] + delta[j]
+        if lo <= v <= hi:
+            window[c] = v
+            c += 1
+    window.sort()
+    return window[k0 - below], window[k1 - below]
+
+
+def order_statistics(ordered: np.ndarray, rank: np.ndarray, base: np.ndarray,
+                     pos: np.ndarray, delta: np.ndarray, k0: int, k1: int
+                     ) -> tuple[float, float]:
+    """Run :func:`_order_statistics` (only call when :func:`enabled`)."""
+    v0, v1 = _order_statistics(ordered, rank, base, pos, delta, k0, k1)
+    return float(v0), float(v1)

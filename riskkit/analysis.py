@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
+from . import _fused
 from .engine import simulate_variants
 from .exceptions import InputError, OptionError, Problem
 from .register import RiskRegister
@@ -104,7 +105,11 @@ class _Reductions:
         if pos.size == 0 or not np.any(delta):
             return 0.0, 0.0
         mean = -float(delta.sum()) / self.n
-        v0, v1 = self._order_statistics(self.rank[pos], self.base[pos] + delta)
+        if _fused.enabled():
+            v0, v1 = _fused.order_statistics(self.sorted, self.rank, self.base, pos, delta,
+                                             self.k0, self.k1)
+        else:
+            v0, v1 = self._order_statistics(self.rank[pos], self.base[pos] + delta)
         return mean, self.base_q - _lerp(v0, v1, self.t)
 
     def _order_statistics(self, removed: np.ndarray, new: np.ndarray) -> tuple[float, float]:

@@ -400,6 +400,69 @@ class _KernelRisks:
                          draws.lhs, self.kinds[r0:r1], self.params[r0:r1], cost, delay)
 
 
+class _KernelVariants:
+    """The risks of a ranking whose draws, baseline impacts and changes the fused kernel
+    takes whole: simple (as for :class:`_KernelRisks`) in both scenarios, and changed
+    the same way (mitigated or removed) by every variant that touches them."""
+
+    def __init__(self, plan: _Plan, variants: Sequence[dict[int, str]],
+                 touched_by: list[list[int]], changes: list[_Changes]):
+        count = len(plan.risks)
+        self.simple = np.zeros(count, dtype=bool)
+        self.kinds = np.zeros((count, 4), dtype=np.int64)
+        self.params = np.zeros((count, 12))
+        self.mitigated = np.zeros(count, dtype=bool)
+        self.touched = np.zeros(count, dtype=bool)
+        self.drawn = np.zeros(count, dtype=bool)
+        self.perm_needed = np.zeros(count, dtype=bool)
+        lhs = plan.sampling is Sampling.LHS
+        slot = plan.correlation.risk_slot
+        for r, model in enumerate(plan.risks):
+            ways = {variants[vi][r] for vi in touched_by[r]}
+            if model.activities or r in slot or len(ways) > 1:
+                continue
+            assert model.pre is not None and model.post is not None
+            mitigated = ways == {"mitigated"}
+            dists = [model.pre.cost, model.pre.schedule,
+                     model.post.cost if mitigated else None,
+                     model.post.schedule if mitigated else None]
+            kinds = [_KernelRisks._kind(d) for d in dists]
+            if None in kinds:
+                continue
+            self.simple[r] = True
+            self.mitigated[r] = mitigated
+            self.touched[r] = bool(ways)
+            self.drawn[r] = model.cost_any or model.schedule_any
+            self.perm_needed[r] = lhs and model.schedule_any
+            for i, (kind, abc) in enumerate(kinds):  # type: ignore[misc]
+                self.kinds[r, i] = kind
+                self.params[r, 3 * i:3 * i + 3] = abc
+        edges = np.diff(np.concatenate([[False], self.simple, [False]]).astype(np.int8))
+        self.runs = dict(zip(np.flatnonzero(edges == 1).tolist(),
+                             np.flatnonzero(edges == -1).tolist()))
+
+    def run(self, draws: _BlockDraws, r0: int, k_pre: np.ndarray, k_post: np.ndarray,
+            touched_by: list[list[int]], changes: list[_Changes], bc: np.ndarray,
+            bs: np.ndarray, b0: int) -> None:
+        """The risks of the run starting at ``r0``: baseline into ``bc``/``bs``, their
+        changes into the :class:`_Changes` of each variant that touches them."""
+        r1 = self.runs[r0]
+        assert draws.states is not None
+        drawn = self.drawn[r0:r1]
+        big_k = np.where(drawn, draws.k_draw[r0:r1], 0)
+        kq = np.where(self.mitigated[r0:r1], k_post[r0:r1], 0)
+        m = np.where(drawn & self.touched[r0:r1], np.maximum(k_pre[r0:r1], kq), 0)
+        offsets = np.concatenate([[0], np.cumsum(m)])
+        pos, dc, ds = _fused.variant_risks(
+            draws.states[r0:r1], draws.n, big_k, k_pre[r0:r1], kq,
+            self.perm_needed[r0:r1], draws.lhs, self.kinds[r0:r1], self.params[r0:r1],
+            offsets, bc, bs)
+        for i in np.flatnonzero(m).tolist():
+            part = slice(offsets[i], offsets[i + 1])
+            for vi in touched_by[r0 + i]:
+                changes[vi].add(pos[part], dc[part], ds[part])
+
+
 _KERNEL_RISKS: dict[int, tuple[_Plan, _KernelRisks]] = {}
 _RISK_KEYS: dict[int, tuple[_Plan, tuple[np.ndarray, np.ndarray]]] = {}
 
@@ -975,9 +1038,13 @@ class _Changes:
             self.cost[pos] += cost
             self.sched[pos] += sched
         else:
-            self.parts.append((pos + self.b0,
-                               np.broadcast_to(np.asarray(cost, dtype=float), pos.shape),
-                               np.broadcast_to(np.asarray(sched, dtype=float), pos.shape)))
+            self.parts.append((pos + self.b0, self._full(cost, pos), self._full(sched, pos)))
+
+    @staticmethod
+    def _full(values: np.ndarray | float, pos: np.ndarray) -> np.ndarray:
+        if isinstance(values, np.ndarray) and values.shape == pos.shape:
+            return values
+        return np.broadcast_to(np.asarray(values, dtype=float), pos.shape)
 
     def end(self) -> None:
         if self.dense:
@@ -988,6 +1055,9 @@ class _Changes:
     def collect(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self.parts:
             return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
+        if len(self.parts) == 1:
+            pos, cost, sched = self.parts[0]
+            return pos, np.asarray(cost), np.asarray(sched)
         return tuple(np.concatenate([np.asarray(p[i]) for p in self.parts])  # type: ignore[return-value]
                      for i in range(3))
 
@@ -1116,6 +1186,8 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
         [] for _ in plan.risks] if keep_impacts else []
     pre_p = np.array([m.pre.probability for m in plan.risks])  # type: ignore[union-attr]
     post_p = np.array([m.post.probability for m in plan.risks])  # type: ignore[union-attr]
+    kernel = (_KernelVariants(plan, variants, touched_by, changes)
+              if _fused.draws_enabled() and not keep_impacts else None)
     work = Workspace()
     add_at = np.add.at
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
@@ -1132,6 +1204,11 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
             draws = _BlockDraws(plan, block, n)
             k_pre, k_post = draws.counts(pre_p), draws.counts(post_p)
             for r, model in enumerate(plan.risks):
+                if kernel is not None:
+                    if r in kernel.runs:
+                        kernel.run(draws, r, k_pre, k_post, touched_by, changes, bc, bs, b0)
+                    if kernel.simple[r]:
+                        continue
                 drawn = draws.draw(r)
                 if drawn is None:
                     continue
@@ -1165,8 +1242,8 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
                     ch = changes[vi]
                     occ_post, c_post, s_post = (post if variants[vi][r] == "mitigated"
                                                 else (order[:0], None, None))
-                    if not ch.dense:
-                        # one risk: both scenarios are prefixes of the same ordered draw
+                    if not model.activities:
+                        # both scenarios are prefixes of the same ordered draw
                         m = max(kp, occ_post.size)
                         dc = _padded(c_post, m) - _padded(c_pre, m)
                         ds = _padded(s_post, m) - _padded(s_pre, m)
@@ -1176,15 +1253,9 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
                         ch.add(occ_pre, -c_pre)
                     if c_post is not None:
                         ch.add(occ_post, c_post)
-                    if model.activities:
-                        old = empty if s_pre is None else (occ_pre, s_pre)
-                        new = empty if s_post is None else (occ_post, s_post)
-                        network_changes[vi].append((model, *old, *new))
-                    else:
-                        if s_pre is not None:
-                            ch.add(occ_pre, 0.0, -s_pre)
-                        if s_post is not None:
-                            ch.add(occ_post, 0.0, s_post)
+                    old = empty if s_pre is None else (occ_pre, s_pre)
+                    new = empty if s_post is None else (occ_post, s_post)
+                    network_changes[vi].append((model, *old, *new))
         if network is not None:
             _network_variants(plan, block, n, bc, bs, on_activities, network_changes,
                               changes, work, bar)

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import riskkit as rk
+from riskkit import _fused
 from riskkit.analysis import _Reductions, knapsack
 from riskkit.cli import main
 
@@ -105,9 +106,50 @@ def test_variants_over_several_blocks_match_full_resimulations():
     np.testing.assert_allclose(sched, mitigated.schedule, atol=1e-3)
 
 
-def test_windowed_percentile_of_a_variant_equals_numpys_to_the_last_bit():
+@pytest.mark.parametrize("sampling", ["lhs", "random"])
+def test_fused_variant_kernel_gives_the_numpy_rankings_bit_for_bit(sampling):
+    """The kernel takes the draws, baseline and changes of simple risks in a ranking
+    (and in risk drivers); the numpy path the rest (PERT, correlated, on activities).
+    Both give the same figures, over two random-number blocks."""
+    pytest.importorskip("numba")
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    frame = reg.frame.drop(columns=["row", "_has_mitigation"], errors="ignore")
+    frame["correlation_group"] = ["G" if i % 5 == 0 else "" for i in range(len(frame))]
+    grouped = rk.read_register(frame)
+    runs = {}
+    previous = _fused.set_enabled(True)
+    try:
+        for flag in (True, False):
+            _fused.set_enabled(flag)
+            runs[flag] = [
+                rk.rank_mitigations(grouped, iterations=70_000, rng=4, sampling=sampling,
+                                    correlation={"G": 0.5}, value_per_day=2_000),
+                rk.rank_mitigations(reg, sch, iterations=70_000, rng=4, sampling=sampling),
+                rk.risk_drivers(reg, iterations=70_000, rng=4, sampling=sampling),
+            ]
+    finally:
+        _fused.set_enabled(previous)
+    for fused, plain in zip(runs[True], runs[False]):
+        pd.testing.assert_frame_equal(fused, plain, check_exact=True)
+        assert fused.attrs == plain.attrs
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_windowed_percentile_of_a_variant_equals_numpys_to_the_last_bit(fused):
     """The variant percentile is selected from a window of the sorted baseline; it must
-    equal np.percentile of the variant's totals exactly, ties and extremes included."""
+    equal np.percentile of the variant's totals exactly, ties and extremes included
+    (numpy path, and the numba kernel of the 'fast' extra)."""
+    if fused:
+        pytest.importorskip("numba")
+    previous = _fused.set_enabled(fused)
+    try:
+        _check_windowed_percentiles()
+    finally:
+        _fused.set_enabled(previous)
+
+
+def _check_windowed_percentiles():
     g = np.random.default_rng(0)
     for trial in range(2_000):
         n = int(g.integers(1, 300))
