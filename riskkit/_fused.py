@@ -340,12 +340,13 @@ def _occurrence_values(raw, layer, kk, k, lhs, kind, a, m, b, perm, values, rank
         for i in range(k):
             out[i] = a
         return
-    _impact_values(raw, np.uint64(32) if layer == 0 else np.uint64(0), k, lhs, kind,
-                   a, m, b, values)
     if layer == 0 or not lhs:
-        for i in range(k):
-            out[i] = values[i]
-    elif k == kk:
+        # strata in occurrence order: no dealing
+        _impact_values(raw, np.uint64(32) if layer == 0 else np.uint64(0), k, lhs, kind,
+                       a, m, b, out)
+        return
+    _impact_values(raw, np.uint64(0), k, lhs, kind, a, m, b, values)
+    if k == kk:
         for i in range(k):
             out[i] = values[perm[i]]
     else:
@@ -357,6 +358,7 @@ def _occurrence_values(raw, layer, kk, k, lhs, kind, a, m, b, perm, values, rank
 @_jit
 def _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, params,
                      offsets, base_cost, base_sched, positions, d_cost, d_sched,
+                     into_dense, dense_cost, dense_sched,
                      ws_tagged, ws_tag, ws_hash, order, perm, raw, values, ranks, pre,
                      post):  # pragma: no cover - compiled by numba
     """Baseline and change of a run of single-risk variants in one block: the numpy
@@ -367,6 +369,8 @@ def _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, p
     (post-scenario impact minus pre-scenario impact, over the first max(k_pre, k_post)
     occurrences) go to ``positions`` / ``d_cost`` / ``d_sched`` from ``offsets[r]``.
     ``kinds[r]`` and ``params[r]``: pre cost, pre schedule, post cost, post schedule.
+    Where ``into_dense[r]``, the changes are also added to ``dense_cost`` and
+    ``dense_sched`` (the block arrays of a variant that changes many risks).
     """
     for r in range(states.shape[0]):
         kk = big_k[r]
@@ -379,8 +383,6 @@ def _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, p
         m = offsets[r + 1] - o0
         for i in range(m):
             positions[o0 + i] = order[i]
-            d_cost[o0 + i] = 0.0
-            d_sched[o0 + i] = 0.0
         for layer in range(2):
             base = base_cost if layer == 0 else base_sched
             change = d_cost if layer == 0 else d_sched
@@ -399,10 +401,18 @@ def _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, p
                                    params[r, 6 + 3 * layer], params[r, 7 + 3 * layer],
                                    params[r, 8 + 3 * layer], perm, values, ranks, post)
             # the numpy path: zero-padded post values minus zero-padded pre values
-            for i in range(m):
-                after = post[i] if post_kind != 0 and i < kq else 0.0
-                before = pre[i] if kind != 0 and i < kp else 0.0
+            kb = kp if kind != 0 else 0
+            ka = kq if post_kind != 0 else 0
+            for i in range(min(ka, kb)):
+                change[o0 + i] = post[i] - pre[i]
+            for i in range(min(ka, kb), m):
+                after = post[i] if i < ka else 0.0
+                before = pre[i] if i < kb else 0.0
                 change[o0 + i] = after - before
+            if into_dense[r]:
+                dense = dense_cost if layer == 0 else dense_sched
+                for i in range(m):
+                    dense[order[i]] += change[o0 + i]
 
 
 _NO_RANKS = np.zeros(0, dtype=np.int64)
@@ -638,7 +648,8 @@ def add_risks(states: np.ndarray, n: int, big_k: np.ndarray, k: np.ndarray,
 def variant_risks(states: np.ndarray, n: int, big_k: np.ndarray, k_pre: np.ndarray,
                   k_post: np.ndarray, perm_needed: np.ndarray, lhs: bool,
                   kinds: np.ndarray, params: np.ndarray, offsets: np.ndarray,
-                  base_cost: np.ndarray, base_sched: np.ndarray
+                  base_cost: np.ndarray, base_sched: np.ndarray, into_dense: np.ndarray,
+                  dense_cost: np.ndarray, dense_sched: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run :func:`_variants_kernel` on a run of risks; returns the positions and the
     cost and schedule changes of their variants (risk ``r`` at ``offsets[r]:offsets[r+1]``)."""
@@ -649,31 +660,41 @@ def variant_risks(states: np.ndarray, n: int, big_k: np.ndarray, k_pre: np.ndarr
     d_cost, d_sched = np.empty(total), np.empty(total)
     _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, params,
                      offsets, base_cost, base_sched, positions, d_cost, d_sched,
-                     ws.tagged, ws.tag, ws.hash, ws.order, ws.perm, ws.raw, ws.values,
-                     ws.ranks, ws.pre, ws.post)
+                     into_dense, dense_cost, dense_sched, ws.tagged, ws.tag, ws.hash,
+                     ws.order, ws.perm, ws.raw, ws.values, ws.ranks, ws.pre, ws.post)
     return positions, d_cost, d_sched
 
 
 @_jit
 def _order_statistics(ordered, rank, base, pos, delta, k0, k1):  # pragma: no cover
     """Order statistics k0 and k1 of ``base`` with ``delta`` added at ``pos``: the
-    windowed selection of :class:`riskkit.analysis._Reductions`, in one loop per try."""
+    windowed selection of :class:`riskkit.analysis._Reductions`, with the window
+    centred where the changes move the order statistic to."""
     n, m = ordered.shape[0], pos.shape[0]
-    width = 16
+    removed = np.empty(m, dtype=np.int64)
+    new = np.empty(m)
+    x0 = ordered[k0]
+    shift = 0
+    for j in range(m):
+        removed[j] = rank[pos[j]]
+        new[j] = base[pos[j]] + delta[j]
+        shift += (new[j] < x0) - (removed[j] < k0)
+    centre = min(max(k0 - shift, 0), n - 1)
+    width = 8
     while True:
-        a, b = k0 - width, k1 + width
+        a, b = centre - width, centre + 1 + width
         lo = ordered[a] if a > 0 else -np.inf
         hi = ordered[b] if b < n - 1 else np.inf
         i_lo = np.searchsorted(ordered, lo, side="left")
         i_hi = np.searchsorted(ordered, hi, side="right")
         below, count = i_lo, i_hi - i_lo
         for j in range(m):
-            r = rank[pos[j]]
+            r = removed[j]
             if r < i_lo:
                 below -= 1
             elif r < i_hi:
                 count -= 1
-            v = base[pos[j]] + delta[j]
+            v = new[j]
             if v < lo:
                 below += 1
             elif v <= hi:
@@ -684,18 +705,16 @@ def _order_statistics(ordered, rank, base, pos, delta, k0, k1):  # pragma: no co
     keep = np.ones(i_hi - i_lo, dtype=np.bool_)
     window = np.empty(count)
     for j in range(m):
-        r = rank[pos[j]]
-        if i_lo <= r < i_hi:
-            keep[r - i_lo] = False
+        if i_lo <= removed[j] < i_hi:
+            keep[removed[j] - i_lo] = False
     c = 0
     for i in range(i_hi - i_lo):
         if keep[i]:
             window[c] = ordered[i_lo + i]
             c += 1
     for j in range(m):
-        v = base[pos[j]] + delta[j]
-        if lo <= v <= hi:
-            window[c] = v
+        if lo <= new[j] <= hi:
+            window[c] = new[j]
             c += 1
     window.sort()
     return window[k0 - below], window[k1 - below]

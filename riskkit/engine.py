@@ -440,6 +440,12 @@ class _KernelVariants:
         edges = np.diff(np.concatenate([[False], self.simple, [False]]).astype(np.int8))
         self.runs = dict(zip(np.flatnonzero(edges == 1).tolist(),
                              np.flatnonzero(edges == -1).tolist()))
+        # one variant that changes many risks (all mitigations together) is summed in
+        # the kernel; any others through _Changes.add
+        dense = [vi for vi, ch in enumerate(changes) if ch.dense]
+        self.dense = dense[0] if len(dense) == 1 else None
+        self.into_dense = np.array([self.dense in touched for touched in touched_by],
+                                   dtype=bool) & self.simple
 
     def run(self, draws: _BlockDraws, r0: int, k_pre: np.ndarray, k_post: np.ndarray,
             touched_by: list[list[int]], changes: list[_Changes], bc: np.ndarray,
@@ -453,14 +459,18 @@ class _KernelVariants:
         kq = np.where(self.mitigated[r0:r1], k_post[r0:r1], 0)
         m = np.where(drawn & self.touched[r0:r1], np.maximum(k_pre[r0:r1], kq), 0)
         offsets = np.concatenate([[0], np.cumsum(m)])
+        into = self.into_dense[r0:r1]
+        dense = changes[self.dense] if self.dense is not None else None
         pos, dc, ds = _fused.variant_risks(
             draws.states[r0:r1], draws.n, big_k, k_pre[r0:r1], kq,
             self.perm_needed[r0:r1], draws.lhs, self.kinds[r0:r1], self.params[r0:r1],
-            offsets, bc, bs)
+            offsets, bc, bs, into, dense.cost if dense else bc[:0],
+            dense.sched if dense else bs[:0])
         for i in np.flatnonzero(m).tolist():
             part = slice(offsets[i], offsets[i + 1])
             for vi in touched_by[r0 + i]:
-                changes[vi].add(pos[part], dc[part], ds[part])
+                if vi != self.dense:
+                    changes[vi].add(pos[part], dc[part], ds[part])
 
 
 _KERNEL_RISKS: dict[int, tuple[_Plan, _KernelRisks]] = {}
