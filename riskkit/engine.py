@@ -332,6 +332,25 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
     return on_activities
 
 
+def _runs_of(mask: np.ndarray) -> dict[int, int]:
+    """Start -> stop of each run of consecutive True entries."""
+    edges = np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8))
+    return dict(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+_PER_PLAN: dict[tuple[str, int], tuple[_Plan, Any]] = {}
+
+
+def _per_plan(name: str, plan: _Plan, make: Any) -> Any:
+    """``make(plan)``, kept for the most recent plan (chunks of a run share it)."""
+    cached = _PER_PLAN.get((name, id(plan)))
+    if cached is None or cached[0] is not plan:
+        for key in [k for k in _PER_PLAN if k[0] == name]:
+            del _PER_PLAN[key]
+        cached = _PER_PLAN[(name, id(plan))] = (plan, make(plan))
+    return cached[1]
+
+
 class _KernelRisks:
     """The risks whose draws and impacts the fused kernel can take whole: uncorrelated,
     not on activities, each impact absent, fixed, triangular or uniform. They are
@@ -339,31 +358,39 @@ class _KernelRisks:
     as in the numpy path."""
 
     _KINDS = {Triangular: 2, Uniform: 3}
+    LAYERS = 2  # impacts per risk: cost, schedule
 
     def __init__(self, plan: _Plan):
+        self._setup(plan)
+        for r, model in enumerate(plan.risks):
+            self._classify(r, model, [model.params.cost, model.params.schedule])
+        self.runs = _runs_of(self.simple)
+
+    def _setup(self, plan: _Plan) -> None:
         count = len(plan.risks)
         self.simple = np.zeros(count, dtype=bool)
-        self.kinds = np.zeros((count, 2), dtype=np.int64)
-        self.params = np.zeros((count, 6))
-        self.perm_needed = np.zeros(count, dtype=bool)
+        self.kinds = np.zeros((count, self.LAYERS), dtype=np.int64)
+        self.params = np.zeros((count, 3 * self.LAYERS))
         self.drawn = np.zeros(count, dtype=bool)
-        lhs = plan.sampling is Sampling.LHS
-        slot = plan.correlation.risk_slot
-        for r, model in enumerate(plan.risks):
-            if model.activities or r in slot:
-                continue
-            kinds = [self._kind(d) for d in (model.params.cost, model.params.schedule)]
-            if None in kinds:
-                continue
-            self.simple[r] = True
-            self.drawn[r] = model.cost_any or model.schedule_any
-            self.perm_needed[r] = lhs and model.schedule_any
-            for layer, (kind, abc) in enumerate(kinds):  # type: ignore[misc]
-                self.kinds[r, layer] = kind
-                self.params[r, 3 * layer:3 * layer + 3] = abc
-        edges = np.diff(np.concatenate([[False], self.simple, [False]]).astype(np.int8))
-        self.runs = dict(zip(np.flatnonzero(edges == 1).tolist(),
-                             np.flatnonzero(edges == -1).tolist()))
+        self.perm_needed = np.zeros(count, dtype=bool)
+        self.lhs = plan.sampling is Sampling.LHS
+        self.correlated = plan.correlation.risk_slot
+
+    def _classify(self, r: int, model: _RiskModel, dists: list[Distribution | None]
+                  ) -> bool:
+        """Mark risk ``r`` simple if it is, with the kinds of its ``dists``."""
+        if model.activities or r in self.correlated:
+            return False
+        kinds = [self._kind(d) for d in dists]
+        if None in kinds:
+            return False
+        self.simple[r] = True
+        self.drawn[r] = model.cost_any or model.schedule_any
+        self.perm_needed[r] = self.lhs and model.schedule_any
+        for i, (kind, abc) in enumerate(kinds):  # type: ignore[misc]
+            self.kinds[r, i] = kind
+            self.params[r, 3 * i:3 * i + 3] = abc
+        return True
 
     @classmethod
     def _kind(cls, dist: Distribution | None) -> tuple[int, tuple[float, float, float]] | None:
@@ -378,12 +405,7 @@ class _KernelRisks:
 
     @classmethod
     def of(cls, plan: _Plan) -> _KernelRisks | None:
-        cached = _KERNEL_RISKS.get(id(plan))
-        if cached is None or cached[0] is not plan:
-            cached = (plan, cls(plan))
-            _KERNEL_RISKS.clear()
-            _KERNEL_RISKS[id(plan)] = cached
-        found = cached[1]
+        found = _per_plan("kernel risks", plan, cls)
         return found if found.runs else None
 
     def starts(self, r: int) -> bool:
@@ -400,46 +422,31 @@ class _KernelRisks:
                          draws.lhs, self.kinds[r0:r1], self.params[r0:r1], cost, delay)
 
 
-class _KernelVariants:
+class _KernelVariants(_KernelRisks):
     """The risks of a ranking whose draws, baseline impacts and changes the fused kernel
     takes whole: simple (as for :class:`_KernelRisks`) in both scenarios, and changed
     the same way (mitigated or removed) by every variant that touches them."""
 
+    LAYERS = 4  # pre cost, pre schedule, post cost, post schedule
+
     def __init__(self, plan: _Plan, variants: Sequence[dict[int, str]],
                  touched_by: list[list[int]], changes: list[_Changes]):
-        count = len(plan.risks)
-        self.simple = np.zeros(count, dtype=bool)
-        self.kinds = np.zeros((count, 4), dtype=np.int64)
-        self.params = np.zeros((count, 12))
-        self.mitigated = np.zeros(count, dtype=bool)
-        self.touched = np.zeros(count, dtype=bool)
-        self.drawn = np.zeros(count, dtype=bool)
-        self.perm_needed = np.zeros(count, dtype=bool)
-        lhs = plan.sampling is Sampling.LHS
-        slot = plan.correlation.risk_slot
+        self._setup(plan)
+        self.mitigated = np.zeros(len(plan.risks), dtype=bool)
+        self.touched = np.zeros(len(plan.risks), dtype=bool)
         for r, model in enumerate(plan.risks):
             ways = {variants[vi][r] for vi in touched_by[r]}
-            if model.activities or r in slot or len(ways) > 1:
+            if len(ways) > 1:
                 continue
             assert model.pre is not None and model.post is not None
             mitigated = ways == {"mitigated"}
-            dists = [model.pre.cost, model.pre.schedule,
-                     model.post.cost if mitigated else None,
-                     model.post.schedule if mitigated else None]
-            kinds = [_KernelRisks._kind(d) for d in dists]
-            if None in kinds:
-                continue
-            self.simple[r] = True
-            self.mitigated[r] = mitigated
-            self.touched[r] = bool(ways)
-            self.drawn[r] = model.cost_any or model.schedule_any
-            self.perm_needed[r] = lhs and model.schedule_any
-            for i, (kind, abc) in enumerate(kinds):  # type: ignore[misc]
-                self.kinds[r, i] = kind
-                self.params[r, 3 * i:3 * i + 3] = abc
-        edges = np.diff(np.concatenate([[False], self.simple, [False]]).astype(np.int8))
-        self.runs = dict(zip(np.flatnonzero(edges == 1).tolist(),
-                             np.flatnonzero(edges == -1).tolist()))
+            if self._classify(r, model, [
+                    model.pre.cost, model.pre.schedule,
+                    model.post.cost if mitigated else None,
+                    model.post.schedule if mitigated else None]):
+                self.mitigated[r] = mitigated
+                self.touched[r] = bool(ways)
+        self.runs = _runs_of(self.simple)
         # one variant that changes many risks (all mitigations together) is summed in
         # the kernel; any others through _Changes.add
         dense = [vi for vi, ch in enumerate(changes) if ch.dense]
@@ -447,9 +454,9 @@ class _KernelVariants:
         self.into_dense = np.array([self.dense in touched for touched in touched_by],
                                    dtype=bool) & self.simple
 
-    def run(self, draws: _BlockDraws, r0: int, k_pre: np.ndarray, k_post: np.ndarray,
-            touched_by: list[list[int]], changes: list[_Changes], bc: np.ndarray,
-            bs: np.ndarray, b0: int) -> None:
+    def run_variants(self, draws: _BlockDraws, r0: int, k_pre: np.ndarray,
+                     k_post: np.ndarray, touched_by: list[list[int]],
+                     changes: list[_Changes], bc: np.ndarray, bs: np.ndarray) -> None:
         """The risks of the run starting at ``r0``: baseline into ``bc``/``bs``, their
         changes into the :class:`_Changes` of each variant that touches them."""
         r1 = self.runs[r0]
@@ -473,18 +480,9 @@ class _KernelVariants:
                     changes[vi].add(pos[part], dc[part], ds[part])
 
 
-_KERNEL_RISKS: dict[int, tuple[_Plan, _KernelRisks]] = {}
-_RISK_KEYS: dict[int, tuple[_Plan, tuple[np.ndarray, np.ndarray]]] = {}
-
-
 def _risk_keys(plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
     """The words of every risk's stream key, for the seeding kernel (kept per plan)."""
-    cached = _RISK_KEYS.get(id(plan))
-    if cached is None or cached[0] is not plan:
-        cached = (plan, _fused.key_table([r.key for r in plan.risks]))
-        _RISK_KEYS.clear()
-        _RISK_KEYS[id(plan)] = cached
-    return cached[1]
+    return _per_plan("risk keys", plan, lambda p: _fused.key_table([r.key for r in p.risks]))
 
 
 def _fused_impacts(draws: _BlockDraws, drawn: _Drawn, model: _RiskModel, k: int,
@@ -1216,7 +1214,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
             for r, model in enumerate(plan.risks):
                 if kernel is not None:
                     if r in kernel.runs:
-                        kernel.run(draws, r, k_pre, k_post, touched_by, changes, bc, bs, b0)
+                        kernel.run_variants(draws, r, k_pre, k_post, touched_by, changes, bc, bs)
                     if kernel.simple[r]:
                         continue
                 drawn = draws.draw(r)
