@@ -229,18 +229,24 @@ def _choice(st, n, k, out, ws_tagged, ws_tag, ws_hash):  # pragma: no cover
 
 
 @_inline
-def _impact_values(raw, shift, k, lhs, kind, a, m, b, values):  # pragma: no cover
-    """``values[j]`` = the inverse CDF at risk uniform ``j`` (kind 2 triangular, 3
-    uniform on [a, b]), with the same floating-point operations as the numpy path.
-
-    Written as plain loops over arrays, which the compiler turns into SIMD code: under
-    Latin hypercube sampling the uniforms ascend, so the triangular's two sides are
-    two loops split at the mode, as in :meth:`riskkit.distributions.Triangular.ppf`.
-    """
+def _uniforms(raw, shift, k, lhs, values):  # pragma: no cover - compiled by numba
+    """``values[j]``: uniform ``j`` from 32 bits of raw word ``j``, stratified under
+    Latin hypercube sampling (as :meth:`riskkit.engine._Buffers.uniforms`)."""
     inv_k = 1.0 / k
     for j in range(k):
         u = float((raw[j] >> shift) & np.uint64(0xFFFFFFFF)) * _SCALE32
         values[j] = (u + float(j)) * inv_k if lhs else u
+
+
+@_inline
+def _inverse_cdf(k, ascending, kind, a, m, b, values):  # pragma: no cover
+    """The inverse CDF (kind 2 triangular, 3 uniform on [a, b]) of ``values[:k]`` in
+    place, with the same floating-point operations as :mod:`riskkit.distributions`.
+
+    Plain loops over arrays, which the compiler turns into SIMD code: ascending
+    uniforms (Latin hypercube strata, or sorted) split the triangular's two sides at
+    the mode, as :meth:`riskkit.distributions.Triangular.ppf` does.
+    """
     if kind == 3:
         for j in range(k):
             values[j] = values[j] * (b - a) + a
@@ -248,7 +254,7 @@ def _impact_values(raw, shift, k, lhs, kind, a, m, b, values):  # pragma: no cov
     c = (m - a) / (b - a)
     lower = (b - a) * (m - a)
     upper = (b - a) * (b - m)
-    if lhs:
+    if ascending:
         split = np.searchsorted(values[:k], c)
         for j in range(split):
             values[j] = a + math.sqrt(values[j] * lower)
@@ -260,6 +266,37 @@ def _impact_values(raw, shift, k, lhs, kind, a, m, b, values):  # pragma: no cov
         below = a + math.sqrt(u * lower)
         above = b - math.sqrt((1.0 - u) * upper)
         values[j] = below if u < c else above
+
+
+@_inline
+def _impact_values(raw, shift, k, lhs, kind, a, m, b, values):  # pragma: no cover
+    """``values[j]`` = the inverse CDF at risk uniform ``j``."""
+    _uniforms(raw, shift, k, lhs, values)
+    _inverse_cdf(k, lhs, kind, a, m, b, values)
+
+
+@_inline
+def _stable_argsort16(biased, k, counts, dest, scratch, key_scratch):  # pragma: no cover
+    """``dest[:k]``: the stable ascending argsort of the int16 keys whose values plus
+    32,768 are ``biased[:k]`` -- the permutation numpy's stable argsort returns -- by
+    two 8-bit counting passes (the keys travel with their indices). ``counts`` holds
+    the histograms of the low and the high bytes (512 entries), filled by the caller."""
+    for base in (0, 256):
+        total = 0
+        for q in range(base, base + 256):
+            c = counts[q]
+            counts[q] = total
+            total += c
+    for i in range(k):
+        low = biased[i] & 255
+        at = counts[low]
+        counts[low] += 1
+        scratch[at] = i
+        key_scratch[at] = biased[i]
+    for i in range(k):
+        high = 256 + (key_scratch[i] >> 8)
+        dest[counts[high]] = scratch[i]
+        counts[high] += 1
 
 
 @_inline
@@ -288,7 +325,8 @@ def _restricted_ranks(perm, kk, k, ranks):  # pragma: no cover - compiled by num
 
 @_jit
 def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, delay,
-                  ws_tagged, ws_tag, ws_hash, order, perm, raw, values, ranks
+                  group, keys, own, ws_tagged, ws_tag, ws_hash, order, perm, raw, values,
+                  ranks, words, key_buf, dest, scratch, key_scratch, counts
                   ):  # pragma: no cover - compiled by numba
     """Draw and add the impacts of a run of risks in one block, in register order: the
     numpy path's ``_BlockDraws.draw`` and ``impacts`` followed by ``np.add.at``.
@@ -296,13 +334,22 @@ def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, de
     Per risk ``r``: ``states[r]`` its generator after the count uniform, ``big_k[r]``
     occurrences drawn, ``k[r]`` used, ``kinds[r]`` (cost, schedule: 0 none, 1 fixed at
     ``a``, 2 triangular, 3 uniform) and ``params[r]`` (cost a, m, b, schedule a, m, b).
+    A risk in a correlation group (``group[r] >= 0``) deals its ascending impacts to its
+    occurrences in the order of its 16-bit rank keys, the group's ``keys[group, layer]``
+    at the occurrence plus its own score's key from ``own[group]`` (Iman–Conover, as
+    :meth:`riskkit.correlation.BlockScores.order`).
     """
     for r in range(states.shape[0]):
         kk, kr = big_k[r], k[r]
         if kk == 0:
             continue
-        _draw(states[r], n, kk, perm_needed[r], order, perm, raw, ws_tagged, ws_tag,
-              ws_hash)
+        st = states[r]
+        _draw(st, n, kk, perm_needed[r], order, perm, raw, ws_tagged, ws_tag, ws_hash)
+        g = group[r]
+        if g >= 0:
+            # 16 bits per occurrence and impact for the risk's own scores
+            for j in range((kk + 1) // 2):
+                words[j] = _next64(st)
         if kr == 0:
             continue
         for layer in range(2):
@@ -315,9 +362,30 @@ def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, de
                 for j in range(kr):
                     out[order[j]] += a
                 continue
-            _impact_values(raw, np.uint64(32) if layer == 0 else np.uint64(0), kr, lhs,
-                           kind, a, params[r, 3 * layer + 1], params[r, 3 * layer + 2],
-                           values)
+            shift = np.uint64(32) if layer == 0 else np.uint64(0)
+            if g >= 0:
+                _uniforms(raw, shift, kr, lhs, values)
+                if not lhs:
+                    values[:kr].sort()
+                _inverse_cdf(kr, True, kind, a, params[r, 3 * layer + 1],
+                             params[r, 3 * layer + 2], values)
+                # rank keys: the group's at the occurrence plus the risk's own
+                for q in range(512):
+                    counts[q] = 0
+                for i in range(kr):
+                    bit = layer * kk + i
+                    own_bits = (words[bit >> 2] >> np.uint64(16 * (bit & 3))) & np.uint64(0xFFFF)
+                    biased = np.int64(np.int16(keys[g, layer, order[i]] + own[g, own_bits])
+                                      ) + 32768
+                    key_buf[i] = biased
+                    counts[biased & 255] += 1
+                    counts[256 + (biased >> 8)] += 1
+                _stable_argsort16(key_buf, kr, counts, dest, scratch, key_scratch)
+                for j in range(kr):
+                    out[order[dest[j]]] += values[j]
+                continue
+            _impact_values(raw, shift, kr, lhs, kind, a, params[r, 3 * layer + 1],
+                           params[r, 3 * layer + 2], values)
             if layer == 0 or not lhs:
                 for j in range(kr):
                     out[order[j]] += values[j]
@@ -571,6 +639,12 @@ class _DrawWorkspace(threading.local):
         self.ranks = np.empty(size, dtype=np.int32)
         self.pre = np.empty(size)
         self.post = np.empty(size)
+        self.words = np.empty(size // 2 + 1, dtype=np.uint64)
+        self.key_buf = np.empty(size, dtype=np.uint16)
+        self.dest = np.empty(size, dtype=np.int32)
+        self.scratch = np.empty(size, dtype=np.int32)
+        self.key_scratch = np.empty(size, dtype=np.uint16)
+        self.counts = np.empty(512, dtype=np.int32)
 
 
 _workspace = _DrawWorkspace()
@@ -634,15 +708,24 @@ def _reset_tags(ws: _DrawWorkspace) -> None:
         ws.tag[0] = 0
 
 
+_NO_GROUP_KEYS = np.zeros((0, 2, 0), dtype=np.int16)
+_NO_OWN_KEYS = np.zeros((0, 0), dtype=np.int16)
+
+
 def add_risks(states: np.ndarray, n: int, big_k: np.ndarray, k: np.ndarray,
               perm_needed: np.ndarray, lhs: bool, kinds: np.ndarray, params: np.ndarray,
-              cost: np.ndarray, delay: np.ndarray) -> None:
-    """Run :func:`_risks_kernel` on a run of risks (only call when :func:`draws_enabled`)."""
+              cost: np.ndarray, delay: np.ndarray, group: np.ndarray,
+              keys: np.ndarray | None = None, own: np.ndarray | None = None) -> None:
+    """Run :func:`_risks_kernel` on a run of risks (only call when :func:`draws_enabled`).
+    ``keys`` (groups x 2 x n) and ``own`` (groups x 65,536): int16 rank keys of the
+    block's correlation groups, when ``group`` names any."""
     ws = _workspace
     _reset_tags(ws)
     _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, delay,
-                  ws.tagged, ws.tag, ws.hash, ws.order, ws.perm, ws.raw, ws.values,
-                  ws.ranks)
+                  group, _NO_GROUP_KEYS if keys is None else keys,
+                  _NO_OWN_KEYS if own is None else own, ws.tagged, ws.tag, ws.hash,
+                  ws.order, ws.perm, ws.raw, ws.values, ws.ranks, ws.words, ws.key_buf,
+                  ws.dest, ws.scratch, ws.key_scratch, ws.counts)
 
 
 def variant_risks(states: np.ndarray, n: int, big_k: np.ndarray, k_pre: np.ndarray,

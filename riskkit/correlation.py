@@ -430,6 +430,11 @@ class Component:
         return self.loadings.shape[1]
 
     @property
+    def is_group(self) -> bool:
+        """A correlation group: one common factor and an own score per member."""
+        return self.factors == 1 and bool(self.unique.any())
+
+    @property
     def whiten(self) -> bool:
         """Matrix components whiten their factors (exact sample correlation)."""
         return not self.unique.any()
@@ -717,12 +722,13 @@ class BlockScores:
     """
 
     def __init__(self, plan: CorrelationPlan, stream, n: int):
-        self.plan = plan
+        self.plan, self.n = plan, n
+        self._stacked: tuple[np.ndarray, np.ndarray] | None = None
         self.z: list[list[np.ndarray]] = [[], []]
         self.keys: list[list[np.ndarray | None]] = [[], []]
         self.own: list[np.ndarray | None] = []
         for comp in plan.risks:
-            group = comp.factors == 1 and comp.unique.any()
+            group = comp.is_group
             self.own.append(np.rint(SCORES * (comp.unique[0] * _QUANTUM)).astype(np.int16)
                             if group else None)
             for layer in (0, 1):
@@ -731,6 +737,22 @@ class BlockScores:
                 self.keys[layer].append(
                     np.rint(np.clip(z[:, 0], -8.0, 8.0) * (comp.loadings[0, 0] * _QUANTUM))
                     .astype(np.int16) if group else None)
+
+    def stacked(self) -> tuple[np.ndarray, np.ndarray]:
+        """The groups' rank keys as two arrays for the fused kernel: (sets x 2 x n) at
+        the iterations and (sets x 65,536) for own scores; zeros for matrix sets."""
+        if self._stacked is None:
+            count, n = len(self.plan.risks), self.n
+            keys = np.zeros((count, 2, n), dtype=np.int16)
+            own = np.zeros((count, SCORES.size), dtype=np.int16)
+            for ci in range(count):
+                for layer in (0, 1):
+                    if self.keys[layer][ci] is not None:
+                        keys[ci, layer] = self.keys[layer][ci]
+                if self.own[ci] is not None:
+                    own[ci] = self.own[ci]
+            self._stacked = keys, own
+        return self._stacked
 
     def order(self, layer: int, risk: int, occ: np.ndarray, own_bits: np.ndarray
               ) -> np.ndarray:

@@ -366,8 +366,11 @@ class _KernelRisks:
             self._classify(r, model, [model.params.cost, model.params.schedule])
         self.runs = _runs_of(self.simple)
 
+    GROUPS = True  # correlation groups' members too (Iman–Conover in the kernel)
+
     def _setup(self, plan: _Plan) -> None:
         count = len(plan.risks)
+        self.group = np.full(count, -1, dtype=np.int64)
         self.simple = np.zeros(count, dtype=bool)
         self.kinds = np.zeros((count, self.LAYERS), dtype=np.int64)
         self.params = np.zeros((count, 3 * self.LAYERS))
@@ -375,18 +378,27 @@ class _KernelRisks:
         self.perm_needed = np.zeros(count, dtype=bool)
         self.lhs = plan.sampling is Sampling.LHS
         self.correlated = plan.correlation.risk_slot
+        self.components = plan.correlation.risks
 
     def _classify(self, r: int, model: _RiskModel, dists: list[Distribution | None]
                   ) -> bool:
         """Mark risk ``r`` simple if it is, with the kinds of its ``dists``."""
-        if model.activities or r in self.correlated:
+        if model.activities:
             return False
+        group = -1
+        if r in self.correlated:
+            ci, _ = self.correlated[r]
+            if not (self.GROUPS and self.components[ci].is_group):
+                return False
+            group = ci
         kinds = [self._kind(d) for d in dists]
         if None in kinds:
             return False
         self.simple[r] = True
+        self.group[r] = group
         self.drawn[r] = model.cost_any or model.schedule_any
-        self.perm_needed[r] = self.lhs and model.schedule_any
+        # correlated risks deal their schedule strata by their scores, not a permutation
+        self.perm_needed[r] = self.lhs and model.schedule_any and group < 0
         for i, (kind, abc) in enumerate(kinds):  # type: ignore[misc]
             self.kinds[r, i] = kind
             self.params[r, 3 * i:3 * i + 3] = abc
@@ -418,8 +430,14 @@ class _KernelRisks:
         assert draws.states is not None
         states = draws.states[r0:r1]
         big_k = np.where(self.drawn[r0:r1], draws.k_draw[r0:r1], 0)
+        group = self.group[r0:r1]
+        keys = own = None
+        if (group >= 0).any():
+            assert draws.scores is not None
+            keys, own = draws.scores.stacked()
         _fused.add_risks(states, draws.n, big_k, k_run[r0:r1], self.perm_needed[r0:r1],
-                         draws.lhs, self.kinds[r0:r1], self.params[r0:r1], cost, delay)
+                         draws.lhs, self.kinds[r0:r1], self.params[r0:r1], cost, delay,
+                         group, keys, own)
 
 
 class _KernelVariants(_KernelRisks):
@@ -428,6 +446,7 @@ class _KernelVariants(_KernelRisks):
     the same way (mitigated or removed) by every variant that touches them."""
 
     LAYERS = 4  # pre cost, pre schedule, post cost, post schedule
+    GROUPS = False
 
     def __init__(self, plan: _Plan, variants: Sequence[dict[int, str]],
                  touched_by: list[list[int]], changes: list[_Changes]):
