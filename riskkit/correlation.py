@@ -747,10 +747,12 @@ class BlockScores:
             own = np.zeros((count, SCORES.size), dtype=np.int16)
             for ci in range(count):
                 for layer in (0, 1):
-                    if self.keys[layer][ci] is not None:
-                        keys[ci, layer] = self.keys[layer][ci]
-                if self.own[ci] is not None:
-                    own[ci] = self.own[ci]
+                    layer_keys = self.keys[layer][ci]
+                    if layer_keys is not None:
+                        keys[ci, layer] = layer_keys
+                own_keys = self.own[ci]
+                if own_keys is not None:
+                    own[ci] = own_keys
             self._stacked = keys, own
         return self._stacked
 
