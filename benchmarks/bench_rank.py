@@ -72,11 +72,12 @@ def main(argv: list[str] | None = None) -> None:
         reg = rk.read_register(with_mitigations(register, 200))
         cost_reg = rk.read_register(cost_register())
     print(f"bench_rank: {n:,} iterations, LHS")
-    sim_s, _ = best_time(lambda: rk.simulate(reg, sch, iterations=n, rng=1), 2)
-    rank_s, ranking = best_time(lambda: rk.rank_mitigations(reg, sch, iterations=n, rng=1), 1)
+    quiet = {"iterations": n, "rng": 1, "progress": False}
+    sim_s, _ = best_time(lambda: rk.simulate(reg, sch, **quiet), 2)
+    rank_s, ranking = best_time(lambda: rk.rank_mitigations(reg, sch, **quiet), 2)
     row(f"schedule model, {len(ranking)} mitigations", sim_s, rank_s, 10)
-    sim_s, _ = best_time(lambda: rk.simulate(cost_reg, iterations=n, rng=1), 3)
-    rank_s, ranking = best_time(lambda: rk.rank_mitigations(cost_reg, iterations=n, rng=1), 2)
+    sim_s, _ = best_time(lambda: rk.simulate(cost_reg, **quiet), 3)
+    rank_s, ranking = best_time(lambda: rk.rank_mitigations(cost_reg, **quiet), 3)
     row(f"cost-only register, {len(ranking)} mitigations", sim_s, rank_s, 1.5)
     print(f"  peak RSS {peak_rss_mb():,.0f} MB")
 

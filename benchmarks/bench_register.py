@@ -105,6 +105,8 @@ def main(argv: list[str] | None = None) -> None:
         correlated_run(args)
         return
     reg = make_register(args.risks, args.distribution)
+    # warm-up: numba (the 'fast' extra) loads its kernels once per process
+    rk.simulate(reg, iterations=1_000, rng=1, sampling=args.sampling, progress=False)
     floor = floor_seconds(args.risks, args.iterations)
     seconds, res = best_time(lambda: rk.simulate(reg, iterations=args.iterations, rng=1,
                                                   sampling=args.sampling, progress=False))
