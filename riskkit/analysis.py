@@ -89,7 +89,8 @@ class _Reductions:
     """
 
     def __init__(self, base: np.ndarray, q: float):
-        self.base = base
+        self.base, self.q = base, q
+        self.finite = bool(np.isfinite(base).all())
         n = self.n = base.size
         order = np.argsort(base, kind="stable")
         self.sorted = base[order]
@@ -99,12 +100,17 @@ class _Reductions:
         self.k0 = int(np.floor(virtual))
         self.k1 = min(self.k0 + 1, n - 1)
         self.t = float(virtual - self.k0)
-        self.base_q = _lerp(float(self.sorted[self.k0]), float(self.sorted[self.k1]), self.t)
+        self.base_q = (_lerp(float(self.sorted[self.k0]), float(self.sorted[self.k1]), self.t)
+                       if self.finite else float(np.percentile(base, 100 * q)))
 
     def __call__(self, pos: np.ndarray, delta: np.ndarray) -> tuple[float, float]:
         if pos.size == 0 or not np.any(delta):
             return 0.0, 0.0
         mean = -float(delta.sum()) / self.n
+        if not self.finite:  # no window can be proved around a NaN: the plain way
+            variant = self.base.copy()
+            variant[pos] += delta
+            return mean, self.base_q - float(np.percentile(variant, 100 * self.q))
         if _fused.enabled():
             v0, v1 = _fused.order_statistics(self.sorted, self.rank, self.base, pos, delta,
                                              self.k0, self.k1)

@@ -114,6 +114,23 @@ class _Plan:
     seed: Seed
     network: _NetworkModel | None = None
     correlation: CorrelationPlan = field(default_factory=CorrelationPlan)
+    # what the blocks of a run derive from the plan alone (kernel tables), kept with it
+    derived: _Derived = field(default_factory=lambda: _Derived(), init=False, compare=False,
+                              repr=False)
+
+
+class _Derived(dict):
+    """Per-plan cache. Entries are rebuilt where needed, never pickled with the plan;
+    threads sharing a plan at worst build an entry twice."""
+
+    def __reduce__(self):
+        return (_Derived, ())
+
+    def get_or_make(self, name: str, make: Any, plan: _Plan) -> Any:
+        found = self.get(name)
+        if found is None:
+            found = self.setdefault(name, make(plan))
+        return found
 
 
 @dataclass
@@ -338,19 +355,6 @@ def _runs_of(mask: np.ndarray) -> dict[int, int]:
     return dict(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
-_PER_PLAN: dict[tuple[str, int], tuple[_Plan, Any]] = {}
-
-
-def _per_plan(name: str, plan: _Plan, make: Any) -> Any:
-    """``make(plan)``, kept for the most recent plan (chunks of a run share it)."""
-    cached = _PER_PLAN.get((name, id(plan)))
-    if cached is None or cached[0] is not plan:
-        for key in [k for k in _PER_PLAN if k[0] == name]:
-            del _PER_PLAN[key]
-        cached = _PER_PLAN[(name, id(plan))] = (plan, make(plan))
-    return cached[1]
-
-
 class _KernelRisks:
     """The risks whose draws and impacts the fused kernel can take whole: uncorrelated,
     not on activities, each impact absent, fixed, triangular or uniform. They are
@@ -417,7 +421,7 @@ class _KernelRisks:
 
     @classmethod
     def of(cls, plan: _Plan) -> _KernelRisks | None:
-        found = _per_plan("kernel risks", plan, cls)
+        found = plan.derived.get_or_make("kernel risks", cls, plan)
         return found if found.runs else None
 
     def starts(self, r: int) -> bool:
@@ -501,7 +505,8 @@ class _KernelVariants(_KernelRisks):
 
 def _risk_keys(plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
     """The words of every risk's stream key, for the seeding kernel (kept per plan)."""
-    return _per_plan("risk keys", plan, lambda p: _fused.key_table([r.key for r in p.risks]))
+    return plan.derived.get_or_make(
+        "risk keys", lambda p: _fused.key_table([r.key for r in p.risks]), plan)
 
 
 def _fused_impacts(draws: _BlockDraws, drawn: _Drawn, model: _RiskModel, k: int,

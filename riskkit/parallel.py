@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import math
+import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -43,12 +44,17 @@ def executor_for(executor: Executor | None, workers: int | None, chunks: int | N
     elif workers and workers > 1 and (chunks is None or chunks > 1):
         # Forked workers share this process's objects; frozen, the collector of a
         # worker does not scan them (and copy their pages) on its first collection.
-        gc.freeze()
+        # Only for fork, and only if the caller has not frozen anything itself.
+        freeze = (multiprocessing.get_start_method(allow_none=False) == "fork"
+                  and gc.get_freeze_count() == 0)
+        if freeze:
+            gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 yield pool
         finally:
-            gc.unfreeze()
+            if freeze:
+                gc.unfreeze()
     else:
         yield None
 

@@ -160,7 +160,8 @@ def s_curve(
         ax.annotate(f"base {_value_text(base, metric, currency)}\n"
                     f"({first.probability_within(base, metric):.0%} likely)",
                     (base, 0.97), xytext=(4, 0), textcoords="offset points", fontsize=8,
-                    va="top")
+                    va="top", zorder=4,  # above the percentile guides
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.xaxis.set_major_locator(MaxNLocator(6))
@@ -275,9 +276,13 @@ def mitigation_ranking(
     if (~pays_all).any():
         ax.scatter(all_cost[~pays_all], all_benefit[~pays_all], color=PALETTE[1], marker="s",
                    s=30, zorder=3, label="costs more than it saves")
-    # Label the best value for money, and the largest savings.
+    # Label the best value for money and the largest savings; list every mitigation
+    # that costs more than it saves (the ones a committee would cut) in a box, since
+    # they crowd near the origin.
     biggest = set(ranking.nlargest(3, "total_benefit").index)
-    table = ranking[ranking.index.isin(set(ranking.head(top).index) | biggest)]
+    losing = ranking[~pays_all].sort_values("benefit_cost_ratio")
+    table = ranking[ranking.index.isin(set(ranking.head(top).index) | biggest)
+                    & pays_all]
     cost = table["mitigation_cost"].fillna(0).to_numpy(dtype=float)
     benefit = table["total_benefit"].to_numpy(dtype=float)
     xmax = max(float(np.nanmax(ranking["mitigation_cost"].fillna(0), initial=0)), 1.0) * 1.15
@@ -306,6 +311,19 @@ def mitigation_ranking(
     ax.set_ylabel("total benefit (expected saving)")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", frameon=False, fontsize=8)
+    if len(losing):
+        names = [f"{rid} ×{ratio:.1f}" for rid, ratio in
+                 zip(losing["id"], losing["benefit_cost_ratio"])]
+        lines = [""]
+        for name in names:  # whole names per line
+            if lines[-1] and len(lines[-1]) + len(name) > 32:
+                lines[-1] += ","
+                lines.append("")
+            lines[-1] += (", " if lines[-1] else "") + name
+        ax.text(0.98, 0.02, "costs more than it saves:\n" + "\n".join(lines),
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
+                color=PALETTE[1], bbox={"facecolor": "white", "edgecolor": "0.8",
+                                        "boxstyle": "round,pad=0.4"})
     ax.set_title(title or "Mitigations: benefit against cost (× = benefit/cost ratio)")
     return ax
 
@@ -330,10 +348,14 @@ def heat_map(
     """
     metric = _metric(metric)
     ax = _axes(ax, (8, 6))
-    risks = register.risks(scenario)
-    p = np.array([r.probability for r in risks])
-    dists = [r.cost if metric == "cost" else r.schedule for r in risks]
+    every = register.risks(scenario)
+    dists = [r.cost if metric == "cost" else r.schedule for r in every]
     impact = np.array([d.mean if d is not None else 0.0 for d in dists])
+    # a threat matrix: opportunities (negative mean impact) are listed, not placed
+    opportunities = [r.id for r, v in zip(every, impact) if v < 0]
+    risks = [r for r, v in zip(every, impact) if v >= 0]
+    impact = impact[impact >= 0]
+    p = np.array([r.probability for r in risks])
     if impact_bands is None:
         ref = max(float(np.abs(impact).max(initial=0)), 1e-9)
         impact_bands = [ref * f for f in (0.05, 0.1, 0.2, 0.4)]
@@ -365,9 +387,12 @@ def heat_map(
     ax.set_yticks(np.arange(-0.5, 5, 1), minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
     ax.tick_params(which="minor", length=0)
-    ax.set_xlabel(f"mean {'cost' if metric == 'cost' else 'delay'} impact if it occurs")
+    label = f"mean {'cost' if metric == 'cost' else 'delay'} impact if it occurs"
+    if opportunities:
+        label += "\nnot shown, opportunities: " + _short(", ".join(opportunities), 60)
+    ax.set_xlabel(label)
     ax.set_ylabel("probability")
-    ax.set_title(title or f"Risk heat map ({scenario}, {len(risks)} risks)")
+    ax.set_title(title or f"Risk heat map ({scenario}, {len(risks)} threats)")
     return ax
 
 

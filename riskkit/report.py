@@ -262,8 +262,9 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
                          _fmt_money(r["total_benefit"], cur),
                          "free" if not np.isfinite(ratio) else f"{ratio:.1f}",
                          f"{r['expected_delay_reduction']:,.1f} d"])
-        header = ["rank", "risk", "mitigation", "cost", "benefit", "ratio", "days saved"]
-        widths = [0.05, 0.07, 0.45, 0.1, 0.11, 0.08, 0.12]
+        header = ["rank", "risk", "mitigation", "cost", "benefit", "ratio",
+                  "expected days saved"]
+        widths = [0.05, 0.07, 0.42, 0.1, 0.11, 0.07, 0.16]
         if not delay:
             rows, header, widths = [r[:-1] for r in rows], header[:-1], widths[:-1]
         _table(ax, rows, header, widths)
@@ -348,17 +349,18 @@ def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
             lo, ml, hi = (rec[f"{prefix}_{p}"] for p in ("min", "most_likely", "max"))
             if pd.isna(lo):
                 return "—"
-            f = (lambda v: _fmt_money(v, cur)) if money else (lambda v: f"{v:,.0f}")
+            # one format down the column: £8k / £15k / £30k, not £8,000 / £15k
+            f = (lambda v: plot._compact(v, cur)) if money else (lambda v: f"{v:,.0f}")
             return f(lo) if lo == hi else f"{f(lo)} / {f(ml)} / {f(hi)}"
 
         rows.append([r["id"], plot._short(rec["title"], 44), plot._short(rec["owner"], 16),
                      f"{rec['probability']:.0%}", rng3("cost", True), rng3("schedule", False),
-                     _fmt_money(r["p80_cost_reduction"], cur),
+                     plot._compact(r["p80_cost_reduction"], cur),
                      f"{r['p80_delay_reduction']:,.1f}",
                      "yes" if bool(rec.get("_has_mitigation")) else ""])
     _table(ax, rows, ["id", "risk", "owner", "P", "cost min / ML / max", "delay (d)",
-                      "P80 cost effect", "P80 days", "mitig."],
-           [0.06, 0.3, 0.11, 0.05, 0.2, 0.09, 0.08, 0.06, 0.05], fontsize=8)
+                      "P80 cost", "P80 days", "mitig."],
+           [0.06, 0.3, 0.11, 0.05, 0.19, 0.09, 0.08, 0.07, 0.05], fontsize=8)
     return fig
 
 

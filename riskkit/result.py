@@ -141,7 +141,7 @@ class SimulationResult:
         if batches is not None:
             return f"batch means over {len(batches)} independent blocks"
         if self.sampling == "lhs" and not self.correlation:
-            return "iid formula (an upper bound under Latin hypercube sampling)"
+            return "iid formula, an upper bound under Latin hypercube sampling"
         if self.correlation:
             return "iid formula, approximate under correlation with fewer than 10 blocks"
         return "iid formula"

@@ -149,6 +149,16 @@ def test_windowed_percentile_of_a_variant_equals_numpys_to_the_last_bit(fused):
         _fused.set_enabled(previous)
 
 
+def test_variant_percentile_of_a_baseline_with_nan_is_numpys():
+    base = np.array([3.0, np.nan, 1.0, 2.0, 5.0])
+    reductions = _Reductions(base, 0.8)
+    variant = base.copy()
+    variant[[0, 4]] += [1.0, -2.0]
+    _, reduction = reductions(np.array([0, 4]), np.array([1.0, -2.0]))
+    expected = np.percentile(base, 80) - np.percentile(variant, 80)
+    assert np.isnan(reduction) and np.isnan(expected)
+
+
 def _check_windowed_percentiles():
     g = np.random.default_rng(0)
     for trial in range(2_000):

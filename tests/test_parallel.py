@@ -62,3 +62,40 @@ def test_workers_option(capsys):
     assert capsys.readouterr().out == one
     with pytest.raises(rk.OptionError, match="workers"):
         rk.simulate(rk.read_register(SAMPLES / "it_migration.csv"), workers=0)
+
+
+def test_threads_running_different_plans_at_once_get_their_own_numbers():
+    """Caches derived from a plan live with the plan: threads simulating different
+    registers at the same time neither crash nor see each other's tables."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    regs = [rk.read_register(SAMPLES / name) for name in ("office_fitout.csv",
+                                                          "it_migration.csv")]
+    expected = [rk.simulate(reg, iterations=50, rng=5).cost for reg in regs]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            runs = list(pool.map(lambda i: rk.simulate(regs[i % 2], iterations=50,
+                                                       rng=5).cost, range(500)))
+    finally:
+        sys.setswitchinterval(interval)
+    for i, cost in enumerate(runs):
+        np.testing.assert_array_equal(cost, expected[i % 2])
+
+
+def test_a_pool_leaves_the_callers_frozen_objects_frozen(model):
+    import gc
+
+    reg, sch = model
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        rk.simulate(reg, iterations=140_000, rng=1, workers=2)
+        # still frozen (a few frozen objects may have been freed meanwhile)
+        assert gc.get_freeze_count() > 0.9 * frozen
+    finally:
+        gc.unfreeze()
+    rk.simulate(reg, iterations=140_000, rng=1, workers=2)
+    assert gc.get_freeze_count() == 0

@@ -106,17 +106,27 @@ def test_mitigation_ranking_has_break_even_and_ratios(model):
         ratio = rec["benefit_cost_ratio"]
         label = f"{rec['id']} (free)" if not np.isfinite(ratio) else f"{rec['id']} ×{ratio:.1f}"
         assert label in texts
+    # every mitigation that costs more than it saves is named in the box
+    losing = ranking[ranking["total_benefit"] < ranking["mitigation_cost"].fillna(0)]
+    assert len(losing) >= 1
+    box = next(t for t in texts if t.startswith("costs more than it saves"))
+    for rec in losing.to_dict("records"):
+        assert f"{rec['id']} ×{rec['benefit_cost_ratio']:.1f}" in box.split("\n", 1)[1]
     plt.close(fig)
 
 
-def test_heat_map_places_every_active_risk(model):
+def test_heat_map_places_every_active_threat_and_lists_opportunities(model):
     reg, *_ = model
     fig, ax = plt.subplots()
     plot.heat_map(reg, ax=ax)
-    text = " ".join(t.get_text().replace("\n", " ") for t in ax.texts)
+    cells = " ".join(t.get_text().replace("\n", " ") for t in ax.texts).split(", ")
+    cells = {rid for text in cells for rid in text.split()}
+    opportunities = {r.id for r in reg.risks() if r.cost is not None and r.cost.mean < 0}
+    assert opportunities == {"OF-16"}
     for rid in (r.id for r in reg.risks()):
-        assert rid in text
-    assert "OF-25" not in text  # closed
+        assert (rid in cells) is (rid not in opportunities)
+    assert "not shown, opportunities: OF-16" in ax.get_xlabel()
+    assert "OF-25" not in cells  # closed
     with pytest.raises(rk.OptionError):
         plot.heat_map(reg, ax=ax, probability_bands=(0.5, 0.1, 0.3, 0.7))
     plt.close(fig)
