@@ -105,8 +105,10 @@ def main(argv: list[str] | None = None) -> None:
         correlated_run(args)
         return
     reg = make_register(args.risks, args.distribution)
-    # warm-up: numba (the 'fast' extra) loads its kernels once per process
-    rk.simulate(reg, iterations=1_000, rng=1, sampling=args.sampling, progress=False)
+    # warm-up: numba (the 'fast' extra) loads its kernels once per process, for runs of
+    # at least 10^8 risk-iterations
+    rk.simulate(reg, iterations=-(-100_000_000 // args.risks), rng=1,
+                sampling=args.sampling, progress=False)
     floor = floor_seconds(args.risks, args.iterations)
     seconds, res = best_time(lambda: rk.simulate(reg, iterations=args.iterations, rng=1,
                                                   sampling=args.sampling, progress=False))

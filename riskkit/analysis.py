@@ -88,8 +88,8 @@ class _Reductions:
     ``np.percentile`` of the variant's totals.
     """
 
-    def __init__(self, base: np.ndarray, q: float):
-        self.base, self.q = base, q
+    def __init__(self, base: np.ndarray, q: float, fused: bool = False):
+        self.base, self.q, self.fused = base, q, fused
         self.finite = bool(np.isfinite(base).all())
         n = self.n = base.size
         order = np.argsort(base, kind="stable")
@@ -111,7 +111,7 @@ class _Reductions:
             variant = self.base.copy()
             variant[pos] += delta
             return mean, self.base_q - float(np.percentile(variant, 100 * self.q))
-        if _fused.enabled():
+        if self.fused:
             v0, v1 = _fused.order_statistics(self.sorted, self.rank, self.base, pos, delta,
                                              self.k0, self.k1)
         else:
@@ -147,7 +147,8 @@ class _Reductions:
 
 def _reductions(run, q: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per variant: mean and q-percentile reductions of cost and of schedule."""
-    cost, sched = _Reductions(run.base_cost, q), _Reductions(run.base_schedule, q)
+    cost = _Reductions(run.base_cost, q, run.fused)
+    sched = _Reductions(run.base_schedule, q, run.fused)
     out = np.zeros((4, len(run.changes)))
     for v, (pos, dc, ds) in enumerate(run.changes):
         out[0, v], out[1, v] = cost(pos, dc)

@@ -114,6 +114,7 @@ class _Plan:
     seed: Seed
     network: _NetworkModel | None = None
     correlation: CorrelationPlan = field(default_factory=CorrelationPlan)
+    fused: bool = False  # the numba kernels take the risks they can (same numbers)
     # what the blocks of a run derive from the plan alone (kernel tables), kept with it
     derived: _Derived = field(default_factory=lambda: _Derived(), init=False, compare=False,
                               repr=False)
@@ -190,7 +191,7 @@ class _BlockDraws:
         self.lhs = plan.sampling is Sampling.LHS
         self.gens: list[np.random.Generator | None]
         self.states: np.ndarray | None = None
-        if _fused.draws_enabled():
+        if plan.fused:
             # the kernels seed every risk's stream; a Generator only where numpy draws
             seed = plan.seed
             prefix = _fused.seed_words(seed.entropy, (*seed.spawn_key, block, RISK_STREAM))
@@ -322,8 +323,8 @@ def _sample_risks(plan: _Plan, block: int, n: int, cost: np.ndarray, delay: np.n
     occurrences += k_run
     add_at = np.add.at
     on_activities = []
-    fused = _fused.enabled()
-    kernel = _KernelRisks.of(plan) if _fused.draws_enabled() else None
+    fused = plan.fused
+    kernel = _KernelRisks.of(plan) if fused else None
     for r, (model, k) in enumerate(zip(plan.risks, k_run.tolist())):
         if kernel is not None and kernel.starts(r):
             kernel.run(draws, r, k_run, cost, delay)
@@ -799,7 +800,8 @@ def _make_plan(register: RiskRegister | None, schedule: Schedule | None, scenari
     risks = _risk_models(register, scenario, schedule)
     return _Plan(risks, sampling, iterations, seed, network,
                  _correlation.resolve(correlation, register, schedule,
-                                      tuple(r.params.id for r in risks)))
+                                      tuple(r.params.id for r in risks)),
+                 _fused.use(float(iterations) * len(risks)))
 
 
 def simulate(
@@ -1031,6 +1033,7 @@ class VariantRun:
     base_cost_value: float = 0.0
     base_schedule_value: float = 0.0
     seed: int | None = None
+    fused: bool = False  # the run used the numba kernels (the analysis may too)
 
     def totals(self, v: int) -> tuple[np.ndarray, np.ndarray]:
         """Dense cost and schedule of variant ``v`` (for tests and small runs)."""
@@ -1178,7 +1181,7 @@ def simulate_variants(
                 kept.append((np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)))
     return VariantRun(base_cost, base_sched, [c.collect() for c in changes],
                       tuple(m.params.id for m in plan.risks), kept,  # type: ignore[arg-type]
-                      base_value_cost, base_value_sched, seed.reported)
+                      base_value_cost, base_value_sched, seed.reported, plan.fused)
 
 
 @dataclass(frozen=True)
@@ -1219,7 +1222,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
     pre_p = np.array([m.pre.probability for m in plan.risks])  # type: ignore[union-attr]
     post_p = np.array([m.post.probability for m in plan.risks])  # type: ignore[union-attr]
     kernel = (_KernelVariants(plan, variants, touched_by, changes)
-              if _fused.draws_enabled() and not keep_impacts else None)
+              if plan.fused and not keep_impacts else None)
     work = Workspace()
     add_at = np.add.at
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0))

@@ -357,7 +357,7 @@ def test_fused_kernels_give_the_same_correlated_numbers(sampling):
                           "correlation_group": groups})
     reg = rk.read_register(frame)
     out = []
-    previous = _fused.enabled()
+    previous = _fused.set_enabled(True)
     try:
         for flag in (True, False):
             _fused.set_enabled(flag)

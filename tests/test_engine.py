@@ -281,9 +281,9 @@ def test_draw_kernels_reproduce_numpys_choice_and_raw_words():
     permutation, Floyd's algorithm) and random_raw from the PCG64 state, call after
     call on the same scratch arrays, and seed streams as SeedSequence and PCG64 do."""
     pytest.importorskip("numba")
-    from riskkit import _fused
+    from riskkit import _kernels as kernels
 
-    ws = _fused._workspace
+    ws = kernels._workspace
     g = np.random.default_rng(11)
     cases = [(65_536, 65_536), (65_536, 1_311), (65_536, 1_310), (10_001, 10_001),
              (10_000, 10_000), (16_960, 339), (16_960, 340), (1, 1), (2, 1), (65_536, 0)]
@@ -291,24 +291,57 @@ def test_draw_kernels_reproduce_numpys_choice_and_raw_words():
     for seed, (n, k) in enumerate(cases):
         gen = np.random.default_rng(seed)
         gen.random()
-        state = _fused.pcg64_state(gen)
-        _fused._choice(state, n, k, ws.order, ws.tagged, ws.tag, ws.hash)
+        state = kernels.pcg64_state(gen)
+        kernels._choice(state, n, k, ws.order, ws.tagged, ws.tag, ws.hash)
         np.testing.assert_array_equal(ws.order[:k], gen.choice(n, k, replace=False),
                                       err_msg=f"choice({n}, {k})")
-        words = np.array([_fused._next64_py(state) for _ in range(3)], dtype=np.uint64)
+        words = np.array([kernels._next64_py(state) for _ in range(3)], dtype=np.uint64)
         np.testing.assert_array_equal(words, gen.bit_generator.random_raw(3))
     # seeding: SeedSequence hashing and PCG64 seeding, then the count uniform
     keys = [0, 1, 2**32, 2**64 - 1] + [int(k) for k in g.integers(0, 2**63, 20)]
     for entropy, spawn_key in ((0, (0, 0)), (42, (17, 0)), ((1, 2, 3, 4, 5), (2**40, 2)),
                                (2**100 + 7, (3,))):
-        states, v = _fused.stream_states(_fused.seed_words(entropy, spawn_key),
-                                         _fused.key_table(keys))
+        states, v = kernels.stream_states(kernels.seed_words(entropy, spawn_key),
+                                         kernels.key_table(keys))
         for r, key in enumerate(keys):
             gen = np.random.Generator(np.random.PCG64(
                 np.random.SeedSequence(entropy, spawn_key=(*spawn_key, key))))
             assert v[r] == gen.random()
-            np.testing.assert_array_equal(states[r], _fused.pcg64_state(gen))
-    assert _fused.draws_enabled() is _fused.enabled()
+            np.testing.assert_array_equal(states[r], kernels.pcg64_state(gen))
+    assert kernels.draws_match_numpy()
+
+
+def test_kernels_load_only_for_large_runs_in_auto_mode():
+    """In mode "auto" a small run does not load numba (it would cost more than it
+    saves); a large one does, and so do later runs once the kernels are loaded. In a
+    fresh interpreter, so that nothing has loaded them yet."""
+    pytest.importorskip("numba")
+    code = """
+import sys, warnings
+warnings.simplefilter("ignore")
+import riskkit as rk
+from riskkit import _fused
+assert "numba" not in sys.modules, "importing riskkit loads numba"
+reg = rk.read_register(sys.argv[1])
+small = rk.simulate(reg, iterations=1_000, rng=1, progress=False)
+assert "riskkit._kernels" not in sys.modules, "a small run loaded the kernels"
+_fused.AUTO_WORK = 1_000 * 29  # this register's 29 risks x 1,000 iterations
+rk.simulate(reg, iterations=1_000, rng=1, progress=False)
+assert "riskkit._kernels" in sys.modules, "a large run did not load them"
+_fused.AUTO_WORK = 1e8
+again = rk.simulate(reg, iterations=1_000, rng=1, progress=False)
+assert (again.cost == small.cost).all() and (again.schedule == small.schedule).all()
+print("ok")
+"""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "RISKKIT_NUMBA"}
+    out = subprocess.run([sys.executable, "-c", code, str(SAMPLES / "office_fitout.csv")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
 
 
 def test_draw_kernels_give_the_numpy_numbers_with_every_kind_of_risk():
