@@ -242,11 +242,13 @@ def _impact_values(raw, shift, k, lhs, kind, a, m, b, values):  # pragma: no cov
 
 
 @_inline
-def _stable_argsort16(biased, k, counts, dest, scratch, key_scratch):  # pragma: no cover
-    """``dest[:k]``: the stable ascending argsort of the int16 keys whose values plus
-    32,768 are ``biased[:k]`` -- the permutation numpy's stable argsort returns -- by
-    two 8-bit counting passes (the keys travel with their indices). ``counts`` holds
-    the histograms of the low and the high bytes (512 entries), filled by the caller."""
+def _deal_by_keys(biased, k, counts, order, values, out, pos_scratch,
+                  key_scratch):  # pragma: no cover - compiled by numba
+    """``out[order[i]] += values[rank of i]`` where occurrence ``i`` ranks by its int16
+    key (``biased[i]`` = key + 32,768) in a stable ascending sort -- the permutation
+    numpy's stable argsort gives. Two 8-bit counting passes; the keys and positions
+    travel together, and the second pass deals the values directly. ``counts``: the
+    histograms of the low and the high bytes (512 entries), filled by the caller."""
     for base in (0, 256):
         total = 0
         for q in range(base, base + 256):
@@ -257,11 +259,11 @@ def _stable_argsort16(biased, k, counts, dest, scratch, key_scratch):  # pragma:
         low = biased[i] & 255
         at = counts[low]
         counts[low] += 1
-        scratch[at] = i
+        pos_scratch[at] = order[i]
         key_scratch[at] = biased[i]
     for i in range(k):
         high = 256 + (key_scratch[i] >> 8)
-        dest[counts[high]] = scratch[i]
+        out[pos_scratch[i]] += values[counts[high]]
         counts[high] += 1
 
 
@@ -292,7 +294,7 @@ def _restricted_ranks(perm, kk, k, ranks):  # pragma: no cover - compiled by num
 @_jit
 def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, delay,
                   group, keys, own, ws_tagged, ws_tag, ws_hash, order, perm, raw, values,
-                  ranks, words, key_buf, dest, scratch, key_scratch, counts
+                  ranks, words, key_buf, scratch, key_scratch, counts
                   ):  # pragma: no cover - compiled by numba
     """Draw and add the impacts of a run of risks in one block, in register order: the
     numpy path's ``_BlockDraws.draw`` and ``impacts`` followed by ``np.add.at``.
@@ -346,9 +348,7 @@ def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, de
                     key_buf[i] = biased
                     counts[biased & 255] += 1
                     counts[256 + (biased >> 8)] += 1
-                _stable_argsort16(key_buf, kr, counts, dest, scratch, key_scratch)
-                for j in range(kr):
-                    out[order[dest[j]]] += values[j]
+                _deal_by_keys(key_buf, kr, counts, order, values, out, scratch, key_scratch)
                 continue
             _impact_values(raw, shift, kr, lhs, kind, a, params[r, 3 * layer + 1],
                            params[r, 3 * layer + 2], values)
@@ -606,7 +606,6 @@ class _DrawWorkspace(threading.local):
         self.post = np.empty(size)
         self.words = np.empty(size // 2 + 1, dtype=np.uint64)
         self.key_buf = np.empty(size, dtype=np.uint16)
-        self.dest = np.empty(size, dtype=np.int32)
         self.scratch = np.empty(size, dtype=np.int32)
         self.key_scratch = np.empty(size, dtype=np.uint16)
         self.counts = np.empty(512, dtype=np.int32)
@@ -678,7 +677,7 @@ def add_risks(states: np.ndarray, n: int, big_k: np.ndarray, k: np.ndarray,
                   group, _NO_GROUP_KEYS if keys is None else keys,
                   _NO_OWN_KEYS if own is None else own, ws.tagged, ws.tag, ws.hash,
                   ws.order, ws.perm, ws.raw, ws.values, ws.ranks, ws.words, ws.key_buf,
-                  ws.dest, ws.scratch, ws.key_scratch, ws.counts)
+                  ws.scratch, ws.key_scratch, ws.counts)
 
 
 def variant_risks(states: np.ndarray, n: int, big_k: np.ndarray, k_pre: np.ndarray,
