@@ -24,45 +24,6 @@ _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 _inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 
 
-def _triangular_add(raw, high, k, lhs, a, m, b, order, ranks, dest, out,
-                    scratch):  # pragma: no cover - compiled by numba
-    """``out[order[i]] += F^-1(u_j)`` for the first ``k`` occurrences, where ``u_j`` is
-    built from raw word ``j`` as :meth:`riskkit.engine._Buffers.uniforms` builds it and
-    occurrence ``i`` gets stratum ``j = ranks[i]`` (LHS pairing), or stratum ``j`` goes
-    to occurrence ``i = dest[j]`` (Iman–Conover), or ``j = i`` when both are empty.
-
-    With ranks, the values are computed in stratum order into ``scratch`` first (a
-    sequential loop), then dealt: reading raw words in a random order is slower.
-    """
-    c = (m - a) / (b - a)
-    lower = (b - a) * (m - a)
-    upper = (b - a) * (b - m)
-    inv_k = 1.0 / k
-    permuted = ranks.shape[0] > 0
-    dealt = dest.shape[0] > 0
-    shift = np.uint64(32) if high else np.uint64(0)
-    for j in range(k):
-        half = (raw[j] >> shift) & np.uint64(0xFFFFFFFF)
-        u = float(half) * _SCALE32
-        if lhs:
-            u = (u + float(j)) * inv_k
-        below = u < c
-        r = math.sqrt(u * lower if below else (1.0 - u) * upper)
-        v = a + r if below else b - r
-        if permuted:
-            scratch[j] = v
-        elif dealt:
-            out[order[dest[j]]] += v
-        else:
-            out[order[j]] += v
-    if permuted:
-        for i in range(k):
-            out[order[i]] += scratch[ranks[i]]
-
-
-_kernel = _jit(_triangular_add)
-
-
 # -- Draws: numpy's own algorithms on numpy's PCG64 stream, without the Python calls ----
 #
 # A risk's draws in a block are, in the numpy path, ``g.choice(n, K, replace=False)``
@@ -239,6 +200,27 @@ def _impact_values(raw, shift, k, lhs, kind, a, m, b, values):  # pragma: no cov
     """``values[j]`` = the inverse CDF at risk uniform ``j``."""
     _uniforms(raw, shift, k, lhs, values)
     _inverse_cdf(k, lhs, kind, a, m, b, values)
+
+
+@_jit
+def _triangular_add(raw, high, k, lhs, a, m, b, order, ranks, dest, out,
+                    scratch):  # pragma: no cover - compiled by numba
+    """``out[order[i]] += F^-1(u_j)`` for the first ``k`` occurrences of a risk the
+    numpy path draws, where ``u_j`` is built from raw word ``j`` and occurrence ``i``
+    gets stratum ``j = ranks[i]`` (LHS pairing), or stratum ``j`` goes to occurrence
+    ``i = dest[j]`` (Iman–Conover), or ``j = i`` when both are empty. ``scratch`` holds
+    at least k floats."""
+    _impact_values(raw, np.uint64(32) if high else np.uint64(0), k, lhs, 2, a, m, b,
+                   scratch)
+    if ranks.shape[0] > 0:
+        for i in range(k):
+            out[order[i]] += scratch[ranks[i]]
+    elif dest.shape[0] > 0:
+        for j in range(k):
+            out[order[dest[j]]] += scratch[j]
+    else:
+        for j in range(k):
+            out[order[j]] += scratch[j]
 
 
 @_inline
@@ -456,8 +438,8 @@ def triangular_add(raw: np.ndarray, high: bool, k: int, lhs: bool, a: float, m: 
                    b: float, order: np.ndarray, ranks: np.ndarray | None,
                    out: np.ndarray, scratch: np.ndarray, dest: np.ndarray | None = None
                    ) -> None:
-    """Run the kernel; ``scratch`` holds >= k floats."""
-    _kernel(raw, high, k, lhs, a, m, b, order, _NO_RANKS if ranks is None else ranks,
+    """Run :func:`_triangular_add`; ``scratch`` holds >= k floats."""
+    _triangular_add(raw, high, k, lhs, a, m, b, order, _NO_RANKS if ranks is None else ranks,
             _NO_RANKS if dest is None else dest, out, scratch)
 
 
