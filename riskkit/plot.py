@@ -441,12 +441,14 @@ def joint_confidence(
 
 def _jcl_frontier(cost: np.ndarray, duration: np.ndarray, level: float,
                   points: int = 60) -> tuple[np.ndarray, np.ndarray]:
-    """(T, C) pairs with P(cost <= C and duration <= T) = level."""
+    """(T, C) pairs with P(cost <= C and duration <= T) = level. It starts at the
+    largest cost: at the ``level`` quantile of duration any larger C keeps the joint
+    probability at ``level``, so the frontier rises vertically to the top."""
     n = cost.size
     need = int(np.ceil(level * n))
     order = np.argsort(duration, kind="stable")
     t_sorted, c_by_t = duration[order], cost[order]
-    ts, cs = [], []
+    ts, cs = [t_sorted[need - 1]], [float(cost.max())]
     for m in np.unique(np.linspace(need, n, points).astype(int)):
         prefix = c_by_t[:m]
         ts.append(t_sorted[m - 1])

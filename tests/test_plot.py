@@ -143,6 +143,8 @@ def test_joint_confidence_prints_the_joint_probability(model):
     # every frontier point has a joint probability of 70%
     for tt, cc in list(zip(frontier.get_xdata(), frontier.get_ydata()))[::10]:
         assert np.mean((res.cost <= cc) & (res.schedule <= tt)) == pytest.approx(0.7, abs=0.002)
+    # it rises to the largest cost (any larger budget keeps the joint probability)
+    assert frontier.get_ydata()[0] == res.cost.max()
     plt.close(fig)
 
 
