@@ -420,7 +420,7 @@ def joint_confidence(
     duration = result.percentile(0.8, "schedule") if duration is None else float(duration)
     joint = float(np.mean((c <= cost) & (t <= duration)))
     step = max(1, c.size // max_points)
-    ax.scatter(t[::step], c[::step], s=4, alpha=0.35, color=PALETTE[5], rasterized=True,
+    ax.scatter(t[::step], c[::step], s=4, alpha=0.3, color=PALETTE[0], rasterized=True,
                linewidths=0)
     frontier_t, frontier_c = _jcl_frontier(c, t, level)
     ax.plot(frontier_t, frontier_c, color=PALETTE[1], linewidth=2,
