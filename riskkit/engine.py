@@ -364,14 +364,13 @@ class _KernelRisks:
 
     _KINDS = {Triangular: 2, Uniform: 3}
     LAYERS = 2  # impacts per risk: cost, schedule
+    GROUPS = True  # correlation groups' members too (Iman–Conover in the kernel)
 
     def __init__(self, plan: _Plan):
         self._setup(plan)
         for r, model in enumerate(plan.risks):
             self._classify(r, model, [model.params.cost, model.params.schedule])
         self.runs = _runs_of(self.simple)
-
-    GROUPS = True  # correlation groups' members too (Iman–Conover in the kernel)
 
     def _setup(self, plan: _Plan) -> None:
         count = len(plan.risks)
