@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _common import best_time, peak_rss_mb  # noqa: E402
 
 import riskkit as rk  # noqa: E402
+from riskkit._fused import AUTO_WORK  # noqa: E402
 
 
 def make_register(risks: int, distribution: str, seed: int = 2024) -> rk.RiskRegister:
@@ -106,8 +107,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     reg = make_register(args.risks, args.distribution)
     # warm-up: numba (the 'fast' extra) loads its kernels once per process, for runs of
-    # at least 10^8 risk-iterations
-    rk.simulate(reg, iterations=-(-100_000_000 // args.risks), rng=1,
+    # at least AUTO_WORK risk-iterations
+    rk.simulate(reg, iterations=-(-int(AUTO_WORK) // args.risks), rng=1,
                 sampling=args.sampling, progress=False)
     floor = floor_seconds(args.risks, args.iterations)
     seconds, res = best_time(lambda: rk.simulate(reg, iterations=args.iterations, rng=1,

@@ -39,6 +39,7 @@ _M_HI = 0x2360ED051FC65DA4  # PCG64's 128-bit multiplier
 _M_LO = 0x4385DF649FCCF645
 _EMPTY = 0xFFFFFFFFFFFFFFFF
 
+
 @intrinsic
 def _mulhi(typingctx, a, b):  # pragma: no cover - compiled by numba
     """High 64 bits of the 128-bit product of two uint64."""
@@ -276,7 +277,7 @@ def _restricted_ranks(perm, kk, k, ranks):  # pragma: no cover - compiled by num
 @_jit
 def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, delay,
                   group, keys, own, ws_tagged, ws_tag, ws_hash, order, perm, raw, values,
-                  ranks, words, key_buf, scratch, key_scratch, counts
+                  ranks, words, key_buf, scratch, key_scratch, counts, at_occurrence
                   ):  # pragma: no cover - compiled by numba
     """Draw and add the impacts of a run of risks in one block, in register order: the
     numpy path's ``_BlockDraws.draw`` and ``impacts`` followed by ``np.add.at``.
@@ -308,12 +309,8 @@ def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, de
             a = params[r, 3 * layer]
             if kind == 0:
                 continue
-            if kind == 1:
-                for j in range(kr):
-                    out[order[j]] += a
-                continue
-            shift = np.uint64(32) if layer == 0 else np.uint64(0)
-            if g >= 0:
+            if g >= 0 and kind != 1:
+                shift = np.uint64(32) if layer == 0 else np.uint64(0)
                 _uniforms(raw, shift, kr, lhs, values)
                 if not lhs:
                     values[:kr].sort()
@@ -332,19 +329,10 @@ def _risks_kernel(states, n, big_k, k, perm_needed, lhs, kinds, params, cost, de
                     counts[256 + (biased >> 8)] += 1
                 _deal_by_keys(key_buf, kr, counts, order, values, out, scratch, key_scratch)
                 continue
-            _impact_values(raw, shift, kr, lhs, kind, a, params[r, 3 * layer + 1],
-                           params[r, 3 * layer + 2], values)
-            if layer == 0 or not lhs:
-                for j in range(kr):
-                    out[order[j]] += values[j]
-            elif kr == kk:
-                # schedule strata dealt through the pairing permutation
-                for i in range(kr):
-                    out[order[i]] += values[perm[i]]
-            else:
-                _restricted_ranks(perm, kk, kr, ranks)
-                for i in range(kr):
-                    out[order[i]] += values[ranks[perm[i]]]
+            _occurrence_values(raw, layer, kk, kr, lhs, kind, a, params[r, 3 * layer + 1],
+                               params[r, 3 * layer + 2], perm, values, ranks, at_occurrence)
+            for i in range(kr):
+                out[order[i]] += at_occurrence[i]
 
 
 @_inline
@@ -439,8 +427,9 @@ def triangular_add(raw: np.ndarray, high: bool, k: int, lhs: bool, a: float, m: 
                    out: np.ndarray, scratch: np.ndarray, dest: np.ndarray | None = None
                    ) -> None:
     """Run :func:`_triangular_add`; ``scratch`` holds >= k floats."""
-    _triangular_add(raw, high, k, lhs, a, m, b, order, _NO_RANKS if ranks is None else ranks,
-            _NO_RANKS if dest is None else dest, out, scratch)
+    _triangular_add(raw, high, k, lhs, a, m, b, order,
+                    _NO_RANKS if ranks is None else ranks,
+                    _NO_RANKS if dest is None else dest, out, scratch)
 
 
 # -- Seeding: numpy's SeedSequence and PCG64 seeding, for all risks of a block at once --
@@ -659,7 +648,7 @@ def add_risks(states: np.ndarray, n: int, big_k: np.ndarray, k: np.ndarray,
                   group, _NO_GROUP_KEYS if keys is None else keys,
                   _NO_OWN_KEYS if own is None else own, ws.tagged, ws.tag, ws.hash,
                   ws.order, ws.perm, ws.raw, ws.values, ws.ranks, ws.words, ws.key_buf,
-                  ws.scratch, ws.key_scratch, ws.counts)
+                  ws.scratch, ws.key_scratch, ws.counts, ws.pre)
 
 
 def variant_risks(states: np.ndarray, n: int, big_k: np.ndarray, k_pre: np.ndarray,
