@@ -371,7 +371,8 @@ def _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, p
     Per risk ``r``: pre-scenario impacts of the first ``k_pre[r]`` occurrences go into
     the baseline; if ``offsets[r + 1] > offsets[r]`` the variant's changes
     (post-scenario impact minus pre-scenario impact, over the first max(k_pre, k_post)
-    occurrences) go to ``positions`` / ``d_cost`` / ``d_sched`` from ``offsets[r]``.
+    occurrences) go to ``positions`` / ``d_cost`` / ``d_sched`` from ``offsets[r]``;
+    ``d_sched`` empty: no risk of the run has a schedule impact in either scenario.
     ``kinds[r]`` and ``params[r]``: pre cost, pre schedule, post cost, post schedule.
     Where ``into_dense[r]``, the changes are also added to ``dense_cost`` and
     ``dense_sched`` (the block arrays of a variant that changes many risks).
@@ -397,7 +398,7 @@ def _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, p
                                    perm, values, ranks, pre)
                 for i in range(kp):
                     base[order[i]] += pre[i]
-            if m == 0:
+            if m == 0 or change.shape[0] == 0:  # no change, or none in this layer
                 continue
             post_kind = kinds[r, 2 + layer]
             if post_kind != 0 and kq > 0:
@@ -654,37 +655,38 @@ def add_risks(states: np.ndarray, n: int, big_k: np.ndarray, k: np.ndarray,
 def variant_risks(states: np.ndarray, n: int, big_k: np.ndarray, k_pre: np.ndarray,
                   k_post: np.ndarray, perm_needed: np.ndarray, lhs: bool,
                   kinds: np.ndarray, params: np.ndarray, offsets: np.ndarray,
-                  base_cost: np.ndarray, base_sched: np.ndarray, into_dense: np.ndarray,
-                  dense_cost: np.ndarray, dense_sched: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run :func:`_variants_kernel` on a run of risks; returns the positions and the
-    cost and schedule changes of their variants (risk ``r`` at ``offsets[r]:offsets[r+1]``)."""
+                  base_cost: np.ndarray, base_sched: np.ndarray, positions: np.ndarray,
+                  d_cost: np.ndarray, d_sched: np.ndarray, into_dense: np.ndarray,
+                  dense_cost: np.ndarray, dense_sched: np.ndarray) -> None:
+    """Run :func:`_variants_kernel` on a run of risks: the positions and the cost and
+    schedule changes of their variants go to ``positions``, ``d_cost`` and ``d_sched``
+    (risk ``r`` at ``offsets[r]:offsets[r+1]``; ``d_sched`` empty: no schedule changes)."""
     ws = _workspace
     _reset_tags(ws)
-    total = int(offsets[-1])
-    positions = np.empty(total, dtype=np.int64)
-    d_cost, d_sched = np.empty(total), np.empty(total)
     _variants_kernel(states, n, big_k, k_pre, k_post, perm_needed, lhs, kinds, params,
                      offsets, base_cost, base_sched, positions, d_cost, d_sched,
                      into_dense, dense_cost, dense_sched, ws.tagged, ws.tag, ws.hash,
                      ws.order, ws.perm, ws.raw, ws.values, ws.ranks, ws.pre, ws.post)
-    return positions, d_cost, d_sched
 
 
-@_jit
-def _order_statistics(ordered, rank, base, pos, delta, k0, k1):  # pragma: no cover
+@_inline
+def _order_statistics(ordered, rank, base, pos, delta, k0, k1, removed, new, gone,
+                      fresh):  # pragma: no cover - compiled by numba
     """Order statistics k0 and k1 of ``base`` with ``delta`` added at ``pos``: the
     windowed selection of :class:`riskkit.analysis._Reductions`, with the window
-    centred where the changes move the order statistic to."""
+    centred where the changes move the order statistic to. ``removed``, ``new``,
+    ``gone`` and ``fresh``: scratch of at least ``pos.size`` entries. The counting
+    loops are branch-free: whether a change falls below or inside the window is as
+    good as random."""
     n, m = ordered.shape[0], pos.shape[0]
-    removed = np.empty(m, dtype=np.int64)
-    new = np.empty(m)
     x0 = ordered[k0]
     shift = 0
     for j in range(m):
-        removed[j] = rank[pos[j]]
-        new[j] = base[pos[j]] + delta[j]
-        shift += (new[j] < x0) - (removed[j] < k0)
+        r = rank[pos[j]]
+        x = base[pos[j]] + delta[j]
+        removed[j] = r
+        new[j] = x
+        shift += np.int64(x < x0) - np.int64(r < k0)
     centre = min(max(k0 - shift, 0), n - 1)
     width = 8
     while True:
@@ -693,42 +695,89 @@ def _order_statistics(ordered, rank, base, pos, delta, k0, k1):  # pragma: no co
         hi = ordered[b] if b < n - 1 else np.inf
         i_lo = np.searchsorted(ordered, lo, side="left")
         i_hi = np.searchsorted(ordered, hi, side="right")
-        below, count = i_lo, i_hi - i_lo
+        below, count, n_gone, n_fresh = i_lo, i_hi - i_lo, 0, 0
         for j in range(m):
-            r = removed[j]
-            if r < i_lo:
-                below -= 1
-            elif r < i_hi:
-                count -= 1
-            v = new[j]
-            if v < lo:
-                below += 1
-            elif v <= hi:
-                count += 1
+            r, x = removed[j], new[j]
+            r_in = np.int64(r >= i_lo) & np.int64(r < i_hi)
+            x_in = np.int64(x >= lo) & np.int64(x <= hi)
+            below += np.int64(x < lo) - np.int64(r < i_lo)
+            count += x_in - r_in
+            gone[n_gone] = r
+            n_gone += r_in
+            fresh[n_fresh] = x
+            n_fresh += x_in
         if below <= k0 and below + count > k1:
             break
         width *= 4
     keep = np.ones(i_hi - i_lo, dtype=np.bool_)
+    for j in range(n_gone):
+        keep[gone[j] - i_lo] = False
     window = np.empty(count)
-    for j in range(m):
-        if i_lo <= removed[j] < i_hi:
-            keep[removed[j] - i_lo] = False
     c = 0
     for i in range(i_hi - i_lo):
         if keep[i]:
             window[c] = ordered[i_lo + i]
             c += 1
-    for j in range(m):
-        if lo <= new[j] <= hi:
-            window[c] = new[j]
-            c += 1
+    for j in range(n_fresh):
+        window[c] = fresh[j]
+        c += 1
     window.sort()
     return window[k0 - below], window[k1 - below]
 
 
-def order_statistics(ordered: np.ndarray, rank: np.ndarray, base: np.ndarray,
-                     pos: np.ndarray, delta: np.ndarray, k0: int, k1: int
-                     ) -> tuple[float, float]:
-    """Run :func:`_order_statistics`."""
-    v0, v1 = _order_statistics(ordered, rank, base, pos, delta, k0, k1)
-    return float(v0), float(v1)
+@_jit
+def _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, ptr,
+                        total, v0, v1, changed):  # pragma: no cover - compiled by numba
+    """For each variant ``v`` (segments ``ptr[v]:ptr[v + 1]`` of ``pos``/``delta``): the
+    sum of its changes (in entry order), whether any is non-zero, and order statistics
+    k0 and k1 of the baseline with the changes added."""
+    longest = 0
+    for v in range(ptr.shape[0] - 1):
+        m = 0
+        for s in range(ptr[v], ptr[v + 1]):
+            m += stop[s] - start[s]
+        longest = max(longest, m)
+    removed = np.empty(longest, dtype=np.int64)
+    new, fresh = np.empty(longest), np.empty(longest)
+    gone = np.empty(longest, dtype=np.int64)
+    gathered_pos = np.empty(longest, dtype=pos.dtype)
+    gathered = np.empty(longest)
+    for v in range(ptr.shape[0] - 1):
+        s0, s1 = ptr[v], ptr[v + 1]
+        total[v] = 0.0
+        changed[v] = False
+        if s1 == s0:
+            continue
+        if s1 - s0 == 1:
+            p, d = pos[start[s0]:stop[s0]], delta[start[s0]:stop[s0]]
+        else:
+            c = 0
+            for s in range(s0, s1):
+                for j in range(start[s], stop[s]):
+                    gathered_pos[c], gathered[c] = pos[j], delta[j]
+                    c += 1
+            p, d = gathered_pos[:c], gathered[:c]
+        acc = 0.0
+        nonzero = 0
+        for j in range(d.shape[0]):
+            acc += d[j]
+            nonzero |= np.int64(d[j] != 0.0)
+        total[v] = acc
+        changed[v] = nonzero != 0
+        if nonzero:
+            v0[v], v1[v] = _order_statistics(ordered, rank, base, p, d, k0, k1, removed,
+                                             new, gone, fresh)
+
+
+def variant_reductions(ordered: np.ndarray, rank: np.ndarray, base: np.ndarray, k0: int,
+                       k1: int, pos: np.ndarray, delta: np.ndarray, start: np.ndarray,
+                       stop: np.ndarray, ptr: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run :func:`_variant_reductions`: per variant, the sum of its changes, whether
+    any is non-zero, and the two order statistics (valid where changed)."""
+    count = ptr.size - 1
+    total, v0, v1 = np.zeros(count), np.zeros(count), np.zeros(count)
+    changed = np.zeros(count, dtype=np.bool_)
+    _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, ptr, total,
+                        v0, v1, changed)
+    return total, changed, v0, v1

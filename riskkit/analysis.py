@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.stats as st
 
 from . import _fused
-from .engine import simulate_variants
+from .engine import ChangeTable, VariantRun, simulate_variants
 from .exceptions import InputError, OptionError, Problem
 from .register import RiskRegister
 from .schedule import Schedule
@@ -69,9 +69,10 @@ class RankingFrame(pd.DataFrame):
         return head + body + (f"<p>… and {len(self) - 15} more.</p>" if len(self) > 15 else "")
 
 
-def _lerp(a: float, b: float, t: float) -> float:
+def _lerp(a: Any, b: Any, t: float) -> Any:
     """numpy's linear interpolation between neighbouring order statistics (the same
-    operations as ``np.percentile``, so the same value to the last bit)."""
+    operations as ``np.percentile``, so the same value to the last bit); a and b are
+    numbers or arrays."""
     diff = b - a
     return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
@@ -104,19 +105,39 @@ class _Reductions:
                        if self.finite else float(np.percentile(base, 100 * q)))
 
     def __call__(self, pos: np.ndarray, delta: np.ndarray) -> tuple[float, float]:
-        if pos.size == 0 or not np.any(delta):
-            return 0.0, 0.0
-        mean = -float(delta.sum()) / self.n
-        if not self.finite:  # no window can be proved around a NaN: the plain way
-            variant = self.base.copy()
-            variant[pos] += delta
-            return mean, self.base_q - float(np.percentile(variant, 100 * self.q))
-        if self.fused:
-            v0, v1 = _fused.order_statistics(self.sorted, self.rank, self.base, pos, delta,
-                                             self.k0, self.k1)
-        else:
-            v0, v1 = self._order_statistics(self.rank[pos], self.base[pos] + delta)
-        return mean, self.base_q - _lerp(v0, v1, self.t)
+        """Mean and percentile reductions of one variant: ``delta`` added at ``pos``."""
+        mean, reduction = self.of_table(ChangeTable.single(pos, delta), 1)
+        return float(mean[0]), float(reduction[0])
+
+    def of_table(self, table: ChangeTable, which: int) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and percentile reductions of every variant of ``table`` (``which``:
+        1 cost, 2 schedule). A variant's mean change is the sum of its changes in entry
+        order, over n."""
+        mean, reduction = np.zeros(table.count), np.zeros(table.count)
+        if which == 2 and not table.has_schedule:
+            return mean, reduction
+        if self.fused and self.finite:
+            for chosen, pos, delta, start, stop, ptr in table.batches(which):
+                total, changed, v0, v1 = _fused.variant_reductions(
+                    self.sorted, self.rank, self.base, self.k0, self.k1, pos, delta,
+                    start, stop, ptr)
+                done = chosen[changed]
+                mean[done] = -total[changed] / self.n
+                reduction[done] = self.base_q - _lerp(v0[changed], v1[changed], self.t)
+            return mean, reduction
+        for v in range(table.count):
+            pos, d = table.layer(v, which)
+            if not pos.size or not np.any(d):
+                continue
+            mean[v] = -np.cumsum(d)[-1] / self.n  # the kernel's sum: in entry order
+            if not self.finite:  # no window can be proved around a NaN: the plain way
+                variant = self.base.copy()
+                variant[pos] += d
+                reduction[v] = self.base_q - float(np.percentile(variant, 100 * self.q))
+                continue
+            v0, v1 = self._order_statistics(self.rank[pos], self.base[pos] + d)
+            reduction[v] = self.base_q - _lerp(v0, v1, self.t)
+        return mean, reduction
 
     def _order_statistics(self, removed: np.ndarray, new: np.ndarray) -> tuple[float, float]:
         """Order statistics k0 and k1 of the baseline with the values at sorted places
@@ -145,15 +166,13 @@ class _Reductions:
         return float(window[j0]), float(window[j1])
 
 
-def _reductions(run, q: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _reductions(run: VariantRun, q: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per variant: mean and q-percentile reductions of cost and of schedule."""
-    cost = _Reductions(run.base_cost, q, run.fused)
-    sched = _Reductions(run.base_schedule, q, run.fused)
-    out = np.zeros((4, len(run.changes)))
-    for v, (pos, dc, ds) in enumerate(run.changes):
-        out[0, v], out[1, v] = cost(pos, dc)
-        out[2, v], out[3, v] = sched(pos, ds)
-    return out[0], out[1], out[2], out[3]
+    table = run.changes
+    cost_mean, cost_q = _Reductions(run.base_cost, q, run.fused).of_table(table, 1)
+    delay_mean, delay_q = _Reductions(run.base_schedule, q, run.fused).of_table(table, 2)
+    return cost_mean, cost_q, delay_mean, delay_q
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -218,23 +237,21 @@ def rank_mitigations(
     costs = frame["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
-    rows = []
-    records = frame[["id", "title", "owner", "mitigation"]].to_dict("records")
-    for j, i in enumerate(chosen):
-        rec = records[i]
-        benefit = cost_mean[j] + vpd * delay_mean[j]
-        rows.append({
-            "id": rec["id"], "title": rec["title"], "owner": rec["owner"],
-            "mitigation": rec["mitigation"], "mitigation_cost": costs[i],
-            "expected_cost_reduction": cost_mean[j], f"{label}_cost_reduction": cost_q[j],
-            "expected_delay_reduction": delay_mean[j], f"{label}_delay_reduction": delay_q[j],
-            "total_benefit": benefit, "net_benefit": benefit - costs[i],
-            "benefit_cost_ratio": benefit / costs[i] if costs[i] > 0 else np.nan,
-        })
-    columns = [c.replace("p80", label) for c in RANKING_COLUMNS if c != "rank"]
-    table = _order(pd.DataFrame(rows, columns=columns)).reset_index(drop=True)
+    own = costs[chosen]
+    benefit = cost_mean[:-1] + vpd * delay_mean[:-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(own > 0, benefit / np.where(own > 0, own, 1.0), np.nan)
+    picked = frame.iloc[chosen].reset_index(drop=True)
+    table = pd.DataFrame({
+        "id": picked["id"], "title": picked["title"], "owner": picked["owner"],
+        "mitigation": picked["mitigation"], "mitigation_cost": own,
+        "expected_cost_reduction": cost_mean[:-1], f"{label}_cost_reduction": cost_q[:-1],
+        "expected_delay_reduction": delay_mean[:-1], f"{label}_delay_reduction": delay_q[:-1],
+        "total_benefit": benefit, "net_benefit": benefit - own, "benefit_cost_ratio": ratio,
+    })
+    table = _order(table).reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    out = RankingFrame(table)
+    out = RankingFrame(table[[c.replace("p80", label) for c in RANKING_COLUMNS]])
     all_cost = float(costs[chosen].sum())
     all_benefit = cost_mean[-1] + vpd * delay_mean[-1]
     out.attrs.update({

@@ -453,54 +453,52 @@ class _KernelVariants(_KernelRisks):
     GROUPS = False
 
     def __init__(self, plan: _Plan, variants: Sequence[dict[int, str]],
-                 touched_by: list[list[int]], changes: list[_Changes]):
+                 touched_by: list[list[int]], single: _SingleRisks, dense: list[bool]):
         self._setup(plan)
-        self.mitigated = np.zeros(len(plan.risks), dtype=bool)
-        self.touched = np.zeros(len(plan.risks), dtype=bool)
+        self.mitigated = single.mitigated
         for r, model in enumerate(plan.risks):
-            ways = {variants[vi][r] for vi in touched_by[r]}
-            if len(ways) > 1:
+            if touched_by[r] and not single.single[r]:
                 continue
             assert model.pre is not None and model.post is not None
-            mitigated = ways == {"mitigated"}
-            if self._classify(r, model, [
-                    model.pre.cost, model.pre.schedule,
-                    model.post.cost if mitigated else None,
-                    model.post.schedule if mitigated else None]):
-                self.mitigated[r] = mitigated
-                self.touched[r] = bool(ways)
+            mitigated = bool(self.mitigated[r])
+            self._classify(r, model, [
+                model.pre.cost, model.pre.schedule,
+                model.post.cost if mitigated else None,
+                model.post.schedule if mitigated else None])
         self.runs = _runs_of(self.simple)
         # one variant that changes many risks (all mitigations together) is summed in
-        # the kernel; any others through _Changes.add
-        dense = [vi for vi, ch in enumerate(changes) if ch.dense]
-        self.dense = dense[0] if len(dense) == 1 else None
+        # the kernel; any others from the slab
+        many = [vi for vi, flag in enumerate(dense) if flag]
+        self.dense = many[0] if len(many) == 1 else None
         self.into_dense = np.array([self.dense in touched for touched in touched_by],
                                    dtype=bool) & self.simple
+        self.other_dense = [(r, vi) for r in np.flatnonzero(self.simple).tolist()
+                            for vi in touched_by[r] if dense[vi] and vi != self.dense]
 
     def run_variants(self, draws: _BlockDraws, r0: int, k_pre: np.ndarray,
-                     k_post: np.ndarray, touched_by: list[list[int]],
-                     changes: list[_Changes], bc: np.ndarray, bs: np.ndarray) -> None:
+                     k_post: np.ndarray, offsets: np.ndarray,
+                     slab: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+                     log: _ChangeLog, bc: np.ndarray, bs: np.ndarray) -> None:
         """The risks of the run starting at ``r0``: baseline into ``bc``/``bs``, their
-        changes into the :class:`_Changes` of each variant that touches them."""
+        changes into the block's ``slab`` at ``offsets`` (block positions) and into the
+        dense variants of ``log``."""
         r1 = self.runs[r0]
         assert draws.states is not None
-        drawn = self.drawn[r0:r1]
-        big_k = np.where(drawn, draws.k_draw[r0:r1], 0)
+        big_k = np.where(self.drawn[r0:r1], draws.k_draw[r0:r1], 0)
         kq = np.where(self.mitigated[r0:r1], k_post[r0:r1], 0)
-        m = np.where(drawn & self.touched[r0:r1], np.maximum(k_pre[r0:r1], kq), 0)
-        offsets = np.concatenate([[0], np.cumsum(m)])
-        into = self.into_dense[r0:r1]
-        dense = changes[self.dense] if self.dense is not None else None
-        pos, dc, ds = _fused.variant_risks(
+        o0, o1 = offsets[r0], offsets[r1]
+        dense = log.dense_block(self.dense)
+        pos, dc, ds = slab
+        _fused.variant_risks(
             draws.states[r0:r1], draws.n, big_k, k_pre[r0:r1], kq,
             self.perm_needed[r0:r1], draws.lhs, self.kinds[r0:r1], self.params[r0:r1],
-            offsets, bc, bs, into, dense.cost if dense else bc[:0],
-            dense.sched if dense else bs[:0])
-        for i in np.flatnonzero(m).tolist():
-            part = slice(offsets[i], offsets[i + 1])
-            for vi in touched_by[r0 + i]:
-                if vi != self.dense:
-                    changes[vi].add(pos[part], dc[part], ds[part])
+            offsets[r0:r1 + 1] - o0, bc, bs, pos[o0:o1], dc[o0:o1],
+            ds[o0:o1] if ds is not None else bs[:0], self.into_dense[r0:r1],
+            dense[0] if dense else bc[:0], dense[1] if dense else bs[:0])
+        for r, vi in self.other_dense:
+            if r0 <= r < r1:
+                part = slice(offsets[r], offsets[r + 1])
+                log.add(vi, pos[part], dc[part], ds[part] if ds is not None else 0.0)
 
 
 def _risk_keys(plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
@@ -1015,18 +1013,130 @@ def _parse_day(value: object, name: str) -> np.datetime64:
 Variant = Mapping[int, str]
 
 
+Slab = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]  # iterations, cost, schedule
+
+
+@dataclass(frozen=True)
+class ChangeTable:
+    """Where and by how much each variant differs from the baseline.
+
+    The changes lie in slabs of (iterations, cost change, schedule change) arrays (a
+    schedule array None: no schedule changes), as the simulation wrote them. Segment
+    ``s`` belongs to variant ``variant[s]`` and covers entries ``start[s]:stop[s]`` of
+    slab ``slab[s]``; segments are sorted by variant, slab and start, and variant ``v``
+    owns segments ``ptr[v]:ptr[v + 1]``. A variant's iterations are distinct.
+    """
+
+    count: int
+    slabs: list[Slab]
+    variant: np.ndarray
+    slab: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    ptr: np.ndarray
+
+    @classmethod
+    def build(cls, count: int, slabs: list[Slab],
+              segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]) -> ChangeTable:
+        """The table of ``segments`` (slab, variants, starts, stops) of ``slabs``."""
+        variant = _joined([seg[1] for seg in segments], np.intp)
+        slab = _joined([np.full(seg[1].size, seg[0], dtype=np.intp) for seg in segments],
+                       np.intp)
+        start = _joined([seg[2] for seg in segments], np.intp)
+        stop = _joined([seg[3] for seg in segments], np.intp)
+        order = np.lexsort((start, slab, variant))
+        variant = variant[order]
+        ptr = np.searchsorted(variant, np.arange(count + 1)).astype(np.intp)
+        return cls(count, slabs, variant, slab[order], start[order], stop[order], ptr)
+
+    @classmethod
+    def single(cls, pos: np.ndarray, cost: np.ndarray,
+               sched: np.ndarray | None = None) -> ChangeTable:
+        """A table of one variant."""
+        zero, size = np.array([0], dtype=np.intp), np.array([pos.size], dtype=np.intp)
+        return cls(1, [(pos, cost, sched)], zero, zero, zero, size,
+                   np.array([0, 1], dtype=np.intp))
+
+    @property
+    def has_schedule(self) -> bool:
+        return any(slab[2] is not None for slab in self.slabs)
+
+    def of(self, v: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Variant ``v``'s iterations and its cost and schedule changes there."""
+        pos, cost = self.layer(v, 1)
+        return pos, cost, self.layer(v, 2)[1]
+
+    def layer(self, v: int, which: int) -> tuple[np.ndarray, np.ndarray]:
+        """Variant ``v``'s iterations and its changes there (``which``: 1 cost,
+        2 schedule), in entry order."""
+        parts = [(self.slabs[k], slice(i, j)) for k, i, j in zip(
+            *(x[self.ptr[v]:self.ptr[v + 1]].tolist() for x in (self.slab, self.start, self.stop)))]
+        return (_joined([slab[0][p] for slab, p in parts], np.intp),
+                _joined([slab[which][p] if slab[which] is not None
+                         else np.zeros(p.stop - p.start) for slab, p in parts], float))
+
+    def batches(self, which: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                np.ndarray, np.ndarray, np.ndarray]]:
+        """The variants in batches whose changes lie in one pair of arrays, for a kernel:
+        (variants, iterations, changes, starts, stops, segment pointers). Variants whose
+        changes span slabs (runs of several blocks) are gathered into one batch."""
+        first = self.slab[self.ptr[:-1].clip(max=max(self.slab.size - 1, 0))]
+        last = self.slab[(self.ptr[1:] - 1).clip(min=0)]
+        owned = self.ptr[1:] > self.ptr[:-1]
+        home = np.where(owned & (first == last), first, -1)
+        out = []
+        for k, (pos, *values) in enumerate(self.slabs):
+            chosen = np.flatnonzero(home == k)
+            if chosen.size:
+                seg = _segments_of(self.ptr, chosen)
+                change = values[which - 1]
+                out.append((chosen, pos, change if change is not None else np.zeros(pos.size),
+                            self.start[seg], self.stop[seg],
+                            _pointers(self.ptr, chosen)))
+        spanning = np.flatnonzero(owned & (home < 0))
+        if spanning.size:
+            parts = [self.layer(v, which) for v in spanning.tolist()]
+            sizes = np.array([p[0].size for p in parts], dtype=np.intp)
+            bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+            out.append((spanning, np.concatenate([p[0] for p in parts]),
+                        np.concatenate([p[1] for p in parts]), bounds[:-1], bounds[1:],
+                        np.arange(spanning.size + 1, dtype=np.intp)))
+        return out
+
+
+def _segments_of(ptr: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The segments of the ``chosen`` variants, variant by variant: the ranges
+    ``ptr[v]:ptr[v + 1]`` end to end."""
+    sizes = ptr[chosen + 1] - ptr[chosen]
+    skip = ptr[chosen] - np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    return np.arange(int(sizes.sum()), dtype=np.intp) + np.repeat(skip, sizes)
+
+
+def _pointers(ptr: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(ptr[chosen + 1] - ptr[chosen])]).astype(np.intp)
+
+
+def _joined(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
+    """The arrays end to end (the one array itself when there is one)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    if not arrays:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate(arrays)
+
+
 @dataclass
 class VariantRun:
     """Per-iteration totals of a baseline, and of each variant where it differs.
 
     A variant differs from the baseline only in the iterations where one of its changed
-    risks occurs (in either scenario): ``changes[v]`` holds those iterations and the
+    risks occurs (in either scenario): ``changes.of(v)`` gives those iterations and the
     variant's cost and schedule minus the baseline's there.
     """
 
     base_cost: np.ndarray
     base_schedule: np.ndarray
-    changes: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    changes: ChangeTable
     risk_ids: tuple[str, ...]
     impacts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
     base_cost_value: float = 0.0
@@ -1036,71 +1146,103 @@ class VariantRun:
 
     def totals(self, v: int) -> tuple[np.ndarray, np.ndarray]:
         """Dense cost and schedule of variant ``v`` (for tests and small runs)."""
-        pos, dc, ds = self.changes[v]
+        pos, dc, ds = self.changes.of(v)
         cost, sched = self.base_cost.copy(), self.base_schedule.copy()
         cost[pos] += dc
         sched[pos] += ds
         return cost, sched
 
 
-class _Changes:
-    """Where and by how much one variant differs from the baseline.
+class _ChangeLog:
+    """The changes of every variant over one chunk, as slabs of (iterations, cost
+    change, schedule change) and the segments of them each variant owns.
 
-    A single risk without activities changes a prefix of its own ordered draws, so its
-    changes go straight in. Anything else (several risks, or a risk on activities whose
-    effect passes through the network) is summed in block-sized arrays first.
+    A variant that changes several risks, or a risk on activities whose effect passes
+    through the network, is summed in block-sized arrays first ("dense"); single-risk
+    changes are written by the caller straight into a slab shared by all variants.
     """
 
-    def __init__(self, dense: bool) -> None:
-        self.dense = dense
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.cost = self.sched = np.zeros(0)
+    def __init__(self, dense: Sequence[bool]) -> None:
+        self.dense = [vi for vi, flag in enumerate(dense) if flag]
+        self.slabs: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        self.segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.b0 = 0
 
     def begin(self, b0: int, n: int) -> None:
         self.b0 = b0
-        if self.dense:
-            self.cost = np.zeros(n)
-            self.sched = np.zeros(n)
+        self.blocks = {vi: (np.zeros(n), np.zeros(n)) for vi in self.dense}
 
-    def add(self, pos: np.ndarray, cost: np.ndarray | float = 0.0,
+    def slab(self, pos: np.ndarray, cost: np.ndarray, sched: np.ndarray | None,
+             variant: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
+        """A slab (``pos`` iterations of the run, not of the block) and its segments."""
+        self.slabs.append((pos, cost, sched))
+        if variant.size:
+            self.segments.append((len(self.slabs) - 1, variant, start, stop))
+
+    def add(self, vi: int, pos: np.ndarray, cost: np.ndarray | float = 0.0,
             sched: np.ndarray | float = 0.0) -> None:
-        """Add deltas at block positions ``pos`` (distinct)."""
+        """Add variant ``vi``'s changes at block positions ``pos`` (distinct)."""
         if not pos.size:
             return
-        if self.dense:
-            self.cost[pos] += cost
-            self.sched[pos] += sched
-        else:
-            self.parts.append((pos + self.b0, self._full(cost, pos), self._full(sched, pos)))
-
-    @staticmethod
-    def _full(values: np.ndarray | float, pos: np.ndarray) -> np.ndarray:
-        if isinstance(values, np.ndarray) and values.shape == pos.shape:
-            return values
-        return np.broadcast_to(np.asarray(values, dtype=float), pos.shape)
+        if vi in self.blocks:
+            c, s = self.blocks[vi]
+            c[pos] += cost
+            s[pos] += sched
+            return
+        whole = np.array([vi]), np.array([0]), np.array([pos.size])
+        self.slab(pos + self.b0, np.broadcast_to(np.asarray(cost, dtype=float), pos.shape),
+                  None if np.ndim(sched) == 0 and sched == 0 else
+                  np.broadcast_to(np.asarray(sched, dtype=float), pos.shape), *whole)
 
     def end(self) -> None:
-        if self.dense:
-            nz = np.flatnonzero((self.cost != 0) | (self.sched != 0))
+        for vi, (c, s) in self.blocks.items():
+            nz = np.flatnonzero((c != 0) | (s != 0))
             if nz.size:
-                self.parts.append((nz + self.b0, self.cost[nz], self.sched[nz]))
+                self.slab(nz + self.b0, c[nz], s[nz], np.array([vi]), np.array([0]),
+                          np.array([nz.size]))
 
-    def collect(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if not self.parts:
-            return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
-        if len(self.parts) == 1:
-            pos, cost, sched = self.parts[0]
-            return pos, np.asarray(cost), np.asarray(sched)
-        return tuple(np.concatenate([np.asarray(p[i]) for p in self.parts])  # type: ignore[return-value]
-                     for i in range(3))
+    def dense_block(self, vi: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+        return self.blocks.get(vi) if vi is not None else None
 
 
-def _padded(values: np.ndarray | None, m: int) -> np.ndarray:
-    out = np.zeros(m)
-    if values is not None:
-        out[:values.size] = values
-    return out
+class _SingleRisks:
+    """The risks whose changes go straight into a block's slab: not on activities, and
+    changed the same way (mitigated or removed) by every variant that touches them. A
+    risk's changes are a prefix of its own ordered draws, the longer of its occurrences
+    before and after: ``width`` entries per block."""
+
+    def __init__(self, plan: _Plan, variants: Sequence[Mapping[int, str]],
+                 touched_by: list[list[int]], dense: Sequence[bool]):
+        count = len(plan.risks)
+        self.single = np.zeros(count, dtype=bool)
+        self.mitigated = np.zeros(count, dtype=bool)
+        pair_r, pair_v = [], []
+        for r, model in enumerate(plan.risks):
+            ways = {variants[vi][r] for vi in touched_by[r]}
+            if model.activities or len(ways) != 1 or not (model.cost_any or model.schedule_any):
+                continue
+            self.single[r] = True
+            self.mitigated[r] = ways == {"mitigated"}
+            for vi in touched_by[r]:
+                if not dense[vi]:
+                    pair_r.append(r)
+                    pair_v.append(vi)
+        self.pair_r = np.array(pair_r, dtype=np.intp)
+        self.pair_v = np.array(pair_v, dtype=np.intp)
+        self.sched = any(plan.risks[r].schedule_any for r in np.flatnonzero(self.single))
+
+    def offsets(self, k_pre: np.ndarray, k_post: np.ndarray) -> np.ndarray:
+        """Where each risk's entries start in the block's slab (count + 1 entries)."""
+        width = np.where(self.single,
+                         np.maximum(k_pre, np.where(self.mitigated, k_post, 0)), 0)
+        return np.concatenate([[0], np.cumsum(width)]).astype(np.intp)
+
+    def segments(self, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Variants, starts and stops of the non-empty single-risk segments."""
+        start, stop = offsets[self.pair_r], offsets[self.pair_r + 1]
+        keep = stop > start
+        return self.pair_v[keep], start[keep], stop[keep]
 
 
 def simulate_variants(
@@ -1140,8 +1282,8 @@ def simulate_variants(
                 raise ValueError(f"bad variant entry {r}: {kind}")
     base_cost = np.zeros(iterations)
     base_sched = np.zeros(iterations)
-    changes = [_Changes(len(v) > 1 or any(plan.risks[r].activities for r in v))
-               for v in variants]
+    slabs: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+    segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
         [] for _ in plan.risks] if keep_impacts else []
     n_act = len(schedule) if schedule is not None else 0
@@ -1159,8 +1301,9 @@ def simulate_variants(
                                        None if pool is not None else bar):
             base_cost[out.start:out.stop] = out.base_cost
             base_sched[out.start:out.stop] = out.base_schedule
-            for ch, parts in zip(changes, out.changes):
-                ch.parts.extend(parts)
+            segments.extend((slab + len(slabs), variant, first, last)
+                            for slab, variant, first, last in out.segments)
+            slabs.extend(out.slabs)
             for kept_parts, parts in zip(impacts, out.impacts):
                 kept_parts.extend(parts)
             if pool is not None:
@@ -1178,7 +1321,7 @@ def simulate_variants(
                 kept.append(tuple(np.concatenate(x) for x in zip(*parts)))
             else:
                 kept.append((np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)))
-    return VariantRun(base_cost, base_sched, [c.collect() for c in changes],
+    return VariantRun(base_cost, base_sched, ChangeTable.build(len(variants), slabs, segments),
                       tuple(m.params.id for m in plan.risks), kept,  # type: ignore[arg-type]
                       base_value_cost, base_value_sched, seed.reported, plan.fused)
 
@@ -1196,7 +1339,8 @@ class _VariantChunk:
     stop: int
     base_cost: np.ndarray
     base_schedule: np.ndarray
-    changes: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
+    slabs: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]
+    segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]
     impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
     steps: int
 
@@ -1214,13 +1358,14 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
     for vi, v in enumerate(variants):
         for r in v:
             touched_by[r].append(vi)
-    changes = [_Changes(len(v) > 1 or any(plan.risks[r].activities for r in v))
-               for v in variants]
+    dense = [len(v) > 1 or any(plan.risks[r].activities for r in v) for v in variants]
+    log = _ChangeLog(dense)
+    single = _SingleRisks(plan, variants, touched_by, dense)
     impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
         [] for _ in plan.risks] if keep_impacts else []
     pre_p = np.array([m.pre.probability for m in plan.risks])  # type: ignore[union-attr]
     post_p = np.array([m.post.probability for m in plan.risks])  # type: ignore[union-attr]
-    kernel = (_KernelVariants(plan, variants, touched_by, changes)
+    kernel = (_KernelVariants(plan, variants, touched_by, single, dense)
               if plan.fused and not keep_impacts else None)
     work = Workspace()
     add_at = np.add.at
@@ -1232,15 +1377,18 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
         # per variant: (risk, old positions, old delays, new positions, new delays) of
         # its changed risks on activities, positions within the block
         network_changes: list[list[tuple]] = [[] for _ in variants]
-        for ch in changes:
-            ch.begin(b0, n)
+        log.begin(b0, n)
         if plan.risks:
             draws = _BlockDraws(plan, block, n)
             k_pre, k_post = draws.counts(pre_p), draws.counts(post_p)
+            offsets = single.offsets(k_pre, k_post)
+            slab = (np.empty(offsets[-1], dtype=np.intp), np.empty(offsets[-1]),
+                    np.empty(offsets[-1]) if single.sched else None)
             for r, model in enumerate(plan.risks):
                 if kernel is not None:
                     if r in kernel.runs:
-                        kernel.run_variants(draws, r, k_pre, k_post, touched_by, changes, bc, bs)
+                        kernel.run_variants(draws, r, k_pre, k_post, offsets, slab, log,
+                                            bc, bs)
                     if kernel.simple[r]:
                         continue
                 drawn = draws.draw(r)
@@ -1272,38 +1420,64 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
                     c_post, s_post = draws.impacts(drawn, model.post, kq)  # type: ignore[arg-type]
                     post = (order[:kq], None if c_post is None else c_post.copy(),
                             None if s_post is None else s_post.copy())
+                if single.single[r]:
+                    # both scenarios are prefixes of the same ordered draw
+                    _single_changes(slab, offsets[r], offsets[r + 1], order, c_pre, s_pre,
+                                    *post[1:] if single.mitigated[r] else (None, None))
+                    o0, o1 = offsets[r], offsets[r + 1]
+                    for vi in touched_by[r]:
+                        if dense[vi]:
+                            log.add(vi, order[:o1 - o0], slab[1][o0:o1],
+                                    slab[2][o0:o1] if slab[2] is not None else 0.0)
+                    continue
                 for vi in touched_by[r]:
-                    ch = changes[vi]
                     occ_post, c_post, s_post = (post if variants[vi][r] == "mitigated"
                                                 else (order[:0], None, None))
                     if not model.activities:
-                        # both scenarios are prefixes of the same ordered draw
                         m = max(kp, occ_post.size)
-                        dc = _padded(c_post, m) - _padded(c_pre, m)
-                        ds = _padded(s_post, m) - _padded(s_pre, m)
-                        ch.add(order[:m], dc, ds)
+                        changed = (order[:m], np.zeros(m), np.zeros(m))
+                        _single_changes(changed, 0, m, order, c_pre, s_pre, c_post, s_post)
+                        log.add(vi, *changed)
                         continue
                     if c_pre is not None:
-                        ch.add(occ_pre, -c_pre)
+                        log.add(vi, occ_pre, -c_pre)
                     if c_post is not None:
-                        ch.add(occ_post, c_post)
+                        log.add(vi, occ_post, c_post)
                     old = empty if s_pre is None else (occ_pre, s_pre)
                     new = empty if s_post is None else (occ_post, s_post)
                     network_changes[vi].append((model, *old, *new))
+            slab[0][:] += b0
+            log.slab(*slab, *single.segments(offsets))
         if network is not None:
             _network_variants(plan, block, n, bc, bs, on_activities, network_changes,
-                              changes, work, bar)
+                              log, work, bar)
         else:
             bar.update()
-        for ch in changes:
-            ch.end()
-    return _VariantChunk(start, stop, base_cost, base_sched, [c.parts for c in changes],
+        log.end()
+    return _VariantChunk(start, stop, base_cost, base_sched, log.slabs, log.segments,
                          impacts, _steps(block_list, network is not None))
+
+
+def _single_changes(slab: tuple[np.ndarray, np.ndarray, np.ndarray | None], o0: int, o1: int,
+                    order: np.ndarray, c_pre: np.ndarray | None, s_pre: np.ndarray | None,
+                    c_post: np.ndarray | None, s_post: np.ndarray | None) -> None:
+    """Write a single risk's changes into the slab: post-scenario impacts minus
+    pre-scenario impacts over its first ``o1 - o0`` ordered draws (zero-padded)."""
+    slab[0][o0:o1] = order[:o1 - o0]
+    for dest, pre, post in ((slab[1], c_pre, c_post), (slab[2], s_pre, s_post)):
+        if dest is None:
+            continue
+        part = dest[o0:o1]
+        part[:] = 0.0
+        if post is not None:
+            part[:post.size] = post
+        if pre is not None:
+            part[:pre.size] -= pre
 
 
 def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
                       bs: np.ndarray, on_activities, network_changes,
-                      changes: list[_Changes], work: Workspace, bar: Any) -> None:
+                      log: _ChangeLog, work: Workspace, bar: Any) -> None:
     """Baseline network pass for the block, then each variant that changes a risk on
     activities: only downstream activities, only in the iterations the change touches."""
     net = plan.network
@@ -1366,7 +1540,7 @@ def _network_variants(plan: _Plan, block: int, n: int, bc: np.ndarray,
             for a, row in new_rows.items():
                 new = row if narrow else row[cols]
                 cost_delta += net.cost_per_day[a] * (new.astype(float) - d[a, cols])
-            changes[vi].add(cols + s0, cost_delta, finish.astype(float) - base_finish[cols])
+            log.add(vi, cols + s0, cost_delta, finish.astype(float) - base_finish[cols])
         bar.update()
 
 
