@@ -125,42 +125,62 @@ class _Reductions:
                 mean[done] = -total[changed] / self.n
                 reduction[done] = self.base_q - _lerp(v0[changed], v1[changed], self.t)
             return mean, reduction
-        for v in range(table.count):
-            pos, d = table.layer(v, which)
-            if not pos.size or not np.any(d):
-                continue
-            mean[v] = -np.cumsum(d)[-1] / self.n  # the kernel's sum: in entry order
-            if not self.finite:  # no window can be proved around a NaN: the plain way
-                variant = self.base.copy()
-                variant[pos] += d
-                reduction[v] = self.base_q - float(np.percentile(variant, 100 * self.q))
-                continue
-            v0, v1 = self._order_statistics(self.rank[pos], self.base[pos] + d)
-            reduction[v] = self.base_q - _lerp(v0, v1, self.t)
+        if not self.finite:  # no window can be proved around a NaN: the plain way
+            for v in range(table.count):
+                pos, d = table.layer(v, which)
+                if pos.size and np.any(d):
+                    mean[v] = -np.cumsum(d)[-1] / self.n
+                    variant = self.base.copy()
+                    variant[pos] += d
+                    reduction[v] = self.base_q - float(np.percentile(variant, 100 * self.q))
+            return mean, reduction
+        for chosen, pos, delta, start, stop, ptr in table.batches(which):
+            removed = self.rank[pos]
+            new = self.base[pos]
+            new += delta
+            for i, v in enumerate(chosen.tolist()):
+                s0, s1 = int(ptr[i]), int(ptr[i + 1])
+                if s1 - s0 == 1:
+                    part = slice(int(start[s0]), int(stop[s0]))
+                    d, r, x = delta[part], removed[part], new[part]
+                else:
+                    parts = [slice(a, b) for a, b in zip(start[s0:s1].tolist(),
+                                                         stop[s0:s1].tolist())]
+                    d, r, x = (np.concatenate([y[p] for p in parts])
+                               for y in (delta, removed, new))
+                if not d.any():
+                    continue
+                mean[v] = -np.cumsum(d)[-1] / self.n  # the kernel's sum: in entry order
+                v0, v1 = self._order_statistics(r, x)
+                reduction[v] = self.base_q - _lerp(v0, v1, self.t)
         return mean, reduction
 
     def _order_statistics(self, removed: np.ndarray, new: np.ndarray) -> tuple[float, float]:
         """Order statistics k0 and k1 of the baseline with the values at sorted places
-        ``removed`` replaced by ``new``."""
+        ``removed`` replaced by ``new``: the window starts where the changes move the
+        baseline's k0-th value to, and widens until it holds both."""
         n, k0, k1, ordered = self.n, self.k0, self.k1, self.sorted
-        width = 16
+        shift = int(np.count_nonzero(new < ordered[k0])) - int(np.count_nonzero(removed < k0))
+        centre = min(max(k0 - shift, 0), n - 1)
+        width = 8
         while True:
-            a, b = k0 - width, k1 + width
+            a, b = centre - width, centre + 1 + width
             lo = ordered[a] if a > 0 else -np.inf
             hi = ordered[b] if b < n - 1 else np.inf
             i_lo = int(np.searchsorted(ordered, lo, "left"))
             i_hi = int(np.searchsorted(ordered, hi, "right"))
-            inside = (removed >= i_lo) & (removed < i_hi)
-            new_inside = new[(new >= lo) & (new <= hi)]
-            below = i_lo - int(np.count_nonzero(removed < i_lo)) + int(
-                np.count_nonzero(new < lo))
-            count = i_hi - i_lo - int(np.count_nonzero(inside)) + new_inside.size
+            r_below, r_in = np.count_nonzero(removed < i_lo), removed < i_hi
+            x_below, x_in = np.count_nonzero(new < lo), new <= hi
+            below = i_lo - int(r_below) + int(x_below)
+            count = (i_hi - i_lo) - (int(np.count_nonzero(r_in)) - int(r_below)) + (
+                int(np.count_nonzero(x_in)) - int(x_below))
             if below <= k0 and below + count > k1:
                 break
             width *= 4
+        gone = removed[r_in & (removed >= i_lo)]
         keep = np.ones(i_hi - i_lo, dtype=bool)
-        keep[removed[inside] - i_lo] = False
-        window = np.concatenate([ordered[i_lo:i_hi][keep], new_inside])
+        keep[gone - i_lo] = False
+        window = np.concatenate([ordered[i_lo:i_hi][keep], new[x_in & (new >= lo)]])
         j0, j1 = k0 - below, k1 - below
         window.partition([j0, j1] if j1 != j0 else [j0])
         return float(window[j0]), float(window[j1])
@@ -176,14 +196,16 @@ def _reductions(run: VariantRun, q: float
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
-    free = frame["mitigation_cost"] <= 0
-    positive = frame["total_benefit"] > 0
+    """Free mitigations with a positive benefit first, then the others by benefit/cost
+    ratio descending (ties by net benefit), then free ones without benefit; stable."""
+    cost = frame["mitigation_cost"].to_numpy(dtype=float)
+    free = cost <= 0
+    positive = frame["total_benefit"].to_numpy(dtype=float) > 0
     group = np.where(free & positive, 0, np.where(free, 2, 1))
-    ratio = frame["benefit_cost_ratio"].fillna(-np.inf)
-    frame = frame.assign(_group=group, _ratio=ratio)
-    frame = frame.sort_values(["_group", "_ratio", "net_benefit"],
-                              ascending=[True, False, False], kind="stable")
-    return frame.drop(columns=["_group", "_ratio"])
+    ratio = frame["benefit_cost_ratio"].to_numpy(dtype=float)
+    ratio = np.where(np.isnan(ratio), -np.inf, ratio)
+    net = frame["net_benefit"].to_numpy(dtype=float)
+    return frame.iloc[np.lexsort((-net, -ratio, group))]
 
 
 def rank_mitigations(

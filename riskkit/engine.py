@@ -1464,7 +1464,8 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
                     old = empty if s_pre is None else (occ_pre, s_pre)
                     new = empty if s_post is None else (occ_post, s_post)
                     network_changes[vi].append((model, *old, *new))
-            slab[0][:] += b0
+            if b0:
+                slab[0][:] += b0
             log.slab(*slab, *single.segments(offsets))
         if network is not None:
             _network_variants(plan, block, n, bc, bs, on_activities, network_changes,
