@@ -1190,9 +1190,10 @@ class _ChangeLog:
 
     def slab(self, pos: np.ndarray, cost: np.ndarray, sched: np.ndarray | None,
              variant: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
-        """A slab (``pos`` iterations of the run, not of the block) and its segments."""
-        self.slabs.append((pos, cost, sched))
+        """A slab (``pos`` iterations of the run, not of the block) and its segments;
+        kept only if a segment refers to it."""
         if variant.size:
+            self.slabs.append((pos, cost, sched))
             self.segments.append((len(self.slabs) - 1, variant, start, stop))
 
     def add(self, vi: int, pos: np.ndarray, cost: np.ndarray | float = 0.0,

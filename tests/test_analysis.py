@@ -222,6 +222,23 @@ def test_reductions_of_a_table_of_many_variants_across_slabs(fused):
         assert not _Reductions(base, q, fused).of_table(table, 2)[1].any()  # no schedule
 
 
+def test_ranking_order_rule():
+    """Free mitigations that help first, then by benefit/cost ratio (ties by net
+    benefit, then register order), free ones that do not help last."""
+    from riskkit.analysis import _order
+
+    cost = np.array([100.0, 0.0, 200.0, 50.0, 0.0, 100.0, 100.0])
+    benefit = np.array([300.0, 10.0, 600.0, 150.0, 0.0, 50.0, 300.0])
+    frame = pd.DataFrame({
+        "id": list("ABCDEFG"), "mitigation_cost": cost, "total_benefit": benefit,
+        "net_benefit": benefit - cost,
+        "benefit_cost_ratio": np.where(cost > 0, benefit / np.where(cost > 0, cost, 1.0),
+                                       np.nan)})
+    # ratio 3 for A, C, D and G: C (net 400) before A and G (net 200, register order)
+    # before D (net 100); F has ratio 0.5; B is free and helps; E is free and does not
+    assert list(_order(frame)["id"]) == ["B", "C", "A", "G", "D", "F", "E"]
+
+
 def test_risk_drivers_columns_and_order():
     reg = rk.read_register(SAMPLES / "office_fitout.csv")
     drivers = rk.risk_drivers(reg, iterations=5_000, rng=1)
