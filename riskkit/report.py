@@ -241,7 +241,7 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
     ax.set_title("Top five risks: P80 reduction if each were removed", loc="left",
                  fontsize=11, fontweight="bold")
     top = drivers.head(5)
-    rows5 = [[r["id"], plot._short(r["title"], 34), _fmt_money(r["p80_cost_reduction"], cur),
+    rows5 = [[r["id"], plot._short(r["title"], 34), plot._compact(r["p80_cost_reduction"], cur),
               f"{r['p80_delay_reduction']:,.1f} d"] for r in top.to_dict("records")]
     if delay:
         _table(ax, rows5, ["id", "risk", "cost", "days"], [0.12, 0.52, 0.18, 0.18])
@@ -258,8 +258,8 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
         for r in ranking.head(5).to_dict("records"):
             ratio = r["benefit_cost_ratio"]
             rows.append([str(r["rank"]), r["id"], plot._short(r["mitigation"] or r["title"], 60),
-                         _fmt_money(r["mitigation_cost"], cur),
-                         _fmt_money(r["total_benefit"], cur),
+                         plot._compact(r["mitigation_cost"], cur),  # one format per column
+                         plot._compact(r["total_benefit"], cur),
                          "free" if not np.isfinite(ratio) else f"{ratio:.1f}",
                          f"{r['expected_delay_reduction']:,.1f} d"])
         header = ["rank", "risk", "mitigation", "cost", "benefit", "ratio",
