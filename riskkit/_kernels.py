@@ -730,7 +730,8 @@ def _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, pt
                         total, v0, v1, changed):  # pragma: no cover - compiled by numba
     """For each variant ``v`` (segments ``ptr[v]:ptr[v + 1]`` of ``pos``/``delta``): the
     sum of its changes (in entry order), whether any is non-zero, and order statistics
-    k0 and k1 of the baseline with the changes added."""
+    k0 and k1 of the baseline with the changes added (NaN when the sum of the changes
+    is not a number: left to the caller, as the window cannot hold a NaN)."""
     longest = 0
     for v in range(ptr.shape[0] - 1):
         m = 0
@@ -764,7 +765,9 @@ def _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, pt
             nonzero |= np.int64(d[j] != 0.0)
         total[v] = acc
         changed[v] = nonzero != 0
-        if nonzero:
+        if acc != acc:  # a change is not a number (or infinities cancel): the plain way
+            v0[v] = v1[v] = np.nan
+        elif nonzero:
             v0[v], v1[v] = _order_statistics(ordered, rank, base, p, d, k0, k1, removed,
                                              new, gone, fresh)
 

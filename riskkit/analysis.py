@@ -116,7 +116,14 @@ class _Reductions:
         mean, reduction = np.zeros(table.count), np.zeros(table.count)
         if which == 2 and not table.has_schedule:
             return mean, reduction
-        if self.fused and self.finite:
+        if not self.finite:  # no window can be proved around a NaN: the plain way
+            for v in range(table.count):
+                pos, d = table.layer(v, which)
+                if pos.size and np.any(d):
+                    mean[v] = -np.cumsum(d)[-1] / self.n
+                    reduction[v] = self._plain(pos, d)
+            return mean, reduction
+        if self.fused:
             for chosen, pos, delta, start, stop, ptr in table.batches(which):
                 total, changed, v0, v1 = _fused.variant_reductions(
                     self.sorted, self.rank, self.base, self.k0, self.k1, pos, delta,
@@ -124,15 +131,8 @@ class _Reductions:
                 done = chosen[changed]
                 mean[done] = -total[changed] / self.n
                 reduction[done] = self.base_q - _lerp(v0[changed], v1[changed], self.t)
-            return mean, reduction
-        if not self.finite:  # no window can be proved around a NaN: the plain way
-            for v in range(table.count):
-                pos, d = table.layer(v, which)
-                if pos.size and np.any(d):
-                    mean[v] = -np.cumsum(d)[-1] / self.n
-                    variant = self.base.copy()
-                    variant[pos] += d
-                    reduction[v] = self.base_q - float(np.percentile(variant, 100 * self.q))
+                for v in chosen[changed & np.isnan(v0)].tolist():
+                    reduction[v] = self._plain(*table.layer(v, which))
             return mean, reduction
         for chosen, pos, delta, start, stop, ptr in table.batches(which):
             removed = self.rank[pos]
@@ -150,15 +150,25 @@ class _Reductions:
                                for y in (delta, removed, new))
                 if not d.any():
                     continue
-                mean[v] = -np.cumsum(d)[-1] / self.n  # the kernel's sum: in entry order
+                total = np.cumsum(d)[-1]  # the kernel's sum: in entry order
+                mean[v] = -total / self.n
+                if np.isnan(total):  # a change is not a number: no window holds it
+                    reduction[v] = self._plain(*table.layer(v, which))
+                    continue
                 v0, v1 = self._order_statistics(r, x)
                 reduction[v] = self.base_q - _lerp(v0, v1, self.t)
         return mean, reduction
 
+    def _plain(self, pos: np.ndarray, delta: np.ndarray) -> float:
+        """The percentile reduction the plain way: the variant's totals in full."""
+        variant = self.base.copy()
+        variant[pos] += delta
+        return self.base_q - float(np.percentile(variant, 100 * self.q))
+
     def _order_statistics(self, removed: np.ndarray, new: np.ndarray) -> tuple[float, float]:
         """Order statistics k0 and k1 of the baseline with the values at sorted places
         ``removed`` replaced by ``new``: the window starts where the changes move the
-        baseline's k0-th value to, and widens until it holds both."""
+        baseline's k0-th value to, and widens until it holds both. No value may be NaN."""
         n, k0, k1, ordered = self.n, self.k0, self.k1, self.sorted
         shift = int(np.count_nonzero(new < ordered[k0])) - int(np.count_nonzero(removed < k0))
         centre = min(max(k0 - shift, 0), n - 1)

@@ -487,8 +487,13 @@ class _KernelVariants(_KernelRisks):
         self.dense = many[0] if len(many) == 1 else None
         self.into_dense = np.array([self.dense in touched for touched in touched_by],
                                    dtype=bool) & self.simple
-        self.other_dense = [(r, vi) for r in np.flatnonzero(self.simple).tolist()
-                            for vi in touched_by[r] if dense[vi] and vi != self.dense]
+        # other dense variants touching the simple risks, by run
+        self.other_dense: dict[int, list[tuple[int, int]]] = {}
+        for r0, r1 in self.runs.items():
+            pairs = [(r, vi) for r in range(r0, r1)
+                     for vi in touched_by[r] if dense[vi] and vi != self.dense]
+            if pairs:
+                self.other_dense[r0] = pairs
 
     def run_variants(self, draws: _BlockDraws, r0: int, k_pre: np.ndarray,
                      k_post: np.ndarray, offsets: np.ndarray,
@@ -510,10 +515,9 @@ class _KernelVariants(_KernelRisks):
             offsets[r0:r1 + 1] - o0, bc, bs, pos[o0:o1], dc[o0:o1],
             ds[o0:o1] if ds is not None else bs[:0], self.into_dense[r0:r1],
             dense[0] if dense else bc[:0], dense[1] if dense else bs[:0])
-        for r, vi in self.other_dense:
-            if r0 <= r < r1:
-                part = slice(offsets[r], offsets[r + 1])
-                log.add(vi, pos[part], dc[part], ds[part] if ds is not None else 0.0)
+        for r, vi in self.other_dense.get(r0, ()):
+            part = slice(offsets[r], offsets[r + 1])
+            log.add(vi, pos[part], dc[part], ds[part] if ds is not None else 0.0)
 
 
 def _risk_keys(plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
@@ -1036,15 +1040,15 @@ class ChangeTable:
     """Where and by how much each variant differs from the baseline.
 
     The changes lie in slabs of (iterations, cost change, schedule change) arrays (a
-    schedule array None: no schedule changes), as the simulation wrote them. Segment
-    ``s`` belongs to variant ``variant[s]`` and covers entries ``start[s]:stop[s]`` of
-    slab ``slab[s]``; segments are sorted by variant, slab and start, and variant ``v``
-    owns segments ``ptr[v]:ptr[v + 1]``. A variant's iterations are distinct.
+    schedule array None: no schedule changes), as the simulation wrote them. Variant
+    ``v`` owns segments ``ptr[v]:ptr[v + 1]``; segment ``s`` covers entries
+    ``start[s]:stop[s]`` of slab ``slab[s]``. Segments are sorted by variant, slab and
+    start; a variant's iterations are distinct. Arrays handed out may be views of the
+    slabs: read them only.
     """
 
     count: int
     slabs: list[Slab]
-    variant: np.ndarray
     slab: np.ndarray
     start: np.ndarray
     stop: np.ndarray
@@ -1060,17 +1064,15 @@ class ChangeTable:
         start = _joined([seg[2] for seg in segments], np.intp)
         stop = _joined([seg[3] for seg in segments], np.intp)
         order = np.lexsort((start, slab, variant))
-        variant = variant[order]
-        ptr = np.searchsorted(variant, np.arange(count + 1)).astype(np.intp)
-        return cls(count, slabs, variant, slab[order], start[order], stop[order], ptr)
+        ptr = np.searchsorted(variant[order], np.arange(count + 1)).astype(np.intp)
+        return cls(count, slabs, slab[order], start[order], stop[order], ptr)
 
     @classmethod
     def single(cls, pos: np.ndarray, cost: np.ndarray,
                sched: np.ndarray | None = None) -> ChangeTable:
         """A table of one variant."""
         zero, size = np.array([0], dtype=np.intp), np.array([pos.size], dtype=np.intp)
-        return cls(1, [(pos, cost, sched)], zero, zero, zero, size,
-                   np.array([0, 1], dtype=np.intp))
+        return cls(1, [(pos, cost, sched)], zero, zero, size, np.array([0, 1], dtype=np.intp))
 
     @property
     def has_schedule(self) -> bool:
@@ -1095,7 +1097,9 @@ class ChangeTable:
         """The variants in batches whose changes lie in one pair of arrays, for a kernel:
         (variants, iterations, changes, starts, stops, segment pointers). Variants whose
         changes span slabs (runs of several blocks) are gathered into one batch."""
-        first = self.slab[self.ptr[:-1].clip(max=max(self.slab.size - 1, 0))]
+        if not self.slab.size:  # no variant changes anything
+            return []
+        first = self.slab[self.ptr[:-1].clip(max=self.slab.size - 1)]
         last = self.slab[(self.ptr[1:] - 1).clip(min=0)]
         owned = self.ptr[1:] > self.ptr[:-1]
         home = np.where(owned & (first == last), first, -1)
@@ -1173,8 +1177,10 @@ class _ChangeLog:
     change, schedule change) and the segments of them each variant owns.
 
     A variant that changes several risks, or a risk on activities whose effect passes
-    through the network, is summed in block-sized arrays first ("dense"); single-risk
-    changes are written by the caller straight into a slab shared by all variants.
+    through the network, is summed in block-sized arrays first ("dense"). The changes
+    of a risk that every variant touching it changes the same way are written by the
+    caller straight into a slab shared by all variants (:class:`_SingleRisks`); any
+    other single-risk change comes through :meth:`add` as a small slab of its own.
     """
 
     def __init__(self, dense: Sequence[bool]) -> None:
@@ -1226,8 +1232,8 @@ class _ChangeLog:
 class _SingleRisks:
     """The risks whose changes go straight into a block's slab: not on activities, and
     changed the same way (mitigated or removed) by every variant that touches them. A
-    risk's changes are a prefix of its own ordered draws, the longer of its occurrences
-    before and after: ``width`` entries per block."""
+    risk's changes are a prefix of its own ordered draws: as many entries per block as
+    the more of its occurrences before and after."""
 
     def __init__(self, plan: _Plan, variants: Sequence[Mapping[int, str]],
                  touched_by: list[list[int]], dense: Sequence[bool]):

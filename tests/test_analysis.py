@@ -239,6 +239,40 @@ def test_ranking_order_rule():
     assert list(_order(frame)["id"]) == ["B", "C", "A", "G", "D", "F", "E"]
 
 
+def test_no_mitigations_and_no_occurrences_give_empty_or_zero_tables(tmp_path, capsys):
+    """A register without mitigations ranks nothing; a risk that never occurs is
+    removed at no effect (review finding: both raised IndexError)."""
+    frame = pd.DataFrame({"id": ["A", "B"], "probability": [0.3, 0.5],
+                          "cost_impact": [100.0, 200.0]})
+    ranking = rk.rank_mitigations(rk.read_register(frame), iterations=1_000, rng=1)
+    assert len(ranking) == 0 and ranking.attrs["all_mitigations"]["mitigations"] == 0
+    never = rk.read_register(frame.assign(probability=0.0))
+    drivers = rk.risk_drivers(never, iterations=100, rng=1)
+    assert (drivers[["mean_cost_reduction", "p80_cost_reduction"]] == 0).all().all()
+    frame.to_csv(tmp_path / "plain.csv", index=False)
+    assert main(["rank", str(tmp_path / "plain.csv"), "--iterations", "500"]) == 0
+    assert "internal error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_a_change_that_is_not_a_number_gives_numpys_percentile(fused):
+    """No window can hold a NaN change: the plain computation answers (it used to loop
+    for ever), as np.percentile would."""
+    if fused:
+        pytest.importorskip("numba")
+    base = np.arange(50.0)
+    for bad in (np.nan, np.inf, -np.inf):
+        delta = np.array([1.0, bad, -2.0])
+        pos = np.array([3, 40, 45])
+        variant = base.copy()
+        variant[pos] += delta
+        with np.errstate(invalid="ignore"):
+            expected = 40.0 - np.percentile(variant, 80)  # P80 of 0..49 is 39.2
+            _, got = _Reductions(base, 0.8, fused)(pos, delta)
+        np.testing.assert_equal(got, np.percentile(base, 80) - np.percentile(variant, 80))
+        assert np.isnan(got) == np.isnan(expected)
+
+
 def test_risk_drivers_columns_and_order():
     reg = rk.read_register(SAMPLES / "office_fitout.csv")
     drivers = rk.risk_drivers(reg, iterations=5_000, rng=1)
