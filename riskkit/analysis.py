@@ -356,7 +356,7 @@ def select_mitigations(
     costs = ranking["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
     benefits = ranking["total_benefit"].to_numpy(dtype=float)
     pick = knapsack(benefits, costs, float(budget))
-    chosen = ranking.iloc[np.flatnonzero(pick)].copy()
+    chosen = ranking.iloc[np.flatnonzero(pick)].reset_index(drop=True)
     attrs: dict[str, Any] = {
         "budget": float(budget), "mitigation_cost": float(costs[pick].sum()),
         "additive_total_benefit": float(benefits[pick].sum()),

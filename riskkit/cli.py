@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import textwrap
 import warnings
@@ -381,31 +382,45 @@ def _cmd_rank(args: argparse.Namespace) -> int:
                  if args.value_per_day else ""))
         if isinstance(corr, Correlation):
             print(corr.describe())
+        print("Cost cuts are gross, before the mitigation's own cost; benefit = expected "
+              "cost cut" + (" + value of the expected days cut" if args.value_per_day else "")
+              + "; net = benefit - cost; ratio = benefit / cost.")
+        width = max(40, shutil.get_terminal_size((120, 24)).columns - 92)
         print(f"{'rank':>4}  {'id':<10} {'cost':>10} {'E[cost cut]':>12} {'P80 cut':>10} "
               f"{'E[days cut]':>11} {'benefit':>10} {'net':>10} {'ratio':>6}  title")
         for rec in ranking.to_dict("records"):
             ratio = rec["benefit_cost_ratio"]
-            title = textwrap.shorten(str(rec["title"] or rec["mitigation"] or ""), 40,
+            title = textwrap.shorten(str(rec["title"] or rec["mitigation"] or ""), width,
                                      placeholder="…")
             days_cut = round(rec["expected_delay_reduction"], 1) + 0.0
             print(f"{rec['rank']:>4}  {str(rec['id'])[:10]:<10} {rec['mitigation_cost']:>10,.0f} "
                   f"{rec['expected_cost_reduction']:>12,.0f} {rec['p80_cost_reduction']:>10,.0f} "
                   f"{days_cut:>11,.1f} {rec['total_benefit']:>10,.0f} "
                   f"{rec['net_benefit']:>10,.0f} "
-                  f"{'free' if not np.isfinite(ratio) else f'{ratio:.1f}':>6}  {title}")
+                  f"{'free' if not np.isfinite(ratio) else _ratio(ratio):>6}  {title}")
         info = ranking.attrs["all_mitigations"]
         print(f"all {info['mitigations']} mitigations together: cost "
-              f"{info['mitigation_cost']:,.0f}, expected cost cut "
-              f"{info['expected_cost_reduction']:,.0f}, P80 cut "
-              f"{info['p80_cost_reduction']:,.0f}, P80 delay cut "
+              f"{info['mitigation_cost']:,.0f}; they cut the expected cost by "
+              f"{info['expected_cost_reduction']:,.0f} before their cost (net "
+              f"{info['expected_cost_reduction'] - info['mitigation_cost']:,.0f}), the P80 "
+              f"cost by {info['p80_cost_reduction']:,.0f}, the expected delay by "
+              f"{info['expected_delay_reduction']:,.1f} days and the P80 delay by "
               f"{info['p80_delay_reduction']:,.1f} days")
         if chosen is not None:
             conf = chosen.attrs.get("confirmed", {})
             print(f"within a budget of {args.budget:,.0f}: fund {', '.join(chosen['id'])} "
                   f"(cost {chosen.attrs['mitigation_cost']:,.0f}); simulated together they "
                   f"cut the expected cost by {conf.get('expected_cost_reduction', 0):,.0f} "
-                  f"and the P80 delay by {conf.get('p80_delay_reduction', 0):,.1f} days")
+                  f"before their cost, the expected delay by "
+                  f"{conf.get('expected_delay_reduction', 0):,.1f} days and the P80 delay by "
+                  f"{conf.get('p80_delay_reduction', 0):,.1f} days")
     return 0
+
+
+def _ratio(ratio: float) -> str:
+    """A benefit/cost ratio to two decimals, never rounded up to 1.00 from below."""
+    text = f"{ratio:.2f}"
+    return "0.99" if ratio < 1 and text == "1.00" else text
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

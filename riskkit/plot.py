@@ -152,7 +152,10 @@ def s_curve(
                 ax.plot([x], [q], marker="o", color=PALETTE[0], markersize=4)
                 ax.annotate(f"P{round(q * 100)} {_value_text(x, metric, currency)}",
                             (x, q), xytext=(6, -12 if q > 0.5 else 4),
-                            textcoords="offset points", fontsize=8)
+                            textcoords="offset points", fontsize=8, zorder=4,
+                            # not struck through by the next percentile's guide
+                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8,
+                                  "alpha": 0.85})
     first = series[0][1]
     if show_base and (first.base(metric) or first.has_schedule):
         base = first.base(metric)
@@ -239,7 +242,8 @@ def tornado(
     ax.set_yticks(y, labels, fontsize=8)
     span = max(np.abs(values).max(initial=0), 1e-9)
     for yi, v in zip(y, values):
-        ax.annotate(_value_text(v, metric, currency), (v, yi), xytext=(4 if v >= 0 else -4, 0),
+        text = _compact(v, currency) if metric == "cost" else f"{v:,.1f} d"  # one format
+        ax.annotate(text, (v, yi), xytext=(4 if v >= 0 else -4, 0),
                     textcoords="offset points", va="center", ha="left" if v >= 0 else "right",
                     fontsize=8)
     ax.set_xlim(min(0, values.min(initial=0)) - 0.05 * span, values.max(initial=0) + 0.25 * span)
@@ -507,5 +511,5 @@ def contingency_waterfall(
     ax.set_ylabel(_metric_label(metric, currency, result.has_schedule))
     ax.set_ylim(0, max(p80, base) * 1.12 if max(p80, base) > 0 else 1)
     text = f"contingency at P80: {_value_text(p80 - base, metric, currency)}"
-    ax.set_title(f"{title}: {text}" if title else f"{metric.capitalize()} {text}")
+    ax.set_title(f"{title} {text}" if title else f"{metric.capitalize()} {text}")
     return ax

@@ -213,12 +213,15 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
         f"Funding every mitigation moves the P80 cost to "
         f"{_fmt_money(after.percentile(0.8, 'cost'), cur)} (mitigation costs included)"
         + (f" and the P80 {sched_label} to {after.percentile(0.8, 'schedule'):,.0f} working "
-           f"days." if delay else "."))
+           f"days" + (f" ({after.finish_date(0.8)})" if after.start is not None else "")
+           + "." if delay else "."))
     ax = fig.add_subplot(grid[0, :])
     ax.axis("off")
-    ax.text(0, 1, "\n".join("• " + textwrap.fill(x, 140, subsequent_indent="   ")
-                            for x in lines),
-            fontsize=11, va="top", color=_INK, linespacing=1.5, transform=ax.transAxes)
+    bullets = ax.text(0, 1, "\n".join("• " + textwrap.fill(x, 140, subsequent_indent="   ")
+                                      for x in lines),
+                      fontsize=11, va="top", color=_INK, linespacing=1.5,
+                      transform=ax.transAxes)
+    bullets.set_in_layout(False)  # wrapped to the page: tight_layout need not make room
     ax = fig.add_subplot(grid[1, 0])
     rows = []
     for q in (0.1, 0.5, 0.8, 0.9):
@@ -241,7 +244,7 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
     ax.set_title("Top five risks: P80 reduction if each were removed", loc="left",
                  fontsize=11, fontweight="bold")
     top = drivers.head(5)
-    rows5 = [[r["id"], plot._short(r["title"], 34), plot._compact(r["p80_cost_reduction"], cur),
+    rows5 = [[r["id"], plot._short(r["title"], 36), plot._compact(r["p80_cost_reduction"], cur),
               f"{r['p80_delay_reduction']:,.1f} d"] for r in top.to_dict("records")]
     if delay:
         _table(ax, rows5, ["id", "risk", "cost", "days"], [0.12, 0.52, 0.18, 0.18])
@@ -370,59 +373,81 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
     dists = register.frame.loc[~register.closed, "distribution"].value_counts()
     se_cost = res.standard_error(0.8, "cost")
     se_sched = res.standard_error(0.8, "schedule")
+    excluded = list(res.excluded)
+    closed = (f"{len(excluded)} ({', '.join(map(str, excluded[:12]))}"
+              f"{' …' if len(excluded) > 12 else ''})" if excluded else "none")
     text = [
-        f"Iterations and sampling. {res.iterations:,} iterations, "
-        f"{'Latin hypercube' if res.sampling == 'lhs' else 'plain Monte Carlo'} sampling, "
-        f"seed {res.seed} (the same seed reproduces every number). Standard error of the "
-        f"P80: cost {_fmt_money(se_cost, cur)}, duration {se_sched:,.2f} days "
-        f"({res.standard_error_method}); "
-        + ("the P80s are converged to 1%." if res.converged() else
-           "the P80s are NOT yet within 1%: run more iterations.") + "",
-        "Risks. Each active risk occurs in an iteration with its probability; if it "
-        "occurs, its cost and delay are drawn from its three-point estimate, "
-        + ("with the correlation below. " if res.correlation else "independently. ") +
-        "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
-        + ". Triangular is the default; PERT is Beta-PERT with lambda 4. Opportunities are "
-        f"negative impacts. Closed risks left out: {len(res.excluded)}.",
-        ("Correlation. " + res.correlation[0].upper() + res.correlation[1:] + ". It is "
-         "induced by Iman–Conover reordering of the sampled values, so every distribution "
-         "is unchanged; risk occurrences stay independent." if res.correlation else
-         "Correlation. None is modelled between risks: correlation arises only through "
-         "shared activities in the schedule."),
+        ("Iterations and sampling",
+         f"{res.iterations:,} iterations, "
+         f"{'Latin hypercube' if res.sampling == 'lhs' else 'plain Monte Carlo'} sampling, "
+         f"seed {res.seed} (the same seed reproduces every number). Standard error of the "
+         f"P80: cost {_fmt_money(se_cost, cur)}, duration {se_sched:,.2f} days "
+         f"({res.standard_error_method}); "
+         + ("the P80s are converged to 1%." if res.converged() else
+            "the P80s are NOT yet within 1%: run more iterations.")),
+        ("Risks",
+         "Each active risk occurs in an iteration with its probability; if it occurs, its "
+         "cost and delay are drawn from its three-point estimate, "
+         + ("with the correlation below. " if res.correlation else "independently. ") +
+         "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
+         + ". Triangular is the default; PERT is Beta-PERT with λ = 4. Opportunities are "
+         f"negative impacts. Closed risks left out: {closed}."),
+        ("Correlation",
+         res.correlation[0].upper() + res.correlation[1:] + ". It is induced by "
+         "Iman–Conover reordering of the sampled values, so every distribution is "
+         "unchanged; risk occurrences stay independent." if res.correlation else
+         "None is modelled between risks: correlation arises only through shared "
+         "activities in the schedule. Leaving out correlation that exists understates the "
+         "spread, and so the contingency (riskkit --correlation FILE)."),
     ]
     if register.scale:
-        text.append(f"Qualitative scores. Scores and labels in the register (such as High "
-                    f"or 4) were turned into numbers with the {register.scale}: a probability "
-                    f"level gives its most likely value, an impact level a triangular range.")
+        text.append(("Qualitative scores",
+                     f"Scores and labels in the register (such as High or 4) were turned "
+                     f"into numbers with the {register.scale}: a probability level gives its "
+                     f"most likely value, an impact level a triangular range."))
     if schedule is not None:
-        text.append(
-            "Schedule. Activity durations are drawn from their three-point estimates and "
-            "pass through the CPM forward pass with every link type (FS, SS, FF, SF) and lag; "
+        text.append((
+            "Schedule",
+            "Activity durations are drawn from their three-point estimates and pass "
+            "through the CPM forward pass with every link type (FS, SS, FF, SF) and lag; "
             "a risk on activities adds its drawn delay to each of them, so float can absorb "
             "it; a risk without activities delays the finish. Cost includes fixed costs and "
-            "cost per day x duration. Criticality is the share of iterations in which an "
-            "activity has zero total float. The joint confidence level is P(cost <= C and "
-            "duration <= T) from the same iterations.")
+            "cost per day × duration. Criticality is the share of iterations in which an "
+            "activity has zero total float. The joint confidence level is P(cost ≤ C and "
+            "duration ≤ T) from the same iterations."))
     text += [
-        "Base and contingency. The base is the plan without risks (most-likely durations; "
-        "0 without a schedule). Contingency at P80 is the P80 minus the base.",
-        "Mitigations. The mitigated scenario replaces pre-mitigation values with the "
-        "post-mitigation ones and adds every mitigation's cost. Each mitigation is also "
-        "valued on its own against the unmitigated baseline on the same random numbers "
-        "(common random numbers): total benefit is the expected cost saving"
-        + (f" plus {_fmt_money(value_per_day, cur)} per working day saved"
-           if value_per_day else "") + "; the benefit/cost ratio divides it by the "
-        "mitigation cost. Risk drivers remove one risk at a time (Hulett's method).",
-        "Currency. Amounts are as written in the register"
-        + (f" ({register.currency})" if register.currency else "")
-        + "; riskkit does not convert currencies.",
-        f"Sources. Register {register.source}"
-        + (f"; schedule {schedule.source}" if schedule is not None else "") + ".",
+        ("Base and contingency",
+         "The base is the plan without risks (most-likely durations; 0 without a "
+         "schedule). Contingency at P80 is the P80 minus the base."),
+        ("Mitigations",
+         "The mitigated scenario replaces pre-mitigation values with the post-mitigation "
+         "ones and adds every mitigation's cost. Each mitigation is also valued on its own "
+         "against the unmitigated baseline on the same random numbers (common random "
+         "numbers): total benefit is the expected cost saving"
+         + (f" plus {_fmt_money(value_per_day, cur)} per working day saved"
+            if value_per_day else "") + "; the benefit/cost ratio divides it by the "
+         "mitigation cost. Risk drivers remove one risk at a time (Hulett's method)."),
+        ("Currency",
+         "Amounts are as written in the register"
+         + (f" ({register.currency})" if register.currency else "")
+         + "; riskkit does not convert currencies."),
+        ("Sources",
+         f"Register {register.source}"
+         + (f"; schedule {schedule.source}" if schedule is not None else "") + "."),
     ]
     ax = fig.add_subplot()
     ax.axis("off")
-    ax.text(0, 1, "\n\n".join(textwrap.fill(t, 150) for t in text), fontsize=10,
-            va="top", color=_INK, linespacing=1.35, transform=ax.transAxes)
+    # a bold heading above each paragraph; lines placed in points from the top
+    height = ax.get_window_extent().height * 72 / fig.dpi
+    step = 10 * 1.45 / height
+    y = 1.0
+    for heading, body in text:
+        ax.text(0, y, heading, fontsize=10, fontweight="bold", va="top", color=_INK,
+                transform=ax.transAxes)
+        lines = textwrap.wrap(body, 160)
+        ax.text(0, y - step, "\n".join(lines), fontsize=10, va="top", color=_INK,
+                linespacing=1.45, transform=ax.transAxes)
+        y -= step * (len(lines) + 1.8)
     return fig
 
 

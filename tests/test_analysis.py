@@ -343,7 +343,16 @@ def test_rank_cli_json_and_budget(capsys, tmp_path):
     assert main(["rank", str(SAMPLES / "office_fitout.csv"), "-n", "1000", "--seed", "1"]) == 0
     table = capsys.readouterr().out
     assert "all 26 mitigations together" in table and "ratio" in table
+    # gross cuts say so; the summary gives the expected delay cut too
+    assert "before their cost" in table and "the expected delay by" in table
     assert main(["rank", str(SAMPLES / "office_fitout.csv"), "--value-per-day", "lots"]) == 2
+
+
+def test_rank_cli_ratio_is_never_rounded_up_to_one():
+    from riskkit.cli import _ratio
+
+    assert [_ratio(x) for x in (0.9951, 0.999999, 1.0, 1.004, 19.04)] == [
+        "0.99", "0.99", "1.00", "1.00", "19.04"]
 
 
 def test_html_reprs_lead_with_the_figures():
