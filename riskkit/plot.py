@@ -9,6 +9,7 @@ charts read in greyscale print.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "criticality",
     "heat_map",
     "histogram",
+    "impact_bands_for",
     "joint_confidence",
     "mitigation_ranking",
     "s_curve",
@@ -280,35 +282,30 @@ def mitigation_ranking(
     if (~pays_all).any():
         ax.scatter(all_cost[~pays_all], all_benefit[~pays_all], color=PALETTE[1], marker="s",
                    s=30, zorder=3, label="costs more than it saves")
-    # Label the best value for money and the largest savings; list every mitigation
+    # Label the best value for money and the largest savings first, then any other
+    # mitigation that pays for itself where its label finds room; list every mitigation
     # that costs more than it saves (the ones a committee would cut) in a box, since
     # they crowd near the origin.
-    biggest = set(ranking.nlargest(3, "total_benefit").index)
+    biggest = list(ranking.nlargest(3, "total_benefit").index)
     losing = ranking[~pays_all].sort_values("benefit_cost_ratio")
-    table = ranking[ranking.index.isin(set(ranking.head(top).index) | biggest)
-                    & pays_all]
-    cost = table["mitigation_cost"].fillna(0).to_numpy(dtype=float)
-    benefit = table["total_benefit"].to_numpy(dtype=float)
+    must = [i for i in list(ranking.head(top).index) + biggest if pays_all[i]]
+    rest = [i for i in ranking.index if pays_all[i] and i not in must]
     xmax = max(float(np.nanmax(ranking["mitigation_cost"].fillna(0), initial=0)), 1.0) * 1.15
     ymax = max(float(np.nanmax(ranking["total_benefit"], initial=0)), xmax) * 1.1
     ymin = min(0.0, float(np.nanmin(ranking["total_benefit"], initial=0)) * 1.1)
     ax.plot([0, xmax], [0, xmax], color="0.3", linestyle="--", linewidth=1)
     ax.annotate("break-even", (xmax * 0.97, xmax * 0.97), xytext=(0, -10),
                 textcoords="offset points", ha="right", fontsize=8, color="0.3")
-    # Labels of points closer than a label's height are stacked rather than overprinted.
-    placed: list[tuple[float, float]] = []
-    for rid, c, b, ratio in sorted(zip(table["id"], cost, benefit, table["benefit_cost_ratio"]),
-                                   key=lambda t: t[2]):
-        text = f"{rid} (free)" if not np.isfinite(ratio) else f"{rid} ×{ratio:.1f}"
-        x, y = c / xmax, (b - ymin) / (ymax - ymin)
-        dy = 3
-        while any(abs(x - px) < 0.12 and abs(y + dy / 400 - py) < 0.025 for px, py in placed):
-            dy += 9
-        placed.append((x, y + dy / 400))
-        ax.annotate(text, (c, b), xytext=(4, dy), textcoords="offset points", fontsize=7,
-                    arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5} if dy > 3 else None)
     ax.set_xlim(-0.03 * xmax, xmax)
     ax.set_ylim(ymin, ymax)
+    labels = []
+    for i in dict.fromkeys(must + rest):
+        ratio = ranking.at[i, "benefit_cost_ratio"]
+        text = (f"{ranking.at[i, 'id']} (free)" if not np.isfinite(ratio)
+                else f"{ranking.at[i, 'id']} ×{ratio:.1f}")
+        labels.append((text, all_cost[ranking.index.get_loc(i)],
+                       all_benefit[ranking.index.get_loc(i)], i in must))
+    _place_labels(ax, labels, list(zip(all_cost, all_benefit)), fontsize=7)
     ax.xaxis.set_major_formatter(_axis_formatter("cost", currency))
     ax.yaxis.set_major_formatter(_axis_formatter("cost", currency))
     ax.set_xlabel("mitigation cost" + (f" ({currency.strip()})" if currency else ""))
@@ -332,6 +329,70 @@ def mitigation_ranking(
     return ax
 
 
+def impact_bands_for(largest: float) -> list[float]:
+    """Four round impact boundaries for a 5 x 5 matrix whose largest mean impact is
+    ``largest``: the top one the largest of 1, 2, 4 or 8 times a power of ten not above
+    40% of it, the others a half, a quarter and an eighth of that (so all are round).
+
+    >>> impact_bands_for(325_000)
+    [12500.0, 25000.0, 50000.0, 100000.0]
+    >>> impact_bands_for(100_000)
+    [5000.0, 10000.0, 20000.0, 40000.0]
+    """
+    target = max(float(largest), 1e-9) * 0.4
+    power = 10.0 ** math.floor(math.log10(target))
+    top = max(m * power for m in (1.0, 2.0, 4.0, 8.0) if m * power <= target * (1 + 1e-12))
+    return [top / 8, top / 4, top / 2, top]
+
+
+def _place_labels(ax: Axes, labels: list[tuple[str, float, float, bool]],
+                  markers: list[tuple[float, float]], fontsize: float = 7) -> None:
+    """Label points without overprinting: each label (text, x, y, required) takes the
+    first of eight positions around its point whose box meets no marker, no placed
+    label and stays inside the axes; a required label that finds none goes further out
+    on a leader line, an optional one is left out. Sizes are estimated in points from
+    the axes' size and the font size."""
+    scale = 72 / ax.figure.dpi  # pixels to points
+    width, height = ax.bbox.width * scale, ax.bbox.height * scale
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+
+    def to_points(x: float, y: float) -> tuple[float, float]:
+        return (x - x0) / (x1 - x0) * width, (y - y0) / (y1 - y0) * height
+
+    taken = [(px - 3.5, py - 3.5, px + 3.5, py + 3.5)
+             for px, py in (to_points(x, y) for x, y in markers)]
+    h = fontsize * 1.25
+    for text, x, y, required in labels:
+        w = len(text) * fontsize * 0.56
+        px, py = to_points(x, y)
+        spots = [(5, -h / 2), (-5 - w, -h / 2), (-w / 2, 5), (-w / 2, -5 - h),
+                 (4, 4), (4, -4 - h), (-4 - w, 4), (-4 - w, -4 - h)]
+        if required:  # further out, on a leader line
+            spots += [(dx, dy) for k in range(2, 13) for dx, dy in (
+                (6 * k, 5 * k), (6 * k, -h - 5 * k), (-w - 6 * k, 5 * k),
+                (-w - 6 * k, -h - 5 * k), (-w / 2, 6 * k), (6 * k, -h / 2))]
+        chosen = None
+        for k, (dx, dy) in enumerate(spots):
+            rect = (px + dx, py + dy, px + dx + w, py + dy + h)
+            if rect[0] < 0 or rect[1] < 0 or rect[2] > width or rect[3] > height:
+                continue
+            if chosen is None and required:
+                chosen = (k, dx, dy, rect)  # the fallback: overprinting beats leaving out
+            if not any(rect[0] < r[2] and r[0] < rect[2] and rect[1] < r[3]
+                       and r[1] < rect[3] for r in taken):
+                chosen = (k, dx, dy, rect)
+                break
+        if chosen is None:
+            continue
+        k, dx, dy, rect = chosen
+        taken.append(rect)
+        ax.annotate(text, (x, y), xytext=(dx if dx > 0 else dx + w, dy + h / 2),
+                    textcoords="offset points", fontsize=fontsize, va="center",
+                    ha="left" if dx > 0 else "right",
+                    arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.5}
+                    if k >= 8 else None)
+
+
 def heat_map(
     register: RiskRegister,
     *,
@@ -346,8 +407,9 @@ def heat_map(
     """The 5 x 5 probability–impact matrix with risk ids placed in their cells.
 
     Impact is the mean impact of the metric given occurrence. ``probability_bands`` and
-    ``impact_bands`` are the four inner boundaries of the five bands; by default impact
-    bands sit at 5%, 10%, 20% and 40% of the largest mean impact. Use the same bands for
+    ``impact_bands`` are the four inner boundaries of the five bands; by default
+    :func:`impact_bands_for` the largest mean impact (round amounts, each band twice the
+    one below). Use the same bands for
     ``scenario="mitigated"`` to compare before and after.
     """
     metric = _metric(metric)
@@ -361,8 +423,7 @@ def heat_map(
     impact = impact[impact >= 0]
     p = np.array([r.probability for r in risks])
     if impact_bands is None:
-        ref = max(float(np.abs(impact).max(initial=0)), 1e-9)
-        impact_bands = [ref * f for f in (0.05, 0.1, 0.2, 0.4)]
+        impact_bands = impact_bands_for(float(np.abs(impact).max(initial=0)))
     pb, ib = list(probability_bands), list(impact_bands)
     if len(pb) != 4 or len(ib) != 4 or sorted(pb) != pb or sorted(ib) != ib:
         from .exceptions import OptionError

@@ -325,7 +325,7 @@ def _mitigation_page(ranking: pd.DataFrame, register: RiskRegister, cur: str | N
                   title="Heat map before mitigation")
     risks = register.risks("current")
     ref = max((r.cost.mean for r in risks if r.cost is not None), default=1.0)
-    bands = [ref * f for f in (0.05, 0.1, 0.2, 0.4)]
+    bands = plot.impact_bands_for(ref)  # the same bands before and after
     plot.heat_map(register, ax=fig.add_subplot(grid[1, 1]), scenario="mitigated",
                   impact_bands=bands, currency=cur, title="Heat map after mitigation")
     return fig
