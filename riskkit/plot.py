@@ -527,9 +527,15 @@ def criticality(
     ax: Axes | None = None,
     top: int = 15,
     title: str | None = None,
+    skip: Sequence[str] = (),
+    skip_reason: str = "not shown",
 ) -> Axes:
-    """Criticality index per activity (share of iterations on a critical path), top N."""
-    table = result.activity_table().head(top).iloc[::-1]
+    """Criticality index per activity (share of iterations on a critical path), top N;
+    ties in the order of their mean finish. ``skip``: activity ids left out, named
+    under the axis after ``skip_reason`` (the pack leaves out milestones, critical
+    whenever the path through them is)."""
+    table = result.activity_table()
+    table = table[~table["id"].isin(list(skip))].head(top).iloc[::-1]
     ax = _axes(ax, (8, 0.4 * len(table) + 1.5))
     y = np.arange(len(table))
     ax.barh(y, table["criticality"], color=PALETTE[0], height=0.65)
@@ -540,7 +546,9 @@ def criticality(
                     va="center", fontsize=8)
     ax.set_xlim(0, 1.12)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("criticality index (share of iterations on a critical path)")
+    shown = ", ".join(list(skip)[:8]) + (" …" if len(skip) > 8 else "")
+    ax.set_xlabel("criticality index (share of iterations on a critical path)"
+                  + (f"\n{skip_reason}: {shown}" if len(skip) else ""))
     ax.set_title(title or "Most critical activities")
     return ax
 

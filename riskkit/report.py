@@ -139,7 +139,7 @@ def write_report(
     if ranking is not None:
         pages.append(_mitigation_page(ranking, register, cur, footer))
     if schedule is not None:
-        pages.append(_schedule_page(res, cur, footer))
+        pages.append(_schedule_page(res, schedule, cur, footer))
     pages.append(_risk_table(register, drivers, cur, footer))
     pages.append(_method_page(register, schedule, res, cur, footer, value_per_day))
     metadata = {"Title": name, "Author": "riskkit", "Subject": "Quantitative risk analysis",
@@ -331,11 +331,18 @@ def _mitigation_page(ranking: pd.DataFrame, register: RiskRegister, cur: str | N
     return fig
 
 
-def _schedule_page(res: SimulationResult, cur: str | None, footer: str) -> Figure:
+def _schedule_page(res: SimulationResult, schedule: Schedule | None, cur: str | None,
+                   footer: str) -> Figure:
     fig = _page("Schedule: joint confidence and critical activities", footer)
     axes = fig.subplots(1, 2, width_ratios=[1.15, 1])
     plot.joint_confidence(res, ax=axes[0], currency=cur)
-    plot.criticality(res, ax=axes[1], top=18)
+    milestones: list[str] = []
+    if schedule is not None:
+        frame = schedule.frame
+        three = frame[["duration_min", "duration_most_likely", "duration_max"]]
+        milestones = frame.loc[(three == 0).all(axis=1), "id"].astype(str).tolist()
+    plot.criticality(res, ax=axes[1], top=18, skip=milestones,
+                     skip_reason="milestones, not shown")
     return fig
 
 
@@ -359,12 +366,19 @@ def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
         rows.append([r["id"], plot._short(rec["title"], 44), plot._short(rec["owner"], 16),
                      f"{rec['probability']:.0%}", rng3("cost", True), rng3("schedule", False),
                      plot._compact(r["p80_cost_reduction"], cur),
-                     f"{r['p80_delay_reduction']:,.1f}",
-                     "yes" if bool(rec.get("_has_mitigation")) else ""])
+                     f"{r['p80_delay_reduction']:,.1f}", _mitigation_cost(rec, cur)])
     _table(ax, rows, ["id", "risk", "owner", "P", "cost min / ML / max", "delay (d)",
-                      "P80 cost", "P80 days", "mitig."],
-           [0.06, 0.3, 0.11, 0.05, 0.19, 0.09, 0.08, 0.07, 0.05], fontsize=8)
+                      "P80 cost cut", "P80 days cut", "mitigation"],
+           [0.06, 0.27, 0.11, 0.05, 0.18, 0.09, 0.08, 0.08, 0.07], fontsize=8)
     return fig
+
+
+def _mitigation_cost(rec: pd.Series, cur: str | None) -> str:
+    """A risk's mitigation in a table cell: its cost, "free", or a dash for none."""
+    if not bool(rec.get("_has_mitigation")):
+        return "—"
+    cost = rec.get("mitigation_cost")
+    return "free" if pd.isna(cost) or cost == 0 else plot._compact(float(cost), cur)
 
 
 def _method_page(register: RiskRegister, schedule: Schedule | None, res: SimulationResult,
@@ -471,7 +485,7 @@ def write_charts(path: str | os.PathLike[str], result: SimulationResult, *,
     plot.histogram(result, "schedule", ax=axes[1])
     pages.append(fig)
     if result.has_schedule:
-        pages.append(_schedule_page(result, currency, footer))
+        pages.append(_schedule_page(result, None, currency, footer))
     metadata = {"Title": f"riskkit charts: {result.source}", "Creator": f"riskkit {__version__}",
                 "CreationDate": _now()}
     _save(path, pages, metadata)

@@ -195,11 +195,12 @@ class SimulationResult:
 
     def activity_table(self) -> pd.DataFrame:
         """Per activity: criticality index (share of iterations on a critical path) and
-        mean early finish, most critical first."""
+        mean early finish, most critical first; equally critical ones in the order they
+        finish."""
         names = list(self.activity_names) or [""] * len(self.activity_ids)
         table = pd.DataFrame({"id": list(self.activity_ids), "name": names,
                               "criticality": self.criticality, "mean_finish": self.mean_finish})
-        return table.sort_values(["criticality", "mean_finish"], ascending=False,
+        return table.sort_values(["criticality", "mean_finish"], ascending=[False, True],
                                  kind="stable").reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
