@@ -167,3 +167,47 @@ def test_money_format():
     assert plot.money(9_250) == "9,250"
     assert plot.money(-250_000) == "-250k"
     assert plot.days(2.5) == "2.5" and plot.days(8.0) == "8" and plot.days(-0.0) == "0"
+
+
+def test_criticality_leaves_out_skipped_activities_and_lists_ties_in_finish_order(model):
+    _, _, res, *_ = model
+    table = res.activity_table()
+    full = table[table["criticality"] == table["criticality"].iloc[0]]
+    assert len(full) >= 2 and full["mean_finish"].is_monotonic_increasing
+    milestones = ["A01", "A38"]
+    fig, ax = plt.subplots()
+    plot.criticality(res, ax=ax, top=10, skip=milestones, skip_reason="milestones, not shown")
+    shown = [t.get_text().split()[0] for t in ax.get_yticklabels()][::-1]  # top first
+    assert not set(milestones) & set(shown)
+    expected = [a for a in table["id"] if a not in milestones][:10]
+    assert shown == expected
+    assert "milestones, not shown: A01, A38" in ax.get_xlabel()
+    plt.close(fig)
+
+
+def test_mitigation_labels_do_not_overprint_each_other():
+    """A crowd of mitigations near the origin: every label that is placed keeps clear
+    of the others, and the best ten by ratio are all labelled."""
+    import pandas as pd
+
+    g = np.random.default_rng(2)
+    n = 30
+    cost = np.concatenate([g.uniform(0, 3_000, 20), g.uniform(3_000, 20_000, 10)]).round(-2)
+    benefit = cost * g.uniform(1.1, 6.0, n)
+    ranking = pd.DataFrame({"id": [f"R{i:02d}" for i in range(n)], "mitigation_cost": cost,
+                            "total_benefit": benefit, "benefit_cost_ratio": benefit / cost})
+    ranking = ranking.sort_values("benefit_cost_ratio", ascending=False).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7, 6))
+    plot.mitigation_ranking(ranking, ax=ax, top=10)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.texts if t.get_text()[:1] == "R"]
+    texts = {t.get_text().split()[0] for t in labels}
+    assert set(ranking["id"].head(10)) <= texts
+    from matplotlib.text import Text
+
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]  # the text, not its leader
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+    plt.close(fig)
