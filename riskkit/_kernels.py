@@ -726,12 +726,13 @@ def _order_statistics(ordered, rank, base, pos, delta, k0, k1, removed, new, gon
 
 
 @_jit
-def _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, ptr,
+def _variant_reductions(ordered, rank, base, k0, k1, pos, delta, slab, start, stop, ptr,
                         total, v0, v1, changed):  # pragma: no cover - compiled by numba
-    """For each variant ``v`` (segments ``ptr[v]:ptr[v + 1]`` of ``pos``/``delta``): the
-    sum of its changes (in entry order), whether any is non-zero, and order statistics
-    k0 and k1 of the baseline with the changes added (NaN when the sum of the changes
-    is not a number: left to the caller, as the window cannot hold a NaN)."""
+    """For each variant ``v``, whose changes are segments ``ptr[v]:ptr[v + 1]`` (entries
+    ``start[s]:stop[s]`` of slab ``slab[s]``, i.e. of the arrays ``pos[slab[s]]`` and
+    ``delta[slab[s]]``): the sum of its changes in entry order, whether any is
+    non-zero, and order statistics k0 and k1 of the baseline with the changes added
+    (NaN when the sum is not a number: left to the caller, as no window holds a NaN)."""
     longest = 0
     for v in range(ptr.shape[0] - 1):
         m = 0
@@ -741,7 +742,7 @@ def _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, pt
     removed = np.empty(longest, dtype=np.int64)
     new, fresh = np.empty(longest), np.empty(longest)
     gone = np.empty(longest, dtype=np.int64)
-    gathered_pos = np.empty(longest, dtype=pos.dtype)
+    gathered_pos = np.empty(longest, dtype=pos[0].dtype)
     gathered = np.empty(longest)
     for v in range(ptr.shape[0] - 1):
         s0, s1 = ptr[v], ptr[v + 1]
@@ -749,13 +750,16 @@ def _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, pt
         changed[v] = False
         if s1 == s0:
             continue
-        if s1 - s0 == 1:
-            p, d = pos[start[s0]:stop[s0]], delta[start[s0]:stop[s0]]
-        else:
+        if s1 - s0 == 1:  # in one slab: read in place
+            p = pos[slab[s0]][start[s0]:stop[s0]]
+            d = delta[slab[s0]][start[s0]:stop[s0]]
+        else:  # across slabs (runs of several blocks): gathered
             c = 0
             for s in range(s0, s1):
+                p_s, d_s = pos[slab[s]], delta[slab[s]]
                 for j in range(start[s], stop[s]):
-                    gathered_pos[c], gathered[c] = pos[j], delta[j]
+                    gathered_pos[c] = p_s[j]
+                    gathered[c] = d_s[j]
                     c += 1
             p, d = gathered_pos[:c], gathered[:c]
         acc = 0.0
@@ -773,14 +777,22 @@ def _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, pt
 
 
 def variant_reductions(ordered: np.ndarray, rank: np.ndarray, base: np.ndarray, k0: int,
-                       k1: int, pos: np.ndarray, delta: np.ndarray, start: np.ndarray,
-                       stop: np.ndarray, ptr: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Run :func:`_variant_reductions`: per variant, the sum of its changes, whether
-    any is non-zero, and the two order statistics (valid where changed)."""
+                       k1: int, pos: list[np.ndarray], delta: list[np.ndarray],
+                       slab: np.ndarray, start: np.ndarray, stop: np.ndarray,
+                       ptr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run :func:`_variant_reductions` over the slabs ``pos``/``delta`` (lists of
+    arrays): per variant, the sum of its changes, whether any is non-zero, and the two
+    order statistics (valid where changed)."""
     count = ptr.size - 1
     total, v0, v1 = np.zeros(count), np.zeros(count), np.zeros(count)
     changed = np.zeros(count, dtype=np.bool_)
-    _variant_reductions(ordered, rank, base, k0, k1, pos, delta, start, stop, ptr, total,
-                        v0, v1, changed)
+    if not pos:
+        return total, changed, v0, v1
+    common = np.result_type(*(p.dtype for p in pos))  # one dtype: no copy of the big slab
+    pos_list, delta_list = numba.typed.List(), numba.typed.List()
+    for p, d in zip(pos, delta):  # a typed list holds writable contiguous arrays
+        pos_list.append(np.require(p, common, ["C", "W"]))
+        delta_list.append(np.require(d, np.float64, ["C", "W"]))
+    _variant_reductions(ordered, rank, base, k0, k1, pos_list, delta_list, slab, start,
+                        stop, ptr, total, v0, v1, changed)
     return total, changed, v0, v1

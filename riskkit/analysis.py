@@ -124,39 +124,28 @@ class _Reductions:
                     reduction[v] = self._plain(pos, d)
             return mean, reduction
         if self.fused:
-            for chosen, pos, delta, start, stop, ptr in table.batches(which):
-                total, changed, v0, v1 = _fused.variant_reductions(
-                    self.sorted, self.rank, self.base, self.k0, self.k1, pos, delta,
-                    start, stop, ptr)
-                done = chosen[changed]
-                mean[done] = -total[changed] / self.n
-                reduction[done] = self.base_q - _lerp(v0[changed], v1[changed], self.t)
-                for v in chosen[changed & np.isnan(v0)].tolist():
-                    reduction[v] = self._plain(*table.layer(v, which))
+            positions, changes = table.columns(which)
+            total, changed, v0, v1 = _fused.variant_reductions(
+                self.sorted, self.rank, self.base, self.k0, self.k1, positions, changes,
+                table.slab, table.start, table.stop, table.ptr)
+            mean[changed] = -total[changed] / self.n
+            reduction[changed] = self.base_q - _lerp(v0[changed], v1[changed], self.t)
+            for v in np.flatnonzero(changed & np.isnan(v0)).tolist():
+                reduction[v] = self._plain(*table.layer(v, which))
             return mean, reduction
-        for chosen, pos, delta, start, stop, ptr in table.batches(which):
-            removed = self.rank[pos]
+        for v in range(table.count):
+            pos, d = table.layer(v, which)
+            if not d.any():
+                continue
+            total = np.cumsum(d)[-1]  # the kernel's sum: in entry order
+            mean[v] = -total / self.n
+            if np.isnan(total):  # a change is not a number: no window holds it
+                reduction[v] = self._plain(pos, d)
+                continue
             new = self.base[pos]
-            new += delta
-            for i, v in enumerate(chosen.tolist()):
-                s0, s1 = int(ptr[i]), int(ptr[i + 1])
-                if s1 - s0 == 1:
-                    part = slice(int(start[s0]), int(stop[s0]))
-                    d, r, x = delta[part], removed[part], new[part]
-                else:
-                    parts = [slice(a, b) for a, b in zip(start[s0:s1].tolist(),
-                                                         stop[s0:s1].tolist())]
-                    d, r, x = (np.concatenate([y[p] for p in parts])
-                               for y in (delta, removed, new))
-                if not d.any():
-                    continue
-                total = np.cumsum(d)[-1]  # the kernel's sum: in entry order
-                mean[v] = -total / self.n
-                if np.isnan(total):  # a change is not a number: no window holds it
-                    reduction[v] = self._plain(*table.layer(v, which))
-                    continue
-                v0, v1 = self._order_statistics(r, x)
-                reduction[v] = self.base_q - _lerp(v0, v1, self.t)
+            new += d
+            v0, v1 = self._order_statistics(self.rank[pos], new)
+            reduction[v] = self.base_q - _lerp(v0, v1, self.t)
         return mean, reduction
 
     def _plain(self, pos: np.ndarray, delta: np.ndarray) -> float:

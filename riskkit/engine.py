@@ -1064,8 +1064,9 @@ class ChangeTable:
         start = _joined([seg[2] for seg in segments], np.intp)
         stop = _joined([seg[3] for seg in segments], np.intp)
         order = np.lexsort((start, slab, variant))
-        ptr = np.searchsorted(variant[order], np.arange(count + 1)).astype(np.intp)
-        return cls(count, slabs, slab[order], start[order], stop[order], ptr)
+        variant, slab, start, stop = variant[order], slab[order], start[order], stop[order]
+        ptr = np.searchsorted(variant, np.arange(count + 1)).astype(np.intp)
+        return cls(count, slabs, slab, start, stop, ptr)
 
     @classmethod
     def single(cls, pos: np.ndarray, cost: np.ndarray,
@@ -1092,47 +1093,15 @@ class ChangeTable:
                 _joined([slab[which][p] if slab[which] is not None
                          else np.zeros(p.stop - p.start) for slab, p in parts], float))
 
-    def batches(self, which: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                np.ndarray, np.ndarray, np.ndarray]]:
-        """The variants in batches whose changes lie in one pair of arrays, for a kernel:
-        (variants, iterations, changes, starts, stops, segment pointers). Variants whose
-        changes span slabs (runs of several blocks) are gathered into one batch."""
-        if not self.slab.size:  # no variant changes anything
-            return []
-        first = self.slab[self.ptr[:-1].clip(max=self.slab.size - 1)]
-        last = self.slab[(self.ptr[1:] - 1).clip(min=0)]
-        owned = self.ptr[1:] > self.ptr[:-1]
-        home = np.where(owned & (first == last), first, -1)
-        out = []
-        for k, (pos, *values) in enumerate(self.slabs):
-            chosen = np.flatnonzero(home == k)
-            if chosen.size:
-                seg = _segments_of(self.ptr, chosen)
-                change = values[which - 1]
-                out.append((chosen, pos, change if change is not None else np.zeros(pos.size),
-                            self.start[seg], self.stop[seg],
-                            _pointers(self.ptr, chosen)))
-        spanning = np.flatnonzero(owned & (home < 0))
-        if spanning.size:
-            parts = [self.layer(v, which) for v in spanning.tolist()]
-            sizes = np.array([p[0].size for p in parts], dtype=np.intp)
-            bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
-            out.append((spanning, np.concatenate([p[0] for p in parts]),
-                        np.concatenate([p[1] for p in parts]), bounds[:-1], bounds[1:],
-                        np.arange(spanning.size + 1, dtype=np.intp)))
-        return out
-
-
-def _segments_of(ptr: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    """The segments of the ``chosen`` variants, variant by variant: the ranges
-    ``ptr[v]:ptr[v + 1]`` end to end."""
-    sizes = ptr[chosen + 1] - ptr[chosen]
-    skip = ptr[chosen] - np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    return np.arange(int(sizes.sum()), dtype=np.intp) + np.repeat(skip, sizes)
-
-
-def _pointers(ptr: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    return np.concatenate([[0], np.cumsum(ptr[chosen + 1] - ptr[chosen])]).astype(np.intp)
+    def columns(self, which: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Every slab's iterations and changes (``which``: 1 cost, 2 schedule; zeros
+        where a slab has none), for a kernel that reads the segments in place."""
+        pos = [x[0] for x in self.slabs]
+        values = []
+        for x in self.slabs:
+            column = x[which]
+            values.append(column if column is not None else np.zeros(x[0].size))
+        return pos, values
 
 
 def _joined(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
@@ -1183,7 +1152,8 @@ class _ChangeLog:
     other single-risk change comes through :meth:`add` as a small slab of its own.
     """
 
-    def __init__(self, dense: Sequence[bool]) -> None:
+    def __init__(self, dense: Sequence[bool], position: Any = np.intp) -> None:
+        self.position = position  # the dtype of iterations in every slab
         self.dense = [vi for vi, flag in enumerate(dense) if flag]
         self.slabs: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
         self.segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
@@ -1199,7 +1169,7 @@ class _ChangeLog:
         """A slab (``pos`` iterations of the run, not of the block) and its segments;
         kept only if a segment refers to it."""
         if variant.size:
-            self.slabs.append((pos, cost, sched))
+            self.slabs.append((pos.astype(self.position, copy=False), cost, sched))
             self.segments.append((len(self.slabs) - 1, variant, start, stop))
 
     def add(self, vi: int, pos: np.ndarray, cost: np.ndarray | float = 0.0,
@@ -1354,6 +1324,30 @@ class _VariantSpec:
     plan: _Plan
     variants: tuple[dict[int, str], ...]
     keep_impacts: bool
+    # what every chunk derives from the variants, built once per process
+    derived: _Derived = field(default_factory=lambda: _Derived(), init=False, compare=False,
+                              repr=False)
+
+
+class _VariantSetup:
+    """What the chunks of a variant run share: which variants touch each risk, which
+    variants are dense, the single-risk layout, the kernel's classification and the
+    probabilities of both scenarios."""
+
+    def __init__(self, spec: _VariantSpec):
+        plan, variants = spec.plan, spec.variants
+        self.touched_by: list[list[int]] = [[] for _ in plan.risks]
+        for vi, v in enumerate(variants):
+            for r in v:
+                self.touched_by[r].append(vi)
+        self.dense = [len(v) > 1 or any(plan.risks[r].activities for r in v)
+                      for v in variants]
+        self.single = _SingleRisks(plan, variants, self.touched_by, self.dense)
+        self.pre_p = np.array([m.pre.probability for m in plan.risks])  # type: ignore[union-attr]
+        self.post_p = np.array([m.post.probability for m in plan.risks])  # type: ignore[union-attr]
+        self.kernel = (_KernelVariants(plan, variants, self.touched_by, self.single,
+                                       self.dense)
+                       if plan.fused and not spec.keep_impacts else None)
 
 
 @dataclass
@@ -1377,24 +1371,18 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[tuple[int, in
     start, stop = block_list[0][1], block_list[-1][2]
     base_cost = np.zeros(stop - start)
     base_sched = np.zeros(stop - start)
-    touched_by: list[list[int]] = [[] for _ in plan.risks]
-    for vi, v in enumerate(variants):
-        for r in v:
-            touched_by[r].append(vi)
-    dense = [len(v) > 1 or any(plan.risks[r].activities for r in v) for v in variants]
-    log = _ChangeLog(dense)
-    single = _SingleRisks(plan, variants, touched_by, dense)
+    setup = spec.derived.get_or_make("setup", lambda _: _VariantSetup(spec), plan)
+    touched_by, dense, single, kernel = (setup.touched_by, setup.dense, setup.single,
+                                         setup.kernel)
+    pre_p, post_p = setup.pre_p, setup.post_p
     impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
         [] for _ in plan.risks] if keep_impacts else []
-    pre_p = np.array([m.pre.probability for m in plan.risks])  # type: ignore[union-attr]
-    post_p = np.array([m.post.probability for m in plan.risks])  # type: ignore[union-attr]
-    kernel = (_KernelVariants(plan, variants, touched_by, single, dense)
-              if plan.fused and not keep_impacts else None)
     work = Workspace()
     add_at = np.add.at
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
     # iterations in the slabs: 4 bytes where they fit (a third less memory to fill)
-    position = np.int32 if stop <= np.iinfo(np.int32).max else np.intp
+    position = np.int32 if plan.iterations <= np.iinfo(np.int32).max else np.intp
+    log = _ChangeLog(dense, position)
     for block, b0, b1 in block_list:
         n = b1 - b0
         bc, bs = base_cost[b0 - start:b1 - start], base_sched[b0 - start:b1 - start]
