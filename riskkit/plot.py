@@ -339,7 +339,8 @@ def impact_bands_for(largest: float) -> list[float]:
     >>> impact_bands_for(100_000)
     [5000.0, 10000.0, 20000.0, 40000.0]
     """
-    target = max(float(largest), 1e-9) * 0.4
+    largest = float(largest)
+    target = (largest if math.isfinite(largest) and largest > 1e-9 else 1.0) * 0.4
     power = 10.0 ** math.floor(math.log10(target))
     top = max(m * power for m in (1.0, 2.0, 4.0, 8.0) if m * power <= target * (1 + 1e-12))
     return [top / 8, top / 4, top / 2, top]

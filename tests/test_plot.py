@@ -211,3 +211,11 @@ def test_mitigation_labels_do_not_overprint_each_other():
         for b in boxes[i + 1:]:
             assert not a.overlaps(b), (a, b)
     plt.close(fig)
+
+
+def test_impact_bands_are_round_and_never_fail():
+    assert plot.impact_bands_for(325_000) == [12_500, 25_000, 50_000, 100_000]
+    assert plot.impact_bands_for(1_000_000) == [50_000, 100_000, 200_000, 400_000]
+    for odd in (0.0, -5.0, float("nan"), float("inf")):  # no risk with a positive impact
+        bands = plot.impact_bands_for(odd)
+        assert bands == sorted(bands) and all(b > 0 for b in bands)
