@@ -1324,7 +1324,8 @@ class _VariantSpec:
     plan: _Plan
     variants: tuple[dict[int, str], ...]
     keep_impacts: bool
-    # what every chunk derives from the variants, built once per process
+    # what every chunk derives from the variants: built once when chunks run in this
+    # process (serial runs, threads); a worker process rebuilds it with each chunk
     derived: _Derived = field(default_factory=lambda: _Derived(), init=False, compare=False,
                               repr=False)
 

@@ -273,8 +273,10 @@ def mitigation_ranking(
     rank and the three largest savings are labelled with their id and benefit/cost
     ratio."""
     ax = _axes(ax)
+    ranking = ranking.reset_index(drop=True)  # positions, whatever the caller's index
     all_cost = ranking["mitigation_cost"].fillna(0).to_numpy(dtype=float)
     all_benefit = ranking["total_benefit"].to_numpy(dtype=float)
+    ratios = ranking["benefit_cost_ratio"].to_numpy(dtype=float)
     pays_all = all_benefit >= all_cost
     if pays_all.any():
         ax.scatter(all_cost[pays_all], all_benefit[pays_all], color=PALETTE[2], marker="o",
@@ -288,45 +290,65 @@ def mitigation_ranking(
     # they crowd near the origin.
     biggest = list(ranking.nlargest(3, "total_benefit").index)
     losing = ranking[~pays_all].sort_values("benefit_cost_ratio")
-    must = [i for i in list(ranking.head(top).index) + biggest if pays_all[i]]
-    rest = [i for i in ranking.index if pays_all[i] and i not in must]
-    xmax = max(float(np.nanmax(ranking["mitigation_cost"].fillna(0), initial=0)), 1.0) * 1.15
-    ymax = max(float(np.nanmax(ranking["total_benefit"], initial=0)), xmax) * 1.1
-    ymin = min(0.0, float(np.nanmin(ranking["total_benefit"], initial=0)) * 1.1)
+    must = [i for i in list(range(min(top, len(ranking)))) + biggest if pays_all[i]]
+    rest = [i for i in range(len(ranking)) if pays_all[i] and i not in must]
+    finite_cost = all_cost[np.isfinite(all_cost)]
+    finite_benefit = all_benefit[np.isfinite(all_benefit)]
+    xmax = max(float(finite_cost.max(initial=0)), 1.0) * 1.15
+    ymax = max(float(finite_benefit.max(initial=0)), xmax) * 1.1
+    ymin = min(0.0, float(finite_benefit.min(initial=0)) * 1.1)
     ax.plot([0, xmax], [0, xmax], color="0.3", linestyle="--", linewidth=1)
     ax.annotate("break-even", (xmax * 0.97, xmax * 0.97), xytext=(0, -10),
                 textcoords="offset points", ha="right", fontsize=8, color="0.3")
     ax.set_xlim(-0.03 * xmax, xmax)
     ax.set_ylim(ymin, ymax)
-    labels = []
-    for i in dict.fromkeys(must + rest):
-        ratio = ranking.at[i, "benefit_cost_ratio"]
-        text = (f"{ranking.at[i, 'id']} (free)" if not np.isfinite(ratio)
-                else f"{ranking.at[i, 'id']} ×{ratio:.1f}")
-        labels.append((text, all_cost[ranking.index.get_loc(i)],
-                       all_benefit[ranking.index.get_loc(i)], i in must))
-    _place_labels(ax, labels, list(zip(all_cost, all_benefit)), fontsize=7)
+    ids = ranking["id"].astype(str).tolist()
+    labels = [(f"{ids[i]} {_ratio_text(ratios[i])}", all_cost[i], all_benefit[i], i in must)
+              for i in dict.fromkeys(must + rest) if np.isfinite(all_benefit[i])]
+    box_lines: list[str] = []
+    if len(losing):  # every mitigation that costs more than it saves, whole names per line
+        box_lines = [""]
+        for name in (f"{rid} {_ratio_text(ratio)}" for rid, ratio in
+                     zip(losing["id"], losing["benefit_cost_ratio"])):
+            if box_lines[-1] and len(box_lines[-1]) + len(name) > 32:
+                box_lines[-1] += ","
+                box_lines.append("")
+            box_lines[-1] += (", " if box_lines[-1] else "") + name
+    # labels keep clear of the legend (top left) and of that box (bottom right), sizes
+    # in points as _place_labels estimates them
+    keep_clear = [(0.0, -52.0, 150.0, 0.0)]
+    if box_lines:
+        box_w = max(len(line) for line in [*box_lines, "costs more than it saves:"]) * 7 * 0.56
+        keep_clear.append((-box_w - 16, 0.0, 0.0, (len(box_lines) + 1) * 7 * 1.25 + 16))
+    _place_labels(ax, labels, list(zip(all_cost, all_benefit)), fontsize=7,
+                  keep_clear=keep_clear)
     ax.xaxis.set_major_formatter(_axis_formatter("cost", currency))
     ax.yaxis.set_major_formatter(_axis_formatter("cost", currency))
     ax.set_xlabel("mitigation cost" + (f" ({currency.strip()})" if currency else ""))
     ax.set_ylabel("total benefit (expected saving)")
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    if len(losing):
-        names = [f"{rid} ×{ratio:.1f}" for rid, ratio in
-                 zip(losing["id"], losing["benefit_cost_ratio"])]
-        lines = [""]
-        for name in names:  # whole names per line
-            if lines[-1] and len(lines[-1]) + len(name) > 32:
-                lines[-1] += ","
-                lines.append("")
-            lines[-1] += (", " if lines[-1] else "") + name
-        ax.text(0.98, 0.02, "costs more than it saves:\n" + "\n".join(lines),
+    if len(ranking):
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "no mitigations", transform=ax.transAxes, ha="center", color="0.4")
+    if box_lines:
+        ax.text(0.98, 0.02, "costs more than it saves:\n" + "\n".join(box_lines),
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
                 color=PALETTE[1], bbox={"facecolor": "white", "edgecolor": "0.8",
                                         "boxstyle": "round,pad=0.4"})
     ax.set_title(title or "Mitigations: benefit against cost (× = benefit/cost ratio)")
     return ax
+
+
+def _ratio_text(ratio: float) -> str:
+    """A benefit/cost ratio as a label: ×7.1, ×0.04 (below 1 never rounded up to 1), or
+    (free) without a cost."""
+    if not np.isfinite(ratio):
+        return "(free)"
+    if ratio >= 1:
+        return f"×{ratio:.1f}"
+    text = f"{ratio:.2f}"
+    return "×0.99" if text == "1.00" else f"×{text}"
 
 
 def impact_bands_for(largest: float) -> list[float]:
@@ -347,12 +369,15 @@ def impact_bands_for(largest: float) -> list[float]:
 
 
 def _place_labels(ax: Axes, labels: list[tuple[str, float, float, bool]],
-                  markers: list[tuple[float, float]], fontsize: float = 7) -> None:
+                  markers: list[tuple[float, float]], fontsize: float = 7,
+                  keep_clear: Sequence[tuple[float, float, float, float]] = ()) -> None:
     """Label points without overprinting: each label (text, x, y, required) takes the
     first of eight positions around its point whose box meets no marker, no placed
-    label and stays inside the axes; a required label that finds none goes further out
-    on a leader line, an optional one is left out. Sizes are estimated in points from
-    the axes' size and the font size."""
+    label, no ``keep_clear`` area and stays inside the axes; a required label that finds
+    none goes further out on a leader line, an optional one is left out. Sizes are
+    estimated in points from the axes' size and the font size. A ``keep_clear`` area
+    (x0, y0, x1, y1) is in points from the axes' corner its signs point to: negative y
+    from the top, negative x from the right."""
     scale = 72 / ax.figure.dpi  # pixels to points
     width, height = ax.bbox.width * scale, ax.bbox.height * scale
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -362,6 +387,10 @@ def _place_labels(ax: Axes, labels: list[tuple[str, float, float, bool]],
 
     taken = [(px - 3.5, py - 3.5, px + 3.5, py + 3.5)
              for px, py in (to_points(x, y) for x, y in markers)]
+    for a, b, c, d in keep_clear:
+        from_right, from_top = a < 0 or c < 0, b < 0 or d < 0
+        taken.append((a + width if from_right else a, b + height if from_top else b,
+                      c + width if from_right else c, d + height if from_top else d))
     h = fontsize * 1.25
     for text, x, y, required in labels:
         w = len(text) * fontsize * 0.56

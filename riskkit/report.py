@@ -451,17 +451,20 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
     ]
     ax = fig.add_subplot()
     ax.axis("off")
-    # a bold heading above each paragraph; lines placed in points from the top
-    height = ax.get_window_extent().height * 72 / fig.dpi
-    step = 10 * 1.45 / height
-    y = 1.0
+    # a bold heading above each paragraph, placed in points down from the top of the
+    # axes (so the layout engine's resizing does not change the spacing); 145
+    # characters of 10 pt type fit the width of an A4 landscape page
+    line = 10 * 1.45
+    down = 0.0
     for heading, body in text:
-        ax.text(0, y, heading, fontsize=10, fontweight="bold", va="top", color=_INK,
-                transform=ax.transAxes)
-        lines = textwrap.wrap(body, 160)
-        ax.text(0, y - step, "\n".join(lines), fontsize=10, va="top", color=_INK,
-                linespacing=1.45, transform=ax.transAxes)
-        y -= step * (len(lines) + 1.8)
+        ax.annotate(heading, (0, 1), xycoords="axes fraction", xytext=(0, -down),
+                    textcoords="offset points", fontsize=10, fontweight="bold", va="top",
+                    color=_INK)
+        lines = textwrap.wrap(body, 145)
+        ax.annotate("\n".join(lines), (0, 1), xycoords="axes fraction",
+                    xytext=(0, -down - line), textcoords="offset points", fontsize=10,
+                    va="top", color=_INK, linespacing=1.45)
+        down += line * (len(lines) + 1.8)
     return fig
 
 

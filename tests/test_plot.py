@@ -104,14 +104,14 @@ def test_mitigation_ranking_has_break_even_and_ratios(model):
     texts = [t.get_text() for t in ax.texts]
     for rec in ranking.head(5).to_dict("records"):
         ratio = rec["benefit_cost_ratio"]
-        label = f"{rec['id']} (free)" if not np.isfinite(ratio) else f"{rec['id']} ×{ratio:.1f}"
-        assert label in texts
+        assert f"{rec['id']} {plot._ratio_text(ratio)}" in texts
     # every mitigation that costs more than it saves is named in the box
     losing = ranking[ranking["total_benefit"] < ranking["mitigation_cost"].fillna(0)]
     assert len(losing) >= 1
     box = next(t for t in texts if t.startswith("costs more than it saves"))
     for rec in losing.to_dict("records"):
-        assert f"{rec['id']} ×{rec['benefit_cost_ratio']:.1f}" in box.split("\n", 1)[1]
+        assert f"{rec['id']} {plot._ratio_text(rec['benefit_cost_ratio'])}" in box.split(
+            "\n", 1)[1]
     plt.close(fig)
 
 
@@ -219,3 +219,31 @@ def test_impact_bands_are_round_and_never_fail():
     for odd in (0.0, -5.0, float("nan"), float("inf")):  # no risk with a positive impact
         bands = plot.impact_bands_for(odd)
         assert bands == sorted(bands) and all(b > 0 for b in bands)
+
+
+def test_mitigation_chart_takes_any_index_and_odd_rankings():
+    """Review finding: labels were looked up by index label as if it were a position."""
+    import pandas as pd
+
+    r = pd.DataFrame({"rank": [1, 2, 3], "id": list("ABC"),
+                      "mitigation_cost": [10.0, 10.0, 0.0], "total_benefit": [50.0, 1.0, -4.0]})
+    r["net_benefit"] = r["total_benefit"] - r["mitigation_cost"]
+    r["benefit_cost_ratio"] = np.where(r["mitigation_cost"] > 0,
+                                       r["total_benefit"] / r["mitigation_cost"].where(
+                                           r["mitigation_cost"] > 0, 1.0), np.nan)
+    for frame in (r[r["id"] != "B"], r.sort_values("net_benefit"), r.set_index("id", drop=False),
+                  r.head(0), r.assign(total_benefit=np.nan)):
+        fig, ax = plt.subplots()
+        plot.mitigation_ranking(frame, ax=ax)
+        texts = [t.get_text() for t in ax.texts]
+        box = next((t for t in texts if t.startswith("costs more than it saves")), "")
+        labels = [t for t in texts if t != box and t != "break-even"]
+        assert not any(t.startswith(("B ", "C ")) for t in labels)  # they lose money
+        if "B" in set(frame["id"]) and frame["total_benefit"].notna().all():
+            assert "B ×0.10" in box and "C (free)" in box and "A ×5.0" in texts
+        plt.close(fig)
+
+
+def test_ratio_labels_below_one_never_read_one():
+    assert [plot._ratio_text(x) for x in (21.94, 1.0, 0.999, 0.954, 0.04, float("nan"))] == [
+        "×21.9", "×1.0", "×0.99", "×0.95", "×0.04", "(free)"]
