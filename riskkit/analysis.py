@@ -116,14 +116,7 @@ class _Reductions:
         mean, reduction = np.zeros(table.count), np.zeros(table.count)
         if which == 2 and not table.has_schedule:
             return mean, reduction
-        if not self.finite:  # no window can be proved around a NaN: the plain way
-            for v in range(table.count):
-                pos, d = table.layer(v, which)
-                if pos.size and np.any(d):
-                    mean[v] = -np.cumsum(d)[-1] / self.n
-                    reduction[v] = self._plain(pos, d)
-            return mean, reduction
-        if self.fused:
+        if self.fused and self.finite:
             positions, changes = table.columns(which)
             total, changed, v0, v1 = _fused.variant_reductions(
                 self.sorted, self.rank, self.base, self.k0, self.k1, positions, changes,
@@ -139,7 +132,7 @@ class _Reductions:
                 continue
             total = np.cumsum(d)[-1]  # the kernel's sum: in entry order
             mean[v] = -total / self.n
-            if np.isnan(total):  # a change is not a number: no window holds it
+            if not self.finite or np.isnan(total):  # no window can hold a NaN
                 reduction[v] = self._plain(pos, d)
                 continue
             new = self.base[pos]
@@ -273,7 +266,7 @@ def rank_mitigations(
     table = _order(table).reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     out = RankingFrame(table[[c.replace("p80", label) for c in RANKING_COLUMNS]])
-    all_cost = float(costs[chosen].sum())
+    all_cost = float(own.sum())
     all_benefit = cost_mean[-1] + vpd * delay_mean[-1]
     out.attrs.update({
         "all_mitigations": {

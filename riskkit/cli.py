@@ -419,8 +419,9 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 
 def _ratio(ratio: float) -> str:
     """A benefit/cost ratio to two decimals, never rounded up to 1.00 from below."""
-    text = f"{ratio:.2f}"
-    return "0.99" if ratio < 1 and text == "1.00" else text
+    from .plot import _ratio_digits
+
+    return _ratio_digits(ratio, 2)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -345,10 +345,14 @@ def _ratio_text(ratio: float) -> str:
     (free) without a cost."""
     if not np.isfinite(ratio):
         return "(free)"
-    if ratio >= 1:
-        return f"×{ratio:.1f}"
-    text = f"{ratio:.2f}"
-    return "×0.99" if text == "1.00" else f"×{text}"
+    return "×" + _ratio_digits(ratio, 1 if ratio >= 1 else 2)
+
+
+def _ratio_digits(ratio: float, decimals: int) -> str:
+    """A benefit/cost ratio to ``decimals`` places, never rounded up to 1 from below: a
+    mitigation that costs more than it saves must not read as breaking even."""
+    text = f"{ratio:.{decimals}f}"
+    return f"{1 - 10.0 ** -decimals:.{decimals}f}" if ratio < 1 and float(text) >= 1 else text
 
 
 def impact_bands_for(largest: float) -> list[float]:
