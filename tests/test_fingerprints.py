@@ -1,0 +1,338 @@
+"""Fingerprints of riskkit's numbers: the same calls must give the same bits.
+
+Each case runs a simulation, a ranking or a drivers table on the bundled samples (and
+on one synthetic register that exercises every distribution family, risks on
+activities and a correlation group) and hashes its per-iteration arrays and tables.
+The expected hashes were recorded from riskkit 0.1 (commit 0236046, before the
+architecture redesign), where the numpy path and the numba kernels gave identical
+numbers. A change of any hash is a change of a number: it must be a bug fix, named in
+the change that updates the hash here.
+
+Regenerate the table (after such a fix only) with::
+
+    python -m tests.test_fingerprints
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import riskkit as rk
+
+from .conftest import SAMPLES
+
+FITOUT = SAMPLES / "office_fitout.csv"
+FITOUT_SCHEDULE = SAMPLES / "office_fitout_schedule.csv"
+FITOUT_CORRELATION = SAMPLES / "office_fitout_correlation.csv"
+IT = SAMPLES / "it_migration.csv"
+IT_SCHEDULE = SAMPLES / "it_migration_schedule.csv"
+
+
+def digest(values: Any) -> str:
+    """First 16 hex digits of the SHA-256 of an array's little-endian bytes (NaN as one
+    canonical pattern), or of a sequence of strings."""
+    if isinstance(values, (list, tuple)) and (not values or isinstance(values[0], str)):
+        data = "\x1f".join(values).encode("utf-8")
+    else:
+        a = np.asarray(values)
+        if a.dtype.kind == "f":
+            a = np.where(np.isnan(a), np.float64(-1.2345e300), a).astype("<f8")
+        elif a.dtype.kind in "iub":
+            a = a.astype("<i8")
+        data = np.ascontiguousarray(a).tobytes()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _quiet() -> warnings.catch_warnings:
+    w = warnings.catch_warnings()
+    w.__enter__()
+    warnings.simplefilter("ignore")
+    return w
+
+
+def _result_arrays(res: Any) -> dict[str, Any]:
+    out = {"cost": res.cost, "schedule": res.schedule, "occurrences": res.occurrences}
+    if len(res.activity_ids):
+        out["criticality"] = res.criticality
+        out["mean_finish"] = res.mean_finish
+    return out
+
+
+def _table(frame: Any, columns: tuple[str, ...]) -> dict[str, Any]:
+    """A ranking or drivers table: its row order (ids) and its numeric columns."""
+    frame = frame.to_frame() if hasattr(frame, "to_frame") else frame
+    out: dict[str, Any] = {"ids": [str(x) for x in frame["id"]]}
+    for name in columns:
+        out[name] = frame[name].to_numpy(dtype=float)
+    return out
+
+
+#: The quantities of a ranking table, in the names of riskkit 0.1's DESIGN.md.
+RANKING = ("mitigation_cost", "expected_cost_reduction", "p80_cost_reduction",
+           "expected_delay_reduction", "p80_delay_reduction", "total_benefit", "net_benefit",
+           "benefit_cost_ratio")
+#: The quantities of a drivers table. riskkit 0.1 named the expected reductions
+#: mean_cost_reduction / mean_delay_reduction here; DRIVER_NAMES maps them to the
+#: names the drivers table uses now.
+DRIVERS = ("expected_cost_reduction", "p80_cost_reduction", "expected_delay_reduction",
+           "p80_delay_reduction", "cost_spearman", "schedule_spearman",
+           "cost_variance_share", "schedule_variance_share")
+
+
+def _driver_columns(frame: Any) -> tuple[str, ...]:
+    frame = frame.to_frame() if hasattr(frame, "to_frame") else frame
+    legacy = {"expected_cost_reduction": "mean_cost_reduction",
+              "expected_delay_reduction": "mean_delay_reduction"}
+    return tuple(c if c in frame.columns else legacy[c] for c in DRIVERS)
+
+
+def _drivers_table(frame: Any) -> dict[str, Any]:
+    cols = _driver_columns(frame)
+    table = _table(frame, cols)
+    return {"ids": table.pop("ids"), **dict(zip(DRIVERS, (table[c] for c in cols)))}
+
+
+def _all_families() -> tuple[rk.RiskRegister, rk.Schedule]:
+    """Every family, fixed and discrete impacts, opportunities, risks on activities,
+    a correlation group and mitigations: one register on the fit-out schedule."""
+    frame = pd.DataFrame({
+        "id": [f"F{i:02d}" for i in range(12)],
+        "probability": [0.3, 0.55, 0.2, 0.45, 0.1, 0.35, 0.6, 0.25, 0.5, 0.15, 0.4, 0.05],
+        "cost_min": [1000, 2000, 500, 800, 3000, None, 100, -5000, 1000, 2500, 700, 9000],
+        "cost_most_likely": [3000, 4000, None, 1500, 6000, None, 200, -2000, 1000, 5000, 900,
+                             20000],
+        "cost_max": [8000, 9000, 4000, 6000, 15000, None, 900, -500, 1000, 12000, 2000,
+                     60000],
+        "cost_impact": [None, None, None, None, None, "50:0.1;100:0.5;200:0.4", None, None,
+                        None, None, None, None],
+        "schedule_min": [2, 1, None, 3, 5, 1, 0, -4, 2, 1, 3, 10],
+        "schedule_most_likely": [5, 3, None, 6, 10, 2, 1, -2, 2, 4, 5, 20],
+        "schedule_max": [12, 9, None, 15, 30, 6, 4, -1, 2, 8, 9, 45],
+        "distribution": ["triangular", "pert", "uniform", "trigen", "lognormal", "triangular",
+                         "normal", "triangular", "pert", "pert", "uniform", "triangular"],
+        "activities": ["A07", "A10; A12", "", "A20", "", "A14", "", "A25", "", "A07", "", ""],
+        "correlation_group": ["market", "market", "", "", "", "", "market", "", "market",
+                              "", "", ""],
+        "mitigation_cost": [500, 1000, None, 200, 1500, 100, None, None, 50, 800, None, 4000],
+        "mitigated_probability": [0.1, 0.3, None, 0.2, 0.05, None, None, None, 0.2, 0.1, None,
+                                  0.02],
+        "mitigated_cost_max": [5000, None, None, 4000, 9000, None, None, None, None, 8000,
+                               None, 40000],
+    })
+    return rk.read_register(frame), rk.read_schedule(FITOUT_SCHEDULE)
+
+
+def _case_fitout_correlated() -> dict[str, Any]:
+    reg, sch = rk.read_register(FITOUT), rk.read_schedule(FITOUT_SCHEDULE)
+    return _result_arrays(rk.simulate(reg, sch, iterations=20_000, rng=42,
+                                      correlation=FITOUT_CORRELATION))
+
+
+def _case_fitout_mitigated() -> dict[str, Any]:
+    reg, sch = rk.read_register(FITOUT), rk.read_schedule(FITOUT_SCHEDULE)
+    return _result_arrays(rk.simulate(reg, sch, iterations=20_000, rng=42,
+                                      scenario="mitigated", correlation=FITOUT_CORRELATION))
+
+
+def _case_it_two_blocks() -> dict[str, Any]:
+    reg, sch = rk.read_register(IT), rk.read_schedule(IT_SCHEDULE)
+    return _result_arrays(rk.simulate(reg, sch, iterations=70_000, rng=7))
+
+
+def _case_cost_only_random() -> dict[str, Any]:
+    return _result_arrays(rk.simulate(rk.read_register(FITOUT), iterations=30_000, rng=5,
+                                      sampling="random"))
+
+
+def _case_ranking() -> dict[str, Any]:
+    reg, sch = rk.read_register(FITOUT), rk.read_schedule(FITOUT_SCHEDULE)
+    return _table(rk.rank_mitigations(reg, sch, iterations=10_000, rng=42, value_per_day=5000,
+                                      correlation=FITOUT_CORRELATION), RANKING)
+
+
+def _case_drivers() -> dict[str, Any]:
+    reg, sch = rk.read_register(FITOUT), rk.read_schedule(FITOUT_SCHEDULE)
+    return _drivers_table(rk.risk_drivers(reg, sch, iterations=10_000, rng=42,
+                                          correlation=FITOUT_CORRELATION))
+
+
+def _case_it_cost_ranking_two_blocks() -> dict[str, Any]:
+    return _table(rk.rank_mitigations(rk.read_register(IT), iterations=70_000, rng=3,
+                                      value_per_day=2000), RANKING)
+
+
+def _case_families(sampling: str) -> Callable[[], dict[str, Any]]:
+    def run() -> dict[str, Any]:
+        reg, sch = _all_families()
+        return _result_arrays(rk.simulate(reg, sch, iterations=70_000, rng=11,
+                                          sampling=sampling, correlation={"market": 0.6}))
+    return run
+
+
+def _case_families_ranking() -> dict[str, Any]:
+    reg, sch = _all_families()
+    return _table(rk.rank_mitigations(reg, sch, iterations=70_000, rng=12, value_per_day=800,
+                                      correlation={"market": 0.6}), RANKING)
+
+
+def _case_families_drivers() -> dict[str, Any]:
+    reg, sch = _all_families()
+    return _drivers_table(rk.risk_drivers(reg, sch, iterations=20_000, rng=13,
+                                          sampling="random", correlation={"market": 0.6}))
+
+
+CASES: dict[str, Callable[[], dict[str, Any]]] = {
+    "fitout schedule correlation": _case_fitout_correlated,
+    "fitout mitigated": _case_fitout_mitigated,
+    "it migration 70,000 (two blocks)": _case_it_two_blocks,
+    "fitout cost-only random sampling": _case_cost_only_random,
+    "fitout ranking": _case_ranking,
+    "fitout drivers": _case_drivers,
+    "it cost-only ranking 70,000": _case_it_cost_ranking_two_blocks,
+    "all families lhs": _case_families("lhs"),
+    "all families random": _case_families("random"),
+    "all families ranking": _case_families_ranking,
+    "all families drivers": _case_families_drivers,
+}
+
+#: Recorded from riskkit 0.1 (commit 0236046) with ``python -m tests.test_fingerprints``.
+EXPECTED: dict[str, dict[str, str]] = {
+    'fitout schedule correlation': {
+        'cost': '0f0adf171d78b30a',
+        'schedule': '260f7cc31d4b4f1c',
+        'occurrences': '1720b7933b5450fc',
+        'criticality': '5d13e61ac5bc802a',
+        'mean_finish': '7a01a329a09f508e',
+    },
+    'fitout mitigated': {
+        'cost': '30f5dafb698b1e75',
+        'schedule': '2356e6743f9b075f',
+        'occurrences': 'e5c0d3c5ececd816',
+        'criticality': 'c1224026f2cd10bd',
+        'mean_finish': '61e969281b99d607',
+    },
+    'it migration 70,000 (two blocks)': {
+        'cost': '08d1eaf3b6d812cf',
+        'schedule': 'c633b25eeebf9f66',
+        'occurrences': '4dbe93aaa3637b93',
+        'criticality': 'e8ead5f68ae40142',
+        'mean_finish': '612d107541d50f95',
+    },
+    'fitout cost-only random sampling': {
+        'cost': '7ac156ab783e2c4f',
+        'schedule': '07fec800870dbd6b',
+        'occurrences': '92598c7e30b51391',
+    },
+    'fitout ranking': {
+        'ids': '6c1c972893c05cf2',
+        'mitigation_cost': '8562a2778ffe79d8',
+        'expected_cost_reduction': '96574bf500ee1eb2',
+        'p80_cost_reduction': '45b9993e4827fe2a',
+        'expected_delay_reduction': '97920b846616c993',
+        'p80_delay_reduction': '83dadba33791b55c',
+        'total_benefit': '0f58aea14f501a27',
+        'net_benefit': '582b8fddf1fed590',
+        'benefit_cost_ratio': 'b2b26fd6a0ccda8c',
+    },
+    'fitout drivers': {
+        'ids': 'b6401c18cac762d2',
+        'expected_cost_reduction': '90a8310fce12f0b2',
+        'p80_cost_reduction': 'e5952978e0f636ff',
+        'expected_delay_reduction': '92e7d81d8e6aba83',
+        'p80_delay_reduction': 'b54ed1a93f6ccff6',
+        'cost_spearman': '9e0d043976fd6cbd',
+        'schedule_spearman': '98108778836c6a01',
+        'cost_variance_share': '79e1dd65f6b76998',
+        'schedule_variance_share': 'f3fca04aba91794f',
+    },
+    'it cost-only ranking 70,000': {
+        'ids': 'a4b50ab380f5f6ce',
+        'mitigation_cost': '8b7a5cc68e02aa1d',
+        'expected_cost_reduction': 'e548fb29da16cbc6',
+        'p80_cost_reduction': 'ba248ca8ae9404f8',
+        'expected_delay_reduction': '054bd07a9b5476c5',
+        'p80_delay_reduction': '4ec5dbe2c98c7065',
+        'total_benefit': '2fda222c441012d8',
+        'net_benefit': 'cbea25b1bbaba12b',
+        'benefit_cost_ratio': '10afbf08e5c4d8fe',
+    },
+    'all families lhs': {
+        'cost': 'e6ecb0c59c95557d',
+        'schedule': 'f29e5fcbcc1056e3',
+        'occurrences': 'e1cbb2fd9a7d8b31',
+        'criticality': 'd97e93a6bba1fa15',
+        'mean_finish': 'e7ff25a1e80792b0',
+    },
+    'all families random': {
+        'cost': 'a516d71bbf31359d',
+        'schedule': '6947ceab19bd3e78',
+        'occurrences': 'ea25f9bca8561578',
+        'criticality': '9c1d1b0ec3f1ccb1',
+        'mean_finish': '571bc2d31e6650bb',
+    },
+    'all families ranking': {
+        'ids': 'c633ce5e433353ae',
+        'mitigation_cost': 'a0c4006b87eae562',
+        'expected_cost_reduction': '0cd13cd91be2894f',
+        'p80_cost_reduction': 'bac90cbd19eafae5',
+        'expected_delay_reduction': 'cd21a28b0cb4fcff',
+        'p80_delay_reduction': '273e58891770ae72',
+        'total_benefit': 'a26f424e0e77efd2',
+        'net_benefit': 'f368bf37904e658c',
+        'benefit_cost_ratio': '08fb50407397bd11',
+    },
+    'all families drivers': {
+        'ids': '512fb96edd35e03b',
+        'expected_cost_reduction': '02b3bceea5973fde',
+        'p80_cost_reduction': '7c76bdb80a8f70c0',
+        'expected_delay_reduction': '284e4e6e9915777b',
+        'p80_delay_reduction': '1838ac23109cea0a',
+        'cost_spearman': '86399679b4e206e6',
+        'schedule_spearman': '3f4a1988ec34ac5b',
+        'cost_variance_share': '610248134e761da1',
+        'schedule_variance_share': '96d6705efa0620cc',
+    },
+}
+
+
+def fingerprints(name: str) -> dict[str, str]:
+    w = _quiet()
+    try:
+        arrays = CASES[name]()
+    finally:
+        w.__exit__(None, None, None)
+    return {key: digest(value) for key, value in arrays.items()}
+
+
+@pytest.fixture(params=["numpy path", "fast path"])
+def engine_path(request):
+    """riskkit 0.1 had a numpy path and numba kernels with the same numbers: run both."""
+    from riskkit import _fused
+
+    if request.param == "fast path" and not _fused.available():
+        pytest.skip("numba is not installed")
+    previous = _fused.set_enabled(request.param == "fast path")
+    yield request.param
+    _fused.set_enabled(previous)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_same_calls_give_the_same_numbers(name, engine_path):
+    assert fingerprints(name) == EXPECTED[name]
+
+
+if __name__ == "__main__":  # print the table to paste above
+    print("EXPECTED: dict[str, dict[str, str]] = {")
+    for case in CASES:
+        print(f"    {case!r}: {{")
+        for key, value in fingerprints(case).items():
+            print(f"        {key!r}: {value!r},")
+        print("    },")
+    print("}")
