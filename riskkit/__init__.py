@@ -10,9 +10,8 @@ P10/P50/P80/P90 figures and contingency from the result.
 True
 """
 
-__version__ = "0.1.0"
-
 from . import plot
+from ._version import __version__
 from .analysis import rank_mitigations, risk_drivers, select_mitigations
 from .correlation import Correlation, read_correlation
 from .distributions import Fixed, Pert, Triangular, Uniform, make_distribution

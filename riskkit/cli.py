@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
+from ._format import currency_symbol, number, plural
+from ._format import ratio as ratio_text
 from ._parse import safe_frame
+from ._version import __version__
 from .analysis import rank_mitigations, select_mitigations
 from .correlation import Correlation, read_correlation
 from .correlation import resolve as resolve_correlation
@@ -223,27 +225,13 @@ def _progress(args: argparse.Namespace) -> bool | None:
     return None
 
 
-def _symbol(reg: RiskRegister | None) -> str | None:
-    from .report import _currency_symbol
-
-    return _currency_symbol(reg) if reg is not None else None
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def _fmt(value: float, digits: int = 0) -> str:
-    return f"{value:,.{digits}f}"
-
-
 def _summary_table(res: Any) -> str:
     s = res.summary()
     cols = list(s.columns)
     lines = [f"{'':<16}" + "".join(f"{c:>13}" for c in cols)]
     for metric, digits, label in (("cost", 0, "cost"), ("schedule", 1, "schedule (days)")):
         lines.append(f"{label:<16}"
-                     + "".join(f"{_fmt(s.loc[metric, c], digits):>13}" for c in cols))
+                     + "".join(f"{number(s.loc[metric, c], digits):>13}" for c in cols))
     return "\n".join(lines)
 
 
@@ -266,27 +254,27 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if not args.quiet:
         if reg is not None:
             ev = reg.expected_value()
-            print(f"{reg.source}: {_plural(len(reg), 'risk')} read, "
+            print(f"{reg.source}: {plural(len(reg), 'risk')} read, "
                   f"{len(reg.closed_ids)} closed, {int(reg.has_mitigation.sum())} with a "
                   f"mitigation" + (f"; amounts in {reg.currency}" if reg.currency else "")
                   + (f"; scores read with the {reg.scale}" if reg.scale else ""))
             print(f"  expected cost (sum of P x mean cost impact): "
-                  f"{_fmt(ev['expected_cost'].sum())}")
+                  f"{number(ev['expected_cost'].sum())}")
             print(f"  expected delay (sum of P x mean delay, before any float): "
-                  f"{_fmt(ev['expected_delay'].sum(), 1)} days")
+                  f"{number(ev['expected_delay'].sum(), 1)} days")
         if sch is not None:
             print(f"{sch.source}: {len(sch)} activities, {len(sch.links)} links; "
-                  f"deterministic duration {_fmt(sch.duration(), 1)} working days, "
-                  f"base cost {_fmt(sch.base_cost())}")
+                  f"deterministic duration {number(sch.duration(), 1)} working days, "
+                  f"base cost {number(sch.base_cost())}")
             print(f"  critical path: {' > '.join(sch.critical_path())}")
         plan = getattr(args, "correlation_plan", None)
         if isinstance(corr, Correlation) and plan is not None:
             n_risks = sum(len(c.members) for c in plan.risks)
             n_acts = sum(len(c.members) for c in plan.activities)
-            print(f"{corr.describe()}: {_plural(n_risks, 'risk')} in "
-                  f"{_plural(len(plan.risks), 'correlated set')}, "
+            print(f"{corr.describe()}: {plural(n_risks, 'risk')} in "
+                  f"{plural(len(plan.risks), 'correlated set')}, "
                   f"{n_acts:,} {'activity' if n_acts == 1 else 'activities'} in "
-                  f"{_plural(len(plan.activities), 'correlated set')}")
+                  f"{plural(len(plan.activities), 'correlated set')}")
         print("  OK")
     return 0
 
@@ -302,7 +290,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.csv:
         _write(args.csv, res.to_frame().to_csv(index=False, lineterminator="\n"))
     if args.pdf:
-        cur = args.currency if args.currency is not None else _symbol(reg)
+        cur = (args.currency if args.currency is not None
+               else currency_symbol(reg.currency if reg is not None else None))
         write_charts(args.pdf, res, currency=cur)
         if not args.quiet and args.json != "-" and args.csv != "-":
             print(f"wrote {args.pdf}: the charts of this run")
@@ -318,10 +307,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         if res.correlation:
             print(res.correlation)
         print(_summary_table(res))
-        print(f"contingency at P80: cost {_fmt(res.contingency(0.8, 'cost'))}, "
-              f"schedule {_fmt(res.contingency(0.8, 'schedule'), 1)} days")
-        print(f"standard error of the P80: cost {_fmt(res.standard_error(0.8, 'cost'))}, "
-              f"schedule {_fmt(res.standard_error(0.8, 'schedule'), 2)} days "
+        print(f"contingency at P80: cost {number(res.contingency(0.8, 'cost'))}, "
+              f"schedule {number(res.contingency(0.8, 'schedule'), 1)} days")
+        print(f"standard error of the P80: cost {number(res.standard_error(0.8, 'cost'))}, "
+              f"schedule {number(res.standard_error(0.8, 'schedule'), 2)} days "
               f"({res.standard_error_method}"
               + ("" if res.converged() else "; not yet within 1%: run more iterations")
               + ")")
@@ -376,7 +365,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             frame["funded"] = frame["id"].isin(chosen["id"])
         _write(args.csv, safe_frame(frame).to_csv(index=False, lineterminator="\n"))
     if not args.quiet and args.json != "-" and args.csv != "-":
-        print(f"{reg.source}: {_plural(len(ranking), 'mitigation')} ranked against the unmitigated "
+        print(f"{reg.source}: {plural(len(ranking), 'mitigation')} ranked against the unmitigated "
               f"baseline, {args.iterations:,} iterations, seed {ranking.attrs['seed']}"
               + (f", a day of delay valued at {args.value_per_day:,.0f}"
                  if args.value_per_day else ""))
@@ -397,7 +386,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
                   f"{rec['expected_cost_reduction']:>12,.0f} {rec['p80_cost_reduction']:>10,.0f} "
                   f"{days_cut:>11,.1f} {rec['total_benefit']:>10,.0f} "
                   f"{rec['net_benefit']:>10,.0f} "
-                  f"{'free' if not np.isfinite(ratio) else _ratio(ratio):>6}  {title}")
+                  f"{'free' if not np.isfinite(ratio) else ratio_text(ratio):>6}  {title}")
         info = ranking.attrs["all_mitigations"]
         print(f"all {info['mitigations']} mitigations together: cost "
               f"{info['mitigation_cost']:,.0f}; they cut the expected cost by "
@@ -415,13 +404,6 @@ def _cmd_rank(args: argparse.Namespace) -> int:
                   f"{conf.get('expected_delay_reduction', 0):,.1f} days and the P80 delay by "
                   f"{conf.get('p80_delay_reduction', 0):,.1f} days")
     return 0
-
-
-def _ratio(ratio: float) -> str:
-    """A benefit/cost ratio to two decimals, never rounded up to 1.00 from below."""
-    from .plot import _ratio_digits
-
-    return _ratio_digits(ratio, 2)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from ._format import compact, days, money, ratio_label, short
 from .register import RiskRegister
 from .result import SimulationResult, _metric
 
@@ -50,56 +51,13 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> Axes:
     return ax
 
 
-def money(value: float, currency: str | None = None) -> str:
-    """An amount as a committee reads it: thousands separators, k or M for large ones.
-
-    >>> money(2_290_907, "£")
-    '£2.29M'
-    >>> money(48_500, "CHF ")
-    'CHF 48.5k'
-    >>> money(9_250)
-    '9,250'
-    """
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    cur = currency or ""
-    if v >= 1e9:
-        text = f"{v / 1e9:,.2f}bn"
-    elif v >= 1e6:
-        text = f"{v / 1e6:,.2f}M"
-    elif v >= 1e4:
-        text = f"{v / 1e3:.3g}k"
-    else:
-        text = f"{v:,.0f}"
-    return f"{sign}{cur}{text}"
-
-
-def days(value: float) -> str:
-    """A number of days for an axis: no false rounding (2.5 stays 2.5), no "-0"."""
-    text = f"{value + 0.0:,.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _compact(value: float, currency: str | None) -> str:
-    """A short amount for tight labels: £16k, £1.3M."""
-    v, cur = abs(value), currency or ""
-    sign = "-" if value < 0 and v >= 0.5 else ""
-    if v >= 1e9:
-        return f"{sign}{cur}{v / 1e9:.3g}bn"
-    if v >= 1e6:
-        return f"{sign}{cur}{v / 1e6:.3g}M"
-    if v >= 1e3:
-        return f"{sign}{cur}{v / 1e3:.3g}k"
-    return f"{sign}{cur}{v:.3g}"
-
-
 def _value_text(value: float, metric: str, currency: str | None) -> str:
     return money(value, currency) if metric == "cost" else f"{value:,.1f} d"
 
 
 def _axis_formatter(metric: str, currency: str | None) -> FuncFormatter:
     if metric == "cost":
-        return FuncFormatter(lambda x, _: _compact(x, currency))
+        return FuncFormatter(lambda x, _: compact(x, currency))
     return FuncFormatter(lambda x, _: days(x))
 
 
@@ -212,11 +170,6 @@ def histogram(
     return ax
 
 
-def _short(text: Any, width: int) -> str:
-    text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
-    return textwrap.shorten(text, width=width, placeholder="…") if text else ""
-
-
 def tornado(
     drivers: pd.DataFrame,
     metric: str = "cost",
@@ -236,7 +189,7 @@ def tornado(
     table = drivers.sort_values(column, ascending=False, kind="stable").head(top)
     table = table.iloc[::-1]
     ax = _axes(ax, (8, 0.45 * len(table) + 1.5))
-    labels = [f"{i}  {_short(t, 38)}" for i, t in zip(table["id"], table.get("title", table["id"]))]
+    labels = [f"{i}  {short(t, 38)}" for i, t in zip(table["id"], table.get("title", table["id"]))]
     values = table[column].to_numpy(dtype=float)
     colors = [PALETTE[1] if v >= 0 else PALETTE[2] for v in values]
     y = np.arange(len(table))
@@ -244,7 +197,7 @@ def tornado(
     ax.set_yticks(y, labels, fontsize=8)
     span = max(np.abs(values).max(initial=0), 1e-9)
     for yi, v in zip(y, values):
-        text = _compact(v, currency) if metric == "cost" else f"{v:,.1f} d"  # one format
+        text = compact(v, currency) if metric == "cost" else f"{v:,.1f} d"  # one format
         ax.annotate(text, (v, yi), xytext=(4 if v >= 0 else -4, 0),
                     textcoords="offset points", va="center", ha="left" if v >= 0 else "right",
                     fontsize=8)
@@ -303,12 +256,12 @@ def mitigation_ranking(
     ax.set_xlim(-0.03 * xmax, xmax)
     ax.set_ylim(ymin, ymax)
     ids = ranking["id"].astype(str).tolist()
-    labels = [(f"{ids[i]} {_ratio_text(ratios[i])}", all_cost[i], all_benefit[i], i in must)
+    labels = [(f"{ids[i]} {ratio_label(ratios[i])}", all_cost[i], all_benefit[i], i in must)
               for i in dict.fromkeys(must + rest) if np.isfinite(all_benefit[i])]
     box_lines: list[str] = []
     if len(losing):  # every mitigation that costs more than it saves, whole names per line
         box_lines = [""]
-        for name in (f"{rid} {_ratio_text(ratio)}" for rid, ratio in
+        for name in (f"{rid} {ratio_label(ratio)}" for rid, ratio in
                      zip(losing["id"], losing["benefit_cost_ratio"])):
             if box_lines[-1] and len(box_lines[-1]) + len(name) > 32:
                 box_lines[-1] += ","
@@ -338,21 +291,6 @@ def mitigation_ranking(
                                         "boxstyle": "round,pad=0.4"})
     ax.set_title(title or "Mitigations: benefit against cost (× = benefit/cost ratio)")
     return ax
-
-
-def _ratio_text(ratio: float) -> str:
-    """A benefit/cost ratio as a label: ×7.1, ×0.04 (below 1 never rounded up to 1), or
-    (free) without a cost."""
-    if not np.isfinite(ratio):
-        return "(free)"
-    return "×" + _ratio_digits(ratio, 1 if ratio >= 1 else 2)
-
-
-def _ratio_digits(ratio: float, decimals: int) -> str:
-    """A benefit/cost ratio to ``decimals`` places, never rounded up to 1 from below: a
-    mitigation that costs more than it saves must not read as breaking even."""
-    text = f"{ratio:.{decimals}f}"
-    return f"{1 - 10.0 ** -decimals:.{decimals}f}" if ratio < 1 and float(text) >= 1 else text
 
 
 def impact_bands_for(largest: float) -> list[float]:
@@ -475,7 +413,7 @@ def heat_map(
         text = "\n".join(textwrap.wrap(", ".join(shown), 18))
         ax.text(c, r, text, ha="center", va="center", fontsize=7,
                 color="black" if score[r, c] < 16 else "white")
-    fmt = (lambda v: _compact(v, currency)) if metric == "cost" else (lambda v: f"{v:,.0f} d")
+    fmt = (lambda v: compact(v, currency)) if metric == "cost" else (lambda v: f"{v:,.0f} d")
     edges_i = ["< " + fmt(ib[0])] + [f"{fmt(a)}–\n{fmt(b)}" for a, b in zip(ib, ib[1:])] + \
               ["> " + fmt(ib[-1])]
     edges_p = [f"<{pb[0]:.0%}"] + [f"{a:.0%}–{b:.0%}" for a, b in zip(pb, pb[1:])] + \
@@ -488,7 +426,7 @@ def heat_map(
     ax.tick_params(which="minor", length=0)
     label = f"mean {'cost' if metric == 'cost' else 'delay'} impact if it occurs"
     if opportunities:
-        label += "\nnot shown, opportunities: " + _short(", ".join(opportunities), 60)
+        label += "\nnot shown, opportunities: " + short(", ".join(opportunities), 60)
     ax.set_xlabel(label)
     ax.set_ylabel("probability")
     ax.set_title(title or f"Risk heat map ({scenario}, {len(risks)} threats)")
@@ -574,7 +512,7 @@ def criticality(
     y = np.arange(len(table))
     ax.barh(y, table["criticality"], color=PALETTE[0], height=0.65)
     names = table["name"] if "name" in table else [""] * len(table)
-    ax.set_yticks(y, [f"{a}  {_short(n, 36)}" for a, n in zip(table["id"], names)], fontsize=8)
+    ax.set_yticks(y, [f"{a}  {short(n, 36)}" for a, n in zip(table["id"], names)], fontsize=8)
     for yi, v in zip(y, table["criticality"]):
         ax.annotate(f"{v:.0%}", (v, yi), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize=8)

@@ -18,7 +18,9 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from . import __version__, plot
+from . import plot
+from ._format import compact, currency_symbol, money, short
+from ._version import __version__
 from .analysis import rank_mitigations, risk_drivers
 from .engine import simulate
 from .exceptions import InputError, Problem
@@ -46,10 +48,6 @@ def _page(title: str | None = None, footer: str = "") -> Figure:
     if footer:
         fig.text(0.99, 0.005, footer, ha="right", va="bottom", fontsize=7, color="0.4")
     return fig
-
-
-def _fmt_money(v: float, currency: str | None) -> str:
-    return plot.money(v, currency)
 
 
 def _date_or_days(res: SimulationResult, q: float) -> str:
@@ -113,7 +111,7 @@ def write_report(
     path = Path(path)
     if not path.parent.exists():
         raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
-    cur = currency if currency is not None else _currency_symbol(register)
+    cur = currency if currency is not None else currency_symbol(register.currency)
     from .correlation import prepare
 
     correlation = prepare(correlation)  # read once, warn once
@@ -159,13 +157,6 @@ def _save(path: Path, pages: list[Figure], metadata: dict[str, Any]) -> None:
             pdf.savefig(fig)
 
 
-def _currency_symbol(register: RiskRegister) -> str | None:
-    symbols = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
-    if register.currency is None:
-        return None
-    return symbols.get(register.currency, register.currency + " ")
-
-
 def _cover(name: str, register: RiskRegister, schedule: Schedule | None,
            res: SimulationResult, when: _dt.datetime) -> Figure:
     fig = _page()
@@ -200,18 +191,18 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
     p80_cost, base_cost = res.percentile(0.8, "cost"), res.base_cost
     delay = _has_delay(res)
     lines = [
-        f"Hold {_fmt_money(res.contingency(0.8, 'cost'), cur)} of cost contingency"
+        f"Hold {money(res.contingency(0.8, 'cost'), cur)} of cost contingency"
         + (f" and {res.contingency(0.8, 'schedule'):,.0f} working days of schedule "
            f"contingency" if delay else "") + " for 80% confidence.",
     ]
     if res.has_schedule:
         lines.append(
-            f"The plan ({_fmt_money(base_cost, cur)}, {res.base_schedule:,.0f} working days) "
+            f"The plan ({money(base_cost, cur)}, {res.base_schedule:,.0f} working days) "
             f"is met with probability {res.probability_within(base_cost, 'cost'):.0%} on cost "
             f"and {res.probability_within(res.base_schedule, 'schedule'):.0%} on time.")
     lines.append(
         f"Funding every mitigation moves the P80 cost to "
-        f"{_fmt_money(after.percentile(0.8, 'cost'), cur)} (mitigation costs included)"
+        f"{money(after.percentile(0.8, 'cost'), cur)} (mitigation costs included)"
         + (f" and the P80 {sched_label} to {after.percentile(0.8, 'schedule'):,.0f} working "
            f"days" + (f" ({after.finish_date(0.8)})" if after.start is not None else "")
            + "." if delay else "."))
@@ -225,11 +216,11 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
     ax = fig.add_subplot(grid[1, 0])
     rows = []
     for q in (0.1, 0.5, 0.8, 0.9):
-        rows.append([f"P{round(q * 100)}", _fmt_money(res.percentile(q, "cost"), cur),
+        rows.append([f"P{round(q * 100)}", money(res.percentile(q, "cost"), cur),
                      _date_or_days(res, q)])
-    rows.append(["base (plan)", _fmt_money(base_cost, cur),
+    rows.append(["base (plan)", money(base_cost, cur),
                  f"{res.base_schedule:,.0f} d" if res.has_schedule else "0 d"])
-    rows.append(["contingency at P80", _fmt_money(p80_cost - base_cost, cur),
+    rows.append(["contingency at P80", money(p80_cost - base_cost, cur),
                  f"{res.contingency(0.8, 'schedule'):,.0f} d"])
     rows.append(["P(meeting base)", f"{res.probability_within(base_cost, 'cost'):.0%}",
                  f"{res.probability_within(res.base_schedule, 'schedule'):.0%}"])
@@ -244,7 +235,7 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
     ax.set_title("Top five risks: P80 reduction if each were removed", loc="left",
                  fontsize=11, fontweight="bold")
     top = drivers.head(5)
-    rows5 = [[r["id"], plot._short(r["title"], 36), plot._compact(r["p80_cost_reduction"], cur),
+    rows5 = [[r["id"], short(r["title"], 36), compact(r["p80_cost_reduction"], cur),
               f"{r['p80_delay_reduction']:,.1f} d"] for r in top.to_dict("records")]
     if delay:
         _table(ax, rows5, ["id", "risk", "cost", "days"], [0.12, 0.52, 0.18, 0.18])
@@ -260,9 +251,9 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
         rows = []
         for r in ranking.head(5).to_dict("records"):
             ratio = r["benefit_cost_ratio"]
-            rows.append([str(r["rank"]), r["id"], plot._short(r["mitigation"] or r["title"], 60),
-                         plot._compact(r["mitigation_cost"], cur),  # one format per column
-                         plot._compact(r["total_benefit"], cur),
+            rows.append([str(r["rank"]), r["id"], short(r["mitigation"] or r["title"], 60),
+                         compact(r["mitigation_cost"], cur),  # one format per column
+                         compact(r["total_benefit"], cur),
                          "free" if not np.isfinite(ratio) else f"{ratio:.1f}",
                          f"{r['expected_delay_reduction']:,.1f} d"])
         header = ["rank", "risk", "mitigation", "cost", "benefit", "ratio",
@@ -360,12 +351,12 @@ def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
             if pd.isna(lo):
                 return "—"
             # one format down the column: £8k / £15k / £30k, not £8,000 / £15k
-            f = (lambda v: plot._compact(v, cur)) if money else (lambda v: f"{v:,.0f}")
+            f = (lambda v: compact(v, cur)) if money else (lambda v: f"{v:,.0f}")
             return f(lo) if lo == hi else f"{f(lo)} / {f(ml)} / {f(hi)}"
 
-        rows.append([r["id"], plot._short(rec["title"], 44), plot._short(rec["owner"], 16),
+        rows.append([r["id"], short(rec["title"], 44), short(rec["owner"], 16),
                      f"{rec['probability']:.0%}", rng3("cost", True), rng3("schedule", False),
-                     plot._compact(r["p80_cost_reduction"], cur),
+                     compact(r["p80_cost_reduction"], cur),
                      f"{r['p80_delay_reduction']:,.1f}", _mitigation_cost(rec, cur)])
     _table(ax, rows, ["id", "risk", "owner", "P", "cost min / ML / max", "delay (d)",
                       "P80 cost cut", "P80 days cut", "mitigation"],
@@ -378,7 +369,7 @@ def _mitigation_cost(rec: pd.Series, cur: str | None) -> str:
     if not bool(rec.get("_has_mitigation")):
         return "—"
     cost = rec.get("mitigation_cost")
-    return "free" if pd.isna(cost) or cost == 0 else plot._compact(float(cost), cur)
+    return "free" if pd.isna(cost) or cost == 0 else compact(float(cost), cur)
 
 
 def _method_page(register: RiskRegister, schedule: Schedule | None, res: SimulationResult,
@@ -395,7 +386,7 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
          f"{res.iterations:,} iterations, "
          f"{'Latin hypercube' if res.sampling == 'lhs' else 'plain Monte Carlo'} sampling, "
          f"seed {res.seed} (the same seed reproduces every number). Standard error of the "
-         f"P80: cost {_fmt_money(se_cost, cur)}, duration {se_sched:,.2f} days "
+         f"P80: cost {money(se_cost, cur)}, duration {se_sched:,.2f} days "
          f"({res.standard_error_method}); "
          + ("the P80s are converged to 1%." if res.converged() else
             "the P80s are NOT yet within 1%: run more iterations.")),
@@ -438,7 +429,7 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
          "ones and adds every mitigation's cost. Each mitigation is also valued on its own "
          "against the unmitigated baseline on the same random numbers (common random "
          "numbers): total benefit is the expected cost saving"
-         + (f" plus {_fmt_money(value_per_day, cur)} per working day saved"
+         + (f" plus {money(value_per_day, cur)} per working day saved"
             if value_per_day else "") + "; the benefit/cost ratio divides it by the "
          "mitigation cost. Risk drivers remove one risk at a time (Hulett's method)."),
         ("Currency",

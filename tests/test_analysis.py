@@ -348,13 +348,6 @@ def test_rank_cli_json_and_budget(capsys, tmp_path):
     assert main(["rank", str(SAMPLES / "office_fitout.csv"), "--value-per-day", "lots"]) == 2
 
 
-def test_rank_cli_ratio_is_never_rounded_up_to_one():
-    from riskkit.cli import _ratio
-
-    assert [_ratio(x) for x in (0.9951, 0.999999, 1.0, 1.004, 19.04)] == [
-        "0.99", "0.99", "1.00", "1.00", "19.04"]
-
-
 def test_html_reprs_lead_with_the_figures():
     reg = rk.read_register(SAMPLES / "it_migration.csv")
     sch = rk.read_schedule(SAMPLES / "it_migration_schedule.csv")

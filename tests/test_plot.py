@@ -5,6 +5,7 @@ from matplotlib.lines import Line2D
 
 import riskkit as rk
 from riskkit import plot
+from riskkit._format import money, ratio_label
 
 from .conftest import SAMPLES
 
@@ -68,7 +69,7 @@ def test_s_curve_marks_percentiles_at_the_right_x(model):
     expected = [res.percentile(q, "cost") for q in (0.1, 0.5, 0.8, 0.9)]
     assert xs == pytest.approx(expected)
     texts = " ".join(t.get_text() for t in ax.texts)
-    assert f"P80 {plot.money(expected[2], '£')}" in texts and "base" in texts
+    assert f"P80 {money(expected[2], '£')}" in texts and "base" in texts
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["before", "after"]
     plt.close(fig)
 
@@ -104,13 +105,13 @@ def test_mitigation_ranking_has_break_even_and_ratios(model):
     texts = [t.get_text() for t in ax.texts]
     for rec in ranking.head(5).to_dict("records"):
         ratio = rec["benefit_cost_ratio"]
-        assert f"{rec['id']} {plot._ratio_text(ratio)}" in texts
+        assert f"{rec['id']} {ratio_label(ratio)}" in texts
     # every mitigation that costs more than it saves is named in the box
     losing = ranking[ranking["total_benefit"] < ranking["mitigation_cost"].fillna(0)]
     assert len(losing) >= 1
     box = next(t for t in texts if t.startswith("costs more than it saves"))
     for rec in losing.to_dict("records"):
-        assert f"{rec['id']} {plot._ratio_text(rec['benefit_cost_ratio'])}" in box.split(
+        assert f"{rec['id']} {ratio_label(rec['benefit_cost_ratio'])}" in box.split(
             "\n", 1)[1]
     plt.close(fig)
 
@@ -159,14 +160,6 @@ def test_criticality_and_waterfall(model):
     base, p50, p80 = res.base_cost, res.percentile(0.5), res.percentile(0.8)
     assert heights == pytest.approx([base, p50 - base, p80 - p50, p80])
     plt.close(fig)
-
-
-def test_money_format():
-    assert plot.money(2_290_907, "£") == "£2.29M"
-    assert plot.money(48_500, "CHF ") == "CHF 48.5k"
-    assert plot.money(9_250) == "9,250"
-    assert plot.money(-250_000) == "-250k"
-    assert plot.days(2.5) == "2.5" and plot.days(8.0) == "8" and plot.days(-0.0) == "0"
 
 
 def test_criticality_leaves_out_skipped_activities_and_lists_ties_in_finish_order(model):
@@ -242,8 +235,3 @@ def test_mitigation_chart_takes_any_index_and_odd_rankings():
         if "B" in set(frame["id"]) and frame["total_benefit"].notna().all():
             assert "B ×0.10" in box and "C (free)" in box and "A ×5.0" in texts
         plt.close(fig)
-
-
-def test_ratio_labels_below_one_never_read_one():
-    assert [plot._ratio_text(x) for x in (21.94, 1.0, 0.999, 0.954, 0.04, float("nan"))] == [
-        "×21.9", "×1.0", "×0.99", "×0.95", "×0.04", "(free)"]
