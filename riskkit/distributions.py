@@ -1,116 +1,120 @@
-"""Three-point distributions as vectorised inverse CDFs in probability space.
+"""Distributions of impacts and durations, and the families a register may name.
 
-Sampling in riskkit draws uniforms first (Monte Carlo or Latin hypercube) and maps
-them through each distribution's ``ppf``. Every distribution here is a small frozen
-object on a minimum ``low``, a most likely ``mode`` and a maximum ``high``.
+A **family** is one record (:class:`Family`): the names and aliases a ``distribution``
+column may use, whether it needs a most likely value, whether its min and max columns
+are percentiles, any extra parameters (with the columns they are read from), how it
+is built from a three-point estimate, and the kernel rule its draws go through. The
+readers, the engine and the kernels all read that record: adding a family is adding
+one record to :data:`FAMILIES` (see docs/architecture.md, "Adding a distribution").
 
-``ppf(u, sorted=True)`` is a fast path for ascending ``u``, which the Latin hypercube
-sampler produces: it avoids branch masks and lets the PERT table walk forward.
+A **distribution** is a small frozen object with its parameters, mean and variance,
+the estimate as a register writes it (:attr:`Distribution.estimate`) and an inverse
+CDF, :meth:`Distribution.ppf`, which is the compiled rule of :mod:`riskkit.kernels`:
+sampling draws uniforms (Monte Carlo or Latin hypercube) and maps them through it.
 """
 
 from __future__ import annotations
 
-import enum
 import functools
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.special as sc
 
-from .exceptions import OptionError
+from .exceptions import InputError, OptionError, Problem
+from .kernels.kinds import Rule
 
 __all__ = [
-    "Discrete",
-    "Distribution",
-    "Family",
-    "Fixed",
-    "Lognormal",
-    "Normal",
-    "Pert",
-    "Triangular",
-    "Uniform",
-    "trigen",
-    "make_distribution",
-    "parse_family",
+    "FAMILIES", "Discrete", "Distribution", "Family", "Fixed", "KernelForm", "Lognormal",
+    "Normal", "Parameter", "Pert", "Triangular", "Trigen", "Uniform", "make_distribution",
+    "parse_family", "trigen",
 ]
 
-
-class Family(str, enum.Enum):
-    """Distribution families a register row may name in its ``distribution`` column."""
-
-    TRIANGULAR = "triangular"
-    PERT = "pert"
-    UNIFORM = "uniform"
-    TRIGEN = "trigen"
-    LOGNORMAL = "lognormal"
-    NORMAL = "normal"
-    DISCRETE = "discrete"
-
-
-#: Families whose min and max columns are the P10 and P90, not the end points.
-PERCENTILE_FAMILIES = frozenset({Family.TRIGEN, Family.LOGNORMAL, Family.NORMAL})
 _Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 
 
-_FAMILY_NAMES = {
-    "triangular": Family.TRIANGULAR, "triangle": Family.TRIANGULAR,
-    "triang": Family.TRIANGULAR, "tri": Family.TRIANGULAR,
-    "pert": Family.PERT, "betapert": Family.PERT, "beta-pert": Family.PERT,
-    "beta pert": Family.PERT, "beta_pert": Family.PERT,
-    "uniform": Family.UNIFORM, "rectangular": Family.UNIFORM, "flat": Family.UNIFORM,
-    "trigen": Family.TRIGEN, "triangular p10 p90": Family.TRIGEN,
-    "lognormal": Family.LOGNORMAL, "log-normal": Family.LOGNORMAL, "log normal": Family.LOGNORMAL,
-    "normal": Family.NORMAL, "gaussian": Family.NORMAL,
-    "discrete": Family.DISCRETE,
-}
+@dataclass(frozen=True)
+class KernelForm:
+    """How the kernels draw from a distribution: a rule, its four parameters, and the
+    tables it reads, as (x knots, y knots) pairs. Parameters that name a table hold its
+    index in ``tables``."""
+
+    rule: Rule
+    params: tuple[float, float, float, float]
+    tables: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+
+    #: Which parameters of a rule are table indexes.
+    TABLE_PARAMS: ClassVar[dict[Rule, tuple[int, ...]]] = {Rule.BETA: (1, 3),
+                                                            Rule.DISCRETE: (0,)}
 
 
-def parse_family(name: str | Family | None) -> Family:
-    """Read a distribution name as users write it (case and spacing ignored).
-
-    >>> parse_family("Beta-PERT")
-    <Family.PERT: 'pert'>
-    """
-    if name is None or (isinstance(name, str) and not name.strip()):
-        return Family.TRIANGULAR
-    if isinstance(name, Family):
-        return name
-    key = " ".join(str(name).strip().lower().split())
-    if key in _FAMILY_NAMES:
-        return _FAMILY_NAMES[key]
-    raise OptionError("distribution", name, "one of triangular, pert, uniform, trigen, "
-                      "lognormal, normal, discrete")
-
-
-def _into(values: np.ndarray, out: np.ndarray | None) -> np.ndarray:
-    """Return ``values``, or copy them into ``out`` and return that."""
-    if out is None:
-        return values
-    out[...] = values
-    return out
+def _problem(message: str, value: Any = None, hint: str | None = None) -> InputError:
+    return InputError(Problem(message, value=None if value is None else str(value), hint=hint))
 
 
 class Distribution:
-    """Base class: a frozen distribution with a vectorised inverse CDF."""
+    """Base class: a frozen distribution with an inverse CDF through the kernels."""
 
+    family: ClassVar[str] = ""
+    #: the smallest and largest value a draw can take (a field or a property)
     low: float
     high: float
-
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        """Inverse CDF at ``u``. ``sorted``: u is ascending (a faster path). ``out``:
-        where to write the result; it may be ``u`` itself."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
     @property
     def mean(self) -> float:
         raise NotImplementedError  # pragma: no cover - abstract
 
     @property
+    def variance(self) -> float:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    @property
     def is_fixed(self) -> bool:
         return False
+
+    @property
+    def estimate(self) -> tuple[float, float, float]:
+        """The estimate as a register writes it: (min, most likely, max), or for a
+        percentile family (P10, most likely, P90); NaN where it has none."""
+        return (self.low, math.nan, self.high)
+
+    def kernel(self) -> KernelForm:
+        """The rule and parameters the kernels draw with."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
+            ) -> np.ndarray:
+        """Inverse CDF at ``u``. ``sorted``: u is ascending (a faster path). ``out``:
+        where to write the result; it may be ``u`` itself."""
+        from .kernels import rules
+
+        form = self.kernel()
+        tables, data = pack_tables([form.tables])
+        values = rules.ppf(form.rule, form.params, tables, data, u, sorted)
+        if out is None:
+            return values
+        out[...] = values
+        return out
+
+
+def pack_tables(groups: list[tuple[tuple[np.ndarray, np.ndarray], ...]]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Tables of several kernel forms as the kernels read them: rows of (start,
+    length) into one float64 array (x knots then y knots), in order."""
+    pairs = [pair for group in groups for pair in group]
+    index = np.zeros((max(len(pairs), 1), 2), dtype=np.int64)
+    parts: list[np.ndarray] = []
+    start = 0
+    for i, (x, y) in enumerate(pairs):
+        index[i] = (start, x.size)
+        parts += [x, y]
+        start += 2 * x.size
+    data = np.concatenate(parts) if parts else np.zeros(1)
+    return index, data
 
 
 @dataclass(frozen=True)
@@ -118,21 +122,15 @@ class Fixed(Distribution):
     """A certain value: every draw returns ``value``."""
 
     value: float
+    family: ClassVar[str] = "fixed"
 
     @property
-    def low(self) -> float:  # type: ignore[override]
+    def low(self) -> float:
         return self.value
 
     @property
-    def high(self) -> float:  # type: ignore[override]
+    def high(self) -> float:
         return self.value
-
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        if out is None:
-            return np.full(np.shape(u), self.value, dtype=float)
-        out[...] = self.value
-        return out
 
     @property
     def mean(self) -> float:
@@ -146,6 +144,13 @@ class Fixed(Distribution):
     def is_fixed(self) -> bool:
         return True
 
+    @property
+    def estimate(self) -> tuple[float, float, float]:
+        return (self.value, self.value, self.value)
+
+    def kernel(self) -> KernelForm:
+        return KernelForm(Rule.FIXED, (self.value, 0.0, 0.0, 0.0))
+
 
 @dataclass(frozen=True)
 class Uniform(Distribution):
@@ -153,12 +158,12 @@ class Uniform(Distribution):
 
     low: float
     high: float
+    family: ClassVar[str] = "uniform"
 
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        out = np.multiply(u, self.high - self.low, out=out)
-        out += self.low
-        return out
+    def __post_init__(self) -> None:
+        if not self.low < self.high:
+            raise _problem("a uniform distribution needs min < max",
+                           f"{self.low:g} / {self.high:g}")
 
     @property
     def mean(self) -> float:
@@ -168,38 +173,23 @@ class Uniform(Distribution):
     def variance(self) -> float:
         return (self.high - self.low) ** 2 / 12.0
 
+    def kernel(self) -> KernelForm:
+        return KernelForm(Rule.UNIFORM, (self.low, 0.0, self.high, 0.0))
+
 
 @dataclass(frozen=True)
 class Triangular(Distribution):
-    """Triangular on [low, high] with its peak at ``mode``; inverse CDF in closed form."""
+    """Triangular on [low, high] with its peak at ``mode``."""
 
     low: float
     mode: float
     high: float
+    family: ClassVar[str] = "triangular"
 
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        a, m, b = self.low, self.mode, self.high
-        u = np.asarray(u, dtype=float)
-        c = (m - a) / (b - a)
-        if out is None:
-            out = np.empty_like(u)
-        if sorted:
-            i = int(np.searchsorted(u, c))
-            lo, hi = out[:i], out[i:]
-            np.multiply(u[:i], (b - a) * (m - a), out=lo)
-            np.sqrt(lo, out=lo)
-            lo += a
-            np.subtract(1.0, u[i:], out=hi)
-            hi *= (b - a) * (b - m)
-            np.sqrt(hi, out=hi)
-            np.subtract(b, hi, out=hi)
-            return out
-        below = u < c
-        out[below] = a + np.sqrt(u[below] * ((b - a) * (m - a)))
-        above = ~below
-        out[above] = b - np.sqrt((1.0 - u[above]) * ((b - a) * (b - m)))
-        return out
+    def __post_init__(self) -> None:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise _problem("a triangular distribution needs min <= most likely <= max and "
+                           "min < max", f"{self.low:g} / {self.mode:g} / {self.high:g}")
 
     @property
     def mean(self) -> float:
@@ -210,28 +200,90 @@ class Triangular(Distribution):
         a, m, b = self.low, self.mode, self.high
         return (a * a + m * m + b * b - a * m - a * b - m * b) / 18.0
 
+    @property
+    def estimate(self) -> tuple[float, float, float]:
+        return (self.low, self.mode, self.high)
 
-#: Knots of the PERT inverse-CDF table. They are spaced in x (not in u) and packed
+    def kernel(self) -> KernelForm:
+        return KernelForm(Rule.TRIANGULAR, (self.low, self.mode, self.high, 0.0))
+
+
+@dataclass(frozen=True)
+class Trigen(Triangular):
+    """The triangle with most likely value ``mode`` whose ``q_low`` and ``q_high``
+    percentiles are ``p_low`` and ``p_high``; build it with :func:`trigen`."""
+
+    p_low: float = math.nan
+    p_high: float = math.nan
+    q_low: float = 0.1
+    q_high: float = 0.9
+    family: ClassVar[str] = "trigen"
+
+    @property
+    def estimate(self) -> tuple[float, float, float]:
+        return (self.p_low, self.mode, self.p_high)
+
+
+def _trigen_ends(p_low: float, mode: float, p_high: float, q_low: float, q_high: float
+                 ) -> tuple[float, float]:
+    """End points (a, b) of the triangle with mode ``mode`` whose q_low and q_high
+    quantiles are p_low and p_high."""
+    from scipy.optimize import brentq
+
+    if not p_low < p_high or not p_low <= mode <= p_high:
+        raise _problem("trigen needs P10 <= most likely <= P90 and P10 < P90",
+                       f"{p_low:g} / {mode:g} / {p_high:g}")
+    span = p_high - p_low
+
+    def quantile(a: float, b: float, q: float) -> float:
+        return float(Triangular(a, mode, b).ppf(np.array([q]))[0])
+
+    def b_for(a: float) -> float:
+        # For a given a, the b that puts the q_high quantile at p_high.
+        lo, hi = max(p_high, mode) + 1e-12 * span, p_high + 100 * span
+        return float(brentq(lambda b: quantile(a, b, q_high) - p_high, lo, hi,
+                            xtol=1e-12 * span))
+
+    a = float(brentq(lambda a: quantile(a, b_for(a), q_low) - p_low, p_low - 100 * span,
+                     min(p_low, mode) - 1e-12 * span, xtol=1e-12 * span))
+    return a, b_for(a)
+
+
+def trigen(p_low: float, mode: float, p_high: float, q_low: float = 0.1,
+           q_high: float = 0.9) -> Trigen:
+    """The triangle with most likely value ``mode`` whose ``q_low`` and ``q_high``
+    percentiles are ``p_low`` and ``p_high`` (the tails extend beyond them), as Safran
+    Risk and Oracle Primavera Cloud offer.
+
+    >>> d = trigen(80, 100, 130)
+    >>> round(float(d.ppf(np.array([0.1]))[0]), 6), round(float(d.ppf(np.array([0.9]))[0]), 6)
+    (80.0, 130.0)
+    """
+    a, b = _trigen_ends(p_low, mode, p_high, q_low, q_high)
+    return Trigen(a, mode, b, p_low, p_high, q_low, q_high)
+
+
+#: Knots of the beta inverse-CDF tables. They are spaced in x (not in u) and packed
 #: towards both ends, so the linear interpolation of the inverse errs by less than
 #: 1e-6 of the range everywhere, tails included (tests/test_distributions.py checks
 #: the maximum error against scipy's betaincinv over the whole parameter range).
-_PERT_KNOTS = 4097
+_BETA_KNOTS = 4097
 
 
 @functools.lru_cache(maxsize=4096)
-def _beta_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
+def beta_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
     """Knots (cdf, x) of the lower tail of Beta(alpha, beta), up to past the median.
 
     The upper tail is read from the table of Beta(beta, alpha) on 1 - u, so that
     probabilities near 1 keep their full precision (1 - F would round to 0 there).
     """
-    t = np.linspace(0.0, np.pi, _PERT_KNOTS)
+    t = np.linspace(0.0, np.pi, _BETA_KNOTS)
     # Chebyshev spacing: cells grow like sqrt(x) near 0, which is what keeps the chord
     # error of the inverse, dx^2 |f'| / (8 f), level where f ~ x^(alpha - 1).
     x = 0.5 * (1.0 - np.cos(t))
     # Evaluate only as far as just past the median, in steps: the upper tail comes
     # from the mirrored table.
-    parts, stop, step = [], 0, _PERT_KNOTS // 8
+    parts, stop, step = [], 0, _BETA_KNOTS // 8
     while stop < x.size:
         part = sc.betainc(alpha, beta, x[stop:stop + step])
         parts.append(part)
@@ -249,83 +301,87 @@ def _beta_table(alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
     return cdf, x
 
 
-def _beta_ppf(alpha: float, beta: float, u: np.ndarray, is_sorted: bool) -> np.ndarray:
-    lo_cdf, lo_x = _beta_table(alpha, beta)
-    hi_cdf, hi_x = _beta_table(beta, alpha)
-    if is_sorted:
-        i = int(np.searchsorted(u, 0.5))
-        out = np.empty_like(u)
-        out[:i] = np.interp(u[:i], lo_cdf, lo_x)
-        upper = np.subtract(1.0, u[i:])
-        out[i:] = np.interp(upper, hi_cdf, hi_x)
-        np.subtract(1.0, out[i:], out=out[i:])
-        return out
-    low = u <= 0.5
-    out = np.interp(u, lo_cdf, lo_x)
-    high = ~low
-    out[high] = 1.0 - np.interp(1.0 - u[high], hi_cdf, hi_x)
-    return out
-
-
 @dataclass(frozen=True)
 class Pert(Distribution):
-    """Beta-PERT with lambda 4 on [low, high] with most likely value ``mode``.
+    """Beta-PERT on [low, high] with most likely value ``mode`` and shape ``lam``
+    (4 for the classic PERT; other values give the modified PERT, ModelRisk's
+    VoseModPERT, which @RISK users build with RiskBetaGeneral: a larger lam
+    concentrates it on the mode).
 
-    alpha = 1 + 4 (mode - low) / (high - low), beta = 1 + 4 (high - mode) / (high - low),
-    so the mean is (low + 4 mode + high) / 6. Built from the mode, not from the mean.
-    The inverse CDF is a table of the exact regularised incomplete beta function,
-    interpolated; see ``_beta_table``.
+    alpha = 1 + lam (mode - low) / (high - low), beta = 1 + lam (high - mode) /
+    (high - low), so the mean is (low + lam mode + high) / (lam + 2). Built from the
+    mode, not from the mean. The inverse CDF interpolates a table of the exact
+    regularised incomplete beta function (:func:`beta_table`).
     """
 
     low: float
     mode: float
     high: float
+    lam: float = 4.0
+    family: ClassVar[str] = "pert"
+
+    def __post_init__(self) -> None:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise _problem("a PERT distribution needs min <= most likely <= max and "
+                           "min < max", f"{self.low:g} / {self.mode:g} / {self.high:g}")
+        if not (math.isfinite(self.lam) and self.lam > 0):
+            raise _problem("the PERT shape (lambda) must be a positive number", self.lam,
+                           "4 is the classic PERT")
 
     @property
     def alpha(self) -> float:
-        return 1.0 + 4.0 * (self.mode - self.low) / (self.high - self.low)
+        return 1.0 + self.lam * (self.mode - self.low) / (self.high - self.low)
 
     @property
     def beta(self) -> float:
-        return 1.0 + 4.0 * (self.high - self.mode) / (self.high - self.low)
-
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        u = np.asarray(u, dtype=float)
-        out = _into(_beta_ppf(round(self.alpha, 12), round(self.beta, 12), u, sorted), out)
-        out *= self.high - self.low
-        out += self.low
-        return out
-
-    def ppf_exact(self, u: np.ndarray) -> np.ndarray:
-        """The inverse CDF through scipy's ``betaincinv``: exact, about 100x slower."""
-        x = sc.betaincinv(self.alpha, self.beta, np.asarray(u, dtype=float))
-        return self.low + x * (self.high - self.low)
+        return 1.0 + self.lam * (self.high - self.mode) / (self.high - self.low)
 
     @property
     def mean(self) -> float:
-        return (self.low + 4.0 * self.mode + self.high) / 6.0
+        return (self.low + self.lam * self.mode + self.high) / (self.lam + 2.0)
 
     @property
     def variance(self) -> float:
         a, b = self.alpha, self.beta
         return (self.high - self.low) ** 2 * a * b / ((a + b) ** 2 * (a + b + 1.0))
 
+    @property
+    def estimate(self) -> tuple[float, float, float]:
+        return (self.low, self.mode, self.high)
+
+    def kernel(self) -> KernelForm:
+        alpha, beta = round(self.alpha, 12), round(self.beta, 12)
+        return KernelForm(Rule.BETA, (self.low, 0, self.high, 1),
+                          (beta_table(alpha, beta), beta_table(beta, alpha)))
+
+    def ppf_exact(self, u: np.ndarray) -> np.ndarray:
+        """The inverse CDF through scipy's ``betaincinv``: exact, about 100x slower."""
+        x = sc.betaincinv(self.alpha, self.beta, np.asarray(u, dtype=float))
+        return self.low + x * (self.high - self.low)
+
 
 @dataclass(frozen=True)
 class Normal(Distribution):
-    """Normal with ``mean`` and ``sd``, truncated below at ``floor`` (None: not truncated).
-
-    :meth:`from_percentiles` builds it from a P10 and a P90.
-    """
+    """Normal with ``mean_`` and ``sd``, truncated below at ``floor`` (None: not
+    truncated). :meth:`from_percentiles` builds it from a P10 and a P90."""
 
     mean_: float
     sd: float
     floor: float | None = 0.0
+    p10: float = field(default=math.nan, compare=False)
+    p90: float = field(default=math.nan, compare=False)
+    family: ClassVar[str] = "normal"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.mean_) and self.sd > 0):
+            raise _problem("a normal distribution needs a finite mean and a positive "
+                           "standard deviation", f"{self.mean_:g} / {self.sd:g}")
 
     @classmethod
     def from_percentiles(cls, p10: float, p90: float, floor: float | None = 0.0) -> Normal:
-        return cls(0.5 * (p10 + p90), (p90 - p10) / (2 * _Z90), floor)
+        if not p10 < p90:
+            raise _problem("a normal distribution needs P10 < P90", f"{p10:g} / {p90:g}")
+        return cls(0.5 * (p10 + p90), (p90 - p10) / (2 * _Z90), floor, p10, p90)
 
     @property
     def _u0(self) -> float:
@@ -334,19 +390,12 @@ class Normal(Distribution):
         return float(sc.ndtr((self.floor - self.mean_) / self.sd))
 
     @property
-    def low(self) -> float:  # type: ignore[override]
+    def low(self) -> float:
         return -math.inf if self.floor is None else self.floor
 
     @property
-    def high(self) -> float:  # type: ignore[override]
+    def high(self) -> float:
         return math.inf
-
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        u0 = self._u0
-        v = np.asarray(u, dtype=float) * (1.0 - u0) + u0 if u0 else np.asarray(u, dtype=float)
-        x = self.mean_ + self.sd * sc.ndtri(np.clip(v, 1e-300, 1 - 1e-16))
-        return _into(x, out)
 
     @property
     def mean(self) -> float:
@@ -366,43 +415,53 @@ class Normal(Distribution):
         lam = phi / z
         return self.sd**2 * (1 + a * lam - lam * lam)
 
+    @property
+    def estimate(self) -> tuple[float, float, float]:
+        return (self.p10, math.nan, self.p90)
+
+    def kernel(self) -> KernelForm:
+        return KernelForm(Rule.NORMAL, (self.mean_, self.sd, self._u0, 0.0))
+
 
 @dataclass(frozen=True)
 class Lognormal(Distribution):
     """Lognormal: ``exp(mu + sigma Z)``. Built from a P10 and a P90
-    (:meth:`from_percentiles`) or from a mean and standard deviation (:meth:`from_moments`).
-    """
+    (:meth:`from_percentiles`) or from a mean and standard deviation
+    (:meth:`from_moments`)."""
 
     mu: float
     sigma: float
+    p10: float = field(default=math.nan, compare=False)
+    p90: float = field(default=math.nan, compare=False)
+    family: ClassVar[str] = "lognormal"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.mu) and self.sigma > 0):
+            raise _problem("a lognormal distribution needs a finite mu and a positive "
+                           "sigma", f"{self.mu:g} / {self.sigma:g}")
 
     @classmethod
     def from_percentiles(cls, p10: float, p90: float) -> Lognormal:
         if not 0 < p10 < p90:
-            raise ValueError(f"a lognormal needs 0 < P10 < P90, got {p10}, {p90}")
+            raise _problem("a lognormal needs 0 < P10 < P90", f"{p10:g} / {p90:g}")
         return cls(0.5 * (math.log(p10) + math.log(p90)),
-                   (math.log(p90) - math.log(p10)) / (2 * _Z90))
+                   (math.log(p90) - math.log(p10)) / (2 * _Z90), p10, p90)
 
     @classmethod
     def from_moments(cls, mean: float, sd: float) -> Lognormal:
         if not (mean > 0 and sd > 0):
-            raise ValueError("a lognormal needs a positive mean and standard deviation")
+            raise _problem("a lognormal needs a positive mean and standard deviation",
+                           f"{mean:g} / {sd:g}")
         sigma2 = math.log(1 + (sd / mean) ** 2)
         return cls(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
 
     @property
-    def low(self) -> float:  # type: ignore[override]
+    def low(self) -> float:
         return 0.0
 
     @property
-    def high(self) -> float:  # type: ignore[override]
+    def high(self) -> float:
         return math.inf
-
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        z = sc.ndtri(np.clip(np.asarray(u, dtype=float), 1e-300, 1 - 1e-16))
-        x = np.exp(self.mu + self.sigma * z)
-        return _into(x, out)
 
     @property
     def mean(self) -> float:
@@ -412,46 +471,12 @@ class Lognormal(Distribution):
     def variance(self) -> float:
         return (math.exp(self.sigma**2) - 1) * math.exp(2 * self.mu + self.sigma**2)
 
+    @property
+    def estimate(self) -> tuple[float, float, float]:
+        return (self.p10, math.nan, self.p90)
 
-def _trigen_ends(p_low: float, mode: float, p_high: float, q_low: float, q_high: float
-                 ) -> tuple[float, float]:
-    """End points (a, b) of the triangle with mode ``mode`` whose q_low and q_high
-    quantiles are p_low and p_high."""
-    from scipy.optimize import brentq
-
-    if not p_low < p_high or not p_low <= mode <= p_high:
-        raise ValueError(f"trigen needs P10 <= most likely <= P90 and P10 < P90, got "
-                         f"{p_low}, {mode}, {p_high}")
-    span = p_high - p_low
-
-    def b_for(a: float) -> float:
-        # For a given a, the b that puts the q_high quantile at p_high.
-        def f(b: float) -> float:
-            return float(Triangular(a, mode, b).ppf(np.array([q_high]))[0] - p_high)
-        lo, hi = max(p_high, mode) + 1e-12 * span, p_high + 100 * span
-        return float(brentq(f, lo, hi, xtol=1e-12 * span))
-
-    def g(a: float) -> float:
-        b = b_for(a)
-        return float(Triangular(a, mode, b).ppf(np.array([q_low]))[0] - p_low)
-
-    a = float(brentq(g, p_low - 100 * span, min(p_low, mode) - 1e-12 * span,
-                     xtol=1e-12 * span))
-    return a, b_for(a)
-
-
-def trigen(p_low: float, mode: float, p_high: float, q_low: float = 0.1,
-           q_high: float = 0.9) -> Triangular:
-    """The triangle with most likely value ``mode`` whose ``q_low`` and ``q_high``
-    percentiles are ``p_low`` and ``p_high`` (the tails extend beyond them), as Safran Risk
-    and Oracle Primavera Cloud offer.
-
-    >>> d = trigen(80, 100, 130)
-    >>> round(float(d.ppf(np.array([0.1]))[0]), 6), round(float(d.ppf(np.array([0.9]))[0]), 6)
-    (80.0, 130.0)
-    """
-    a, b = _trigen_ends(p_low, mode, p_high, q_low, q_high)
-    return Triangular(a, mode, b)
+    def kernel(self) -> KernelForm:
+        return KernelForm(Rule.LOGNORMAL, (self.mu, self.sigma, 0.0, 0.0))
 
 
 @dataclass(frozen=True)
@@ -463,46 +488,49 @@ class Discrete(Distribution):
 
     values: tuple[float, ...]
     probabilities: tuple[float, ...]
+    text: str = field(default="", compare=False)
+    family: ClassVar[str] = "discrete"
+
+    def __post_init__(self) -> None:
+        if not self.values or len(self.values) != len(self.probabilities):
+            raise _problem("a discrete distribution needs value:probability pairs")
+        if any(p < 0 for p in self.probabilities) or abs(sum(self.probabilities) - 1) > 1e-6:
+            raise _problem(f"probabilities must be >= 0 and sum to 1 (they sum to "
+                           f"{sum(self.probabilities):g})")
 
     @classmethod
     def parse(cls, text: str, *, decimal_comma: bool = False) -> Discrete:
-        from . import _parse
+        from ._parse import NumberFormatError, parse_number
 
         pairs = [p for p in re.split(r"[;|\n]", str(text)) if p.strip()]
         values, probs = [], []
+        hint = "write value:probability pairs such as 50:0.1;100:0.5;200:0.4"
         for pair in pairs:
             if ":" not in pair:
-                raise ValueError(f"'{pair.strip()}' is not a value:probability pair")
+                raise _problem(f"'{pair.strip()}' is not a value:probability pair", text, hint)
             v, p = pair.rsplit(":", 1)
-            value = _parse.parse_number(v, decimal_comma=decimal_comma, allow_days=True)
-            prob = _parse.parse_number(p, decimal_comma=decimal_comma, allow_currency=False)
+            try:
+                value = parse_number(v, decimal_comma=decimal_comma, allow_days=True)
+                prob = parse_number(p, decimal_comma=decimal_comma, allow_currency=False)
+            except NumberFormatError as exc:
+                raise _problem(f"'{pair.strip()}': {exc}", text, hint) from None
             if value is None or prob is None:
-                raise ValueError(f"'{pair.strip()}' lacks a value or a probability")
+                raise _problem(f"'{pair.strip()}' lacks a value or a probability", text, hint)
             values.append(value.value)
             probs.append(prob.value)
-        if len(values) < 1:
-            raise ValueError("no value:probability pairs")
-        if any(p < 0 for p in probs) or abs(sum(probs) - 1.0) > 1e-6:
-            raise ValueError(f"probabilities must be >= 0 and sum to 1 (they sum to "
-                             f"{sum(probs):g})")
+        if not values:
+            raise _problem("no value:probability pairs", text, hint)
         order = np.argsort(values, kind="stable")
-        return cls(tuple(float(values[i]) for i in order), tuple(float(probs[i]) for i in order))
+        return cls(tuple(float(values[i]) for i in order),
+                   tuple(float(probs[i]) for i in order), str(text))
 
     @property
-    def low(self) -> float:  # type: ignore[override]
+    def low(self) -> float:
         return self.values[0]
 
     @property
-    def high(self) -> float:  # type: ignore[override]
+    def high(self) -> float:
         return self.values[-1]
-
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        cum = np.cumsum(self.probabilities)
-        cum[-1] = 1.0
-        idx = np.searchsorted(cum, np.asarray(u, dtype=float), side="right")
-        x = np.asarray(self.values)[np.minimum(idx, len(self.values) - 1)]
-        return _into(x, out)
 
     @property
     def mean(self) -> float:
@@ -517,38 +545,185 @@ class Discrete(Distribution):
     def is_fixed(self) -> bool:
         return len(self.values) == 1
 
+    @property
+    def estimate(self) -> tuple[float, float, float]:
+        return (self.low, self.mean, self.high)
 
-def make_distribution(
-    family: Family | str | None, low: float, mode: float, high: float
-) -> Distribution:
-    """Build a distribution from a three-point estimate.
+    def kernel(self) -> KernelForm:
+        if self.is_fixed:  # a single value is drawn as a fixed impact
+            return KernelForm(Rule.FIXED, (self.mean, 0.0, 0.0, 0.0))
+        cum = np.cumsum(self.probabilities)
+        cum[-1] = 1.0
+        return KernelForm(Rule.DISCRETE, (0, 0.0, 0.0, 0.0),
+                          ((cum, np.asarray(self.values, dtype=float)),))
 
-    Equal low, mode and high give a :class:`Fixed` value whatever the family.
+
+# --- families ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Parameter:
+    """An extra parameter of a family, read from a column of its own."""
+
+    name: str                     #: the canonical column, e.g. "pert_lambda"
+    default: float
+    aliases: tuple[str, ...] = ()  #: headers that name the column
+    description: str = ""
+
+
+Builder = Callable[[float, float, float, Mapping[str, float]], Distribution]
+
+
+@dataclass(frozen=True)
+class Family:
+    """A distribution family, as a register's ``distribution`` column names it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    build: Builder = field(repr=False)
+    rule: Rule = Rule.TRIANGULAR
+    needs_mode: bool = True
+    #: the percentiles the min and max columns hold (None: they are the end points)
+    percentiles: tuple[float, float] | None = None
+    parameters: tuple[Parameter, ...] = ()
+    #: what the min / most likely / max columns are, for the documentation
+    columns: str = "end points and mode"
+    notes: str = ""
+    #: written as value:probability pairs in one cell, not as a three-point estimate
+    pairs: bool = False
+
+
+def _build_triangular(low: float, mode: float, high: float, _: Mapping[str, float]
+                      ) -> Distribution:
+    return Triangular(low, mode, high)
+
+
+def _build_pert(low: float, mode: float, high: float, _: Mapping[str, float]) -> Distribution:
+    return Pert(low, mode, high)
+
+
+def _build_modified_pert(low: float, mode: float, high: float, extra: Mapping[str, float]
+                         ) -> Distribution:
+    return Pert(low, mode, high, float(extra.get("pert_lambda", 4.0)))
+
+
+def _build_uniform(low: float, mode: float, high: float, _: Mapping[str, float]
+                   ) -> Distribution:
+    return Uniform(low, high)
+
+
+def _build_trigen(low: float, mode: float, high: float, _: Mapping[str, float]
+                  ) -> Distribution:
+    return trigen(low, mode, high)
+
+
+def _build_lognormal(low: float, mode: float, high: float, _: Mapping[str, float]
+                     ) -> Distribution:
+    return Lognormal.from_percentiles(low, high)
+
+
+def _build_normal(low: float, mode: float, high: float, _: Mapping[str, float]
+                  ) -> Distribution:
+    return Normal.from_percentiles(low, high, floor=0.0 if low >= 0 else None)
+
+
+def _build_discrete(low: float, mode: float, high: float, _: Mapping[str, float]
+                    ) -> Distribution:
+    raise _problem("a discrete distribution is written as value:probability pairs",
+                   hint="write value:probability pairs such as 50:0.1;100:0.5;200:0.4")
+
+
+#: The families, in the order the documentation lists them.
+FAMILIES: dict[str, Family] = {f.name: f for f in (
+    Family("triangular", ("triangle", "triang", "tri"), _build_triangular,
+           notes="the default; mean (min + ML + max) / 3"),
+    Family("pert", ("betapert", "beta-pert", "beta pert", "beta_pert"), _build_pert,
+           rule=Rule.BETA, notes="Beta-PERT, lambda 4: mean (min + 4 ML + max) / 6"),
+    Family("modified_pert", ("modified pert", "modpert", "mod pert", "modified-pert",
+                             "pert alt", "pertalt"),
+           _build_modified_pert, rule=Rule.BETA,
+           parameters=(Parameter("pert_lambda", 4.0,
+                                 ("PERT Lambda", "Lambda", "PERT Shape", "Shape Lambda"),
+                                 "the weight of the most likely value (4: the classic "
+                                 "PERT; larger is more peaked)"),),
+           notes="Beta-PERT with the weight lambda from the pert_lambda column "
+                 "(default 4): mean (min + lambda ML + max) / (lambda + 2); ModelRisk's "
+                 "VoseModPERT"),
+    Family("uniform", ("rectangular", "flat"), _build_uniform, rule=Rule.UNIFORM,
+           needs_mode=False, columns="end points (ML ignored)"),
+    Family("trigen", ("triangular p10 p90",), _build_trigen, percentiles=(0.1, 0.9),
+           columns="P10, mode, P90",
+           notes="the triangle with those percentiles; its tails extend beyond them "
+                 "(Safran Risk, Primavera Cloud)"),
+    Family("lognormal", ("log-normal", "log normal"), _build_lognormal, rule=Rule.LOGNORMAL,
+           needs_mode=False, percentiles=(0.1, 0.9), columns="P10, –, P90",
+           notes="mu = (ln P10 + ln P90) / 2, sigma = (ln P90 − ln P10) / (2 x 1.2816); "
+                 "P10 > 0. Lognormal.from_moments(mean, sd) in Python"),
+    Family("normal", ("gaussian",), _build_normal, rule=Rule.NORMAL, needs_mode=False,
+           percentiles=(0.1, 0.9), columns="P10, –, P90",
+           notes="truncated at 0 when the P10 is not negative (a delay or cost cannot "
+                 "go below 0)"),
+    Family("discrete", (), _build_discrete, rule=Rule.DISCRETE, needs_mode=False,
+           pairs=True, columns="—",
+           notes="a single impact cell of value:probability pairs, e.g. "
+                 "50:0.1;100:0.5;200:0.4 (mean 135)"),
+)}
+
+
+def _key(name: str) -> str:
+    return " ".join(str(name).strip().lower().replace("_", " ").split())
+
+
+_NAMES = {_key(alias): fam for fam in FAMILIES.values() for alias in (fam.name, *fam.aliases)}
+
+
+def parse_family(name: str | Family | None) -> Family:
+    """Read a distribution name as users write it (case and spacing ignored); blank
+    means triangular.
+
+    >>> parse_family("Beta-PERT").name
+    'pert'
+    """
+    if isinstance(name, Family):
+        return name
+    if name is None or (isinstance(name, str) and not name.strip()):
+        return FAMILIES["triangular"]
+    found = _NAMES.get(_key(name))
+    if found is None:
+        raise OptionError("distribution", name, "one of " + ", ".join(FAMILIES))
+    return found
+
+
+def parameter_columns() -> dict[str, Parameter]:
+    """Every family parameter, by its canonical column."""
+    return {p.name: p for fam in FAMILIES.values() for p in fam.parameters}
+
+
+def make_distribution(family: Family | str | None, low: float, mode: float, high: float,
+                      **parameters: float) -> Distribution:
+    """Build a distribution of ``family`` from a three-point estimate (for a
+    percentile family, P10 / most likely / P90) and the family's extra parameters.
+
+    Equal low and high give a :class:`Fixed` value whatever the family. Raises
+    :class:`~riskkit.InputError` for an estimate the family cannot take.
 
     >>> make_distribution("pert", 0, 50, 100).mean
     50.0
+    >>> make_distribution("modified pert", 0, 10, 100, pert_lambda=8).mean
+    17.0
     """
     fam = parse_family(family)
+    unknown = set(parameters) - {p.name for p in fam.parameters}
+    if unknown:
+        raise OptionError("parameters", ", ".join(sorted(unknown)),
+                          f"parameters of the {fam.name} family "
+                          f"({', '.join(p.name for p in fam.parameters) or 'none'})")
     if not (math.isfinite(low) and math.isfinite(high)):
-        raise ValueError("three-point estimate must be finite")
-    if fam in PERCENTILE_FAMILIES and low == high:
-        return Fixed(low)
-    if fam is Family.LOGNORMAL:
-        return Lognormal.from_percentiles(low, high)
-    if fam is Family.NORMAL:
-        return Normal.from_percentiles(low, high, floor=0.0 if low >= 0 else None)
-    if fam is Family.TRIGEN:
-        return trigen(low, mode if math.isfinite(mode) else 0.5 * (low + high), high)
-    if fam is Family.DISCRETE:
-        raise ValueError("a discrete distribution is written as value:probability pairs")
-    if fam is Family.UNIFORM:
-        if not low <= high:
-            raise ValueError(f"min {low} > max {high}")
-        return Fixed(low) if low == high else Uniform(low, high)
-    if not (math.isfinite(mode) and low <= mode <= high):
-        raise ValueError(f"need min <= most likely <= max, got {low}, {mode}, {high}")
+        raise _problem("a three-point estimate must be finite", f"{low:g} / {high:g}")
+    if fam.needs_mode and not (math.isfinite(mode) and low <= mode <= high):
+        raise _problem("need min <= most likely <= max", f"{low:g} / {mode:g} / {high:g}")
+    if not low <= high:
+        raise _problem("need min <= max", f"{low:g} / {high:g}")
     if low == high:
         return Fixed(low)
-    if fam is Family.PERT:
-        return Pert(low, mode, high)
-    return Triangular(low, mode, high)
+    extra = {p.name: float(parameters.get(p.name, p.default)) for p in fam.parameters}
+    return fam.build(low, mode, high, extra)

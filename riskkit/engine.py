@@ -429,7 +429,7 @@ class _KernelRisks:
             return 0, (0.0, 0.0, 0.0)
         if dist.is_fixed:
             return 1, (dist.mean, 0.0, 0.0)
-        kind = cls._KINDS.get(type(dist))
+        kind = next((v for t, v in cls._KINDS.items() if isinstance(dist, t)), None)
         if kind is None:
             return None
         return kind, (dist.low, getattr(dist, "mode", 0.0), dist.high)  # type: ignore[attr-defined]

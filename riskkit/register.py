@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _parse
-from .distributions import Discrete, Distribution, Family, make_distribution, parse_family
+from .distributions import FAMILIES, Discrete, Distribution, make_distribution, parse_family
 from .exceptions import InputError, InputWarning, OptionError, Problem
 from .scale import DEFAULT_SCALE, Level, Scale, read_scale
 
@@ -497,7 +497,6 @@ _CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": 
 
 _EXPLICIT = re.compile(r"\s*\d+\s*[=:]\s*([^;|]*\S)\s*")
 _DISCRETE = re.compile(r"\d\s*:\s*[\d.,]+%?\s*[;|]")
-_NO_MODE = frozenset({Family.UNIFORM, Family.LOGNORMAL, Family.NORMAL})
 
 
 def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit_percent,
@@ -605,8 +604,8 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
     except OptionError:
         problem("distribution", "unknown distribution", dist_text,
                 "use triangular (the default), pert or uniform")
-        family = Family.TRIANGULAR
-    rec["distribution"] = family.value
+        family = FAMILIES["triangular"]
+    rec["distribution"] = family.name
 
     any_impact = False
     for impact in ("cost", "schedule"):
@@ -676,7 +675,7 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
                         f"{'minimum' if a is None else 'maximum'}", "",
                         "give min, most likely and max, or a single fixed value")
                 a, m, b = None, None, None
-            elif m is None and family not in _NO_MODE:
+            elif m is None and family.needs_mode:
                 problem(f"{key}_most_likely", f"{impact} estimate lacks its most likely "
                         f"value", "", "give one, or set the distribution to uniform")
                 a, m, b = None, None, None
@@ -693,7 +692,7 @@ def _parse_row(cells, row, found, written, src, decimal_comma, prob_percent, mit
                         make_distribution(family, a, 0.5 * (a + b) if m is None else m, b)
                     except ValueError as exc:
                         problem(f"{key}_min", f"{impact} estimate does not fit a "
-                                f"{family.value} distribution: {exc}",
+                                f"{family.name} distribution: {exc}",
                                 f"{a:g} / {'' if m is None else f'{m:g}'} / {b:g}",
                                 "for trigen, lognormal and normal the min and max columns "
                                 "are the P10 and P90")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import _parse
 from .cpm import LINK_TYPES, Network
-from .distributions import Distribution, Family, make_distribution, parse_family
+from .distributions import FAMILIES, Distribution, make_distribution, parse_family
 from .exceptions import InputError, InputWarning, OptionError, Problem
 
 __all__ = ["Link", "Schedule", "read_schedule", "SCHEDULE_COLUMNS", "SCHEDULE_ALIASES"]
@@ -360,8 +360,8 @@ def _parse_activity(cells, row, cell, written, src, decimal_comma):
     except OptionError:
         problem("distribution", "unknown distribution", dist_text,
                 "use triangular (the default), pert or uniform")
-        family = Family.TRIANGULAR
-    rec["distribution"] = family.value
+        family = FAMILIES["triangular"]
+    rec["distribution"] = family.name
     single = number("duration")
     triple = [number(c) for c in ("duration_min", "duration_most_likely", "duration_max")]
     if any(v is not None and math.isnan(v) for v in (single, *triple)):
@@ -388,7 +388,7 @@ def _parse_activity(cells, row, cell, written, src, decimal_comma):
         problem("duration_min" if a is None else "duration_max",
                 "three-point duration lacks its " + ("optimistic" if a is None else
                                                       "pessimistic") + " value", "")
-    elif m is None and family not in (Family.UNIFORM, Family.LOGNORMAL, Family.NORMAL):
+    elif m is None and family.needs_mode:
         problem("duration_most_likely", "three-point duration lacks its most likely value", "")
     if a is not None and b is not None:
         if a < 0 or (m is not None and m < 0):
@@ -404,7 +404,7 @@ def _parse_activity(cells, row, cell, written, src, decimal_comma):
             try:
                 make_distribution(family, a, 0.5 * (a + b) if m is None else m, b)
             except ValueError as exc:
-                problem("duration_min", f"duration does not fit a {family.value} "
+                problem("duration_min", f"duration does not fit a {family.name} "
                         f"distribution: {exc}", f"{a:g} / {b:g}",
                         "for trigen, lognormal and normal, optimistic and pessimistic are "
                         "the P10 and P90")

@@ -3,8 +3,8 @@ import pytest
 import scipy.special as sc
 
 import riskkit as rk
-from riskkit.distributions import Family, parse_family
-from riskkit.exceptions import OptionError
+from riskkit.distributions import FAMILIES, parse_family
+from riskkit.exceptions import InputError, OptionError, RiskkitError
 
 
 def triangular_cdf(x, a, m, b):
@@ -62,14 +62,17 @@ def test_make_distribution():
     assert isinstance(rk.make_distribution("pert", 1, 1, 1), rk.Fixed)
     assert isinstance(rk.make_distribution(None, 1, 2, 3), rk.Triangular)
     assert isinstance(rk.make_distribution("uniform", 1, float("nan"), 3), rk.Uniform)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="min <= most likely <= max"):
         rk.make_distribution("triangular", 3, 2, 1)
+    with pytest.raises(OptionError, match="pert_lambda"):
+        rk.make_distribution("pert", 1, 2, 3, pert_lambda=6)
 
 
 def test_family_names():
-    assert parse_family("Beta PERT") is Family.PERT
-    assert parse_family("") is Family.TRIANGULAR
-    with pytest.raises(OptionError, match="triangular, pert, uniform"):
+    assert parse_family("Beta PERT") is FAMILIES["pert"]
+    assert parse_family("") is FAMILIES["triangular"]
+    assert parse_family("Modified PERT") is parse_family("modpert") is FAMILIES["modified_pert"]
+    with pytest.raises(OptionError, match="triangular, pert, modified_pert, uniform"):
         parse_family("lognormal-ish")
 
 
@@ -99,7 +102,7 @@ def test_lognormal_from_percentiles_and_moments():
     u = (np.arange(400_000) + 0.5) / 400_000
     x = m.ppf(u)
     assert x.mean() == pytest.approx(100, rel=1e-3) and x.std() == pytest.approx(30, rel=5e-3)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="0 < P10 < P90"):
         rk.distributions.Lognormal.from_percentiles(-1, 5)
 
 
@@ -121,5 +124,41 @@ def test_discrete_cells():
     assert d.ppf(u).mean() == pytest.approx(135, abs=0.01)
     assert rk.distributions.Discrete.parse("1: 25%; 2: 75%").mean == pytest.approx(1.75)
     for bad in ("50:0.1;100:0.5", "50;100", "a:0.5;b:0.5"):
-        with pytest.raises((ValueError, Exception)):
+        with pytest.raises(InputError):
             rk.distributions.Discrete.parse(bad)
+
+
+@pytest.mark.parametrize("lam", [1.0, 4.0, 8.0, 25.0])
+@pytest.mark.parametrize("a, m, b", [(0, 10, 100), (5, 5, 20), (-3, 7, 9)])
+def test_modified_pert_has_the_beta_mean(lam, a, m, b):
+    d = rk.make_distribution("modified_pert", a, m, b, pert_lambda=lam)
+    assert isinstance(d, rk.Pert) and d.lam == lam
+    assert d.mean == pytest.approx((a + lam * m + b) / (lam + 2))
+    assert d.alpha == pytest.approx(1 + lam * (m - a) / (b - a))
+    # the draws (midpoint strata: a quadrature of the inverse CDF) have that mean and
+    # the Beta variance
+    u = (np.arange(200_000) + 0.5) / 200_000
+    x = d.ppf(u, sorted=True)
+    assert x.mean() == pytest.approx(d.mean, abs=1e-4 * (b - a))
+    assert x.var() == pytest.approx(d.variance, rel=1e-3)
+    # lambda 4 is the classic PERT, to the last bit
+    if lam == 4.0:
+        np.testing.assert_array_equal(x, rk.Pert(a, m, b).ppf(u, sorted=True))
+
+
+def test_every_family_is_one_record():
+    for fam in FAMILIES.values():
+        assert parse_family(fam.name) is fam
+        for alias in fam.aliases:
+            assert parse_family(alias.upper()) is fam
+    assert [p.name for p in FAMILIES["modified_pert"].parameters] == ["pert_lambda"]
+    assert not FAMILIES["uniform"].needs_mode and FAMILIES["trigen"].percentiles == (0.1, 0.9)
+
+
+def test_bad_estimates_are_riskkit_errors_naming_the_values():
+    for build in (lambda: rk.Triangular(5, 1, 3), lambda: rk.Pert(0, 1, 2, lam=-1),
+                  lambda: rk.Uniform(3, 3), lambda: rk.make_distribution("normal", 5, 0, 1),
+                  lambda: rk.make_distribution("lognormal", 0, 0, 5)):
+        with pytest.raises(RiskkitError) as info:
+            build()
+        assert "value" in str(info.value)
