@@ -27,7 +27,6 @@ from _common import best_time, peak_rss_mb  # noqa: E402
 from bench_schedule import make_model  # noqa: E402
 
 import riskkit as rk  # noqa: E402
-from riskkit import _fused  # noqa: E402
 
 
 def with_mitigations(register: pd.DataFrame, count: int, seed: int = 11) -> pd.DataFrame:
@@ -79,18 +78,9 @@ def main(argv: list[str] | None = None) -> None:
     sim_s, _ = best_time(lambda: rk.simulate(reg, sch, **quiet), 2)
     rank_s, ranking = best_time(lambda: rk.rank_mitigations(reg, sch, **quiet), 2)
     row(f"schedule model, {len(ranking)} mitigations", sim_s, rank_s, 10)
-    modes = [("numpy", False)] + ([("fast extra", True)] if _fused.available() else [])
-    for name, flag in modes:
-        previous = _fused.set_enabled(flag)
-        try:
-            sim_s, _ = best_time(lambda: rk.simulate(cost_reg, **quiet), 5)
-            rank_s, ranking = best_time(lambda: rk.rank_mitigations(cost_reg, **quiet), 5)
-        finally:
-            _fused.set_enabled(previous)
-        row(f"cost-only register, {len(ranking)} mitigations, {name}", sim_s, rank_s, 1.5,
-            "" if flag else "; met with the fast extra only")
-    if not _fused.available():
-        print("  (numba is not installed: pip install riskkit[fast] for the kernels)")
+    sim_s, _ = best_time(lambda: rk.simulate(cost_reg, **quiet), 5)
+    rank_s, ranking = best_time(lambda: rk.rank_mitigations(cost_reg, **quiet), 5)
+    row(f"cost-only register, {len(ranking)} mitigations", sim_s, rank_s, 1.5)
     print(f"  peak RSS {peak_rss_mb():,.0f} MB")
 
 

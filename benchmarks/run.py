@@ -48,11 +48,9 @@ def row(kind: str, iterations: int, workers: int) -> dict:
         from bench_register import floor_seconds, make_register
 
         reg = make_register(1_000, "triangular")
-        # warm-up: numba (the 'fast' extra) loads its kernels once per process, for a
-        # run of at least AUTO_WORK risk-iterations; forked workers inherit them
-        from riskkit._fused import AUTO_WORK
-
-        rk.simulate(reg, iterations=-(-int(AUTO_WORK) // 1_000), rng=1, progress=False)
+        # warm-up: numba loads (or compiles) the kernels once per process; forked
+        # workers inherit them
+        rk.simulate(reg, iterations=100_000, rng=1, progress=False)
         t0 = time.perf_counter()
         rk.simulate(reg, iterations=iterations, rng=1, workers=workers)
         out["seconds"] = time.perf_counter() - t0

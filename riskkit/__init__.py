@@ -13,29 +13,64 @@ True
 from . import plot
 from ._version import __version__
 from .analysis import rank_mitigations, risk_drivers, select_mitigations
-from .correlation import Correlation, read_correlation
-from .distributions import Fixed, Pert, Triangular, Uniform, make_distribution
-from .engine import simulate
+from .correlation import Correlation
+from .distributions import (
+    FAMILIES,
+    Discrete,
+    Fixed,
+    Lognormal,
+    Normal,
+    Pert,
+    Triangular,
+    Trigen,
+    Uniform,
+    make_distribution,
+)
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
-from .register import RiskRegister, read_register
+from .io.correlation import read_correlation
+from .io.register import read_register
+from .io.schedule import read_schedule
+from .model import (
+    Activity,
+    Calendar,
+    Exposure,
+    Link,
+    Portfolio,
+    Project,
+    Risk,
+    RiskRegister,
+    Schedule,
+)
 from .report import write_report
 from .result import SimulationResult
-from .schedule import Link, Schedule, read_schedule
+from .sim import RunOptions, simulate
 
 __all__ = [
+    "FAMILIES",
+    "Activity",
+    "Calendar",
     "Correlation",
+    "Discrete",
+    "Exposure",
     "Fixed",
     "InputError",
     "InputWarning",
     "Link",
+    "Lognormal",
+    "Normal",
     "OptionError",
     "Pert",
+    "Portfolio",
     "Problem",
+    "Project",
+    "Risk",
     "RiskRegister",
     "RiskkitError",
+    "RunOptions",
     "Schedule",
     "SimulationResult",
     "Triangular",
+    "Trigen",
     "Uniform",
     "__version__",
     "make_distribution",

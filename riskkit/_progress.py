@@ -13,14 +13,16 @@ from typing import Any
 AUTO_THRESHOLD = 3e8
 
 
-class _Silent:
+class Silent:
+    """A progress bar that shows nothing."""
+
     def update(self, n: int = 1) -> None:
         pass
 
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> _Silent:
+    def __enter__(self) -> Silent:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -31,7 +33,7 @@ def bar(total: int, desc: str, progress: bool | None, work: float) -> Any:
     """A tqdm bar of ``total`` steps, or a silent stand-in."""
     show = work >= AUTO_THRESHOLD if progress is None else bool(progress)
     if not show or total <= 1:
-        return _Silent()
+        return Silent()
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc=desc, unit="step", leave=False)

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 import scipy.stats as st
 
-from . import _fused
-from .engine import ChangeTable, VariantRun, simulate_variants
 from .exceptions import InputError, OptionError, Problem
-from .register import RiskRegister
-from .schedule import Schedule
+from .model import RiskRegister, Schedule
+from .seeds import reported_seed
+from .sim.changes import ChangeTable, VariantRun
+from .sim.variants import simulate_variants
 
 __all__ = ["rank_mitigations", "risk_drivers", "select_mitigations"]
 
@@ -89,8 +89,8 @@ class _Reductions:
     ``np.percentile`` of the variant's totals.
     """
 
-    def __init__(self, base: np.ndarray, q: float, fused: bool = False):
-        self.base, self.q, self.fused = base, q, fused
+    def __init__(self, base: np.ndarray, q: float):
+        self.base, self.q = base, q
         self.finite = bool(np.isfinite(base).all())
         n = self.n = base.size
         order = np.argsort(base, kind="stable")
@@ -116,9 +116,11 @@ class _Reductions:
         mean, reduction = np.zeros(table.count), np.zeros(table.count)
         if which == 2 and not table.has_schedule:
             return mean, reduction
-        if self.fused and self.finite:
+        if self.finite:
+            from .kernels.reductions import variant_reductions
+
             positions, changes = table.columns(which)
-            total, changed, v0, v1 = _fused.variant_reductions(
+            total, changed, v0, v1 = variant_reductions(
                 self.sorted, self.rank, self.base, self.k0, self.k1, positions, changes,
                 table.slab, table.start, table.stop, table.ptr)
             mean[changed] = -total[changed] / self.n
@@ -126,19 +128,11 @@ class _Reductions:
             for v in np.flatnonzero(changed & np.isnan(v0)).tolist():
                 reduction[v] = self._plain(*table.layer(v, which))
             return mean, reduction
-        for v in range(table.count):
+        for v in range(table.count):  # a baseline that is not finite: the plain way
             pos, d = table.layer(v, which)
-            if not d.any():
-                continue
-            total = np.cumsum(d)[-1]  # the kernel's sum: in entry order
-            mean[v] = -total / self.n
-            if not self.finite or np.isnan(total):  # no window can hold a NaN
+            if d.any():
+                mean[v] = -np.cumsum(d)[-1] / self.n
                 reduction[v] = self._plain(pos, d)
-                continue
-            new = self.base[pos]
-            new += d
-            v0, v1 = self._order_statistics(self.rank[pos], new)
-            reduction[v] = self.base_q - _lerp(v0, v1, self.t)
         return mean, reduction
 
     def _plain(self, pos: np.ndarray, delta: np.ndarray) -> float:
@@ -147,43 +141,13 @@ class _Reductions:
         variant[pos] += delta
         return self.base_q - float(np.percentile(variant, 100 * self.q))
 
-    def _order_statistics(self, removed: np.ndarray, new: np.ndarray) -> tuple[float, float]:
-        """Order statistics k0 and k1 of the baseline with the values at sorted places
-        ``removed`` replaced by ``new``: the window starts where the changes move the
-        baseline's k0-th value to, and widens until it holds both. No value may be NaN."""
-        n, k0, k1, ordered = self.n, self.k0, self.k1, self.sorted
-        shift = int(np.count_nonzero(new < ordered[k0])) - int(np.count_nonzero(removed < k0))
-        centre = min(max(k0 - shift, 0), n - 1)
-        width = 8
-        while True:
-            a, b = centre - width, centre + 1 + width
-            lo = ordered[a] if a > 0 else -np.inf
-            hi = ordered[b] if b < n - 1 else np.inf
-            i_lo = int(np.searchsorted(ordered, lo, "left"))
-            i_hi = int(np.searchsorted(ordered, hi, "right"))
-            r_below, r_in = np.count_nonzero(removed < i_lo), removed < i_hi
-            x_below, x_in = np.count_nonzero(new < lo), new <= hi
-            below = i_lo - int(r_below) + int(x_below)
-            count = (i_hi - i_lo) - (int(np.count_nonzero(r_in)) - int(r_below)) + (
-                int(np.count_nonzero(x_in)) - int(x_below))
-            if below <= k0 and below + count > k1:
-                break
-            width *= 4
-        gone = removed[r_in & (removed >= i_lo)]
-        keep = np.ones(i_hi - i_lo, dtype=bool)
-        keep[gone - i_lo] = False
-        window = np.concatenate([ordered[i_lo:i_hi][keep], new[x_in & (new >= lo)]])
-        j0, j1 = k0 - below, k1 - below
-        window.partition([j0, j1] if j1 != j0 else [j0])
-        return float(window[j0]), float(window[j1])
-
 
 def _reductions(run: VariantRun, q: float
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per variant: mean and q-percentile reductions of cost and of schedule."""
     table = run.changes
-    cost_mean, cost_q = _Reductions(run.base_cost, q, run.fused).of_table(table, 1)
-    delay_mean, delay_q = _Reductions(run.base_schedule, q, run.fused).of_table(table, 2)
+    cost_mean, cost_q = _Reductions(run.base_cost, q).of_table(table, 1)
+    delay_mean, delay_q = _Reductions(run.base_schedule, q).of_table(table, 2)
     return cost_mean, cost_q, delay_mean, delay_q
 
 
@@ -241,24 +205,25 @@ def rank_mitigations(
     """
     q = _check_q(percentile)
     vpd = _check_value_per_day(value_per_day)
-    frame = register.frame.loc[~register.closed].reset_index(drop=True)
-    chosen = [i for i, flag in enumerate(frame["_has_mitigation"]) if flag]
-    variants = [{i: "mitigated"} for i in chosen]
-    variants.append({i: "mitigated" for i in chosen})
+    active = register.active_risks
+    chosen = [i for i, r in enumerate(active) if r.has_mitigation]
+    variants = [{active[i].id: "mitigated"} for i in chosen]
+    variants.append({active[i].id: "mitigated" for i in chosen})
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
                             sampling=sampling, progress=progress, label="rank mitigations",
                             executor=executor, workers=workers, correlation=correlation)
-    costs = frame["mitigation_cost"].fillna(0.0).to_numpy(dtype=float)
+    costs = register.mitigation_costs()
     cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
     label = f"p{round(q * 100):d}"
     own = costs[chosen]
     benefit = cost_mean[:-1] + vpd * delay_mean[:-1]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(own > 0, benefit / np.where(own > 0, own, 1.0), np.nan)
-    picked = frame.iloc[chosen].reset_index(drop=True)
+    picked = [active[i] for i in chosen]
     table = pd.DataFrame({
-        "id": picked["id"], "title": picked["title"], "owner": picked["owner"],
-        "mitigation": picked["mitigation"], "mitigation_cost": own,
+        "id": [r.id for r in picked], "title": [r.title for r in picked],
+        "owner": [r.owner for r in picked], "mitigation": [r.mitigation for r in picked],
+        "mitigation_cost": own,
         "expected_cost_reduction": cost_mean[:-1], f"{label}_cost_reduction": cost_q[:-1],
         "expected_delay_reduction": delay_mean[:-1], f"{label}_delay_reduction": delay_q[:-1],
         "total_benefit": benefit, "net_benefit": benefit - own, "benefit_cost_ratio": ratio,
@@ -277,7 +242,8 @@ def rank_mitigations(
             f"{label}_delay_reduction": float(delay_q[-1]),
             "total_benefit": float(all_benefit), "net_benefit": float(all_benefit - all_cost),
         },
-        "iterations": int(iterations), "seed": run.seed, "percentile": q,
+        "iterations": int(iterations), "seed": reported_seed(run.seed_sequence),
+        "seed_sequence": run.seed_sequence, "percentile": q,
         "value_per_day": vpd,
         "baseline": {"mean_cost": float(run.base_cost.mean()),  # noqa: E501
                      f"{label}_cost": float(np.percentile(run.base_cost, 100 * q)),
@@ -344,12 +310,10 @@ def select_mitigations(
         "additive_total_benefit": float(benefits[pick].sum()),
     }
     if register is not None and pick.any():
-        frame = register.frame.loc[~register.closed].reset_index(drop=True)
-        index = {rid: i for i, rid in enumerate(frame["id"])}
-        variant = {index[rid]: "mitigated" for rid in chosen["id"]}
+        variant = {rid: "mitigated" for rid in chosen["id"]}
+        seed = ranking.attrs.get("seed_sequence") if rng is None else rng
         run = simulate_variants(register, schedule, [variant], iterations=iterations,
-                                rng=ranking.attrs.get("seed", rng) if rng is None else rng,
-                                sampling=sampling, correlation=correlation)
+                                rng=seed, sampling=sampling, correlation=correlation)
         q = _check_q(percentile)
         cost_mean, cost_q, delay_mean, delay_q = _reductions(run, q)
         vpd = _check_value_per_day(value_per_day)
@@ -445,8 +409,8 @@ def risk_drivers(
         str(metric).lower())
     if key is None:
         raise OptionError("metric", metric, "'cost' or 'schedule'")
-    frame = register.frame.loc[~register.closed].reset_index(drop=True)
-    variants = [{i: "removed"} for i in range(len(frame))]
+    active = register.active_risks
+    variants = [{r.id: "removed"} for r in active]
     run = simulate_variants(register, schedule, variants, iterations=iterations, rng=rng,
                             sampling=sampling, keep_impacts=True, progress=progress,
                             label="risk drivers", executor=executor, workers=workers,
@@ -462,8 +426,8 @@ def risk_drivers(
         rho_sched.append(_spearman(pos, sched_values, rank_sched))
     rc, rs = np.array(rho_cost), np.array(rho_sched)
     table = pd.DataFrame({
-        "id": frame["id"], "title": frame["title"], "owner": frame["owner"],
-        "probability": frame["probability"],
+        "id": [r.id for r in active], "title": [r.title for r in active],
+        "owner": [r.owner for r in active], "probability": [r.probability for r in active],
         "mean_cost_reduction": cost_mean, f"{label}_cost_reduction": cost_q,
         "mean_delay_reduction": delay_mean, f"{label}_delay_reduction": delay_q,
         "cost_spearman": rc, "schedule_spearman": rs,
@@ -471,7 +435,8 @@ def risk_drivers(
     })
     table = table.sort_values(f"{label}_{key}_reduction", ascending=False, kind="stable")
     table = table.reset_index(drop=True)
-    table.attrs.update({"iterations": int(iterations), "seed": run.seed, "percentile": q,
+    table.attrs.update({"iterations": int(iterations), "seed": reported_seed(run.seed_sequence),
+                        "seed_sequence": run.seed_sequence, "percentile": q,
                         "metric": "cost" if key == "cost" else "schedule"})
     return DriversFrame(table)
 

@@ -20,16 +20,18 @@ import numpy as np
 
 from ._format import currency_symbol, number, plural
 from ._format import ratio as ratio_text
-from ._parse import safe_frame
 from ._version import __version__
 from .analysis import rank_mitigations, select_mitigations
-from .correlation import Correlation, read_correlation
-from .correlation import resolve as resolve_correlation
-from .engine import simulate
+from .correlation import Correlation
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
-from .register import RiskRegister, read_register
+from .io.correlation import read_correlation
+from .io.export import safe_frame
+from .io.register import read_register
+from .io.schedule import read_schedule
+from .model import RiskRegister, Schedule
 from .report import write_charts, write_report
-from .schedule import Schedule, read_schedule
+from .sim import simulate
+from .sim.correlation import resolve as resolve_correlation
 
 
 class _UsageError(Exception):
@@ -213,8 +215,8 @@ def _load(args: argparse.Namespace
         raise InputError(list(problems))
     if reg is not None or sch is not None:
         # ids and groups checked against the register and schedule before any run
-        active = reg.frame.loc[~reg.closed, "id"] if reg is not None else ()
-        args.correlation_plan = resolve_correlation(corr, reg, sch, tuple(active))
+        active = tuple(r.id for r in reg.active_risks) if reg is not None else ()
+        args.correlation_plan = resolve_correlation(corr, reg, sch, active)
     return reg, sch, corr
 
 
@@ -249,8 +251,7 @@ def _write(path: str, text: str) -> None:
 def _cmd_validate(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     if reg is not None and sch is not None:
-        # Checks the risks' activity ids against the schedule.
-        simulate(reg, sch, iterations=1, rng=0, criticality=False, correlation=corr)
+        reg.check_activities(sch)
     if not args.quiet:
         if reg is not None:
             ev = reg.expected_value()

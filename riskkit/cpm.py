@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from .graph import topological_order
+
 __all__ = ["LINK_TYPES", "Network", "Passes", "Workspace"]
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
@@ -100,7 +102,7 @@ class Network:
         dst = np.asarray(dst, dtype=np.intp)
         ltype = np.asarray(ltype, dtype=np.int8)
         lag = np.asarray(lag, dtype=float)
-        self.order = self.topological_order(n, src, dst)
+        self.order = topological_order(n, src, dst)
         incoming: list[list[tuple[int, bool, bool, float]]] = [[] for _ in range(n)]
         outgoing: list[list[tuple[int, bool, bool, float]]] = [[] for _ in range(n)]
         for s, d, t, lg in zip(src.tolist(), dst.tolist(), ltype.tolist(), lag.tolist()):
@@ -130,30 +132,6 @@ class Network:
         self.has_successor[src] = True
         self.has_predecessor = np.zeros(n, dtype=bool)
         self.has_predecessor[dst] = True
-
-    @staticmethod
-    def topological_order(n: int, src, dst) -> list[int]:
-        """Kahn's algorithm, in row order where there is a choice; on a cycle, raises
-        ValueError carrying the activities left over."""
-        indeg = np.zeros(n, dtype=np.intp)
-        np.add.at(indeg, np.asarray(dst, dtype=np.intp), 1)
-        succ: list[list[int]] = [[] for _ in range(n)]
-        for s, d in zip(list(src), list(dst)):
-            succ[int(s)].append(int(d))
-        import heapq
-        ready = [i for i in range(n) if indeg[i] == 0]
-        heapq.heapify(ready)
-        order: list[int] = []
-        while ready:
-            a = heapq.heappop(ready)
-            order.append(a)
-            for b in succ[a]:
-                indeg[b] -= 1
-                if indeg[b] == 0:
-                    heapq.heappush(ready, b)
-        if len(order) != n:
-            raise ValueError(sorted(set(range(n)) - set(order)))
-        return order
 
     def forward(self, durations: np.ndarray, work: Workspace | None = None) -> np.ndarray:
         """Early finish of every activity, shape (activities, iterations)."""

@@ -500,7 +500,7 @@ class Discrete(Distribution):
 
     @classmethod
     def parse(cls, text: str, *, decimal_comma: bool = False) -> Discrete:
-        from ._parse import NumberFormatError, parse_number
+        from .io.cells import NumberFormatError, parse_number
 
         pairs = [p for p in re.split(r"[;|\n]", str(text)) if p.strip()]
         values, probs = [], []
@@ -568,6 +568,8 @@ class Parameter:
     default: float
     aliases: tuple[str, ...] = ()  #: headers that name the column
     description: str = ""
+    #: the attribute of the built distribution that holds it (for tables)
+    attribute: str = ""
 
 
 Builder = Callable[[float, float, float, Mapping[str, float]], Distribution]
@@ -644,7 +646,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
            parameters=(Parameter("pert_lambda", 4.0,
                                  ("PERT Lambda", "Lambda", "PERT Shape", "Shape Lambda"),
                                  "the weight of the most likely value (4: the classic "
-                                 "PERT; larger is more peaked)"),),
+                                 "PERT; larger is more peaked)", "lam"),),
            notes="Beta-PERT with the weight lambda from the pert_lambda column "
                  "(default 4): mean (min + lambda ML + max) / (lambda + 2); ModelRisk's "
                  "VoseModPERT"),
@@ -698,6 +700,23 @@ def parameter_columns() -> dict[str, Parameter]:
     return {p.name: p for fam in FAMILIES.values() for p in fam.parameters}
 
 
+def parameter_values(family: str, *dists: Distribution | None) -> dict[str, float]:
+    """The value of every family parameter column for an item of ``family`` whose
+    distributions are ``dists`` (NaN where the family has no such parameter)."""
+    fam = FAMILIES.get(family)
+    own = {p.name: p for p in fam.parameters} if fam is not None else {}
+    out = {}
+    for name in parameter_columns():
+        value = math.nan
+        if name in own:
+            for d in dists:
+                if d is not None and hasattr(d, own[name].attribute):
+                    value = float(getattr(d, own[name].attribute))
+                    break
+        out[name] = value
+    return out
+
+
 def make_distribution(family: Family | str | None, low: float, mode: float, high: float,
                       **parameters: float) -> Distribution:
     """Build a distribution of ``family`` from a three-point estimate (for a
@@ -709,7 +728,7 @@ def make_distribution(family: Family | str | None, low: float, mode: float, high
     >>> make_distribution("pert", 0, 50, 100).mean
     50.0
     >>> make_distribution("modified pert", 0, 10, 100, pert_lambda=8).mean
-    17.0
+    18.0
     """
     fam = parse_family(family)
     unknown = set(parameters) - {p.name for p in fam.parameters}
@@ -718,11 +737,12 @@ def make_distribution(family: Family | str | None, low: float, mode: float, high
                           f"parameters of the {fam.name} family "
                           f"({', '.join(p.name for p in fam.parameters) or 'none'})")
     if not (math.isfinite(low) and math.isfinite(high)):
-        raise _problem("a three-point estimate must be finite", f"{low:g} / {high:g}")
+        raise _problem("estimate must be finite", f"{low:g} / {high:g}")
     if fam.needs_mode and not (math.isfinite(mode) and low <= mode <= high):
-        raise _problem("need min <= most likely <= max", f"{low:g} / {mode:g} / {high:g}")
+        raise _problem("estimate must have min <= most likely <= max",
+                       f"{low:g} / {'' if math.isnan(mode) else f'{mode:g}'} / {high:g}")
     if not low <= high:
-        raise _problem("need min <= max", f"{low:g} / {high:g}")
+        raise _problem("estimate must have min <= max", f"{low:g} / {high:g}")
     if low == high:
         return Fixed(low)
     extra = {p.name: float(parameters.get(p.name, p.default)) for p in fam.parameters}

@@ -20,8 +20,8 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ._format import compact, days, money, ratio_label, short
-from .register import RiskRegister
-from .result import SimulationResult, _metric
+from .model import RiskRegister
+from .result import SimulationResult, metric_name
 
 __all__ = [
     "contingency_waterfall",
@@ -96,7 +96,7 @@ def s_curve(
     ...                   iterations=2_000, rng=1)
     >>> ax = rk.plot.s_curve(res, "cost")
     """
-    metric = _metric(metric)
+    metric = metric_name(metric)
     ax = _axes(ax)
     series = _as_results(results)
     for i, (label, res) in enumerate(series):
@@ -149,7 +149,7 @@ def histogram(
     title: str | None = None,
 ) -> Axes:
     """Distribution of a metric with the percentile lines."""
-    metric = _metric(metric)
+    metric = metric_name(metric)
     ax = _axes(ax)
     values = result.values(metric)
     ax.hist(values, bins=bins, color=PALETTE[5], edgecolor="white", linewidth=0.3)
@@ -182,7 +182,7 @@ def tornado(
     """The risks that move the P80 most: the P80 reduction when each risk alone is
     removed (from :func:`riskkit.risk_drivers`), top ``top``, labelled with the id and a
     shortened title."""
-    metric = _metric(metric)
+    metric = metric_name(metric)
     key = "cost" if metric == "cost" else "delay"
     column = next((c for c in drivers.columns if c.startswith("p") and
                    c.endswith(f"_{key}_reduction")), f"p80_{key}_reduction")
@@ -384,16 +384,16 @@ def heat_map(
     one below). Use the same bands for
     ``scenario="mitigated"`` to compare before and after.
     """
-    metric = _metric(metric)
+    metric = metric_name(metric)
     ax = _axes(ax, (8, 6))
-    every = register.risks(scenario)
-    dists = [r.cost if metric == "cost" else r.schedule for r in every]
+    every = [(r.id, r.exposure(scenario)) for r in register.active_risks]
+    dists = [e.cost if metric == "cost" else e.schedule for _, e in every]
     impact = np.array([d.mean if d is not None else 0.0 for d in dists])
     # a threat matrix: opportunities (negative mean impact) are listed, not placed
-    opportunities = [r.id for r, v in zip(every, impact) if v < 0]
-    risks = [r for r, v in zip(every, impact) if v >= 0]
+    opportunities = [rid for (rid, _), v in zip(every, impact) if v < 0]
+    risks = [(rid, e) for (rid, e), v in zip(every, impact) if v >= 0]
     impact = impact[impact >= 0]
-    p = np.array([r.probability for r in risks])
+    p = np.array([e.probability for _, e in risks])
     if impact_bands is None:
         impact_bands = impact_bands_for(float(np.abs(impact).max(initial=0)))
     pb, ib = list(probability_bands), list(impact_bands)
@@ -406,7 +406,7 @@ def heat_map(
     ax.imshow(score, origin="lower", cmap="YlOrRd", vmin=0, vmax=30, aspect="auto",
               extent=(-0.5, 4.5, -0.5, 4.5))
     cells: dict[tuple[int, int], list[str]] = {}
-    for r, c, rid in zip(row, col, [x.id for x in risks]):
+    for r, c, rid in zip(row, col, [rid for rid, _ in risks]):
         cells.setdefault((int(r), int(c)), []).append(rid)
     for (r, c), ids in cells.items():
         shown = ids if len(ids) <= 9 else [*ids[:7], f"+{len(ids) - 7} more"]
@@ -534,7 +534,7 @@ def contingency_waterfall(
     title: str | None = None,
 ) -> Axes:
     """Base estimate, then the contingency to P50 and on to P80, as a waterfall."""
-    metric = _metric(metric)
+    metric = metric_name(metric)
     ax = _axes(ax, (7, 4.5))
     base = result.base(metric)
     p50, p80 = result.percentile(0.5, metric), result.percentile(0.8, metric)

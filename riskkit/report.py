@@ -22,11 +22,10 @@ from . import plot
 from ._format import compact, currency_symbol, money, short
 from ._version import __version__
 from .analysis import rank_mitigations, risk_drivers
-from .engine import simulate
 from .exceptions import InputError, Problem
-from .register import RiskRegister
+from .model import Risk, RiskRegister, Schedule
 from .result import SimulationResult
-from .schedule import Schedule
+from .sim import simulate
 
 __all__ = ["write_report", "write_charts"]
 
@@ -112,22 +111,23 @@ def write_report(
     if not path.parent.exists():
         raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
     cur = currency if currency is not None else currency_symbol(register.currency)
-    from .correlation import prepare
+    from .sim.correlation import prepare
 
     correlation = prepare(correlation)  # read once, warn once
     par = {"executor": executor, "workers": workers, "progress": progress,
            "sampling": sampling, "iterations": iterations, "correlation": correlation}
     res = simulate(register, schedule, rng=rng, start=start, holidays=holidays, **par)
-    seed = res.seed
+    # every follow-on run draws the main run's streams (common random numbers)
+    seed = res.seed_sequence
     after = simulate(register, schedule, rng=seed, scenario="mitigated", start=start,
                      holidays=holidays, **par)
     drivers = risk_drivers(register, schedule, rng=seed, **par)
-    has_mitigations = bool(register.has_mitigation[~register.closed].any())
+    has_mitigations = any(r.has_mitigation for r in register.active_risks)
     ranking = (rank_mitigations(register, schedule, rng=seed, value_per_day=value_per_day,
                                 **par) if has_mitigations else None)
     name = title or f"Quantitative risk analysis: {Path(register.source).stem.replace('_', ' ')}"
     when = _now()
-    footer = f"{name} · riskkit {__version__} · {iterations:,} iterations · seed {seed}"
+    footer = f"{name} · riskkit {__version__} · {iterations:,} iterations · seed {res.seed}"
     pages: list[Figure] = [
         _cover(name, register, schedule, res, when),
         _summary(res, after, drivers, ranking, cur, footer),
@@ -314,8 +314,7 @@ def _mitigation_page(ranking: pd.DataFrame, register: RiskRegister, cur: str | N
     plot.mitigation_ranking(ranking, ax=fig.add_subplot(grid[:, 0]), currency=cur)
     plot.heat_map(register, ax=fig.add_subplot(grid[0, 1]), currency=cur,
                   title="Heat map before mitigation")
-    risks = register.risks("current")
-    ref = max((r.cost.mean for r in risks if r.cost is not None), default=1.0)
+    ref = max((r.cost.mean for r in register.active_risks if r.cost is not None), default=1.0)
     bands = plot.impact_bands_for(ref)  # the same bands before and after
     plot.heat_map(register, ax=fig.add_subplot(grid[1, 1]), scenario="mitigated",
                   impact_bands=bands, currency=cur, title="Heat map after mitigation")
@@ -327,11 +326,7 @@ def _schedule_page(res: SimulationResult, schedule: Schedule | None, cur: str | 
     fig = _page("Schedule: joint confidence and critical activities", footer)
     axes = fig.subplots(1, 2, width_ratios=[1.15, 1])
     plot.joint_confidence(res, ax=axes[0], currency=cur)
-    milestones: list[str] = []
-    if schedule is not None:
-        frame = schedule.frame
-        three = frame[["duration_min", "duration_most_likely", "duration_max"]]
-        milestones = frame.loc[(three == 0).all(axis=1), "id"].astype(str).tolist()
+    milestones = list(schedule.milestones) if schedule is not None else []
     plot.criticality(res, ax=axes[1], top=18, skip=milestones,
                      skip_reason="milestones, not shown")
     return fig
@@ -357,25 +352,26 @@ def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
         rows.append([r["id"], short(rec["title"], 44), short(rec["owner"], 16),
                      f"{rec['probability']:.0%}", rng3("cost", True), rng3("schedule", False),
                      compact(r["p80_cost_reduction"], cur),
-                     f"{r['p80_delay_reduction']:,.1f}", _mitigation_cost(rec, cur)])
+                     f"{r['p80_delay_reduction']:,.1f}",
+                     _mitigation_cost(register.risk(r["id"]), cur)])
     _table(ax, rows, ["id", "risk", "owner", "P", "cost min / ML / max", "delay (d)",
                       "P80 cost cut", "P80 days cut", "mitigation"],
            [0.06, 0.27, 0.11, 0.05, 0.18, 0.09, 0.08, 0.08, 0.07], fontsize=8)
     return fig
 
 
-def _mitigation_cost(rec: pd.Series, cur: str | None) -> str:
+def _mitigation_cost(risk: Risk, cur: str | None) -> str:
     """A risk's mitigation in a table cell: its cost, "free", or a dash for none."""
-    if not bool(rec.get("_has_mitigation")):
+    if not risk.has_mitigation:
         return "—"
-    cost = rec.get("mitigation_cost")
-    return "free" if pd.isna(cost) or cost == 0 else compact(float(cost), cur)
+    cost = risk.mitigation_cost
+    return "free" if cost is None or cost == 0 else compact(float(cost), cur)
 
 
 def _method_page(register: RiskRegister, schedule: Schedule | None, res: SimulationResult,
                  cur: str | None, footer: str, value_per_day: float | None) -> Figure:
     fig = _page("Assumptions and method", footer)
-    dists = register.frame.loc[~register.closed, "distribution"].value_counts()
+    dists = pd.Series([r.distribution for r in register.active_risks]).value_counts()
     se_cost = res.standard_error(0.8, "cost")
     se_sched = res.standard_error(0.8, "schedule")
     excluded = list(res.excluded)

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import OptionError
+from .model import Calendar
+from .seeds import reported_seed
 
-__all__ = ["SimulationResult", "STATISTICS"]
+__all__ = ["STATISTICS", "SimulationResult", "metric_name"]
 
 #: Columns of :meth:`SimulationResult.summary`, in order.
 STATISTICS = ("base", "mean", "std", "p10", "p50", "p80", "p90")
@@ -18,7 +20,8 @@ _METRIC_ALIASES = {"cost": "cost", "schedule": "schedule", "duration": "schedule
                    "delay": "schedule", "time": "schedule", "finish": "schedule"}
 
 
-def _metric(metric: str) -> str:
+def metric_name(metric: str) -> str:
+    """``cost`` or ``schedule`` for a metric as users name it (duration, delay, ...)."""
     key = str(metric).strip().lower()
     if key not in _METRIC_ALIASES:
         raise OptionError("metric", metric, "'cost' or 'schedule'")
@@ -66,7 +69,8 @@ class SimulationResult:
     cost: np.ndarray = field(repr=False)
     schedule: np.ndarray = field(repr=False)
     iterations: int
-    seed: int | None
+    #: the root of every stream of the run: pass it as ``rng`` to draw the same numbers
+    seed_sequence: np.random.SeedSequence = field(repr=False)
     sampling: str
     scenario: str
     risk_ids: tuple[str, ...] = field(repr=False)
@@ -83,7 +87,7 @@ class SimulationResult:
     criticality: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     mean_finish: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     start: np.datetime64 | None = None
-    holidays: tuple[np.datetime64, ...] = field(default=(), repr=False)
+    calendar: Calendar = field(default_factory=Calendar, repr=False)
     has_schedule: bool = False
     block_size: int = 65_536
     correlation: str = ""  # what was correlated, for reports ("" = none)
@@ -93,13 +97,25 @@ class SimulationResult:
                      "mean_finish"):
             getattr(self, name).setflags(write=False)
 
+    @property
+    def seed(self) -> int | None:
+        """The integer that repeats the run (``--seed``), or None when the run was
+        seeded otherwise (a Generator, a spawned SeedSequence): then pass
+        :attr:`seed_sequence` as ``rng``."""
+        return reported_seed(self.seed_sequence)
+
+    @property
+    def holidays(self) -> tuple[np.datetime64, ...]:
+        """The non-working days of the finish dates' calendar."""
+        return self.calendar.holidays
+
     def values(self, metric: str = "cost") -> np.ndarray:
         """The per-iteration values of a metric (read-only array)."""
-        return getattr(self, _metric(metric))
+        return getattr(self, metric_name(metric))
 
     def base(self, metric: str = "cost") -> float:
         """The deterministic value without risks (0 without a schedule)."""
-        return self.base_cost if _metric(metric) == "cost" else self.base_schedule
+        return self.base_cost if metric_name(metric) == "cost" else self.base_schedule
 
     def percentile(self, q: float, metric: str = "cost") -> float:
         """The value not exceeded in a share ``q`` of iterations (``0.8`` for P80)."""
@@ -175,23 +191,19 @@ class SimulationResult:
         """Finish date of every iteration (needs ``start=``), as ``datetime64[D]``.
 
         A duration of d working days from the start ends on working day ceil(d) counted
-        from the start day as day 1 (a 1-day job finishes the day it starts), on a
-        Monday-Friday calendar without the given holidays.
+        from the start day as day 1 (a 1-day job finishes the day it starts), on the
+        run's calendar (Monday to Friday without the given holidays by default).
         """
         if self.start is None:
             raise OptionError("start", None, "a project start date (simulate(start=...))")
-        days = np.maximum(np.ceil(self.schedule - 1e-9) - 1, 0).astype(np.int64)
-        first = np.busday_offset(self.start, 0, roll="forward", holidays=list(self.holidays))
-        return np.busday_offset(first, days, holidays=list(self.holidays))
+        return self.calendar.finish_dates(self.start, self.schedule)
 
     def finish_date(self, q: float) -> np.datetime64:
         """The finish date met with confidence ``q`` (e.g. 0.8 for the P80 date)."""
         duration = self.percentile(q, "schedule")
         if self.start is None:
             raise OptionError("start", None, "a project start date (simulate(start=...))")
-        days = max(int(np.ceil(duration - 1e-9)) - 1, 0)
-        first = np.busday_offset(self.start, 0, roll="forward", holidays=list(self.holidays))
-        return np.busday_offset(first, days, holidays=list(self.holidays))
+        return self.calendar.finish_date(self.start, duration)
 
     def activity_table(self) -> pd.DataFrame:
         """Per activity: criticality index (share of iterations on a critical path) and

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 import riskkit as rk
-from riskkit import _fused
 from riskkit.analysis import _Reductions, knapsack
 from riskkit.cli import main
 
@@ -83,18 +82,18 @@ def test_removing_each_risk_matches_a_full_resimulation():
 
 
 def test_variants_over_several_blocks_match_full_resimulations():
-    from riskkit.engine import simulate_variants
+    from riskkit.sim import simulate_variants
 
     reg = rk.read_register(SAMPLES / "office_fitout.csv")
     sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
-    active = reg.frame.loc[~reg.closed].reset_index(drop=True)
+    active = [r.id for r in reg.active_risks]
     picks = [0, 5, 10, 20]  # on activities, on activities, cost only, finish delay
     n = 70_000  # two random-number blocks
-    run = simulate_variants(reg, sch, [{i: "removed"} for i in picks]
-                            + [{i: "mitigated" for i in range(len(active))}],
+    run = simulate_variants(reg, sch, [{active[i]: "removed"} for i in picks]
+                            + [{rid: "mitigated" for rid in active}],
                             iterations=n, rng=3)
     for v, i in enumerate(picks):
-        rid = active.loc[i, "id"]
+        rid = active[i]
         full = rk.simulate(rk.read_register(reg.frame[reg.frame["id"] != rid]), sch,
                            iterations=n, rng=3)
         cost, sched = run.totals(v)
@@ -106,43 +105,10 @@ def test_variants_over_several_blocks_match_full_resimulations():
     np.testing.assert_allclose(sched, mitigated.schedule, atol=1e-3)
 
 
-@pytest.mark.parametrize("sampling", ["lhs", "random"])
-def test_fused_variant_kernel_gives_the_numpy_rankings_bit_for_bit(sampling):
-    """The kernel takes the draws, baseline and changes of simple risks in a ranking
-    (and in risk drivers); the numpy path the rest (PERT, correlated, on activities).
-    Both give the same figures, over two random-number blocks."""
-    pytest.importorskip("numba")
-    reg = rk.read_register(SAMPLES / "office_fitout.csv")
-    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
-    frame = reg.frame.drop(columns=["row", "_has_mitigation"], errors="ignore")
-    frame["correlation_group"] = ["G" if i % 5 == 0 else "" for i in range(len(frame))]
-    grouped = rk.read_register(frame)
-    runs = {}
-    previous = _fused.set_enabled(True)
-    try:
-        for flag in (True, False):
-            _fused.set_enabled(flag)
-            runs[flag] = [
-                rk.rank_mitigations(grouped, iterations=70_000, rng=4, sampling=sampling,
-                                    correlation={"G": 0.5}, value_per_day=2_000),
-                rk.rank_mitigations(reg, sch, iterations=70_000, rng=4, sampling=sampling),
-                rk.risk_drivers(reg, iterations=70_000, rng=4, sampling=sampling),
-            ]
-    finally:
-        _fused.set_enabled(previous)
-    for fused, plain in zip(runs[True], runs[False]):
-        pd.testing.assert_frame_equal(fused, plain, check_exact=True)
-        assert fused.attrs == plain.attrs
-
-
-@pytest.mark.parametrize("fused", [False, True])
-def test_windowed_percentile_of_a_variant_equals_numpys_to_the_last_bit(fused):
+def test_windowed_percentile_of_a_variant_equals_numpys_to_the_last_bit():
     """The variant percentile is selected from a window of the sorted baseline; it must
-    equal np.percentile of the variant's totals exactly, ties and extremes included
-    (numpy path, and the numba kernel of the 'fast' extra)."""
-    if fused:
-        pytest.importorskip("numba")
-    _check_windowed_percentiles(fused)
+    equal np.percentile of the variant's totals exactly, ties and extremes included."""
+    _check_windowed_percentiles()
 
 
 def test_variant_percentile_of_a_baseline_with_nan_is_numpys():
@@ -155,7 +121,7 @@ def test_variant_percentile_of_a_baseline_with_nan_is_numpys():
     assert np.isnan(reduction) and np.isnan(expected)
 
 
-def _check_windowed_percentiles(fused):
+def _check_windowed_percentiles():
     g = np.random.default_rng(0)
     for trial in range(2_000):
         # small baselines, and some large ones whose changes move the percentile by
@@ -169,7 +135,7 @@ def _check_windowed_percentiles(fused):
         delta = g.normal(size=pos.size) * float(g.choice([0.01, 1.0, 10.0]))
         if trial % 7 == 0:
             delta -= 3.0  # a mitigation: everything it touches falls
-        reductions = _Reductions(base, q, fused)
+        reductions = _Reductions(base, q)
         mean, reduction = reductions(pos, delta)
         variant = base.copy()
         variant[pos] += delta
@@ -178,14 +144,11 @@ def _check_windowed_percentiles(fused):
         assert mean == pytest.approx(base.mean() - variant.mean(), abs=1e-12)
 
 
-@pytest.mark.parametrize("fused", [False, True])
-def test_reductions_of_a_table_of_many_variants_across_slabs(fused):
+def test_reductions_of_a_table_of_many_variants_across_slabs():
     """Variants whose changes lie in several slabs (runs of several blocks), next to
     variants in one slab, variants without changes and variants whose changes are all
     zero: each gets np.percentile's reduction exactly and its mean change."""
-    if fused:
-        pytest.importorskip("numba")
-    from riskkit.engine import ChangeTable
+    from riskkit.sim.changes import ChangeTable
 
     g = np.random.default_rng(5)
     n, count = 30_000, 40
@@ -210,7 +173,7 @@ def test_reductions_of_a_table_of_many_variants_across_slabs(fused):
         segments.append((block, *(np.array(x, dtype=np.intp) for x in zip(*seg))))
     table = ChangeTable.build(count, slabs, segments)
     for q in (0.8, 0.5, 0.95):
-        mean, reduction = _Reductions(base, q, fused).of_table(table, 1)
+        mean, reduction = _Reductions(base, q).of_table(table, 1)
         for v in range(count):
             variant = base.copy()
             for p, d in truth[v]:
@@ -219,7 +182,7 @@ def test_reductions_of_a_table_of_many_variants_across_slabs(fused):
             assert reduction[v] == expected
             assert mean[v] == pytest.approx(base.mean() - variant.mean(), rel=1e-12, abs=1e-9)
             assert (mean[v] == 0) == (not any(np.any(d) for _, d in truth[v]))
-        assert not _Reductions(base, q, fused).of_table(table, 2)[1].any()  # no schedule
+        assert not _Reductions(base, q).of_table(table, 2)[1].any()  # no schedule
 
 
 def test_ranking_order_rule():
@@ -254,12 +217,9 @@ def test_no_mitigations_and_no_occurrences_give_empty_or_zero_tables(tmp_path, c
     assert "internal error" not in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("fused", [False, True])
-def test_a_change_that_is_not_a_number_gives_numpys_percentile(fused):
+def test_a_change_that_is_not_a_number_gives_numpys_percentile():
     """No window can hold a NaN change: the plain computation answers (it used to loop
     for ever), as np.percentile would."""
-    if fused:
-        pytest.importorskip("numba")
     base = np.arange(50.0)
     for bad in (np.nan, np.inf, -np.inf):
         delta = np.array([1.0, bad, -2.0])
@@ -268,7 +228,7 @@ def test_a_change_that_is_not_a_number_gives_numpys_percentile(fused):
         variant[pos] += delta
         with np.errstate(invalid="ignore"):
             expected = 40.0 - np.percentile(variant, 80)  # P80 of 0..49 is 39.2
-            _, got = _Reductions(base, 0.8, fused)(pos, delta)
+            _, got = _Reductions(base, 0.8)(pos, delta)
         np.testing.assert_equal(got, np.percentile(base, 80) - np.percentile(variant, 80))
         assert np.isnan(got) == np.isnan(expected)
 

@@ -13,7 +13,7 @@ import scipy.stats as st
 import riskkit as rk
 from riskkit.cli import main
 from riskkit.correlation import nearest_correlation
-from riskkit.engine import simulate_variants
+from riskkit.sim import simulate_variants
 
 from .conftest import SAMPLES
 
@@ -343,33 +343,6 @@ def test_cli_reports_the_correlation(capsys):
     out = capsys.readouterr().out
     assert code == 0 and "7 risks in 3 correlated sets" in out
 
-
-@pytest.mark.parametrize("sampling", ["lhs", "random"])
-def test_fused_kernels_give_the_same_correlated_numbers(sampling):
-    pytest.importorskip("numba")
-    from riskkit import _fused
-
-    groups = ["a", "a", "b", "b", "b", ""] * 5
-    frame = pd.DataFrame({"id": [f"R{i:02d}" for i in range(30)],
-                          "probability": np.linspace(0.1, 0.9, 30), "cost_min": 10.0,
-                          "cost_most_likely": 30.0, "cost_max": 90.0, "schedule_min": 1.0,
-                          "schedule_most_likely": 3.0, "schedule_max": 9.0,
-                          "correlation_group": groups})
-    reg = rk.read_register(frame)
-    out = []
-    previous = _fused.set_enabled(True)
-    try:
-        for flag in (True, False):
-            _fused.set_enabled(flag)
-            out.append(rk.simulate(reg, iterations=70_000, rng=2, sampling=sampling,
-                                   correlation={"a": 0.8, "b": 0.4}))
-    finally:
-        _fused.set_enabled(previous)
-    np.testing.assert_array_equal(out[0].cost, out[1].cost)
-    np.testing.assert_array_equal(out[0].schedule, out[1].schedule)
-
-
-# --- review findings: every one reproduced here ---------------------------------------
 
 GROUPED = ("id,probability,cost impact,Correlation Group\n"
            "R1,1,100,Civil Works\nR2,1,200,civil  works\nR3,0.5,300,\n")

@@ -12,8 +12,6 @@ import pytest
 
 import riskkit as rk
 
-from .conftest import SAMPLES
-
 
 def register(rows, **columns):
     return rk.read_register(pd.DataFrame(rows, **columns))
@@ -226,11 +224,11 @@ def test_new_families_in_registers_and_schedules():
         "cost_min": [None, 80, 50], "cost_most_likely": [None, 100, None],
         "cost_max": [None, 130, 200], "distribution": ["", "trigen", "lognormal"]},
         dtype=object))
-    kinds = [type(r.cost).__name__ for r in reg.risks()]
-    assert kinds == ["Discrete", "Triangular", "Lognormal"]
+    kinds = [type(r.cost).__name__ for r in reg.active_risks]
+    assert kinds == ["Discrete", "Trigen", "Lognormal"]
     for sampling in ("lhs", "random"):
         res = rk.simulate(reg, iterations=n, rng=2, sampling=sampling)
-        dists = [r.cost for r in reg.risks()]
+        dists = [r.cost for r in reg.active_risks]
         mean = sum(d.mean for d in dists)
         sd = np.sqrt(sum(d.variance for d in dists))
         assert abs(res.cost.mean() - mean) < 3 * sd / np.sqrt(n)
@@ -238,7 +236,7 @@ def test_new_families_in_registers_and_schedules():
                                          "cost_min": [80], "cost_most_likely": [100],
                                          "cost_max": [130], "distribution": ["trigen"]}))
     res = rk.simulate(one, iterations=n, rng=4)
-    d = one.risks()[0].cost
+    d = one.active_risks[0].cost
     for q, x in ((0.1, 80), (0.9, 130)):
         density = float(np.diff(d.ppf(np.array([q - 1e-6, q + 1e-6])))[0])
         se = np.sqrt(q * (1 - q) / n) * density / 2e-6
@@ -250,161 +248,3 @@ def test_new_families_in_registers_and_schedules():
     res = rk.simulate(None, sch, iterations=50_000, rng=1)
     expected = sch.distributions()[0].mean + sch.distributions()[1].mean
     assert res.schedule.mean() == pytest.approx(expected, rel=0.01)
-
-
-def test_lhs_duration_rows_use_every_stratum_once_and_are_independent():
-    """The sort-based Latin hypercube permutation: every stratum exactly once per row,
-    values in [0, 1), and rows from different streams uncorrelated."""
-    from riskkit.cpm import Workspace
-    from riskkit.engine import _stratified_rows
-
-    work = Workspace()
-    for size in (4096, 1808, 7, 1):
-        u = np.empty((40, size), np.float32)
-        _stratified_rows(u, [np.random.default_rng(i) for i in range(40)], work)
-        assert u.min() >= 0.0 and u.max() < 1.0
-        # the j-th smallest value lies in stratum j (up to float32 rounding at its edge)
-        offset = np.sort(u.astype(float) * size, axis=1) - np.arange(size)
-        assert offset.min() > -1e-3 and offset.max() < 1.0
-    u = np.empty((40, 4096), np.float32)
-    _stratified_rows(u, [np.random.default_rng(100 + i) for i in range(40)], work)
-    rho = np.corrcoef(u)[np.triu_indices(40, 1)]
-    # 780 pairs of independent rows: |r| < 5 / sqrt(4096) with overwhelming probability
-    assert np.abs(rho).max() < 5 / 64
-    # every position equally likely to hold a low stratum: no position bias
-    low = (u < 0.5).mean(axis=0)
-    assert abs(low.mean() - 0.5) < 0.01
-
-
-def test_draw_kernels_reproduce_numpys_choice_and_raw_words():
-    """The fused draw kernels compute numpy's Generator.choice (tail shuffle, whole
-    permutation, Floyd's algorithm) and random_raw from the PCG64 state, call after
-    call on the same scratch arrays, and seed streams as SeedSequence and PCG64 do."""
-    pytest.importorskip("numba")
-    from riskkit import _kernels as kernels
-
-    ws = kernels._workspace
-    g = np.random.default_rng(11)
-    cases = [(65_536, 65_536), (65_536, 1_311), (65_536, 1_310), (10_001, 10_001),
-             (10_000, 10_000), (16_960, 339), (16_960, 340), (1, 1), (2, 1), (65_536, 0)]
-    cases += [(int(n), int(g.integers(0, n + 1))) for n in g.integers(1, 65_537, 40)]
-    for seed, (n, k) in enumerate(cases):
-        gen = np.random.default_rng(seed)
-        gen.random()
-        state = kernels.pcg64_state(gen)
-        kernels._choice(state, n, k, ws.order, ws.tagged, ws.tag, ws.hash)
-        np.testing.assert_array_equal(ws.order[:k], gen.choice(n, k, replace=False),
-                                      err_msg=f"choice({n}, {k})")
-        words = np.array([kernels._next64_py(state) for _ in range(3)], dtype=np.uint64)
-        np.testing.assert_array_equal(words, gen.bit_generator.random_raw(3))
-    # seeding: SeedSequence hashing and PCG64 seeding, then the count uniform
-    keys = [0, 1, 2**32, 2**64 - 1] + [int(k) for k in g.integers(0, 2**63, 20)]
-    for entropy, spawn_key in ((0, (0, 0)), (42, (17, 0)), ((1, 2, 3, 4, 5), (2**40, 2)),
-                               (2**100 + 7, (3,))):
-        states, v = kernels.stream_states(kernels.seed_words(entropy, spawn_key),
-                                         kernels.key_table(keys))
-        for r, key in enumerate(keys):
-            gen = np.random.Generator(np.random.PCG64(
-                np.random.SeedSequence(entropy, spawn_key=(*spawn_key, key))))
-            assert v[r] == gen.random()
-            np.testing.assert_array_equal(states[r], kernels.pcg64_state(gen))
-    assert kernels.draws_match_numpy()
-
-
-def test_kernels_load_only_for_large_runs_in_auto_mode():
-    """In mode "auto" a small run does not load numba (it would cost more than it
-    saves); a large one does, and so do later runs once the kernels are loaded. In a
-    fresh interpreter, so that nothing has loaded them yet."""
-    pytest.importorskip("numba")
-    code = """
-import sys, warnings
-warnings.simplefilter("ignore")
-import riskkit as rk
-from riskkit import _fused
-assert "numba" not in sys.modules, "importing riskkit loads numba"
-reg = rk.read_register(sys.argv[1])
-small = rk.simulate(reg, iterations=1_000, rng=1, progress=False)
-assert "riskkit._kernels" not in sys.modules, "a small run loaded the kernels"
-_fused.AUTO_WORK = 1_000 * 29  # this register's 29 risks x 1,000 iterations
-rk.simulate(reg, iterations=1_000, rng=1, progress=False)
-assert "riskkit._kernels" in sys.modules, "a large run did not load them"
-_fused.AUTO_WORK = 1e8
-again = rk.simulate(reg, iterations=1_000, rng=1, progress=False)
-assert (again.cost == small.cost).all() and (again.schedule == small.schedule).all()
-print("ok")
-"""
-    import os
-    import subprocess
-    import sys
-
-    env = {k: v for k, v in os.environ.items() if k != "RISKKIT_NUMBA"}
-    out = subprocess.run([sys.executable, "-c", code, str(SAMPLES / "office_fitout.csv")],
-                         capture_output=True, text=True, env=env, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "ok"
-
-
-def test_draw_kernels_give_the_numpy_numbers_with_every_kind_of_risk():
-    """Runs of kernel risks (fixed, triangular, uniform, cost- or schedule-only) between
-    risks the numpy path takes (PERT, correlated, on activities), over a partial last
-    block, in both scenarios and both sampling methods."""
-    pytest.importorskip("numba")
-    from riskkit import _fused
-
-    rows = []
-    kinds = [("triangular", 1, 5, 20), ("uniform", 2, 2, 9), ("triangular", 4, 4, 4),
-             ("pert", 1, 3, 11), ("triangular", 0, 9, 10)]
-    for i in range(30):
-        family, a, m, b = kinds[i % len(kinds)]
-        cost = i % 3 != 1
-        sched = i % 3 != 2
-        rows.append({
-            "id": f"R{i:02d}", "probability": 0.02 + 0.03 * i,
-            "distribution": family,
-            "cost_min": a * 1000 if cost else "", "cost_most_likely": m * 1000 if cost else "",
-            "cost_max": b * 1000 if cost else "",
-            "schedule_min": a if sched else "", "schedule_most_likely": m if sched else "",
-            "schedule_max": b if sched else "",
-            "mitigated_probability": 0.01 + 0.02 * i,
-            "correlation_group": "G" if i % 7 == 3 else "",
-        })
-    reg = rk.read_register(pd.DataFrame(rows))
-    runs = {}
-    previous = _fused.set_enabled(True)
-    try:
-        for flag in (True, False):
-            _fused.set_enabled(flag)
-            runs[flag] = [rk.simulate(reg, iterations=70_000, rng=5, sampling=sampling,
-                                      scenario=scenario, correlation={"G": 0.6})
-                          for sampling in ("lhs", "random")
-                          for scenario in ("current", "mitigated")]
-    finally:
-        _fused.set_enabled(previous)
-    for fused, plain in zip(runs[True], runs[False]):
-        np.testing.assert_array_equal(fused.cost, plain.cost)
-        np.testing.assert_array_equal(fused.schedule, plain.schedule)
-
-
-@pytest.mark.parametrize("sampling", ["lhs", "random"])
-def test_fused_kernels_give_the_numpy_numbers_bit_for_bit(sampling):
-    """The optional numba kernels (extra 'fast') against the numpy reference path: a
-    register with triangular, PERT and fixed impacts, risks on activities and on the
-    finish, mitigations, over two blocks."""
-    pytest.importorskip("numba")
-    from riskkit import _fused
-
-    reg = rk.read_register(SAMPLES / "office_fitout.csv")
-    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
-    runs = {}
-    previous = _fused.set_enabled(True)
-    try:
-        for flag in (True, False):
-            _fused.set_enabled(flag)
-            runs[flag] = [rk.simulate(reg, iterations=70_000, rng=9, sampling=sampling),
-                          rk.simulate(reg, sch, iterations=70_000, rng=9, sampling=sampling,
-                                      scenario="mitigated")]
-    finally:
-        _fused.set_enabled(previous)
-    for fused, plain in zip(runs[True], runs[False]):
-        np.testing.assert_array_equal(fused.cost, plain.cost)
-        np.testing.assert_array_equal(fused.schedule, plain.schedule)

@@ -1,13 +1,8 @@
 import pytest
 
-from riskkit._parse import (
-    NumberFormatError,
-    normalise_header,
-    parse_number,
-    read_table,
-    split_list,
-)
 from riskkit.exceptions import InputError
+from riskkit.io.cells import NumberFormatError, parse_number, split_list
+from riskkit.io.tables import normalise_header, read_table
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -111,7 +106,8 @@ def test_missing_and_empty_files(tmp_path, write_csv):
     ("-2500", "-2500"), ("-1.5e3", "-1.5e3"), ("plain", "plain"), ("", ""),
 ])
 def test_exported_cells_cannot_run_as_formulas(cell, shown):
-    from riskkit._parse import safe_cell
+    from riskkit.io.export import safe_cell
+
     assert safe_cell(cell) == shown
     assert safe_cell(-2500.0) == -2500.0
 

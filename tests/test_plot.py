@@ -122,9 +122,9 @@ def test_heat_map_places_every_active_threat_and_lists_opportunities(model):
     plot.heat_map(reg, ax=ax)
     cells = " ".join(t.get_text().replace("\n", " ") for t in ax.texts).split(", ")
     cells = {rid for text in cells for rid in text.split()}
-    opportunities = {r.id for r in reg.risks() if r.cost is not None and r.cost.mean < 0}
+    opportunities = {r.id for r in reg.active_risks if r.cost is not None and r.cost.mean < 0}
     assert opportunities == {"OF-16"}
-    for rid in (r.id for r in reg.risks()):
+    for rid in (r.id for r in reg.active_risks):
         assert (rid in cells) is (rid not in opportunities)
     assert "not shown, opportunities: OF-16" in ax.get_xlabel()
     assert "OF-25" not in cells  # closed

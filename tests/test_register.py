@@ -6,7 +6,7 @@ import pytest
 
 import riskkit as rk
 from riskkit.cli import main
-from riskkit.register import REGISTER_ALIASES
+from riskkit.io.register import REGISTER_ALIASES
 
 from .conftest import REALWORLD, SAMPLES, register_from_text
 
@@ -184,7 +184,7 @@ def test_percent_header_with_fractions_warns():
 def test_single_most_likely_is_fixed_and_uniform_needs_no_mode():
     reg = register_from_text(
         "ID,P,Cost Min,Cost Most Likely,Cost Max,Distribution\nR1,1,,7,,\nR2,1,2,,4,Uniform\n")
-    risks = reg.risks()
+    risks = reg.active_risks
     assert isinstance(risks[0].cost, rk.Fixed) and risks[0].cost.value == 7
     assert isinstance(risks[1].cost, rk.Uniform) and risks[1].cost.mean == 3
 
@@ -192,19 +192,19 @@ def test_single_most_likely_is_fixed_and_uniform_needs_no_mode():
 def test_distribution_names_are_forgiving():
     reg = register_from_text("ID,P,Cost Min,Cost ML,Cost Max,Distribution\n"
                              "A,1,0,1,4,Beta-PERT\nB,1,0,1,4,TRIANGULAR\nC,1,0,1,4,\n")
-    kinds = [type(r.cost).__name__ for r in reg.risks()]
+    kinds = [type(r.cost).__name__ for r in reg.active_risks]
     assert kinds == ["Pert", "Triangular", "Triangular"]
 
 
 def test_opportunities_are_negative_impacts():
     reg = register_from_text('ID,P,Cost Min,Cost ML,Cost Max\nO1,0.5,"(3,000)",-$2000,-1000\n')
-    assert reg.risks()[0].cost.mean == pytest.approx(-2000)
+    assert reg.active_risks[0].cost.mean == pytest.approx(-2000)
 
 
 def test_closed_risks_are_kept_but_not_active():
     reg = register_from_text("ID,P,Cost Impact,Status\nA,0.5,10,Open\nB,0.5,10,Closed\n")
     assert len(reg) == 2 and reg.closed_ids == ("B",)
-    assert [r.id for r in reg.risks()] == ["A"]
+    assert [r.id for r in reg.active_risks] == ["A"]
     assert len(reg.active()) == 1
 
 
@@ -224,7 +224,7 @@ def test_dataframe_input_and_immutability():
     assert reg.frame.loc[0, "probability"] == 0.2
     with pytest.raises(AttributeError):
         reg.source = "x"  # frozen
-    assert reg.risks()[1].cost is None and reg.risks()[1].schedule.mean == 5
+    assert reg.active_risks[1].cost is None and reg.active_risks[1].schedule.mean == 5
 
 
 def test_repr_html_summarises():

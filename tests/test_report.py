@@ -30,7 +30,7 @@ def test_pack_without_schedule_or_mitigations(tmp_path):
     out = rk.write_report(tmp_path / "pack.pdf", reg, iterations=1_000, rng=1)
     assert pages(out.read_bytes()) == 7  # no schedule page
     bare = rk.read_register(reg.frame.drop(columns=["mitigation", "mitigation_cost"])
-                            .assign(_has_mitigation=False).drop(columns=[
+                            .drop(columns=[
                                 c for c in reg.frame.columns if c.startswith("mitigated_")]))
     out = rk.write_report(tmp_path / "bare.pdf", bare, iterations=1_000, rng=1)
     assert pages(out.read_bytes()) == 6  # no mitigation page

@@ -4,7 +4,7 @@ import pytest
 
 import riskkit as rk
 from riskkit.cli import main
-from riskkit.scale import DEFAULT_SCALE, read_scale
+from riskkit.io.scale import DEFAULT_SCALE, read_scale
 
 
 def load(text, **kwargs):

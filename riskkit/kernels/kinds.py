@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["Rule"]
+__all__ = ["ADD_COST", "ADD_DELAY", "DENSE", "EXPORT", "EXPORT_ROWS", "SLAB", "Rule"]
 
 
 class Rule(enum.IntEnum):
@@ -23,3 +23,14 @@ class Rule(enum.IntEnum):
     LOGNORMAL = 5   #: p0 mu, p1 sigma
     NORMAL = 6      #: p0 mean, p1 sd, p2 the CDF at the floor (0: not truncated)
     DISCRETE = 7    #: p0 table of (cumulative probability, value)
+
+
+#: What the risk kernel does with a risk (bit flags, per risk).
+ADD_COST = 1    #: add scenario 0's cost impacts into the block's cost
+ADD_DELAY = 2   #: add scenario 0's delays into the block's delay (a risk not on activities)
+EXPORT = 4      #: export positions, both scenarios' values and the change
+SLAB = 8        #: write the change into the slab
+DENSE = 16      #: and add it into the dense variants that change the risk
+#: Rows of the risk kernel's exports: scenario 0 cost and delay, scenario 1 cost and
+#: delay, the change (scenario 1 minus scenario 0, zero-padded) in cost and delay.
+EXPORT_ROWS = 6

@@ -35,7 +35,7 @@ _MASK32 = 0xFFFFFFFF
 
 
 @intrinsic
-def _mulhi(typingctx: Any, a: Any, b: Any) -> Any:  # pragma: no cover
+def _mulhi(typingctx: Any, a: Any, b: Any) -> Any:
     """High 64 bits of the 128-bit product of two uint64."""
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
         wide = ir.IntType(128)
@@ -45,7 +45,7 @@ def _mulhi(typingctx: Any, a: Any, b: Any) -> Any:  # pragma: no cover
 
 
 @inline
-def next64(st: Array) -> Any:  # pragma: no cover - compiled by numba
+def next64(st: Array) -> Any:
     """One PCG64 step: the next 64-bit word of stream state ``st``."""
     m_hi, m_lo = np.uint64(_M_HI), np.uint64(_M_LO)
     hi, lo = st[0], st[1]
@@ -60,7 +60,7 @@ def next64(st: Array) -> Any:  # pragma: no cover - compiled by numba
 
 
 @inline
-def next32(st: Array) -> Any:  # pragma: no cover - compiled by numba
+def next32(st: Array) -> Any:
     """numpy's 32-bit output of PCG64: both halves of a 64-bit word, low half first."""
     if st[4]:
         st[4] = np.uint64(0)
@@ -72,19 +72,19 @@ def next32(st: Array) -> Any:  # pragma: no cover - compiled by numba
 
 
 @inline
-def next_double(st: Array) -> float:  # pragma: no cover
+def next_double(st: Array) -> float:
     """``Generator.random()``: 53 random bits in [0, 1)."""
     return float(next64(st) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
 @inline
-def next_float32(st: Array) -> Any:  # pragma: no cover
+def next_float32(st: Array) -> Any:
     """``Generator.random(dtype=np.float32)``: 24 random bits in [0, 1)."""
     return np.float32(next32(st) >> np.uint64(8)) * np.float32(1.0 / 16777216.0)
 
 
 @inline
-def bounded(st: Array, high: Any) -> Any:  # pragma: no cover
+def bounded(st: Array, high: Any) -> Any:
     """An integer in [0, high] (high < 2**32 - 1): Lemire's method with rejection."""
     if high == 0:
         return np.uint64(0)
@@ -100,7 +100,7 @@ def bounded(st: Array, high: Any) -> Any:  # pragma: no cover
 
 
 @inline
-def _shuffle(st: Array, n: int, first: int, data: Array) -> None:  # pragma: no cover
+def _shuffle(st: Array, n: int, first: int, data: Array) -> None:
     for i in range(n - 1, first - 1, -1):
         j = bounded(st, np.uint64(i))
         data[i], data[j] = data[j], data[i]
@@ -108,7 +108,7 @@ def _shuffle(st: Array, n: int, first: int, data: Array) -> None:  # pragma: no 
 
 @jit
 def choice(st: Array, n: int, k: int, out: Array, ws_tagged: Array, ws_tag: Array,
-           ws_hash: Array) -> None:  # pragma: no cover
+           ws_hash: Array) -> None:
     """``Generator.choice(n, k, replace=False)`` into ``out[:k]``.
 
     numpy shuffles the tail of ``arange(n)``. Here ``ws_tagged`` (n int64, kept
@@ -174,7 +174,7 @@ _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 
 
 @inline
-def _hashmix(value: Any, hash_const: Array) -> Any:  # pragma: no cover
+def _hashmix(value: Any, hash_const: Array) -> Any:
     """numpy's ``hashmix``; ``hash_const`` is a one-element array, updated."""
     m = np.uint64(_MASK32)
     value = (value ^ hash_const[0]) & m
@@ -184,7 +184,7 @@ def _hashmix(value: Any, hash_const: Array) -> Any:  # pragma: no cover
 
 
 @inline
-def _mix(x: Any, y: Any) -> Any:  # pragma: no cover - compiled by numba
+def _mix(x: Any, y: Any) -> Any:
     m = np.uint64(_MASK32)
     result = (np.uint64(_MIX_L) * x - np.uint64(_MIX_R) * y) & m
     return result ^ (result >> np.uint64(16))
@@ -192,7 +192,7 @@ def _mix(x: Any, y: Any) -> Any:  # pragma: no cover - compiled by numba
 
 @jit
 def _seed_states(prefix: Array, key_words: Array, key_lengths: Array, states: Array,
-                 v: Array, draw_v: bool) -> None:  # pragma: no cover
+                 v: Array, draw_v: bool) -> None:
     """For each stream ``r``: the PCG64 state that ``SeedSequence`` with entropy words
     ``prefix + key_words[r, :key_lengths[r]]`` seeds. With ``draw_v``, advanced by the
     one double ``Generator.random()`` draws, which goes to ``v[r]``.
@@ -248,7 +248,7 @@ def _seed_states(prefix: Array, key_words: Array, key_lengths: Array, states: Ar
 
 
 @jit
-def _raw_words(st: Array, out: Array) -> None:  # pragma: no cover
+def _raw_words(st: Array, out: Array) -> None:
     for i in range(out.shape[0]):
         out[i] = next64(st)
 

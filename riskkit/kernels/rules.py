@@ -45,7 +45,7 @@ ndtri = _scipy_ndtri()
 
 
 @inline
-def uniforms(raw: Array, shift: int, k: int, lhs: bool, values: Array) -> None:  # pragma: no cover
+def uniforms(raw: Array, shift: int, k: int, lhs: bool, values: Array) -> None:
     """``values[j]``: uniform ``j`` from 32 bits of raw word ``j`` (``shift`` 32: the
     high half, 0: the low half), stratified ``(j + U_j) / k`` under Latin hypercube
     sampling, so ascending."""
@@ -56,7 +56,7 @@ def uniforms(raw: Array, shift: int, k: int, lhs: bool, values: Array) -> None: 
 
 
 @inline
-def _interp(x: float, data: Array, start: int, length: int, j: int) -> tuple[float, int]:  # pragma: no cover
+def _interp(x: float, data: Array, start: int, length: int, j: int) -> tuple[float, int]:
     """``np.interp(x, xp, fp)`` on table knots ``xp = data[start:start+length]``,
     ``fp`` after them, with the same operations as numpy (so the same bits). ``j`` is
     where the knot search starts: a walk forward from it when x does not fall below
@@ -93,7 +93,7 @@ def _interp(x: float, data: Array, start: int, length: int, j: int) -> tuple[flo
 @jit
 def inverse_cdf(kind: int, p0: float, p1: float, p2: float, p3: float, tables: Array,
                 data: Array, f_ndtri: Array, k: int, ascending: bool,
-                values: Array) -> None:  # pragma: no cover - compiled by numba
+                values: Array) -> None:
     """The inverse CDF of rule ``kind`` on ``values[:k]``, in place.
 
     ``ascending``: the values are ascending (Latin hypercube strata, or sorted), which
@@ -171,7 +171,7 @@ def inverse_cdf(kind: int, p0: float, p1: float, p2: float, p3: float, tables: A
 
 @jit
 def _ppf(kind: int, p0: float, p1: float, p2: float, p3: float, tables: Array, data: Array,
-         f_ndtri: Array, u: Array, out: Array, ascending: bool) -> None:  # pragma: no cover
+         f_ndtri: Array, u: Array, out: Array, ascending: bool) -> None:
     for i in range(u.shape[0]):
         out[i] = u[i]
     inverse_cdf(kind, p0, p1, p2, p3, tables, data, f_ndtri, u.shape[0], ascending, out)
@@ -189,7 +189,7 @@ def ppf(kind: int, params: tuple[float, float, float, float], tables: np.ndarray
 # -- Latin hypercube pairing and Iman–Conover dealing --------------------------------
 
 @inline
-def restricted_ranks(perm: Array, kk: int, k: int, ranks: Array) -> None:  # pragma: no cover
+def restricted_ranks(perm: Array, kk: int, k: int, ranks: Array) -> None:
     """``ranks[v]`` for each value v of ``perm[:k]``: its rank among them (counting),
     so ``ranks[perm[:k]]`` is a uniform random permutation of k."""
     for q in range(kk):
@@ -204,7 +204,7 @@ def restricted_ranks(perm: Array, kk: int, k: int, ranks: Array) -> None:  # pra
 
 
 @inline
-def quantised(score: float) -> int:  # pragma: no cover - compiled by numba
+def quantised(score: float) -> int:
     """A normal score as a biased 16-bit rank key: score x QUANTUM, clipped to the int16
     range, truncated towards zero, plus 32,768."""
     q = min(max(score * QUANTUM, -32767.0), 32767.0)
@@ -213,7 +213,7 @@ def quantised(score: float) -> int:  # pragma: no cover - compiled by numba
 
 @inline
 def deal(keys: Array, k: int, counts: Array, values: Array, out: Array, slot: Array,
-         key_scratch: Array) -> None:  # pragma: no cover - compiled by numba
+         key_scratch: Array) -> None:
     """Iman–Conover: ``out[i] = values[rank of i]``, where item ``i`` ranks by its
     biased 16-bit key ``keys[i]`` in a stable ascending sort (ties keep their order, as
     numpy's stable argsort). Two 8-bit counting passes; ``counts`` holds the histograms
@@ -239,7 +239,7 @@ def deal(keys: Array, k: int, counts: Array, values: Array, out: Array, slot: Ar
 
 @jit
 def _deal_by_scores(values: Array, scores: Array, out: Array, keys: Array, counts: Array,
-                    slot: Array, key_scratch: Array) -> None:  # pragma: no cover
+                    slot: Array, key_scratch: Array) -> None:
     k = values.shape[0]
     for q in range(512):
         counts[q] = 0

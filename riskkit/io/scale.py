@@ -13,8 +13,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from . import _parse
-from .exceptions import InputError, Problem
+from ..exceptions import InputError, Problem
+from .cells import NumberFormatError, parse_number
+from .tables import read_table, resolve_columns
 
 __all__ = ["DEFAULT_SCALE", "Level", "Scale", "read_scale"]
 
@@ -101,7 +102,7 @@ def read_scale(source: Any) -> Scale:
 
     Examples
     --------
-    >>> from riskkit.scale import read_scale
+    >>> from riskkit.io.scale import read_scale
     >>> read_scale("default").lookup("probability", "likely", scores=False).most_likely
     0.6
     """
@@ -109,13 +110,13 @@ def read_scale(source: Any) -> Scale:
         return source
     if isinstance(source, str) and source.strip().lower() == "default":
         return DEFAULT_SCALE
-    table = _parse.read_table(source)
+    table = read_table(source)
     name = table.source
     aliases = {"dimension": "dimension", "score": "score", "level": "score",
                "labels": "labels", "label": "labels", "low": "low", "min": "low",
                "mostlikely": "most_likely", "ml": "most_likely", "high": "high",
                "max": "high"}
-    found, _, problems = _parse.resolve_columns(
+    found, _, problems = resolve_columns(
         table.header, aliases, None, ("dimension", "score", "labels", "low", "most_likely",
                                       "high"), name)
     missing = [c for c in ("dimension", "score", "low", "most_likely", "high") if c not in found]
@@ -144,8 +145,8 @@ def read_scale(source: Any) -> Scale:
         for c in ("score", "low", "most_likely", "high"):
             text = cell(c)
             try:
-                parsed = _parse.parse_number(text, allow_days=True)
-            except _parse.NumberFormatError as exc:
+                parsed = parse_number(text, allow_days=True)
+            except NumberFormatError as exc:
                 problems.append(Problem(str(exc), source=name, row=row,
                                         column=table.header[found[c]], value=text))
                 parsed = None

@@ -1,0 +1,17 @@
+"""Readers and writers: files as people keep them, into and out of the model.
+
+- :mod:`.tables`, :mod:`.cells`: tables with spreadsheet row numbers; numbers,
+  percentages and amounts as spreadsheets write them;
+- :mod:`.xlsx`: Excel workbooks;
+- :mod:`.register`, :mod:`.schedule`, :mod:`.correlation`, :mod:`.scale`: the readers;
+- :mod:`.export`: files that are safe to open in Excel.
+
+A reader only translates: the model (:mod:`riskkit.model`) checks what it builds, and
+the reader maps each problem back to the file's row and column.
+"""
+
+from .correlation import read_correlation
+from .register import read_register
+from .schedule import read_schedule
+
+__all__ = ["read_correlation", "read_register", "read_schedule"]

@@ -1,0 +1,601 @@
+"""Reading risk registers as people write them: CSV, xlsx or a DataFrame, into
+:class:`~riskkit.model.RiskRegister`.
+
+The reader finds the header and the columns (under the aliases real registers use),
+reads every cell as a spreadsheet writes it, and builds :class:`~riskkit.model.Risk`
+objects. What a risk must satisfy (probabilities, estimates, unique ids) is checked by
+the model; the reader maps each problem back to its spreadsheet row and the column as
+the file wrote it, and raises once with every problem of the file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from itertools import product
+from typing import Any
+
+import pandas as pd
+
+from ..distributions import Discrete, Distribution, Family, make_distribution, parse_family
+from ..distributions import parameter_columns as family_parameters
+from ..exceptions import InputError, InputWarning, OptionError, Problem
+from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
+from .cells import NumberFormatError, parse_cell, parse_number, split_list
+from .scale import DEFAULT_SCALE, Level, Scale, read_scale
+from .tables import (
+    RawTable,
+    display_name,
+    find_header,
+    header_says_percent,
+    normalise_header,
+    read_table,
+    resolve_columns,
+    table_from_frame,
+)
+from .xlsx import is_workbook, read_xlsx
+
+__all__ = ["REGISTER_ALIASES", "read_register"]
+
+#: Single-value (fixed impact) columns accepted on input.
+FIXED_COLUMNS = ("cost_impact", "schedule_impact", "mitigated_cost_impact",
+                 "mitigated_schedule_impact")
+_PARAMETERS = family_parameters()
+_INPUT_COLUMNS = REGISTER_COLUMNS + FIXED_COLUMNS + tuple(_PARAMETERS)
+_TOTAL_WORDS = ("total", "totals", "sum", "subtotal", "grandtotal", "overall")
+
+# --- the alias table ---------------------------------------------------------------
+# Written as people write headers; matching ignores case, spaces, punctuation and a
+# bracketed unit such as "(days)" or "($)". README.md prints this table.
+_PLAIN_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("ID", "Risk ID", "Ref", "Risk Ref", "Reference", "Risk Reference", "Risk No",
+           "Risk Number", "No", "Number", "#", "Risk #", "Key", "Risk Code", "Code"),
+    "title": ("Title", "Risk Title", "Risk Name", "Name", "Risk", "Summary",
+              "Short Description", "Risk Event"),
+    "description": ("Description", "Risk Description", "Details", "Risk Details",
+                    "Risk Statement", "Cause and Effect"),
+    "category": ("Category", "Risk Category", "Type", "Risk Type", "Class", "Area"),
+    "owner": ("Owner", "Risk Owner", "Responsible", "Assigned To", "Accountable"),
+    "status": ("Status", "Risk Status", "State"),
+    "project": ("Project", "Project Name", "Project ID"),
+    "probability": ("Probability", "Probability (%)", "P", "Prob", "Prob.", "Likelihood",
+                    "Likelihood (%)", "Chance", "Probability of Occurrence", "Pct",
+                    "Pre-mitigation Probability", "Inherent Probability",
+                    "Current Probability", "Initial Probability"),
+    "distribution": ("Distribution", "Dist", "Distribution Type", "Shape"),
+    "activities": ("Activities", "Activity", "Affected Activities", "Activity IDs",
+                   "Activity ID", "Tasks", "Task IDs", "Linked Activities"),
+    "mitigation": ("Mitigation", "Response", "Mitigation Action", "Mitigation Actions",
+                   "Mitigation Plan", "Response Plan", "Response Action", "Treatment",
+                   "Mitigation Strategy", "Measures", "Action", "Actions"),
+    "correlation_group": ("Correlation Group", "Corr Group", "Correlation Set",
+                          "Correlation Class", "Correlated Group"),
+    "mitigation_cost": ("Mitigation Cost", "Response Cost", "Cost of Mitigation",
+                        "Treatment Cost", "Cost of Response", "Mitigation Budget",
+                        "Action Cost", "Cost of Measures"),
+    **{name: p.aliases for name, p in _PARAMETERS.items()},
+}
+_IMPACT_WORDS = {
+    "cost": ("Cost", "Cost Impact", "Impact Cost", "Financial Impact", "Cost Consequence",
+             "Cost Exposure"),
+    "schedule": ("Schedule", "Schedule Impact", "Impact Schedule", "Time", "Time Impact",
+                 "Impact Time", "Delay", "Schedule Delay", "Schedule Impact Days",
+                 "Delay Days", "Days"),
+}
+_POINT_WORDS = {
+    "min": ("Min", "Minimum", "Low", "Optimistic", "Best", "Best Case"),
+    "most_likely": ("Most Likely", "ML", "Likely", "Base", "Mode", "Nominal"),
+    "max": ("Max", "Maximum", "High", "Pessimistic", "Worst", "Worst Case"),
+}
+_MITIGATED_WORDS = ("Mitigated", "Residual", "Post-mitigation", "Post mitigation",
+                    "Post-response", "Post", "After", "After Mitigation", "Target",
+                    "Treated")
+_POINTS = ("min", "most_likely", "max")
+
+
+def _build_aliases() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Expand the phrase lists into a lookup (normalised header -> canonical) and the
+    table README.md shows (canonical -> phrases)."""
+    shown: dict[str, list[str]] = {}
+
+    def add(canon: str, *phrases: str) -> None:
+        shown.setdefault(canon, []).extend(phrases)
+
+    for canon, phrases in _PLAIN_ALIASES.items():
+        add(canon, canon, *phrases)
+    for impact, words in _IMPACT_WORDS.items():
+        add(f"{impact}_impact", f"{impact}_impact", *words)
+        for point, pwords in _POINT_WORDS.items():
+            canon = f"{impact}_{point}"
+            add(canon, canon)
+            for w, p in product(words, pwords):
+                add(canon, f"{w} {p}", f"{p} {w}")
+    # Post-mitigation forms: every pre-mitigation impact or probability phrase with a
+    # "residual" / "post-mitigation" word before or after it.
+    for canon in ("probability", "cost_impact", "schedule_impact",
+                  *(f"{i}_{p}" for i in _IMPACT_WORDS for p in _POINT_WORDS)):
+        base = [s for s in shown[canon] if "_" not in s and "Pre-" not in s
+                and not s.startswith(("Inherent", "Current", "Initial"))]
+        add(f"mitigated_{canon}", f"mitigated_{canon}")
+        for w, b in product(_MITIGATED_WORDS, base):
+            add(f"mitigated_{canon}", f"{w} {b}", f"{b} {w}")
+    lookup: dict[str, str] = {}
+    for canon, written in shown.items():
+        for phrase in written:
+            lookup.setdefault(normalise_header(phrase), canon)
+    return lookup, {k: tuple(dict.fromkeys(v)) for k, v in shown.items()}
+
+
+_ALIAS_LOOKUP, REGISTER_ALIASES = _build_aliases()
+del _build_aliases
+
+_TEXT = ("id", "title", "description", "category", "owner", "status", "project",
+         "mitigation", "correlation_group")
+_CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": "USD", "US$": "USD",
+                     "FR.": "CHF", "SFR": "CHF"}
+_EXPLICIT = re.compile(r"\s*\d+\s*[=:]\s*([^;|]*\S)\s*")
+_DISCRETE = re.compile(r"\d\s*:\s*[\d.,]+%?\s*[;|]")
+
+
+def read_register(
+    source: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    scale: Any = None,
+    project: str | None = None,
+) -> RiskRegister:
+    """Read and validate a risk register.
+
+    Parameters
+    ----------
+    source : path, file object or DataFrame
+        A CSV file (any of ``,`` ``;`` tab delimiters, UTF-8 with or without BOM,
+        UTF-16, Windows-1252), an ``.xlsx`` workbook (needs openpyxl) or a DataFrame.
+    columns : mapping, optional
+        ``{"Header as written": "canonical_name"}``; overrides the alias table.
+    delimiter, decimal, encoding : str, optional
+        Override detection. ``decimal=","`` reads decimal commas in a ``,``-less file.
+    sheet : str or int, optional
+        Worksheet of an ``.xlsx`` workbook (default: the first).
+    scale : Scale, path or "default", optional
+        How to read qualitative scores. Labels such as "High" or "Likely" are always
+        read with the default scale (:data:`riskkit.io.scale.DEFAULT_SCALE`); with a
+        scale given, 1-5 style scores are read through it too, and its cost levels apply.
+    project : str, optional
+        The project the register belongs to (namespaces its random streams).
+
+    Returns
+    -------
+    RiskRegister
+
+    Raises
+    ------
+    InputError
+        Listing every problem found, each with its spreadsheet row, column and value.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> reg = rk.read_register("sample_registers/office_fitout.csv")
+    >>> reg.risks[0].id
+    'OF-01'
+    """
+    name = display_name(source)
+    if isinstance(source, pd.DataFrame):
+        table = table_from_frame(source, name)
+    elif is_workbook(source):
+        table = read_xlsx(source, sheet)
+    else:
+        table = read_table(source, delimiter=delimiter, decimal=decimal, encoding=encoding)
+    reader = _RegisterReader(table, columns, read_scale(scale) if scale is not None else None)
+    return reader.register(project)
+
+
+def _is_total(cells: tuple[str, ...], positions: list[int]) -> bool:
+    for i in positions:
+        if i < len(cells) and cells[i]:
+            word = normalise_header(cells[i])
+            return word in _TOTAL_WORDS or word.startswith(("total", "subtotal", "grandtotal"))
+    return False
+
+
+@dataclass
+class _RegisterReader:
+    """One file's reading: its columns, and what the rows have taught so far."""
+
+    table: RawTable
+    columns: Mapping[str, str] | None
+    user_scale: Scale | None
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    plain_probs: list[float] = field(default_factory=list)
+    currencies: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.scores = self.user_scale is not None
+        self.scale = self.user_scale or DEFAULT_SCALE
+        self.src = src = self.table.source
+        table, title_note = find_header(self.table, _ALIAS_LOOKUP, self.columns)
+        self.table = table
+        if title_note:
+            self.notes.append(title_note)
+        found, unrecognised, problems = resolve_columns(
+            table.header, _ALIAS_LOOKUP, self.columns, _INPUT_COLUMNS, src)
+        if problems:
+            raise InputError(problems)
+        if "id" not in found:
+            problems.append(Problem(
+                "no risk id column", source=src,
+                hint="name a column 'ID' or 'Risk ID', or map one with --map \"Header=id\""))
+        if "probability" not in found:
+            problems.append(Problem(
+                "no probability column", source=src,
+                hint="name a column 'Probability' or 'Likelihood', or map one with --map"))
+        if not [c for c in found if c.startswith(("cost_", "schedule_"))]:
+            problems.append(Problem(
+                "no cost or schedule impact column", source=src,
+                hint="add 'Cost Min / Cost Most Likely / Cost Max' (or 'Cost Impact'), and/or "
+                     "the same for 'Schedule'"))
+        if problems:
+            problems.append(Problem("headers found: " + ", ".join(map(repr, table.header)),
+                                    source=src))
+            raise InputError(problems)
+        if unrecognised:
+            self.notes.append(f"{src}: columns not used by riskkit: "
+                              + ", ".join(repr(table.header[i]) for i in unrecognised))
+        self.found = found
+        self.written = {canon: table.header[i] for canon, i in found.items()}
+        self.prob_percent = header_says_percent(self.written["probability"])
+        self.mit_percent = ("mitigated_probability" in self.written
+                            and header_says_percent(self.written["mitigated_probability"]))
+
+    def register(self, project: str | None) -> RiskRegister:
+        table, src, found = self.table, self.src, self.found
+        label_positions = [found[c] for c in ("id", "title", "description") if c in found]
+        header_norm = [normalise_header(h) for h in table.header]
+        risks: list[Risk] = []
+        for row, cells in table.rows:
+            if not any(cells):
+                continue
+            if len(cells) > len(table.header) and any(cells[len(table.header):]):
+                self.problems.append(Problem(
+                    f"has {len(cells)} cells but the header has {len(table.header)}",
+                    source=src, row=row,
+                    hint="an unquoted delimiter inside a cell? quote text that contains one"))
+                continue
+            cells = cells + ("",) * (len(table.header) - len(cells))
+            norm = [normalise_header(c) for c in cells]
+            if sum(1 for a, b in zip(norm, header_norm) if a and a == b) >= max(
+                    2, len(found) // 2):
+                self.notes.append(f"{src}: row {row} repeats the header and was left out")
+                continue
+            if _is_total(cells, label_positions):
+                self.notes.append(f"{src}: row {row} looks like a total "
+                                  f"({cells[label_positions[0]]!r}) and was left out, "
+                                  f"not summed")
+                continue
+            risk = _RowReader(self, row, cells).risk()
+            if risk is not None:
+                risks.append(risk)
+        self._check_file()
+        scale_used = None
+        if self.used:
+            dims = [d for d in ("probability", "cost", "schedule") if d in self.used]
+            scale_used = f"{self.scale.name}: {', '.join(dims)}"
+            self.notes.append(f"{src}: qualitative scores read with the {scale_used}")
+        try:
+            register = RiskRegister(tuple(risks), src, project,
+                                    next(iter(self.currencies), None), scale_used,
+                                    tuple(self.notes), tuple(self.written.items()))
+        except InputError as exc:  # duplicate ids, or no risks at all
+            if risks or not self.problems:
+                self.problems += exc.problems
+        if self.problems:
+            raise InputError(self.problems)
+        for note in self.notes:
+            warnings.warn(note, InputWarning, stacklevel=3)
+        return register
+
+    def _check_file(self) -> None:
+        """What only the whole file shows: percentages read from a % header, and
+        amounts in several currencies."""
+        src, written = self.src, self.written
+        plain = self.plain_probs
+        if self.prob_percent and plain and 0 < max(plain) <= 1.0:
+            self.notes.append(
+                f"{src}: column {written['probability']!r} says % but holds only values "
+                f"<= 1; they were read as percentages (0.35 = 0.35%). If they are "
+                f"fractions, rename the header or map it with --map")
+        if len(self.currencies) > 1:
+            for code, (row, column, text) in sorted(self.currencies.items(),
+                                                    key=lambda x: x[1][0]):
+                self.problems.append(Problem(
+                    f"amounts in more than one currency "
+                    f"({', '.join(sorted(self.currencies))}); riskkit does not convert them, "
+                    f"so they cannot be added up: this is the first {code} amount",
+                    source=src, row=row, column=column, value=text,
+                    hint="convert every amount to one currency"))
+
+
+def _explicit(text: str) -> str:
+    """"4 = 75%" style cells: the value the cell spells out wins over its score."""
+    m = _EXPLICIT.fullmatch(text)
+    return m.group(1).strip() if m else text
+
+
+Triple = list[float | None]
+
+
+class _RowReader:
+    """One row of a register, read into a :class:`Risk` (or problems)."""
+
+    def __init__(self, file: _RegisterReader, row: int, cells: tuple[str, ...]):
+        self.file, self.row, self.cells = file, row, cells
+        self.problems: list[Problem] = []
+
+    def cell(self, canon: str) -> str:
+        found = self.file.found
+        return self.cells[found[canon]] if canon in found else ""
+
+    def problem(self, canon: str | None, message: str, value: str | None = None,
+                hint: str | None = None) -> None:
+        column = self.file.written.get(canon, canon) if canon else None
+        self.problems.append(Problem(message, source=self.file.src, row=self.row,
+                                     column=column, value=value, hint=hint))
+
+    def number(self, canon: str, *, days: bool = False) -> float | None:
+        text = _explicit(self.cell(canon))
+        seen: set[str] = set()
+        value = parse_cell(text, lambda message: self.problem(canon, message, text), seen,
+                           decimal_comma=self.file.table.decimal_comma, allow_percent=False,
+                           allow_days=days, allow_currency=not days)
+        for code in seen:
+            self.file.currencies.setdefault(_CURRENCY_ALIASES.get(code, code),
+                                            (self.row, self.file.written.get(canon, canon),
+                                             text))
+        return value
+
+    def probability(self, canon: str, header_percent: bool) -> float | None:
+        text = _explicit(self.cell(canon))
+        scale = self.file.scale
+        level = scale.lookup("probability", text, scores=self.file.scores) if text else None
+        if level is not None:
+            self.file.used.add("probability")
+            return level.most_likely
+        try:
+            parsed = parse_number(text, decimal_comma=self.file.table.decimal_comma,
+                                  allow_currency=False)
+        except NumberFormatError as exc:
+            hint = "write it as 35% or 0.35"
+            if any(ch.isalpha() for ch in text):
+                hint = (f"'{text}' is not a level of the {scale.name}; write a probability, "
+                        f"or give a scale that names it (--scale scale.csv)")
+            self.problem(canon, f"probability is {exc}", text, hint)
+            return None
+        if parsed is None:
+            return None
+        value = parsed.value
+        if header_percent and not parsed.percent:
+            self.file.plain_probs.append(value)
+            value /= 100.0
+        if not parsed.percent and not header_percent and value > 1.0:
+            hint = f"write {text}% for a percentage, or a fraction such as 0.35"
+            if float(value).is_integer() and value <= 10:
+                hint += ("; if it is a 1-5 score, read the register with a scale "
+                         "(--scale default, or your own scale CSV)")
+            self.problem(canon, "probability above 1 without a % sign", text, hint)
+            return None
+        return value
+
+    def qualitative(self, canon: str, dimension: str) -> Level | None:
+        """The scale level a single-impact cell names, if it is a label or a score."""
+        text = _explicit(self.cell(canon))
+        if not text:
+            return None
+        scale = self.file.scale
+        level = scale.lookup(dimension, text, scores=self.file.scores)
+        if level is not None:
+            self.file.used.add(dimension)
+            return level
+        if any(ch.isalpha() for ch in text) and scale.lookup(
+                "probability", text, scores=False) is not None:
+            # A qualitative word such as "High" with no level for this dimension.
+            self.problem(canon, f"'{text}' is a qualitative {dimension} score and the "
+                         f"{scale.name} does not say what it means for {dimension}", text,
+                         f"give a scale with {dimension} levels, e.g. a CSV row "
+                         f"'{dimension},4,High,100000,250000,500000' (--scale scale.csv)")
+            return Level(dimension, 0, (), math.nan, math.nan, math.nan)
+        return None
+
+    def parameters(self, family: Family) -> dict[str, float]:
+        """The family's extra parameters from their columns (blank: the default); a
+        value for a family that takes none is named, never used in silence."""
+        out: dict[str, float] = {}
+        for name in _PARAMETERS:
+            value = self.number(name, days=True) if self.cell(name) else None
+            if value is None or math.isnan(value):
+                continue
+            if name in {p.name for p in family.parameters}:
+                out[name] = value
+            else:
+                self.problem(name, f"{name} is a parameter of the "
+                             + ", ".join(f.name for f in _families_with(name))
+                             + f" family, not of {family.name}", self.cell(name),
+                             "set the distribution to that family, or clear the cell")
+        return out
+
+    # -- the risk ----------------------------------------------------------------------
+    def risk(self) -> Risk | None:
+        rec: dict[str, Any] = {c: self.cell(c) or None for c in _TEXT}
+        if not rec["title"] and rec["description"]:
+            # Registers often have only a description: it names the risk on charts.
+            rec["title"] = textwrap.shorten(rec["description"], 80, placeholder="…")
+        if not rec["id"]:
+            self.problem("id", "risk id is missing",
+                         hint="give every risk an id, or delete the row")
+            rec["id"] = f"<row {self.row}>"
+        before = len(self.problems)
+        probability = self.probability("probability", self.file.prob_percent)
+        if probability is None and len(self.problems) == before:
+            self.problem("probability", "probability is missing", "",
+                         "give a probability such as 35% or 0.35")
+        mitigated_p = (self.probability("mitigated_probability", self.file.mit_percent)
+                       if "mitigated_probability" in self.file.found else None)
+        dist_text = self.cell("distribution")
+        try:
+            family = parse_family(dist_text)
+        except OptionError:
+            self.problem("distribution", "unknown distribution", dist_text,
+                         "use triangular (the default), pert or uniform; the families are "
+                         "listed in the README")
+            family = parse_family(None)
+        params = self.parameters(family)
+        impacts: dict[str, Distribution | None] = {}
+        any_impact = False
+        for impact in ("cost", "schedule"):
+            pre, given = self.impact(impact, "", family, params, None)
+            impacts[impact] = pre
+            any_impact = any_impact or given
+            impacts[f"mitigated_{impact}"], _ = self.impact(impact, "mitigated_", family,
+                                                            params, pre)
+        written_impact = any(self.cell(c) for c in self.file.found
+                             if c.startswith(("cost_", "schedule_")))
+        if not any_impact and not written_impact:
+            self.problems.append(Problem(
+                "risk has no cost or schedule impact", source=self.file.src, row=self.row,
+                hint="give at least one impact (a three-point estimate or a single value)"))
+        mitigation_cost = self.number("mitigation_cost")
+        if mitigation_cost is not None and mitigation_cost < 0:
+            self.problem("mitigation_cost", "mitigation cost is negative",
+                         self.cell("mitigation_cost"))
+            mitigation_cost = None
+        acts = self.cell("activities")
+        has_mitigation = bool(rec["mitigation"] or mitigation_cost is not None
+                              or any(self.cell(c) for c in self.file.found
+                                     if c.startswith("mitigated_")))
+        if self.problems or probability is None:
+            self.file.problems += self.problems
+            return None
+        mitigated = None
+        if any(self.cell(c) for c in self.file.found if c.startswith("mitigated_")):
+            mitigated = Exposure(probability if mitigated_p is None else mitigated_p,
+                                 impacts["mitigated_cost"], impacts["mitigated_schedule"])
+        try:
+            return Risk(
+                rec["id"], probability, impacts["cost"], impacts["schedule"],
+                split_list(acts) if acts else (), rec["title"], rec["description"],
+                rec["category"], rec["owner"], rec["status"], rec["project"], family.name,
+                rec["correlation_group"], rec["mitigation"],
+                None if mitigation_cost is None or math.isnan(mitigation_cost)
+                else mitigation_cost, mitigated, has_mitigation, self.row)
+        except InputError as exc:
+            self.file.problems += [
+                p if not p.column or not self.cell(_canonical(self.file.written, p.column))
+                else replace(p, value=self.cell(_canonical(self.file.written, p.column)))
+                for p in relocate(exc, self.file.src, self.row, self.file.written).problems]
+            return None
+
+    def impact(self, impact: str, prefix: str, family: Family, params: dict[str, float],
+               pre: Distribution | None) -> tuple[Distribution | None, bool]:
+        """One impact of the row (``prefix`` "mitigated_" for the post-mitigation one,
+        whose blank cells take the values of ``pre``): its distribution and whether
+        the row writes it."""
+        key = f"{prefix}{impact}"
+        days = impact == "schedule"
+        level = self.qualitative(f"{key}_impact", impact)
+        if level is not None:
+            if math.isnan(level.low):
+                return None, True
+            return self.build(key, family, params, [level.low, level.most_likely, level.high],
+                              False), True
+        spec_text = self.cell(f"{key}_impact")
+        if _DISCRETE.search(spec_text):
+            try:
+                return Discrete.parse(spec_text,
+                                      decimal_comma=self.file.table.decimal_comma), True
+            except InputError as exc:
+                for p in exc.problems:
+                    self.problem(f"{key}_impact", f"not a discrete distribution: {p.message}",
+                                 spec_text, p.hint)
+                return None, True
+        fixed = self.number(f"{key}_impact", days=days)
+        triple: Triple = [self.number(f"{key}_{p}", days=days) for p in _POINTS]
+        given = [v is not None for v in triple]
+        if any(v is not None and math.isnan(v) for v in (fixed, *triple)):
+            return None, True  # a cell that is not a number: reported already
+        if fixed is not None and any(given):
+            self.problem(f"{key}_impact", f"both a single {impact} impact and a three-point "
+                         f"estimate are given", self.cell(f"{key}_impact"), "keep one of them")
+        if fixed is not None:
+            triple, given = [fixed, fixed, fixed], [True, True, True]
+        filled = False
+        if prefix and any(given) and not all(given):
+            # A blank post-mitigation field takes the pre-mitigation value.
+            triple = [t if t is not None else p for t, p in zip(triple, _estimate_of(pre))]
+            given, filled = [v is not None for v in triple], True
+        if not any(given):
+            return (pre if prefix else None), False
+        a, m, b = triple
+        if given == [False, True, False]:
+            a = b = m  # a most likely value alone is a fixed impact
+        elif a is None or b is None:
+            missing = f"{key}_min" if a is None else f"{key}_max"
+            self.problem(missing, f"{impact} three-point estimate lacks its "
+                         f"{'minimum' if a is None else 'maximum'}", "",
+                         "give min, most likely and max, or a single fixed value")
+            return None, True
+        elif m is None and family.needs_mode:
+            self.problem(f"{key}_most_likely", f"{impact} estimate lacks its most likely "
+                         f"value", "", "give one, or set the distribution to uniform")
+            return None, True
+        return self.build(key, family, params, [a, m, b], filled), True
+
+    def build(self, key: str, family: Family, params: dict[str, float], triple: Triple,
+              filled: bool) -> Distribution | None:
+        """The distribution of a three-point estimate; its problems named at the column
+        the estimate goes wrong in."""
+        a, m, b = (math.nan if v is None else float(v) for v in triple)
+        impact = key.removeprefix("mitigated_")
+        try:
+            return make_distribution(family, a, 0.5 * (a + b) if math.isnan(m) else m, b,
+                                     **params)
+        except InputError as exc:
+            for p in exc.problems:
+                if p.message.startswith("estimate must"):
+                    column = f"{key}_min" if (not math.isnan(m) and a > m) else f"{key}_max"
+                    message = f"{impact} {p.message}" + (
+                        " after blank post-mitigation fields took the pre-mitigation values"
+                        if filled else "")
+                    self.problem(column, message, p.value)
+                else:
+                    self.problem(f"{key}_min", f"{impact} estimate does not fit a "
+                                 f"{family.name} distribution: {p.message}", p.value,
+                                 "for trigen, lognormal and normal the min and max columns "
+                                 "are the P10 and P90")
+            return None
+
+
+def _canonical(written: Mapping[str, str], header: str) -> str:
+    """The canonical column a header as written stands for."""
+    return next((c for c, h in written.items() if h == header), header)
+
+
+def _estimate_of(d: Distribution | None) -> Triple:
+    if d is None:
+        return [None, None, None]
+    return [None if math.isnan(v) else v for v in d.estimate]
+
+
+def _families_with(parameter: str) -> list[Family]:
+    from ..distributions import FAMILIES
+
+    return [f for f in FAMILIES.values() if parameter in {p.name for p in f.parameters}]

@@ -1,0 +1,152 @@
+"""Mean and exact percentile changes of many variants of one baseline.
+
+A variant differs from the baseline in a few iterations only. Its mean change is the
+sum of its changes over the iterations; its percentile follows from the baseline sorted
+once: replacing m values moves any order statistic by at most m places, so the
+variant's percentile lies among the baseline's values near the baseline's and the
+variant's new values. A window of the sorted baseline, centred where the changes move
+the order statistic to and widened until it provably holds both order statistics the
+percentile interpolates, is all that is sorted. The result equals ``np.percentile`` of
+the variant's totals to the last bit (``tests/test_kernels.py``).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from ._jit import Array, inline, jit
+
+__all__ = ["variant_reductions"]
+
+
+@inline
+def _order_statistics(ordered: Array, rank: Array, base: Array, pos: Array, delta: Array,
+                      k0: int, k1: int, removed: Array, new: Array, gone: Array,
+                      fresh: Array) -> tuple[float, float]:
+    """Order statistics k0 and k1 of ``base`` with ``delta`` added at ``pos``: the
+    windowed selection of :class:`riskkit.analysis.reductions.Reductions`, with the window
+    centred where the changes move the order statistic to. ``removed``, ``new``,
+    ``gone`` and ``fresh``: scratch of at least ``pos.size`` entries. The counting
+    loops are branch-free: whether a change falls below or inside the window is as
+    good as random."""
+    n, m = ordered.shape[0], pos.shape[0]
+    x0 = ordered[k0]
+    shift = 0
+    for j in range(m):
+        r = rank[pos[j]]
+        x = base[pos[j]] + delta[j]
+        removed[j] = r
+        new[j] = x
+        shift += np.int64(x < x0) - np.int64(r < k0)
+    centre = min(max(k0 - shift, 0), n - 1)
+    width = 8
+    while True:
+        a, b = centre - width, centre + 1 + width
+        lo = ordered[a] if a > 0 else -np.inf
+        hi = ordered[b] if b < n - 1 else np.inf
+        i_lo = np.searchsorted(ordered, lo, side="left")
+        i_hi = np.searchsorted(ordered, hi, side="right")
+        below, count, n_gone, n_fresh = i_lo, i_hi - i_lo, 0, 0
+        for j in range(m):
+            r, x = removed[j], new[j]
+            r_in = np.int64(r >= i_lo) & np.int64(r < i_hi)
+            x_in = np.int64(x >= lo) & np.int64(x <= hi)
+            below += np.int64(x < lo) - np.int64(r < i_lo)
+            count += x_in - r_in
+            gone[n_gone] = r
+            n_gone += r_in
+            fresh[n_fresh] = x
+            n_fresh += x_in
+        if below <= k0 and below + count > k1:
+            break
+        width *= 4
+    keep = np.ones(i_hi - i_lo, dtype=np.bool_)
+    for j in range(n_gone):
+        keep[gone[j] - i_lo] = False
+    window = np.empty(count)
+    c = 0
+    for i in range(i_hi - i_lo):
+        if keep[i]:
+            window[c] = ordered[i_lo + i]
+            c += 1
+    for j in range(n_fresh):
+        window[c] = fresh[j]
+        c += 1
+    window.sort()
+    return window[k0 - below], window[k1 - below]
+
+
+@jit
+def _variant_reductions(ordered: Array, rank: Array, base: Array, k0: int, k1: int,
+                        pos: Array, delta: Array, slab: Array, start: Array, stop: Array,
+                        ptr: Array, total: Array, v0: Array, v1: Array,
+                        changed: Array) -> None:
+    """For each variant ``v``, whose changes are segments ``ptr[v]:ptr[v + 1]`` (entries
+    ``start[s]:stop[s]`` of slab ``slab[s]``, i.e. of the arrays ``pos[slab[s]]`` and
+    ``delta[slab[s]]``): the sum of its changes in entry order, whether any is
+    non-zero, and order statistics k0 and k1 of the baseline with the changes added
+    (NaN when the sum is not a number: left to the caller, as no window holds a NaN)."""
+    longest = 0
+    for v in range(ptr.shape[0] - 1):
+        m = 0
+        for s in range(ptr[v], ptr[v + 1]):
+            m += stop[s] - start[s]
+        longest = max(longest, m)
+    removed = np.empty(longest, dtype=np.int64)
+    new, fresh = np.empty(longest), np.empty(longest)
+    gone = np.empty(longest, dtype=np.int64)
+    gathered_pos = np.empty(longest, dtype=pos[0].dtype)
+    gathered = np.empty(longest)
+    for v in range(ptr.shape[0] - 1):
+        s0, s1 = ptr[v], ptr[v + 1]
+        total[v] = 0.0
+        changed[v] = False
+        if s1 == s0:
+            continue
+        if s1 - s0 == 1:  # in one slab: read in place
+            p = pos[slab[s0]][start[s0]:stop[s0]]
+            d = delta[slab[s0]][start[s0]:stop[s0]]
+        else:  # across slabs (runs of several blocks): gathered
+            c = 0
+            for s in range(s0, s1):
+                p_s, d_s = pos[slab[s]], delta[slab[s]]
+                for j in range(start[s], stop[s]):
+                    gathered_pos[c] = p_s[j]
+                    gathered[c] = d_s[j]
+                    c += 1
+            p, d = gathered_pos[:c], gathered[:c]
+        acc = 0.0
+        nonzero = 0
+        for j in range(d.shape[0]):
+            acc += d[j]
+            nonzero |= np.int64(d[j] != 0.0)
+        total[v] = acc
+        changed[v] = nonzero != 0
+        if acc != acc:  # a change is not a number (or infinities cancel): the plain way
+            v0[v] = v1[v] = np.nan
+        elif nonzero:
+            v0[v], v1[v] = _order_statistics(ordered, rank, base, p, d, k0, k1, removed,
+                                             new, gone, fresh)
+
+
+def variant_reductions(ordered: np.ndarray, rank: np.ndarray, base: np.ndarray, k0: int,
+                       k1: int, pos: list[np.ndarray], delta: list[np.ndarray],
+                       slab: np.ndarray, start: np.ndarray, stop: np.ndarray,
+                       ptr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run :func:`_variant_reductions` over the slabs ``pos``/``delta`` (lists of
+    arrays): per variant, the sum of its changes, whether any is non-zero, and the two
+    order statistics (valid where changed)."""
+    count = ptr.size - 1
+    total, v0, v1 = np.zeros(count), np.zeros(count), np.zeros(count)
+    changed = np.zeros(count, dtype=np.bool_)
+    if not pos:
+        return total, changed, v0, v1
+    common = np.result_type(*(p.dtype for p in pos))  # one dtype: no copy of the big slab
+    pos_list, delta_list = numba.typed.List(), numba.typed.List()
+    for p, d in zip(pos, delta):  # a typed list holds writable contiguous arrays
+        pos_list.append(np.require(p, common, ["C", "W"]))
+        delta_list.append(np.require(d, np.float64, ["C", "W"]))
+    _variant_reductions(ordered, rank, base, k0, k1, pos_list, delta_list, slab, start,
+                        stop, ptr, total, v0, v1, changed)
+    return total, changed, v0, v1

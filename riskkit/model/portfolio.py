@@ -1,0 +1,102 @@
+"""Portfolios: several projects, each a register and/or a schedule, in programmes.
+
+A project's name namespaces the random streams of its risks and activities, so that
+two projects with a risk "R1" never share their draws when simulated together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import InputError, Problem
+from .calendar import parse_day
+from .risk import RiskRegister
+from .schedule import Schedule
+
+__all__ = ["Portfolio", "Project"]
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project of a portfolio: what it risks, its plan and its targets."""
+
+    name: str
+    register: RiskRegister | None = None
+    schedule: Schedule | None = None
+    programme: str | None = None
+    start: np.datetime64 | None = None
+    currency: str | None = None
+    value_per_day: float | None = None
+    budget: float | None = None
+    deadline: np.datetime64 | None = None
+    row: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not isinstance(self.name, str) or not self.name.strip():
+            problems.append(Problem("project name is missing", row=self.row, column="project"))
+        if self.register is None and self.schedule is None:
+            problems.append(Problem(f"project {self.name} has neither a register nor a "
+                                    f"schedule", row=self.row, column="register"))
+        for name in ("start", "deadline"):
+            value: Any = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, parse_day(value, name))
+        if problems:
+            raise InputError(problems)
+        # the project namespaces the streams of its risks and activities
+        if self.register is not None and self.register.project != self.name:
+            object.__setattr__(self, "register", self.register.with_project(self.name))
+        if self.schedule is not None and self.schedule.project != self.name:
+            object.__setattr__(self, "schedule", self.schedule.with_project(self.name))
+
+
+@dataclass(frozen=True, eq=False)
+class Portfolio:
+    """Projects simulated together, grouped in programmes."""
+
+    projects: tuple[Project, ...]
+    source: str = "<portfolio>"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "projects", tuple(self.projects))
+        problems = []
+        seen: dict[str, Project] = {}
+        for p in self.projects:
+            if seen.setdefault(p.name, p) is not p:
+                problems.append(Problem("two projects have the same name", source=self.source,
+                                        row=p.row, column="project", value=p.name,
+                                        hint="project names namespace their risks: make "
+                                             "them unique"))
+        if not self.projects:
+            problems.append(Problem("has no projects", source=self.source))
+        if problems:
+            raise InputError(problems)
+
+    def __len__(self) -> int:
+        return len(self.projects)
+
+    def __iter__(self) -> Iterator[Project]:
+        return iter(self.projects)
+
+    def programmes(self) -> dict[str, tuple[Project, ...]]:
+        """Projects by programme (a project without one is its own programme)."""
+        out: dict[str, list[Project]] = {}
+        for p in self.projects:
+            out.setdefault(p.programme or p.name, []).append(p)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def project(self, name: str) -> Project:
+        for p in self.projects:
+            if p.name == name:
+                return p
+        raise InputError(Problem(f"no project named {name!r}", source=self.source))
+
+    def replace_project(self, project: Project) -> Portfolio:
+        """The portfolio with ``project`` in place of the one of the same name."""
+        return replace(self, projects=tuple(project if p.name == project.name else p
+                                            for p in self.projects))

@@ -1,0 +1,358 @@
+"""Risks and risk registers: immutable, validated when they are built.
+
+Readers (:mod:`riskkit.io`) turn a file into these constructors; a register built in
+Python gets the same checks. Problems name the risk's spreadsheet ``row`` when it came
+from a file, and the column as the file wrote it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..distributions import Distribution, parameter_columns, parameter_values
+from ..exceptions import InputError, OptionError, Problem
+
+__all__ = ["CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "Exposure", "Risk",
+           "RiskRegister", "check_scenario"]
+
+#: Canonical register columns (DESIGN.md), in display order.
+REGISTER_COLUMNS: tuple[str, ...] = (
+    "id", "title", "description", "category", "owner", "status", "project",
+    "probability", "cost_min", "cost_most_likely", "cost_max",
+    "schedule_min", "schedule_most_likely", "schedule_max", "distribution", "activities",
+    "mitigation", "mitigation_cost", "mitigated_probability",
+    "mitigated_cost_min", "mitigated_cost_most_likely", "mitigated_cost_max",
+    "mitigated_schedule_min", "mitigated_schedule_most_likely", "mitigated_schedule_max",
+    "correlation_group",
+)
+
+#: Status values that mean a risk is closed and left out of the simulation.
+CLOSED_STATUSES = frozenset({"closed", "retired", "expired", "cancelled", "canceled",
+                             "withdrawn", "void"})
+
+#: The scenarios a register describes: before and after its mitigations.
+SCENARIOS = ("current", "mitigated")
+
+
+def check_scenario(scenario: object) -> str:
+    """``"current"`` or ``"mitigated"`` (case and a str-Enum's value accepted)."""
+    value = str(getattr(scenario, "value", scenario)).strip().lower()
+    if value not in SCENARIOS:
+        raise OptionError("scenario", scenario, "'current' or 'mitigated'")
+    return value
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """A risk in one scenario: its probability and its impacts given it occurs
+    (``None``: no impact of that kind). Schedule impacts are in working days."""
+
+    probability: float
+    cost: Distribution | None = None
+    schedule: Distribution | None = None
+
+    @property
+    def expected_cost(self) -> float:
+        return self.probability * (self.cost.mean if self.cost is not None else 0.0)
+
+    @property
+    def expected_delay(self) -> float:
+        return self.probability * (self.schedule.mean if self.schedule is not None else 0.0)
+
+
+def _check_probability(value: float, column: str, problems: list[Problem]) -> None:
+    if not (isinstance(value, (int, float, np.floating, np.integer))
+            and not isinstance(value, bool) and 0.0 <= float(value) <= 1.0):
+        problems.append(Problem("probability outside 0-100%", column=column,
+                                value=str(value)))
+
+
+@dataclass(frozen=True)
+class Risk:
+    """One risk of a register.
+
+    ``probability``, ``cost`` and ``schedule`` describe it before mitigation;
+    ``mitigated`` after (None: the mitigation changes no value, as when a register
+    gives only a mitigation text or cost). A risk that lists ``activities`` adds its
+    delay to each of them; otherwise its delay adds to the finish.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> r = rk.Risk("R1", 0.3, cost=rk.Triangular(1_000, 2_000, 6_000))
+    >>> round(r.current.expected_cost)
+    900
+    """
+
+    id: str
+    probability: float
+    cost: Distribution | None = None
+    schedule: Distribution | None = None
+    activities: tuple[str, ...] = ()
+    title: str | None = None
+    description: str | None = None
+    category: str | None = None
+    owner: str | None = None
+    status: str | None = None
+    project: str | None = None
+    #: the family the register named for the impacts (for tables and reports)
+    distribution: str = "triangular"
+    correlation_group: str | None = None
+    mitigation: str | None = None
+    mitigation_cost: float | None = None
+    mitigated: Exposure | None = None
+    #: whether the risk has a mitigation (a text, a cost or post-mitigation values);
+    #: None: decided from those fields
+    has_mitigation: bool | None = None
+    #: the spreadsheet row the risk was read from, for messages
+    row: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        if not isinstance(self.id, str) or not self.id.strip():
+            problems.append(Problem("risk id is missing", column="id", value=str(self.id)))
+        _check_probability(self.probability, "probability", problems)
+        if self.mitigated is not None:
+            _check_probability(self.mitigated.probability, "mitigated_probability", problems)
+        cost = self.mitigation_cost
+        if cost is not None and not (math.isfinite(cost) and cost >= 0):
+            problems.append(Problem("mitigation cost must be a non-negative amount",
+                                    column="mitigation_cost", value=f"{cost:g}"))
+        if isinstance(self.activities, str):
+            object.__setattr__(self, "activities", (self.activities,))
+        else:
+            object.__setattr__(self, "activities", tuple(dict.fromkeys(self.activities)))
+        if problems:
+            raise InputError([replace(p, row=self.row) for p in problems])
+        if self.has_mitigation is None:
+            object.__setattr__(self, "has_mitigation", bool(
+                self.mitigation or self.mitigation_cost is not None
+                or self.mitigated is not None))
+
+    @property
+    def current(self) -> Exposure:
+        """The risk before mitigation."""
+        return Exposure(self.probability, self.cost, self.schedule)
+
+    def exposure(self, scenario: str = "current") -> Exposure:
+        """The risk in ``scenario`` ("current" or "mitigated")."""
+        if check_scenario(scenario) == "mitigated" and self.mitigated is not None:
+            return self.mitigated
+        return self.current
+
+    @property
+    def closed(self) -> bool:
+        """Whether the status says the risk is closed (left out of simulations)."""
+        return (self.status or "").strip().lower() in CLOSED_STATUSES
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        """The family parameter columns of the risk (NaN where its family has none)."""
+        return parameter_values(self.distribution, self.cost, self.schedule)
+
+
+def _estimate(d: Distribution | None) -> tuple[float, float, float]:
+    return d.estimate if d is not None else (math.nan, math.nan, math.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class RiskRegister:
+    """A validated risk register. Immutable.
+
+    Build it with :func:`riskkit.read_register`, or from :class:`Risk` objects.
+    ``project`` (when the register belongs to one project of a portfolio) namespaces
+    the random streams of its risks, so that two registers with a risk "R1" never
+    draw the same numbers; a register without one keeps the streams of its ids.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> reg = rk.read_register("sample_registers/office_fitout.csv")
+    >>> len(reg) > 20, reg.risks[0].id
+    (True, 'OF-01')
+    """
+
+    risks: tuple[Risk, ...]
+    source: str = "<register>"
+    project: str | None = None
+    currency: str | None = None  # the currency the amounts were written in, if any
+    scale: str | None = None  # the qualitative scale used to read scores, if any
+    warnings: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "risks", tuple(self.risks))
+        problems: list[Problem] = []
+        seen: dict[str, Risk] = {}
+        for risk in self.risks:
+            if not isinstance(risk, Risk):
+                raise OptionError("risks", type(risk).__name__, "Risk objects")
+            first = seen.setdefault(risk.id, risk)
+            if first is not risk:
+                where = f" (first used on row {first.row})" if first.row is not None else ""
+                problems.append(Problem(f"duplicate risk id{where}", source=self.source,
+                                        row=risk.row, column=self.header("id"),
+                                        value=risk.id, hint="every risk needs its own id"))
+        if not self.risks:
+            problems.append(Problem("has no risks (no rows below the header)",
+                                    source=self.source))
+        if problems:
+            raise InputError(problems)
+
+    def header(self, column: str) -> str:
+        """The header as the user wrote it for a canonical column (for messages)."""
+        return dict(self.headers).get(column, column)
+
+    def __len__(self) -> int:
+        return len(self.risks)
+
+    def __iter__(self) -> Iterator[Risk]:
+        return iter(self.risks)
+
+    def risk(self, risk_id: str) -> Risk:
+        """The risk with id ``risk_id``."""
+        for r in self.risks:
+            if r.id == risk_id:
+                return r
+        raise OptionError("risk_id", risk_id, f"an id of {self.source}")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.risks)
+
+    @property
+    def active_risks(self) -> tuple[Risk, ...]:
+        """The risks that are not closed, in register order: those a simulation draws."""
+        return tuple(r for r in self.risks if not r.closed)
+
+    @property
+    def closed(self) -> np.ndarray:
+        """Boolean mask of closed risks (status Closed, Retired, ...)."""
+        return np.array([r.closed for r in self.risks], dtype=bool)
+
+    @property
+    def closed_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.risks if r.closed)
+
+    @property
+    def has_mitigation(self) -> np.ndarray:
+        """Risks with a mitigation: a text, a cost, or any post-mitigation value."""
+        return np.array([bool(r.has_mitigation) for r in self.risks], dtype=bool)
+
+    def active(self) -> RiskRegister:
+        """The register without its closed risks."""
+        return replace(self, risks=self.active_risks)
+
+    def with_project(self, project: str | None) -> RiskRegister:
+        """The same register as part of ``project`` (its streams namespaced by it)."""
+        return replace(self, project=project)
+
+    def check_activities(self, schedule: Any) -> None:
+        """Raise :class:`~riskkit.InputError` naming every active risk that lists
+        activities ``schedule`` lacks (its row, the column, the ids)."""
+        problems = []
+        for risk in self.active_risks:
+            unknown = [x for x in risk.activities if x not in schedule]
+            if unknown:
+                problems.append(Problem(
+                    f"risk {risk.id} names activities the schedule lacks: "
+                    f"{', '.join(unknown)}", source=self.source, row=risk.row,
+                    column=self.header("activities"), value="; ".join(risk.activities),
+                    hint=f"activity ids are those of {schedule.source}"))
+        if problems:
+            raise InputError(problems)
+
+    def mitigation_costs(self) -> np.ndarray:
+        """Mitigation cost of each active risk (0 where none is given)."""
+        return np.array([r.mitigation_cost or 0.0 for r in self.active_risks])
+
+    def expected_value(self, scenario: str = "current") -> pd.DataFrame:
+        """PMBOK expected monetary value per active risk: probability x mean impact."""
+        rows = [(r.id, r.exposure(scenario).expected_cost, r.exposure(scenario).expected_delay)
+                for r in self.active_risks]
+        return pd.DataFrame(rows, columns=["id", "expected_cost", "expected_delay"])
+
+    # -- table views ---------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """All risks, closed ones included, as a new DataFrame: the canonical columns
+        (a fixed impact has min = most likely = max; post-mitigation values filled in;
+        for percentile families the min and max are the P10 and P90), the family
+        parameters (``pert_lambda``) and the spreadsheet ``row``."""
+        records = []
+        for r in self.risks:
+            after = r.exposure("mitigated")
+            rec: dict[str, Any] = {
+                "id": r.id, "title": r.title, "description": r.description,
+                "category": r.category, "owner": r.owner, "status": r.status,
+                "project": r.project, "probability": float(r.probability)}
+            for prefix, exp in (("", r.current), ("mitigated_", after)):
+                if prefix:
+                    rec["mitigated_probability"] = float(exp.probability)
+                for impact, d in (("cost", exp.cost), ("schedule", exp.schedule)):
+                    lo, ml, hi = _estimate(d)
+                    rec.update({f"{prefix}{impact}_min": lo, f"{prefix}{impact}_most_likely": ml,
+                                f"{prefix}{impact}_max": hi})
+            rec.update({"distribution": r.distribution, "activities": r.activities,
+                        "mitigation": r.mitigation,
+                        "mitigation_cost": (math.nan if r.mitigation_cost is None
+                                            else float(r.mitigation_cost)),
+                        "correlation_group": r.correlation_group, **r.parameters,
+                        "row": r.row})
+            records.append(rec)
+        columns = [*REGISTER_COLUMNS, *parameter_columns(), "row"]
+        return pd.DataFrame.from_records(records, columns=columns)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The same as :meth:`to_frame`: a new DataFrame each time."""
+        return self.to_frame()
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the tidy register (canonical columns) as CSV, safe to open in Excel:
+        text that a spreadsheet would run as a formula is prefixed with a quote."""
+        from ..io.export import safe_frame
+
+        frame = self.to_frame()
+        frame["activities"] = frame["activities"].map(lambda a: "; ".join(a or ()))
+        unused = [c for c in parameter_columns() if frame[c].isna().all()]
+        frame = frame.drop(columns=unused)
+        safe_frame(frame).to_csv(path, index=False, lineterminator="\n")
+
+    # -- display -------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (f"RiskRegister({self.source!r}, risks={len(self)}, "
+                f"closed={len(self.closed_ids)}, "
+                f"mitigated={int(self.has_mitigation.sum())})")
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        ev = self.expected_value()
+        head = (f"<p><b>Risk register</b> <code>{html.escape(self.source)}</code>: "
+                f"{len(frame)} risks, {len(self.closed_ids)} closed, "
+                f"{int(self.has_mitigation.sum())} with a mitigation. "
+                f"Expected cost {ev['expected_cost'].sum():,.0f}, "
+                f"expected delay {ev['expected_delay'].sum():,.1f} days.</p>")
+        cols = ["id", "title", "owner", "status", "probability", "cost_min",
+                "cost_most_likely", "cost_max", "schedule_min", "schedule_most_likely",
+                "schedule_max"]
+        shown = frame[cols].head(10)
+        more = f"<p>… and {len(frame) - 10} more.</p>" if len(frame) > 10 else ""
+        return head + shown.to_html(index=False, na_rep="", float_format="{:,.4g}".format) + more
+
+
+def relocate(error: InputError, source: str, row: int | None,
+             columns: Mapping[str, str]) -> InputError:
+    """The problems of ``error`` placed in a file: its source, the row (where a problem
+    has none) and each canonical column as the file wrote it."""
+    return InputError([replace(p, source=p.source or source,
+                               row=p.row if p.row is not None else row,
+                               column=columns.get(p.column, p.column) if p.column else None)
+                       for p in error.problems])

@@ -1,0 +1,338 @@
+"""Activity networks: activities, precedence links and the schedule they make.
+
+A :class:`Schedule` checks itself when it is built, whoever builds it (the CSV reader,
+a P6 or MS Project reader, Python code): duplicate ids, links to activities it lacks,
+self-links and cycles are errors naming the activities and their rows; open starts
+and ends and disconnected parts are warnings.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..cpm import LINK_TYPES, Network
+from ..distributions import Distribution, parameter_columns, parameter_values
+from ..exceptions import InputError, InputWarning, OptionError, Problem
+from ..graph import find_cycles
+from .calendar import Calendar
+
+__all__ = ["SCHEDULE_COLUMNS", "Activity", "Link", "Schedule"]
+
+SCHEDULE_COLUMNS: tuple[str, ...] = (
+    "id", "name", "duration_min", "duration_most_likely", "duration_max", "duration",
+    "predecessors", "distribution", "cost_per_day", "fixed_cost", "correlation_group",
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A precedence link: ``successor`` depends on ``predecessor`` (FS: starts after it
+    finishes; SS, FF, SF alike), ``lag`` working days after."""
+
+    predecessor: str
+    successor: str
+    type: str = "FS"
+    lag: float = 0.0
+    row: int | None = field(default=None, compare=False)  # the successor's row
+
+    def __post_init__(self) -> None:
+        kind = str(self.type).strip().upper()
+        if kind not in LINK_TYPES:
+            raise InputError(Problem(f"unknown link type in {self.predecessor} → "
+                                     f"{self.successor}", row=self.row,
+                                     column="predecessors", value=str(self.type),
+                                     hint="FS, SS, FF or SF"))
+        object.__setattr__(self, "type", kind)
+        if not math.isfinite(self.lag):
+            raise InputError(Problem("a lag must be a finite number of working days",
+                                     row=self.row, column="predecessors",
+                                     value=f"{self.lag:g}"))
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One activity: its duration in working days (a distribution), the duration the
+    deterministic plan uses (``most_likely``; by default the estimate's most likely
+    value, or the middle of its range), and its costs."""
+
+    id: str
+    duration: Distribution
+    name: str | None = None
+    most_likely: float = math.nan
+    cost_per_day: float = 0.0
+    fixed_cost: float = 0.0
+    correlation_group: str | None = None
+    #: the family the schedule named (for tables and reports)
+    distribution: str = "triangular"
+    row: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        if not isinstance(self.id, str) or not self.id.strip():
+            problems.append(Problem("activity id is missing", column="id", value=str(self.id)))
+        if not isinstance(self.duration, Distribution):
+            raise OptionError("duration", type(self.duration).__name__, "a Distribution")
+        if math.isnan(self.most_likely):
+            lo, ml, hi = self.duration.estimate
+            plan = ml if math.isfinite(ml) else 0.5 * (lo + hi)
+            object.__setattr__(self, "most_likely", float(plan))
+        if self.duration.low < 0 or self.most_likely < 0:
+            problems.append(Problem("negative duration", column="duration_min",
+                                    value=f"{min(self.duration.low, self.most_likely):g}"))
+        for name in ("cost_per_day", "fixed_cost"):
+            if not math.isfinite(getattr(self, name)):
+                problems.append(Problem("must be a finite amount", column=name,
+                                        value=f"{getattr(self, name)}"))
+        if problems:
+            raise InputError([replace(p, row=self.row) for p in problems])
+
+
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """A validated activity network. Immutable; build it with :func:`riskkit.read_schedule`
+    or from :class:`Activity` and :class:`Link` objects.
+
+    Durations are in working days. ``calendar`` turns them into dates; ``project``
+    namespaces the random streams of its activities (see :class:`RiskRegister`).
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> sch = rk.read_schedule("sample_registers/office_fitout_schedule.csv")
+    >>> sch.duration() > 0
+    True
+    """
+
+    activities: tuple[Activity, ...]
+    links: tuple[Link, ...] = field(default=(), repr=False)
+    source: str = "<schedule>"
+    project: str | None = None
+    calendar: Calendar | None = None
+    warnings: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "activities", tuple(self.activities))
+        object.__setattr__(self, "links", tuple(self.links))
+        problems: list[Problem] = []
+        index: dict[str, int] = {}
+        for i, a in enumerate(self.activities):
+            if a.id in index:
+                first = self.activities[index[a.id]]
+                where = f" (first used on row {first.row})" if first.row is not None else ""
+                problems.append(Problem(f"duplicate activity id{where}", source=self.source,
+                                        row=a.row, column=self.header("id"), value=a.id))
+            else:
+                index[a.id] = i
+        pred_col = self.header("predecessors")
+        good: list[Link] = []
+        for lk in self.links:
+            row = lk.row if lk.row is not None else self._row(index, lk.successor)
+            if lk.successor not in index:
+                problems.append(Problem(f"a link names successor {lk.successor!r}, which is "
+                                        f"not an activity of this schedule",
+                                        source=self.source, row=row, column=pred_col))
+            elif lk.predecessor not in index:
+                problems.append(Problem(
+                    f"activity {lk.successor} lists predecessor {lk.predecessor!r}, which "
+                    f"is not an activity of this schedule", source=self.source, row=row,
+                    column=pred_col, hint="predecessors are ids, optionally with a type "
+                                          "and lag such as 'A FS+2', 'B SS-1', 'C FF'"))
+            elif lk.predecessor == lk.successor:
+                problems.append(Problem(f"activity {lk.predecessor} is its own predecessor",
+                                        source=self.source, row=row, column=pred_col,
+                                        value=lk.predecessor))
+            else:
+                good.append(lk)
+        if not self.activities:
+            problems.append(Problem("has no activities (no rows below the header)",
+                                    source=self.source))
+        if problems:
+            raise InputError(problems)
+        src = [index[lk.predecessor] for lk in good]
+        dst = [index[lk.successor] for lk in good]
+        for members, cycle in find_cycles(len(index), src, dst):
+            acts = [self.activities[i] for i in sorted(
+                members, key=lambda i: (self.activities[i].row or 0, i))]
+            names = [a.id for a in acts]
+            path = [self.activities[i].id for i in cycle]
+            rows = [str(a.row) for a in acts if a.row is not None]
+            problems.append(Problem(
+                f"the logic has a cycle through {', '.join(names)} (for example "
+                + " → ".join([*path, path[0]]) + ")", source=self.source, column=pred_col,
+                hint=(f"rows {', '.join(rows)}; " if rows else "")
+                + "remove a link so no activity waits on itself"))
+        if problems:
+            raise InputError(problems)
+        network = Network(len(index), src, dst, [LINK_TYPES.index(lk.type) for lk in good],
+                          [lk.lag for lk in good])
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "network", network)
+        notes = _logic_warnings(self.source, [a.id for a in self.activities], good)
+        for note in notes:
+            warnings.warn(note, InputWarning, stacklevel=4)
+        object.__setattr__(self, "warnings", (*self.warnings, *notes))
+
+    def _row(self, index: dict[str, int], activity: str) -> int | None:
+        i = index.get(activity)
+        return self.activities[i].row if i is not None else None
+
+    def header(self, column: str) -> str:
+        """The header as the user wrote it for a canonical column (for messages)."""
+        return dict(self.headers).get(column, column)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.activities)
+
+    def __len__(self) -> int:
+        return len(self.activities)
+
+    def __contains__(self, activity: object) -> bool:
+        return activity in self._index  # type: ignore[attr-defined]
+
+    def index_of(self, activity: str) -> int:
+        return self._index[activity]  # type: ignore[attr-defined,no-any-return]
+
+    def activity(self, activity: str) -> Activity:
+        return self.activities[self.index_of(activity)]
+
+    def distributions(self) -> list[Distribution]:
+        """The duration distribution of every activity, in schedule order."""
+        return [a.duration for a in self.activities]
+
+    @property
+    def most_likely(self) -> np.ndarray:
+        return np.array([a.most_likely for a in self.activities], dtype=float)
+
+    @property
+    def cost_per_day(self) -> np.ndarray:
+        return np.array([a.cost_per_day for a in self.activities], dtype=float)
+
+    @property
+    def fixed_cost(self) -> np.ndarray:
+        return np.array([a.fixed_cost for a in self.activities], dtype=float)
+
+    @property
+    def milestones(self) -> tuple[str, ...]:
+        """Activities of zero duration in every estimate (milestones)."""
+        return tuple(a.id for a in self.activities
+                     if a.duration.is_fixed and a.duration.mean == 0 and a.most_likely == 0)
+
+    def with_project(self, project: str | None) -> Schedule:
+        """The same schedule as part of ``project`` (its streams namespaced by it)."""
+        with warnings.catch_warnings():  # its logic warnings were given once already
+            warnings.simplefilter("ignore", InputWarning)
+            return replace(self, project=project, warnings=())
+
+    def cpm(self) -> pd.DataFrame:
+        """Deterministic CPM on most-likely durations: dates, total float, critical flag."""
+        d = self.most_likely[:, None]
+        p = self.network.passes(d)  # type: ignore[attr-defined]
+        return pd.DataFrame({
+            "id": self.ids, "name": [a.name for a in self.activities],
+            "duration": d[:, 0], "early_start": p.early_start[:, 0],
+            "early_finish": p.early_finish[:, 0],
+            "late_start": p.late_finish[:, 0] - d[:, 0], "late_finish": p.late_finish[:, 0],
+            "total_float": p.total_float[:, 0], "critical": p.critical()[:, 0],
+        })
+
+    def duration(self) -> float:
+        """Deterministic project duration from most-likely durations (working days)."""
+        if not len(self):
+            return 0.0
+        return float(self.network.passes(self.most_likely[:, None],  # type: ignore[attr-defined]
+                                         backward=False).finish[0])
+
+    def base_cost(self) -> float:
+        """Fixed costs plus cost per day x most-likely duration."""
+        return float(self.fixed_cost.sum() + self.cost_per_day @ self.most_likely)
+
+    def critical_path(self) -> tuple[str, ...]:
+        table = self.cpm()
+        table = table[table["critical"]].sort_values(["early_start", "early_finish"])
+        return tuple(table["id"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per activity: id, name, the three-point duration (for percentile
+        families the P10 and P90), distribution, costs, correlation group, row."""
+        records: list[dict[str, Any]] = []
+        for a in self.activities:
+            lo, _, hi = a.duration.estimate
+            records.append({
+                "id": a.id, "name": a.name, "duration_min": lo,
+                "duration_most_likely": a.most_likely, "duration_max": hi,
+                "distribution": a.distribution, "cost_per_day": a.cost_per_day,
+                "fixed_cost": a.fixed_cost, "correlation_group": a.correlation_group,
+                **parameter_values(a.distribution, a.duration), "row": a.row})
+        return pd.DataFrame.from_records(records, columns=[
+            "id", "name", "duration_min", "duration_most_likely", "duration_max",
+            "distribution", "cost_per_day", "fixed_cost", "correlation_group",
+            *parameter_columns(), "row"])
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The same as :meth:`to_frame`: a new DataFrame each time."""
+        return self.to_frame()
+
+    def __repr__(self) -> str:
+        return (f"Schedule({self.source!r}, activities={len(self)}, links={len(self.links)}, "
+                f"duration={self.duration():g} days)")
+
+    def _repr_html_(self) -> str:
+        table = self.cpm()
+        path = self.critical_path()
+        crit = " → ".join(path[:12])
+        head = (f"<p><b>Schedule</b> <code>{html.escape(self.source)}</code>: {len(self)} "
+                f"activities, {len(self.links)} links; deterministic duration "
+                f"<b>{self.duration():,.1f} working days</b>, base cost "
+                f"{self.base_cost():,.0f}. Critical path: {html.escape(crit)}"
+                f"{' …' if len(path) > 12 else ''}</p>")
+        return head + table.head(12).to_html(index=False, float_format="{:,.1f}".format)
+
+
+def _logic_warnings(src: str, order: list[str], links: list[Link]) -> list[str]:
+    """Open starts, open ends and disconnected parts of a network."""
+    notes: list[str] = []
+    if not links or len(order) < 2:
+        return notes
+    has_pred = {lk.successor for lk in links}
+    has_succ = {lk.predecessor for lk in links}
+    starts = [a for a in order if a not in has_pred]
+    ends = [a for a in order if a not in has_succ]
+
+    def names(xs: list[str]) -> str:
+        shown = ", ".join(xs[:10])
+        return shown + (f" and {len(xs) - 10} more" if len(xs) > 10 else "")
+
+    if len(starts) > 1:
+        notes.append(f"{src}: {len(starts)} activities have no predecessor (open starts: "
+                     f"{names(starts)}); each starts at the project start")
+    if len(ends) > 1:
+        notes.append(f"{src}: {len(ends)} activities have no successor (open ends: "
+                     f"{names(ends)}); the project finishes with the latest of them")
+    parent = {a: a for a in order}
+
+    def find(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for lk in links:
+        parent[find(lk.predecessor)] = find(lk.successor)
+    groups: dict[str, list[str]] = {}
+    for a in order:
+        groups.setdefault(find(a), []).append(a)
+    if len(groups) > 1:
+        sizes = sorted((len(g) for g in groups.values()), reverse=True)
+        notes.append(f"{src}: the network falls into {len(groups)} disconnected parts "
+                     f"(sizes {', '.join(map(str, sizes[:10]))}); check for missing links")
+    return notes

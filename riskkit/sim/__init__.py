@@ -1,0 +1,18 @@
+"""The simulation engine: plans built from the model, blocks of random numbers, the
+risk and duration kernels, the network pass, and variants on common random numbers.
+
+- :mod:`.options`: :class:`RunOptions`, sampling, occurrence counts;
+- :mod:`.seeds`: the run's ``SeedSequence``, blocks and stream keys;
+- :mod:`.plan`: what a run reads of the model;
+- :mod:`.correlation`: correlated sets and their scores;
+- :mod:`.risks`, :mod:`.durations`: a block's risks and activity durations;
+- :mod:`.runner`: chunks of blocks, here or on an executor;
+- :mod:`.simulate`: :func:`simulate`;
+- :mod:`.changes`, :mod:`.variants`: :func:`simulate_variants`.
+"""
+
+from .options import RunOptions, Sampling
+from .simulate import simulate
+from .variants import Variant, simulate_variants
+
+__all__ = ["RunOptions", "Sampling", "Variant", "simulate", "simulate_variants"]

@@ -1,0 +1,236 @@
+"""How variants differ from their baseline: changes kept in slabs, not per iteration.
+
+A variant (some risks mitigated or removed) differs from the baseline only in the
+iterations where one of its changed risks occurs, in either scenario. Those changes are
+written where the simulation produces them: the changes of a risk that every variant
+touching it changes the same way go straight into one array per block shared by all
+variants (a "slab"); a variant owns a stretch of it (a segment). A
+:class:`ChangeTable` lists every variant's segments; no (variants x iterations) array
+is ever kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .plan import Plan
+
+__all__ = ["ChangeLog", "ChangeTable", "SingleRisks", "Slab", "VariantRun"]
+
+Slab = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]  # iterations, cost, schedule
+
+
+@dataclass(frozen=True)
+class ChangeTable:
+    """Where and by how much each variant differs from the baseline.
+
+    The changes lie in slabs of (iterations, cost change, schedule change) arrays (a
+    schedule array None: no schedule changes), as the simulation wrote them. Variant
+    ``v`` owns segments ``ptr[v]:ptr[v + 1]``; segment ``s`` covers entries
+    ``start[s]:stop[s]`` of slab ``slab[s]``. Segments are sorted by variant, slab and
+    start; a variant's iterations are distinct. Arrays handed out may be views of the
+    slabs: read them only.
+    """
+
+    count: int
+    slabs: list[Slab]
+    slab: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    ptr: np.ndarray
+
+    @classmethod
+    def build(cls, count: int, slabs: list[Slab],
+              segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]) -> ChangeTable:
+        """The table of ``segments`` (slab, variants, starts, stops) of ``slabs``."""
+        variant = _joined([seg[1] for seg in segments], np.intp)
+        slab = _joined([np.full(seg[1].size, seg[0], dtype=np.intp) for seg in segments],
+                       np.intp)
+        start = _joined([seg[2] for seg in segments], np.intp)
+        stop = _joined([seg[3] for seg in segments], np.intp)
+        order = np.lexsort((start, slab, variant))
+        variant, slab, start, stop = variant[order], slab[order], start[order], stop[order]
+        ptr = np.searchsorted(variant, np.arange(count + 1)).astype(np.intp)
+        return cls(count, slabs, slab, start, stop, ptr)
+
+    @classmethod
+    def single(cls, pos: np.ndarray, cost: np.ndarray,
+               sched: np.ndarray | None = None) -> ChangeTable:
+        """A table of one variant."""
+        zero, size = np.array([0], dtype=np.intp), np.array([pos.size], dtype=np.intp)
+        return cls(1, [(pos, cost, sched)], zero, zero, size, np.array([0, 1], dtype=np.intp))
+
+    @property
+    def has_schedule(self) -> bool:
+        return any(slab[2] is not None for slab in self.slabs)
+
+    def of(self, v: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Variant ``v``'s iterations and its cost and schedule changes there."""
+        pos, cost = self.layer(v, 1)
+        return pos, cost, self.layer(v, 2)[1]
+
+    def layer(self, v: int, which: int) -> tuple[np.ndarray, np.ndarray]:
+        """Variant ``v``'s iterations and its changes there (``which``: 1 cost,
+        2 schedule), in entry order."""
+        parts = [(self.slabs[k], slice(i, j)) for k, i, j in zip(
+            *(x[self.ptr[v]:self.ptr[v + 1]].tolist() for x in (self.slab, self.start, self.stop)))]
+        return (_joined([slab[0][p] for slab, p in parts], np.intp),
+                _joined([slab[which][p] if slab[which] is not None
+                         else np.zeros(p.stop - p.start) for slab, p in parts], float))
+
+    def columns(self, which: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Every slab's iterations and changes (``which``: 1 cost, 2 schedule; zeros
+        where a slab has none), for a kernel that reads the segments in place."""
+        pos = [x[0] for x in self.slabs]
+        values = []
+        for x in self.slabs:
+            column = x[which]
+            values.append(column if column is not None else np.zeros(x[0].size))
+        return pos, values
+
+
+def _joined(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
+    """The arrays end to end (the one array itself when there is one)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    if not arrays:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate(arrays)
+
+
+@dataclass
+class VariantRun:
+    """Per-iteration totals of a baseline, and of each variant where it differs.
+
+    A variant differs from the baseline only in the iterations where one of its changed
+    risks occurs (in either scenario): ``changes.of(v)`` gives those iterations and the
+    variant's cost and schedule minus the baseline's there. ``risk_ids`` are the
+    active risks in plan order; ``impacts`` (for risk drivers) each risk's baseline
+    occurrences as (iteration, cost impact, delay).
+    """
+
+    base_cost: np.ndarray
+    base_schedule: np.ndarray
+    changes: ChangeTable
+    risk_ids: tuple[str, ...]
+    impacts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+    base_cost_value: float = 0.0
+    base_schedule_value: float = 0.0
+    #: the root of the run's streams (the baseline's and every variant's)
+    seed_sequence: np.random.SeedSequence | None = None
+    #: the iterations, and the plan's sampling ("lhs" or "random")
+    iterations: int = 0
+    sampling: str = "lhs"
+
+    def totals(self, v: int) -> tuple[np.ndarray, np.ndarray]:
+        """Dense cost and schedule of variant ``v`` (for tests and small runs)."""
+        pos, dc, ds = self.changes.of(v)
+        cost, sched = self.base_cost.copy(), self.base_schedule.copy()
+        cost[pos] += dc
+        sched[pos] += ds
+        return cost, sched
+
+
+class ChangeLog:
+    """The changes of every variant over one chunk, as slabs of (iterations, cost
+    change, schedule change) and the segments of them each variant owns.
+
+    A variant that changes several risks, or a risk on activities whose effect passes
+    through the network, is summed in block-sized arrays first ("dense"). The changes
+    of a risk that every variant touching it changes the same way are written by the
+    caller straight into a slab shared by all variants (:class:`SingleRisks`); any
+    other single-risk change comes through :meth:`add` as a small slab of its own.
+    """
+
+    def __init__(self, dense: Sequence[bool], position: Any = np.intp) -> None:
+        self.position = position  # the dtype of iterations in every slab
+        self.dense = [vi for vi, flag in enumerate(dense) if flag]
+        self.slabs: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        self.segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.b0 = 0
+
+    def begin(self, b0: int, n: int) -> None:
+        self.b0 = b0
+        self.stack = (np.zeros((len(self.dense), n)), np.zeros((len(self.dense), n)))
+        self.blocks = {vi: (self.stack[0][d], self.stack[1][d])
+                       for d, vi in enumerate(self.dense)}
+
+    def slab(self, pos: np.ndarray, cost: np.ndarray, sched: np.ndarray | None,
+             variant: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
+        """A slab (``pos`` iterations of the run, not of the block) and its segments;
+        kept only if a segment refers to it."""
+        if variant.size:
+            self.slabs.append((pos.astype(self.position, copy=False), cost, sched))
+            self.segments.append((len(self.slabs) - 1, variant, start, stop))
+
+    def add(self, vi: int, pos: np.ndarray, cost: np.ndarray | float = 0.0,
+            sched: np.ndarray | float = 0.0) -> None:
+        """Add variant ``vi``'s changes at block positions ``pos`` (distinct)."""
+        if not pos.size:
+            return
+        if vi in self.blocks:
+            c, s = self.blocks[vi]
+            c[pos] += cost
+            s[pos] += sched
+            return
+        whole = np.array([vi]), np.array([0]), np.array([pos.size])
+        self.slab(pos + self.b0, np.broadcast_to(np.asarray(cost, dtype=float), pos.shape),
+                  None if np.ndim(sched) == 0 and sched == 0 else
+                  np.broadcast_to(np.asarray(sched, dtype=float), pos.shape), *whole)
+
+    def end(self) -> None:
+        for vi, (c, s) in self.blocks.items():
+            nz = np.flatnonzero((c != 0) | (s != 0))
+            if nz.size:
+                sched = s[nz] if s.any() else None
+                self.slab(nz + self.b0, c[nz], sched, np.array([vi]), np.array([0]),
+                          np.array([nz.size]))
+
+    def dense_rows(self) -> dict[int, int]:
+        """Variant -> its row in the block's stacked dense arrays (:attr:`stack`)."""
+        return {vi: d for d, vi in enumerate(self.dense)}
+
+
+class SingleRisks:
+    """The risks whose changes go straight into a block's slab: not on activities, and
+    changed the same way (mitigated or removed) by every variant that touches them. A
+    risk's changes are a prefix of its own ordered draws: as many entries per block as
+    the more of its occurrences before and after."""
+
+    def __init__(self, plan: Plan, variants: Sequence[Mapping[int, str]],
+                 touched_by: list[list[int]], dense: Sequence[bool]):
+        count = len(plan.risks)
+        self.single = np.zeros(count, dtype=bool)
+        self.mitigated = np.zeros(count, dtype=bool)
+        pair_r, pair_v = [], []
+        for r, model in enumerate(plan.risks):
+            ways = {variants[vi][r] for vi in touched_by[r]}
+            if model.activities or len(ways) != 1 or not (model.cost_any or model.schedule_any):
+                continue
+            self.single[r] = True
+            self.mitigated[r] = ways == {"mitigated"}
+            for vi in touched_by[r]:
+                if not dense[vi]:
+                    pair_r.append(r)
+                    pair_v.append(vi)
+        self.pair_r = np.array(pair_r, dtype=np.intp)
+        self.pair_v = np.array(pair_v, dtype=np.intp)
+        self.sched = any(plan.risks[r].schedule_any for r in np.flatnonzero(self.single))
+
+    def offsets(self, k_pre: np.ndarray, k_post: np.ndarray) -> np.ndarray:
+        """Where each risk's entries start in the block's slab (count + 1 entries)."""
+        width = np.where(self.single,
+                         np.maximum(k_pre, np.where(self.mitigated, k_post, 0)), 0)
+        return np.concatenate([[0], np.cumsum(width)]).astype(np.intp)
+
+    def segments(self, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Variants, starts and stops of the non-empty single-risk segments."""
+        start, stop = offsets[self.pair_r], offsets[self.pair_r + 1]
+        keep = stop > start
+        return self.pair_v[keep], start[keep], stop[keep]
+

@@ -1,0 +1,243 @@
+"""What a run needs of the model: its risks, its network and their kernel tables.
+
+A :class:`Plan` is built once per run from a register and a schedule, and read by every
+block of the run: the active risks in register order (each with its stream key, the
+scenarios it is evaluated in and the activities it acts on), the network (durations'
+kernel rules, costs), the correlated sets, and the kernel's tables of rules and
+parameters, built once and shared by the blocks.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..distributions import Distribution, KernelForm, pack_tables
+from ..exceptions import InputWarning
+from ..kernels.kinds import Rule
+from ..model import Exposure, Risk, RiskRegister, Schedule, check_scenario
+from ..seeds import stream_key
+from .correlation import CorrelationPlan, resolve
+from .options import RunOptions, Sampling
+
+__all__ = ["KernelTables", "NetworkModel", "Plan", "RiskModel", "build_plan"]
+
+#: The (activities x iterations) arrays of the CPM passes are float32: half the memory
+#: traffic. A duration of 10,000 working days keeps a resolution of 0.001 day; costs and
+#: the per-iteration results are accumulated in float64.
+DURATION_DTYPE = np.float32
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """One active risk as the sampler sees it.
+
+    ``run`` is the scenario a simulation evaluates; ``pre`` and ``post`` the two a
+    variant run compares. ``p_draw`` is the largest probability of any scenario, so every
+    scenario's occurrences are a prefix of the same ordered draw; ``cost_any`` and
+    ``schedule_any`` say whether any scenario has that impact, so the streams are
+    consumed identically whichever scenario runs (common random numbers).
+    """
+
+    risk: Risk
+    key: tuple[int, ...]
+    run: Exposure
+    pre: Exposure
+    post: Exposure
+    activities: tuple[int, ...] = ()  # indexes into the schedule; () = delays the finish
+
+    @property
+    def id(self) -> str:
+        return self.risk.id
+
+    @property
+    def p_draw(self) -> float:
+        return max(self.pre.probability, self.post.probability)
+
+    @property
+    def cost_any(self) -> bool:
+        return self.pre.cost is not None or self.post.cost is not None
+
+    @property
+    def schedule_any(self) -> bool:
+        return self.pre.schedule is not None or self.post.schedule is not None
+
+
+class TablePacker:
+    """Kernel forms of many distributions, with their tables packed into one pair of
+    arrays (identical tables, such as the same PERT shape, stored once)."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._ids: dict[tuple[int, int], int] = {}
+
+    def add(self, form: KernelForm) -> tuple[int, list[float]]:
+        """The rule and the four parameters of ``form``, table ids made global."""
+        params = list(form.params)
+        for p in KernelForm.TABLE_PARAMS.get(form.rule, ()):
+            x, y = form.tables[int(params[p])]
+            key = (id(x), id(y))
+            if key not in self._ids:
+                self._ids[key] = len(self.pairs)
+                self.pairs.append((x, y))
+            params[p] = float(self._ids[key])
+        return int(form.rule), params
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return pack_tables([tuple(self.pairs)])
+
+
+@dataclass(frozen=True)
+class KernelTables:
+    """Rules and parameters of the risks' impacts in two scenario slots, for the risk
+    kernel: ``kinds[r, 2 s + layer]`` and ``params[r, 4 (2 s + layer):...]``, with
+    their packed tables."""
+
+    kinds: np.ndarray
+    params: np.ndarray
+    tables: np.ndarray
+    data: np.ndarray
+
+    @classmethod
+    def of(cls, slots: Sequence[Sequence[Exposure | None]]) -> KernelTables:
+        """``slots[s][r]``: risk r's exposure in slot s (None: not evaluated there)."""
+        count = len(slots[0]) if slots else 0
+        kinds = np.zeros((count, 4), dtype=np.int64)
+        params = np.zeros((count, 16))
+        packer = TablePacker()
+        for s, exposures in enumerate(slots):
+            for r, exp in enumerate(exposures):
+                if exp is None:
+                    continue
+                for layer, dist in enumerate((exp.cost, exp.schedule)):
+                    if dist is None:
+                        continue
+                    rule, p = packer.add(dist.kernel())
+                    kinds[r, 2 * s + layer] = rule
+                    params[r, 4 * (2 * s + layer):4 * (2 * s + layer) + 4] = p
+        tables, data = packer.arrays()
+        return cls(kinds, params, tables, data)
+
+
+@dataclass(frozen=True)
+class NetworkModel:
+    """The schedule as the network pass reads it: each activity's stream key, duration
+    rule and costs."""
+
+    schedule: Schedule
+    keys: tuple[tuple[int, ...], ...]
+    cost_per_day: np.ndarray
+    fixed_cost: float
+    criticality: bool
+    kinds: np.ndarray = field(init=False)
+    params: np.ndarray = field(init=False)
+    tables: np.ndarray = field(init=False)
+    data: np.ndarray = field(init=False)
+
+    @classmethod
+    def of(cls, schedule: Schedule | None, criticality: bool) -> NetworkModel | None:
+        if schedule is None:
+            return None
+        return cls(schedule, tuple(stream_key(a, schedule.project) for a in schedule.ids),
+                   schedule.cost_per_day, float(schedule.fixed_cost.sum()), criticality)
+
+    def __post_init__(self) -> None:
+        packer = TablePacker()
+        forms = [packer.add(d.kernel()) for d in self.distributions]
+        object.__setattr__(self, "kinds", np.array([k for k, _ in forms], dtype=np.int64))
+        object.__setattr__(self, "params", np.array([p for _, p in forms], dtype=float
+                                                    ).reshape(len(forms), 4))
+        tables, data = packer.arrays()
+        object.__setattr__(self, "tables", tables)
+        object.__setattr__(self, "data", data)
+
+    @property
+    def distributions(self) -> list[Distribution]:
+        return self.schedule.distributions()
+
+    @property
+    def network(self) -> Any:
+        return self.schedule.network  # type: ignore[attr-defined]
+
+    def rows_of(self, rule: Rule) -> np.ndarray:
+        return np.flatnonzero(self.kinds == int(rule))
+
+
+class Derived(dict[str, Any]):
+    """What the blocks of a run derive from its plan alone (kernel tables), kept with
+    it. Rebuilt where needed, never pickled with the plan; threads sharing a plan at
+    worst build an entry twice."""
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        return (Derived, ())
+
+    def get_or_make(self, name: str, make: Callable[[], Any]) -> Any:
+        found = self.get(name)
+        if found is None:
+            found = self.setdefault(name, make())
+        return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a block of a run reads."""
+
+    risks: tuple[RiskModel, ...]
+    sampling: Sampling
+    iterations: int
+    seed: np.random.SeedSequence
+    network: NetworkModel | None = None
+    correlation: CorrelationPlan = field(default_factory=CorrelationPlan)
+    derived: Derived = field(default_factory=Derived, init=False, compare=False, repr=False)
+
+    @property
+    def lhs(self) -> bool:
+        return self.sampling is Sampling.LHS
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.risks)
+
+    def index_of(self) -> dict[str, int]:
+        return {m.id: i for i, m in enumerate(self.risks)}
+
+
+def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None
+                ) -> tuple[RiskModel, ...]:
+    """The active risks of ``register`` as the sampler sees them; activity ids the
+    schedule lacks are an error naming the risk's row."""
+    if register is None:
+        return ()
+    scenario = check_scenario(scenario)
+    if schedule is not None:
+        register.check_activities(schedule)
+    ignored: list[str] = []
+    models = []
+    for risk in register.active_risks:
+        acts: tuple[int, ...] = ()
+        if risk.activities and schedule is None:
+            ignored.append(risk.id)
+        elif risk.activities and schedule is not None:
+            acts = tuple(schedule.index_of(x) for x in risk.activities)
+        pre, post = risk.exposure("current"), risk.exposure("mitigated")
+        models.append(RiskModel(risk, stream_key(risk.id, risk.project or register.project),
+                                post if scenario == "mitigated" else pre, pre, post, acts))
+    if ignored:
+        warnings.warn(f"{register.source}: no schedule given, so the activities named by "
+                      f"{len(ignored)} risks ({', '.join(ignored[:8])}"
+                      f"{' …' if len(ignored) > 8 else ''}) are ignored and their delays "
+                      f"add to the finish", InputWarning, stacklevel=4)
+    return tuple(models)
+
+
+def build_plan(register: RiskRegister | None, schedule: Schedule | None, scenario: str,
+               options: RunOptions, *, criticality: bool = True) -> Plan:
+    """The plan of a run of ``options.iterations`` in ``scenario``."""
+    risks = risk_models(register, scenario, schedule)
+    return Plan(risks, Sampling.parse(options.sampling), options.count, options.seed,
+                NetworkModel.of(schedule, bool(criticality)),
+                resolve(options.correlation, register, schedule, tuple(r.id for r in risks)))

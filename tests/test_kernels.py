@@ -1,0 +1,107 @@
+"""The kernels: riskkit's random numbers are numpy's, and its sampling rules exact.
+
+riskkit draws every random number with its own compiled PCG64, SeedSequence and
+``Generator.choice`` (riskkit.kernels.pcg64), so its results do not depend on numpy's
+version. These tests show they are numpy's algorithms: the same numbers, call after
+call.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from riskkit.kernels import pcg64
+from riskkit.kernels.durations import uniform_rows
+from riskkit.kernels.risks import workspace
+
+from .conftest import SAMPLES
+
+
+def state_of(generator: np.random.Generator) -> np.ndarray:
+    """A numpy PCG64 generator's state as the kernels hold it (uint64 x 6)."""
+    s = generator.bit_generator.state
+    state, inc = s["state"]["state"], s["state"]["inc"]
+    mask = (1 << 64) - 1
+    return np.array([state >> 64, state & mask, inc >> 64, inc & mask, s["has_uint32"],
+                     s["uinteger"]], dtype=np.uint64)
+
+
+def test_choice_and_raw_words_are_numpys():
+    """numpy's Generator.choice (tail shuffle, whole permutation, Floyd's algorithm) and
+    random_raw, call after call on the same scratch arrays."""
+    ws = workspace
+    g = np.random.default_rng(11)
+    cases = [(65_536, 65_536), (65_536, 1_311), (65_536, 1_310), (10_001, 10_001),
+             (10_000, 10_000), (16_960, 339), (16_960, 340), (1, 1), (2, 1), (65_536, 0)]
+    cases += [(int(n), int(g.integers(0, n + 1))) for n in g.integers(1, 65_537, 40)]
+    for seed, (n, k) in enumerate(cases):
+        gen = np.random.default_rng(seed)
+        gen.random()
+        state = state_of(gen)
+        pcg64.choice(state, n, k, ws.order, ws.tagged, ws.tag, ws.hash)
+        np.testing.assert_array_equal(ws.order[:k], gen.choice(n, k, replace=False),
+                                      err_msg=f"choice({n}, {k})")
+        np.testing.assert_array_equal(pcg64.raw_words(state, 3),
+                                      gen.bit_generator.random_raw(3))
+        np.testing.assert_array_equal(state, state_of(gen))
+
+
+def test_streams_are_seeded_as_seed_sequence_and_pcg64_do():
+    g = np.random.default_rng(3)
+    keys = [(0,), (1,), (2**32,), (2**64 - 1,), (5, 2**40 + 3)]
+    keys += [(int(k),) for k in g.integers(0, 2**63, 20)]
+    for entropy, spawn_key in ((0, (0, 0)), (42, (17, 0)), ((1, 2, 3, 4, 5), (2**40, 2)),
+                               (2**100 + 7, (3,))):
+        prefix = pcg64.seed_words(entropy, spawn_key)
+        table = pcg64.key_table(keys)
+        states, v = pcg64.stream_states(prefix, table, first_double=True)
+        fresh, _ = pcg64.stream_states(prefix, table)
+        for r, key in enumerate(keys):
+            ss = np.random.SeedSequence(entropy, spawn_key=(*spawn_key, *key))
+            gen = np.random.Generator(np.random.PCG64(ss))
+            np.testing.assert_array_equal(fresh[r], state_of(gen))
+            assert v[r] == gen.random()
+            np.testing.assert_array_equal(states[r], state_of(gen))
+
+
+def test_duration_uniforms_are_numpys_float32_draws_or_latin_hypercube_strata():
+    """Random sampling: numpy's ``random(dtype=float32)``. Latin hypercube: every
+    stratum exactly once per row, values in [0, 1), rows from different streams
+    uncorrelated, no position bias."""
+    states, _ = pcg64.stream_states(pcg64.seed_words(7, (0, 1)),
+                                    pcg64.key_table([(i,) for i in range(40)]))
+    scratch = (np.empty(4096, np.uint64), np.empty(4096, np.uint32), np.empty(4096, np.uint32))
+    u = np.empty((40, 1000), np.float32)
+    expected = [np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+        7, spawn_key=(0, 1, i)))).random(1000, dtype=np.float32) for i in range(40)]
+    uniform_rows(states.copy(), 1000, False, u, *scratch)
+    np.testing.assert_array_equal(u, np.array(expected))
+    for size in (4096, 1808, 7, 1):
+        u = np.empty((40, size), np.float32)
+        uniform_rows(states, size, True, u, *scratch)
+        assert u.min() >= 0.0 and u.max() < 1.0
+        # the j-th smallest value lies in stratum j (up to float32 rounding at its edge)
+        offset = np.sort(u.astype(float) * size, axis=1) - np.arange(size)
+        assert offset.min() > -1e-3 and offset.max() < 1.0
+    u = np.empty((40, 4096), np.float32)
+    uniform_rows(states, 4096, True, u, *scratch)
+    rho = np.corrcoef(u)[np.triu_indices(40, 1)]
+    # 780 pairs of independent rows: |r| < 5 / sqrt(4096) with overwhelming probability
+    assert np.abs(rho).max() < 5 / 64
+    low = (u < 0.5).mean(axis=0)
+    assert abs(low.mean() - 0.5) < 0.01
+
+
+def test_importing_riskkit_does_not_load_numba():
+    """numba loads with the first simulation, not with ``import riskkit`` (reading a
+    register does not need it either)."""
+    code = ("import sys, warnings; warnings.simplefilter('ignore'); import riskkit as rk; "
+            "assert 'numba' not in sys.modules, 'import'; "
+            f"rk.read_register({str(SAMPLES / 'it_migration.csv')!r}); "
+            "assert 'numba' not in sys.modules, 'read'; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ), timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
