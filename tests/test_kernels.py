@@ -13,8 +13,10 @@ import sys
 import numpy as np
 
 from riskkit.kernels import pcg64
+from riskkit.cpm import Workspace
 from riskkit.kernels.durations import uniform_rows
 from riskkit.kernels.risks import workspace
+from riskkit.sim.durations import stratified_rows
 
 from .conftest import SAMPLES
 
@@ -72,21 +74,26 @@ def test_duration_uniforms_are_numpys_float32_draws_or_latin_hypercube_strata():
     uncorrelated, no position bias."""
     states, _ = pcg64.stream_states(pcg64.seed_words(7, (0, 1)),
                                     pcg64.key_table([(i,) for i in range(40)]))
-    scratch = (np.empty(4096, np.uint64), np.empty(4096, np.uint32), np.empty(4096, np.uint32))
+    work = Workspace()
     u = np.empty((40, 1000), np.float32)
     expected = [np.random.Generator(np.random.PCG64(np.random.SeedSequence(
         7, spawn_key=(0, 1, i)))).random(1000, dtype=np.float32) for i in range(40)]
-    uniform_rows(states.copy(), 1000, False, u, *scratch)
+    uniform_rows(states.copy(), 1000, False, u, np.zeros((0, 0), np.uint64))
     np.testing.assert_array_equal(u, np.array(expected))
+
+    def strata(size: int) -> np.ndarray:
+        u, words = np.empty((40, size), np.float32), np.empty((40, size), np.uint64)
+        uniform_rows(states, size, True, u, words)
+        stratified_rows(u, words, work)
+        return u
+
     for size in (4096, 1808, 7, 1):
-        u = np.empty((40, size), np.float32)
-        uniform_rows(states, size, True, u, *scratch)
+        u = strata(size)
         assert u.min() >= 0.0 and u.max() < 1.0
         # the j-th smallest value lies in stratum j (up to float32 rounding at its edge)
         offset = np.sort(u.astype(float) * size, axis=1) - np.arange(size)
         assert offset.min() > -1e-3 and offset.max() < 1.0
-    u = np.empty((40, 4096), np.float32)
-    uniform_rows(states, 4096, True, u, *scratch)
+    u = strata(4096)
     rho = np.corrcoef(u)[np.triu_indices(40, 1)]
     # 780 pairs of independent rows: |r| < 5 / sqrt(4096) with overwhelming probability
     assert np.abs(rho).max() < 5 / 64

@@ -50,10 +50,12 @@ class Workspace(threading.local):
         self.ranks = np.empty(size, dtype=np.int32)
         self.words = np.empty(size // 2 + 1, dtype=np.uint64)
         self.values = np.empty((5, size))  # scratch, then the four (scenario, impact) rows
-        self.keys = np.empty(size, dtype=np.int64)
-        self.slot = np.empty(size, dtype=np.int64)
-        self.key_scratch = np.empty(size, dtype=np.int64)
-        self.counts = np.empty(512, dtype=np.int64)
+        # the radix dealing works on 16-bit keys and 32-bit slots: small enough to stay
+        # in cache for a block's occurrences
+        self.keys = np.empty(size, dtype=np.uint16)
+        self.slot = np.empty(size, dtype=np.int32)
+        self.key_scratch = np.empty(size, dtype=np.uint16)
+        self.counts = np.empty(512, dtype=np.int32)
 
     def reset_tags(self) -> None:
         if self.tag[0] > 2**30:  # tags fit in the high 32 bits: start afresh
@@ -64,7 +66,7 @@ class Workspace(threading.local):
 workspace = Workspace()
 
 
-@inline
+@jit
 def _values(raw: Array, layer: int, kk: int, k: int, lhs: bool, kind: int, p0: float,
             p1: float, p2: float, p3: float, tables: Array, data: Array, f_ndtri: Array,
             perm: Array, scratch: Array, ranks: Array, out: Array) -> None:
@@ -91,38 +93,45 @@ def _values(raw: Array, layer: int, kk: int, k: int, lhs: bool, kind: int, p0: f
             out[i] = scratch[ranks[perm[i]]]
 
 
-@inline
+@jit
 def _correlated_values(raw: Array, layer: int, kk: int, k: int, lhs: bool, kind: int,
                        p0: float, p1: float, p2: float, p3: float, tables: Array,
                        data: Array, f_ndtri: Array, order: Array, words: Array, how: int,
                        comp: int, gkeys: Array, gown: Array, mz: Array, load: Array,
                        scratch: Array, keys: Array, counts: Array, slot: Array,
-                       key_scratch: Array, out: Array) -> None:
+                       key_scratch: Array, out: Array, add: bool, base: Array) -> None:
     """``out[i]`` for a correlated risk: its ascending impact values dealt to its
     occurrences in the order of its correlated scores there (Iman–Conover). A group
     member's 16-bit key is the group's key at the iteration plus its own score's key; a
-    matrix member's score is its loadings times the set's factor scores."""
+    matrix member's score is its loadings times the set's factor scores. With ``add``,
+    the values are added into ``base`` at the occurrences' iterations instead."""
     uniforms(raw, 32 if layer == 0 else 0, k, lhs, scratch)
     if not lhs:
         scratch[:k].sort()
     inverse_cdf(kind, p0, p1, p2, p3, tables, data, f_ndtri, k, True, scratch)
     for q in range(512):
         counts[q] = 0
-    factors = load.shape[0]
-    for i in range(k):
-        if how == _GROUP:
+    if how == _GROUP:
+        group_keys, own_keys = gkeys[comp, layer], gown[comp]
+        for i in range(k):
             bit = layer * kk + i
             own = (words[bit >> 2] >> np.uint64(16 * (bit & 3))) & np.uint64(0xFFFF)
-            key = np.int64(np.int16(gkeys[comp, layer, order[i]] + gown[comp, own])) + 32768
-        else:
+            key = np.int64(np.int16(group_keys[order[i]] + own_keys[own])) + 32768
+            keys[i] = key
+            counts[key & 255] += 1
+            counts[256 + (key >> 8)] += 1
+    else:
+        z = mz[comp, layer]
+        for i in range(k):
+            row = z[order[i]]
             score = 0.0
-            for f in range(factors):
-                score += mz[comp, layer, order[i], f] * load[f]
+            for f in range(load.shape[0]):
+                score += row[f] * load[f]
             key = quantised(score)
-        keys[i] = key
-        counts[key & 255] += 1
-        counts[256 + (key >> 8)] += 1
-    deal(keys, k, counts, scratch, out, slot, key_scratch)
+            keys[i] = key
+            counts[key & 255] += 1
+            counts[256 + (key >> 8)] += 1
+    deal(keys, k, counts, scratch, out, slot, key_scratch, add, base, order)
 
 
 @inline
@@ -179,6 +188,11 @@ def risk_block(n: int, lhs: bool, f_ndtri: Array, tables: Array, data: Array,
         if how != 0:
             for j in range((kk + 1) // 2):
                 words[j] = next64(st)
+        f = flags[r]
+        # a correlated risk whose scenario-0 values only add into the block is dealt
+        # straight into it
+        direct = how != 0 and (f & (SLAB | EXPORT)) == 0
+        added_cost = added_delay = False
         for s in range(2):
             ks = counts[r, s]
             for layer in range(2):
@@ -192,18 +206,24 @@ def risk_block(n: int, lhs: bool, f_ndtri: Array, tables: Array, data: Array,
                     _values(raw, layer, kk, ks, lhs, kind, params[r, q], params[r, q + 1],
                             params[r, q + 2], params[r, q + 3], tables, data, f_ndtri, perm,
                             values[0], ranks, out)
-                else:
-                    _correlated_values(raw, layer, kk, ks, lhs, kind, params[r, q],
-                                       params[r, q + 1], params[r, q + 2], params[r, q + 3],
-                                       tables, data, f_ndtri, order, words, how, comp, gkeys,
-                                       gown, mz, mload[r], values[0], keys, hist, slot,
-                                       key_scratch, out)
+                    continue
+                add = direct and s == 0 and f & (ADD_COST if layer == 0 else ADD_DELAY) != 0
+                _correlated_values(raw, layer, kk, ks, lhs, kind, params[r, q],
+                                   params[r, q + 1], params[r, q + 2], params[r, q + 3],
+                                   tables, data, f_ndtri, order, words, how, comp, gkeys,
+                                   gown, mz, mload[r], values[0], keys, hist, slot,
+                                   key_scratch, out, add,
+                                   base_cost if layer == 0 else base_delay)
+                if add:
+                    if layer == 0:
+                        added_cost = True
+                    else:
+                        added_delay = True
         k0, k1 = counts[r, 0], counts[r, 1]
-        f = flags[r]
-        if f & ADD_COST and kinds[r, 0] != 0:
+        if f & ADD_COST and kinds[r, 0] != 0 and not added_cost:
             for i in range(k0):
                 base_cost[order[i]] += pre_cost[i]
-        if f & ADD_DELAY and kinds[r, 1] != 0:
+        if f & ADD_DELAY and kinds[r, 1] != 0 and not added_delay:
             for i in range(k0):
                 base_delay[order[i]] += pre_sched[i]
         if f & (SLAB | EXPORT):

@@ -213,15 +213,16 @@ def quantised(score: float) -> int:
 
 @inline
 def deal(keys: Array, k: int, counts: Array, values: Array, out: Array, slot: Array,
-         key_scratch: Array) -> None:
-    """Iman–Conover: ``out[i] = values[rank of i]``, where item ``i`` ranks by its
-    biased 16-bit key ``keys[i]`` in a stable ascending sort (ties keep their order, as
-    numpy's stable argsort). Two 8-bit counting passes; ``counts`` holds the histograms
-    of the low and high bytes (512 entries), filled by the caller; ``slot`` and
-    ``key_scratch``: scratch of k entries."""
-    for base in (0, 256):
+         key_scratch: Array, add: bool, base: Array, order: Array) -> None:
+    """Iman–Conover: ``out[i] = values[rank of i]`` (with ``add``: ``base[order[i]] +=``
+    it instead), where item ``i`` ranks by its biased 16-bit key ``keys[i]`` (uint16)
+    in a stable ascending sort (ties keep their order, as numpy's stable argsort). Two
+    8-bit counting passes; ``counts`` holds the histograms of the low and high bytes
+    (512 entries), filled by the caller; ``slot`` (int32) and ``key_scratch`` (uint16):
+    scratch of k entries."""
+    for base_count in (0, 256):
         total = 0
-        for q in range(base, base + 256):
+        for q in range(base_count, base_count + 256):
             c = counts[q]
             counts[q] = total
             total += c
@@ -229,8 +230,14 @@ def deal(keys: Array, k: int, counts: Array, values: Array, out: Array, slot: Ar
         low = keys[i] & 255
         at = counts[low]
         counts[low] += 1
-        slot[at] = i
+        slot[at] = order[i] if add else i  # the keys and their targets travel together
         key_scratch[at] = keys[i]
+    if add:
+        for i in range(k):
+            high = 256 + (key_scratch[i] >> 8)
+            base[slot[i]] += values[counts[high]]
+            counts[high] += 1
+        return
     for i in range(k):
         high = 256 + (key_scratch[i] >> 8)
         out[slot[i]] = values[counts[high]]
@@ -248,7 +255,7 @@ def _deal_by_scores(values: Array, scores: Array, out: Array, keys: Array, count
         keys[i] = key
         counts[key & 255] += 1
         counts[256 + (key >> 8)] += 1
-    deal(keys, k, counts, values, out, slot, key_scratch)
+    deal(keys, k, counts, values, out, slot, key_scratch, False, out, slot)
 
 
 def deal_by_scores(sorted_values: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -257,6 +264,6 @@ def deal_by_scores(sorted_values: np.ndarray, scores: np.ndarray) -> np.ndarray:
     k = sorted_values.shape[0]
     out = np.empty_like(sorted_values)
     _deal_by_scores(sorted_values, np.ascontiguousarray(scores, dtype=float), out,
-                    np.empty(k, dtype=np.int64), np.empty(512, dtype=np.int64),
-                    np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int64))
+                    np.empty(k, dtype=np.uint16), np.empty(512, dtype=np.int32),
+                    np.empty(k, dtype=np.int32), np.empty(k, dtype=np.uint16))
     return out

@@ -3,8 +3,18 @@
 Activity durations are dense: every activity has one in every iteration. Each draws
 from its own stream (keyed by its id), the same draws whatever its distribution, so
 editing one activity's estimate leaves the others unchanged. Correlated activities are
-reordered by Iman–Conover before their inverse CDFs; a slice's uniforms are
-Latin-hypercube stratified over the slice (see :mod:`riskkit.kernels.durations`).
+reordered by Iman–Conover before their inverse CDFs.
+
+Under Latin hypercube sampling a row of ``size`` uniforms is ``(perm_j + U_j) / size``;
+the permutation is the order of random keys, found by sorting 32-bit words whose low 12
+bits are the iteration index and whose high 20 bits are random (numpy sorts 32-bit
+integers several times faster than it shuffles). Keys that tie in their 20 random bits
+(about 8 pairs in 4,096) keep index order, so those pairs are never swapped with each
+other: a departure from a uniform permutation far below any effect on a result; every
+stratum is still used exactly once. ``perm_j + U_j`` is assembled as float32 bits: the
+exponent of 4,096, the 12-bit stratum and 11 random bits of position within it
+(float32 resolves no finer at 4,096), then 4,096 is subtracted; the division by
+``size`` keeps every value below 1.
 """
 
 from __future__ import annotations
@@ -21,9 +31,15 @@ from .risks import OnActivities, stream_prefix
 __all__ = ["SUB_BLOCK", "Durations", "add_activity_delays"]
 
 #: Iterations per CPM slice. Activity durations are Latin-hypercube stratified over
-#: each slice, so this is part of the reproducibility contract, like BLOCK_SIZE. At
-#: most riskkit.kernels.durations.MAX_SLICE.
+#: each slice, so this is part of the reproducibility contract, like BLOCK_SIZE.
 SUB_BLOCK = 4_096
+_KEY_MASK = np.uint32(0xFFFF_F000)   # 20 random bits above a 12-bit iteration index
+_INDEX_MASK = np.uint32(0x0000_0FFF)
+_LHS_INDEX = np.arange(SUB_BLOCK, dtype=np.uint32)
+_LHS_INDEX.flags.writeable = False
+_FLOAT_4096 = np.uint32(0x4580_0000)  # float32 bits of 4,096.0: exponent 127 + 12
+assert SUB_BLOCK <= 1 << 12
+_NO_WORDS = np.zeros((0, 0), dtype=np.uint64)
 
 _ROWS = 32  # rows of the duration matrix processed at once: keeps temporaries in cache
 
@@ -81,10 +97,14 @@ class Durations:
 
         net = self.net
         u = work.get("uniforms", (len(net.keys), size), DURATION_DTYPE)
-        words = work.get("duration words", (size,), np.uint64)
-        keys = work.get("duration keys", (size,), np.uint32)
-        bits = work.get("duration bits", (size,), np.uint32)
-        uniform_rows(self.states, size, self.lhs, u, words, keys, bits)
+        if self.lhs:
+            words = work.get("duration words", (_ROWS, size), np.uint64)
+            for r0 in range(0, u.shape[0], _ROWS):
+                r1 = min(u.shape[0], r0 + _ROWS)
+                uniform_rows(self.states[r0:r1], size, True, u, words)
+                stratified_rows(u[r0:r1], words[:r1 - r0], work)
+        else:
+            uniform_rows(self.states, size, False, u, _NO_WORDS)
         if self.sets:
             correlate_rows(u, self.sets)  # type: ignore[arg-type]
         tri, (a, m, b) = self.tri, self.tri_params
@@ -102,6 +122,31 @@ class Durations:
             inverse_rows(self.others, net.kinds, net.params, net.tables, net.data, ndtri, u,
                          size, work.get("duration scratch", (size,), float))
         return u
+
+
+def stratified_rows(u: np.ndarray, words: np.ndarray, work: Workspace) -> None:
+    """Latin hypercube uniforms ``(perm_j + U_j) / size`` for each row of ``u`` (a few
+    at a time, to stay in cache), from ``size`` raw words of its stream (the same row
+    of ``words``), as the module's description says."""
+    size = u.shape[1]
+    index = _LHS_INDEX[:size]
+    rows = work.get("lhs_words", (_ROWS, 2 * size), np.uint32)
+    for r0 in range(0, u.shape[0], _ROWS):
+        count = min(_ROWS, u.shape[0] - r0)
+        block = rows[:count]
+        block[:] = words[r0:r0 + count].view(np.uint32)
+        keys, jitter = block[:, :size], block[:, size:]
+        keys &= _KEY_MASK
+        keys |= index
+        keys.sort(axis=1)
+        keys &= _INDEX_MASK
+        keys <<= 11
+        jitter >>= 21
+        keys |= jitter
+        keys |= _FLOAT_4096
+        out = u[r0:r0 + count]
+        np.subtract(keys.view(np.float32), np.float32(4096.0), out=out)
+        out /= np.float32(size)
 
 
 def _duration_rows(net: NetworkModel) -> tuple[np.ndarray, np.ndarray,
