@@ -12,7 +12,18 @@ True
 
 from . import plot
 from ._version import __version__
-from .analysis import rank_mitigations, risk_drivers, select_mitigations
+from .analysis import (
+    Analysis,
+    Drivers,
+    Effect,
+    MitigationSet,
+    Ranking,
+    Selection,
+    analyse,
+    rank_mitigations,
+    risk_drivers,
+    select_mitigations,
+)
 from .correlation import Correlation
 from .distributions import (
     FAMILIES,
@@ -41,38 +52,45 @@ from .model import (
     RiskRegister,
     Schedule,
 )
-from .report import write_report
+from .report import write_pack, write_report
 from .result import SimulationResult
 from .sim import RunOptions, simulate
 
 __all__ = [
     "FAMILIES",
     "Activity",
+    "Analysis",
     "Calendar",
     "Correlation",
     "Discrete",
+    "Drivers",
+    "Effect",
     "Exposure",
     "Fixed",
     "InputError",
     "InputWarning",
     "Link",
     "Lognormal",
+    "MitigationSet",
     "Normal",
     "OptionError",
     "Pert",
     "Portfolio",
     "Problem",
     "Project",
+    "Ranking",
     "Risk",
     "RiskRegister",
     "RiskkitError",
     "RunOptions",
     "Schedule",
+    "Selection",
     "SimulationResult",
     "Triangular",
     "Trigen",
     "Uniform",
     "__version__",
+    "analyse",
     "make_distribution",
     "plot",
     "rank_mitigations",
@@ -82,5 +100,6 @@ __all__ = [
     "risk_drivers",
     "select_mitigations",
     "simulate",
+    "write_pack",
     "write_report",
 ]

@@ -353,21 +353,21 @@ def _cmd_rank(args: argparse.Namespace) -> int:
                                     value_per_day=args.value_per_day, sampling=args.sampling,
                                     correlation=corr)
     records = [{k: _json_value(v) for k, v in rec.items()}
-               for rec in ranking.to_dict("records")]
+               for rec in ranking.table.to_dict("records")]
     if chosen is not None:
-        funded = set(chosen["id"])
+        funded = set(chosen.ids)
         for rec in records:
             rec["funded"] = rec["id"] in funded
     if args.json:
         _write(args.json, json.dumps(records, indent=2) + "\n")
     if args.csv:
-        frame = ranking.copy()
+        frame = ranking.to_frame()
         if chosen is not None:
-            frame["funded"] = frame["id"].isin(chosen["id"])
+            frame["funded"] = frame["id"].isin(chosen.ids)
         _write(args.csv, safe_frame(frame).to_csv(index=False, lineterminator="\n"))
     if not args.quiet and args.json != "-" and args.csv != "-":
         print(f"{reg.source}: {plural(len(ranking), 'mitigation')} ranked against the unmitigated "
-              f"baseline, {args.iterations:,} iterations, seed {ranking.attrs['seed']}"
+              f"baseline, {args.iterations:,} iterations, seed {ranking.seed}"
               + (f", a day of delay valued at {args.value_per_day:,.0f}"
                  if args.value_per_day else ""))
         if isinstance(corr, Correlation):
@@ -378,7 +378,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         width = max(40, shutil.get_terminal_size((120, 24)).columns - 92)
         print(f"{'rank':>4}  {'id':<10} {'cost':>10} {'E[cost cut]':>12} {'P80 cut':>10} "
               f"{'E[days cut]':>11} {'benefit':>10} {'net':>10} {'ratio':>6}  title")
-        for rec in ranking.to_dict("records"):
+        for rec in ranking.table.to_dict("records"):
             ratio = rec["benefit_cost_ratio"]
             title = textwrap.shorten(str(rec["title"] or rec["mitigation"] or ""), width,
                                      placeholder="…")
@@ -388,22 +388,24 @@ def _cmd_rank(args: argparse.Namespace) -> int:
                   f"{days_cut:>11,.1f} {rec['total_benefit']:>10,.0f} "
                   f"{rec['net_benefit']:>10,.0f} "
                   f"{'free' if not np.isfinite(ratio) else ratio_text(ratio):>6}  {title}")
-        info = ranking.attrs["all_mitigations"]
-        print(f"all {info['mitigations']} mitigations together: cost "
-              f"{info['mitigation_cost']:,.0f}; they cut the expected cost by "
-              f"{info['expected_cost_reduction']:,.0f} before their cost (net "
-              f"{info['expected_cost_reduction'] - info['mitigation_cost']:,.0f}), the P80 "
-              f"cost by {info['p80_cost_reduction']:,.0f}, the expected delay by "
-              f"{info['expected_delay_reduction']:,.1f} days and the P80 delay by "
-              f"{info['p80_delay_reduction']:,.1f} days")
+        info = ranking.all_mitigations
+        e = info.effect
+        print(f"all {len(info.ids)} mitigations together: cost "
+              f"{info.mitigation_cost:,.0f}; they cut the expected cost by "
+              f"{e.expected_cost_reduction:,.0f} before their cost (net "
+              f"{e.expected_cost_reduction - info.mitigation_cost:,.0f}), the P80 "
+              f"cost by {e.percentile_cost_reduction:,.0f}, the expected delay by "
+              f"{e.expected_delay_reduction:,.1f} days and the P80 delay by "
+              f"{e.percentile_delay_reduction:,.1f} days")
         if chosen is not None:
-            conf = chosen.attrs.get("confirmed", {})
-            print(f"within a budget of {args.budget:,.0f}: fund {', '.join(chosen['id'])} "
-                  f"(cost {chosen.attrs['mitigation_cost']:,.0f}); simulated together they "
-                  f"cut the expected cost by {conf.get('expected_cost_reduction', 0):,.0f} "
-                  f"before their cost, the expected delay by "
-                  f"{conf.get('expected_delay_reduction', 0):,.1f} days and the P80 delay by "
-                  f"{conf.get('p80_delay_reduction', 0):,.1f} days")
+            conf = chosen.confirmed.effect if chosen.confirmed is not None else None
+            print(f"within a budget of {args.budget:,.0f}: fund {', '.join(chosen.ids)} "
+                  f"(cost {chosen.mitigation_cost:,.0f}); simulated together they "
+                  f"cut the expected cost by "
+                  f"{conf.expected_cost_reduction if conf else 0:,.0f} before their cost, "
+                  f"the expected delay by {conf.expected_delay_reduction if conf else 0:,.1f} "
+                  f"days and the P80 delay by "
+                  f"{conf.percentile_delay_reduction if conf else 0:,.1f} days")
     return 0
 
 

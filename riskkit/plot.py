@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ._format import compact, days, money, ratio_label, short
+from .analysis import Drivers, Ranking, columns
 from .model import RiskRegister
 from .result import SimulationResult, metric_name
 
@@ -171,21 +172,26 @@ def histogram(
 
 
 def tornado(
-    drivers: pd.DataFrame,
+    drivers: Drivers | pd.DataFrame,
     metric: str = "cost",
     *,
     ax: Axes | None = None,
     top: int = 10,
     currency: str | None = None,
+    percentile: float | None = None,
     title: str | None = None,
 ) -> Axes:
-    """The risks that move the P80 most: the P80 reduction when each risk alone is
-    removed (from :func:`riskkit.risk_drivers`), top ``top``, labelled with the id and a
-    shortened title."""
+    """The risks that move the percentile most: its reduction when each risk alone is
+    removed (from :func:`riskkit.risk_drivers`), top ``top``, labelled with the id and
+    a shortened title. A plain DataFrame needs the drivers columns and its
+    ``percentile`` (default 0.8)."""
     metric = metric_name(metric)
-    key = "cost" if metric == "cost" else "delay"
-    column = next((c for c in drivers.columns if c.startswith("p") and
-                   c.endswith(f"_{key}_reduction")), f"p80_{key}_reduction")
+    if isinstance(drivers, Drivers):
+        q = drivers.percentile if percentile is None else percentile
+        drivers = drivers.table
+    else:
+        q = 0.8 if percentile is None else percentile
+    column = columns.reduction(metric, q)
     table = drivers.sort_values(column, ascending=False, kind="stable").head(top)
     table = table.iloc[::-1]
     ax = _axes(ax, (8, 0.45 * len(table) + 1.5))
@@ -205,7 +211,7 @@ def tornado(
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(_axis_formatter(metric, currency))
-    label = column.split("_")[0].upper()
+    label = columns.label(q).upper()
     ax.set_xlabel(f"{label} reduction if removed"
                   + (f" ({currency.strip()})" if currency and metric == "cost"
                      else "" if metric == "cost" else " (working days)"))
@@ -214,7 +220,7 @@ def tornado(
 
 
 def mitigation_ranking(
-    ranking: pd.DataFrame,
+    ranking: Ranking | pd.DataFrame,
     *,
     ax: Axes | None = None,
     top: int = 10,
@@ -226,6 +232,8 @@ def mitigation_ranking(
     rank and the three largest savings are labelled with their id and benefit/cost
     ratio."""
     ax = _axes(ax)
+    if isinstance(ranking, Ranking):
+        ranking = ranking.table
     ranking = ranking.reset_index(drop=True)  # positions, whatever the caller's index
     all_cost = ranking["mitigation_cost"].fillna(0).to_numpy(dtype=float)
     all_benefit = ranking["total_benefit"].to_numpy(dtype=float)

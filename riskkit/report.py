@@ -21,13 +21,14 @@ from matplotlib.figure import Figure
 from . import plot
 from ._format import compact, currency_symbol, money, short
 from ._version import __version__
-from .analysis import rank_mitigations, risk_drivers
-from .exceptions import InputError, Problem
+from .analysis import Analysis, Drivers, Ranking, analyse
+from .analysis import columns as C
+from .exceptions import InputError, OptionError, Problem
 from .model import Risk, RiskRegister, Schedule
 from .result import SimulationResult
-from .sim import simulate
+from .sim import RunOptions
 
-__all__ = ["write_report", "write_charts"]
+__all__ = ["write_charts", "write_pack", "write_report"]
 
 A4_LANDSCAPE = (11.69, 8.27)
 _INK = "#1a1a1a"
@@ -73,24 +74,25 @@ def _table(ax, rows: list[list[str]], header: list[str], widths: list[float],
 
 
 def write_report(
-    path: str | os.PathLike[str],
-    register: RiskRegister,
+    path: str | os.PathLike[str] | Analysis,
+    register: RiskRegister | str | os.PathLike[str] | None = None,
     schedule: Schedule | None = None,
     *,
-    iterations: int = 10_000,
-    rng: Any = None,
     title: str | None = None,
     currency: str | None = None,
+    options: RunOptions | None = None,
     start: Any = None,
     holidays: Any = None,
     value_per_day: float | None = None,
-    sampling: str = "lhs",
-    progress: bool | None = None,
-    executor: Any = None,
-    workers: int | None = None,
-    correlation: Any = None,
+    **run: Any,
 ) -> Path:
     """Write the steering-committee PDF pack and return its path.
+
+    Two forms: ``write_report(analysis, path)`` presents the results of
+    :func:`riskkit.analyse` (nothing is simulated); ``write_report(path, register,
+    schedule, iterations=..., rng=..., ...)`` runs :func:`riskkit.analyse` first, with
+    ``options`` or the keyword arguments of :class:`riskkit.RunOptions`, ``start``,
+    ``holidays`` and ``value_per_day``.
 
     Pages: cover; executive summary (P10-P90 cost and finish, contingency at P80, the
     probability of meeting the base cost and date, top five risks, top five mitigations
@@ -107,27 +109,38 @@ def write_report(
     >>> out.suffix
     '.pdf'
     """
-    path = Path(path)
+    if isinstance(path, Analysis):
+        if register is None or isinstance(register, RiskRegister):
+            raise OptionError("path", register, "the PDF to write, after the analysis")
+        return write_pack(path, register, title=title, currency=currency)
+    if not isinstance(register, RiskRegister):
+        raise OptionError("register", type(register).__name__,
+                          "a RiskRegister from riskkit.read_register")
+    _check_folder(Path(path))
+    analysis = analyse(register, schedule, options=options, start=start, holidays=holidays,
+                       value_per_day=value_per_day, **run)
+    return write_pack(analysis, path, title=title, currency=currency)
+
+
+def _check_folder(path: Path) -> None:
     if not path.parent.exists():
         raise InputError(Problem(f"cannot write {path}: folder {path.parent} does not exist"))
-    cur = currency if currency is not None else currency_symbol(register.currency)
-    from .sim.correlation import prepare
 
-    correlation = prepare(correlation)  # read once, warn once
-    par = {"executor": executor, "workers": workers, "progress": progress,
-           "sampling": sampling, "iterations": iterations, "correlation": correlation}
-    res = simulate(register, schedule, rng=rng, start=start, holidays=holidays, **par)
-    # every follow-on run draws the main run's streams (common random numbers)
-    seed = res.seed_sequence
-    after = simulate(register, schedule, rng=seed, scenario="mitigated", start=start,
-                     holidays=holidays, **par)
-    drivers = risk_drivers(register, schedule, rng=seed, **par)
-    has_mitigations = any(r.has_mitigation for r in register.active_risks)
-    ranking = (rank_mitigations(register, schedule, rng=seed, value_per_day=value_per_day,
-                                **par) if has_mitigations else None)
+
+def write_pack(analysis: Analysis, path: str | os.PathLike[str], *, title: str | None = None,
+               currency: str | None = None) -> Path:
+    """Write the pack of ``analysis`` (from :func:`riskkit.analyse`) to ``path``: it
+    only draws what the analysis holds."""
+    path = Path(path)
+    _check_folder(path)
+    register, schedule = analysis.register, analysis.schedule
+    res, after, drivers, ranking = (analysis.current, analysis.mitigated, analysis.drivers,
+                                    analysis.ranking)
+    cur = currency if currency is not None else currency_symbol(register.currency)
     name = title or f"Quantitative risk analysis: {Path(register.source).stem.replace('_', ' ')}"
     when = _now()
-    footer = f"{name} · riskkit {__version__} · {iterations:,} iterations · seed {res.seed}"
+    footer = (f"{name} · riskkit {__version__} · {res.iterations:,} iterations · "
+              f"seed {res.seed}")
     pages: list[Figure] = [
         _cover(name, register, schedule, res, when),
         _summary(res, after, drivers, ranking, cur, footer),
@@ -139,7 +152,7 @@ def write_report(
     if schedule is not None:
         pages.append(_schedule_page(res, schedule, cur, footer))
     pages.append(_risk_table(register, drivers, cur, footer))
-    pages.append(_method_page(register, schedule, res, cur, footer, value_per_day))
+    pages.append(_method_page(register, schedule, res, cur, footer, analysis.value_per_day))
     metadata = {"Title": name, "Author": "riskkit", "Subject": "Quantitative risk analysis",
                 "Creator": f"riskkit {__version__}", "Producer": f"riskkit {__version__}",
                 "CreationDate": when, "Keywords": "risk; Monte Carlo; contingency"}
@@ -183,8 +196,8 @@ def _cover(name: str, register: RiskRegister, schedule: Schedule | None,
     return fig
 
 
-def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFrame,
-             ranking: pd.DataFrame | None, cur: str | None, footer: str) -> Figure:
+def _summary(res: SimulationResult, after: SimulationResult, drivers: Drivers,
+             ranking: Ranking | None, cur: str | None, footer: str) -> Figure:
     fig = _page("Executive summary", footer)
     grid = fig.add_gridspec(3, 2, height_ratios=[0.42, 1.05, 0.95])
     sched_label = "finish" if res.has_schedule else "delay"
@@ -232,11 +245,13 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
         ax.set_title("Cost", loc="left", fontsize=11, fontweight="bold")
         _table(ax, [r[:2] for r in rows], ["", "cost"], [0.45, 0.4])
     ax = fig.add_subplot(grid[1, 1])
-    ax.set_title("Top five risks: P80 reduction if each were removed", loc="left",
+    label = C.label(drivers.percentile).upper()
+    ax.set_title(f"Top five risks: {label} reduction if each were removed", loc="left",
                  fontsize=11, fontweight="bold")
-    top = drivers.head(5)
-    rows5 = [[r["id"], short(r["title"], 36), compact(r["p80_cost_reduction"], cur),
-              f"{r['p80_delay_reduction']:,.1f} d"] for r in top.to_dict("records")]
+    top = drivers.table.head(5)
+    cost_col, delay_col = drivers.reduction_column("cost"), drivers.reduction_column("schedule")
+    rows5 = [[r[C.ID], short(r[C.TITLE], 36), compact(r[cost_col], cur),
+              f"{r[delay_col]:,.1f} d"] for r in top.to_dict("records")]
     if delay:
         _table(ax, rows5, ["id", "risk", "cost", "days"], [0.12, 0.52, 0.18, 0.18])
     else:
@@ -249,13 +264,13 @@ def _summary(res: SimulationResult, after: SimulationResult, drivers: pd.DataFra
         ax.text(0, 0.9, "The register lists no mitigations.", fontsize=10)
     else:
         rows = []
-        for r in ranking.head(5).to_dict("records"):
-            ratio = r["benefit_cost_ratio"]
-            rows.append([str(r["rank"]), r["id"], short(r["mitigation"] or r["title"], 60),
-                         compact(r["mitigation_cost"], cur),  # one format per column
-                         compact(r["total_benefit"], cur),
+        for r in ranking.table.head(5).to_dict("records"):
+            ratio = r[C.BENEFIT_COST_RATIO]
+            rows.append([str(r[C.RANK]), r[C.ID], short(r[C.MITIGATION] or r[C.TITLE], 60),
+                         compact(r[C.MITIGATION_COST], cur),  # one format per column
+                         compact(r[C.TOTAL_BENEFIT], cur),
                          "free" if not np.isfinite(ratio) else f"{ratio:.1f}",
-                         f"{r['expected_delay_reduction']:,.1f} d"])
+                         f"{r[C.EXPECTED_DELAY_REDUCTION]:,.1f} d"])
         header = ["rank", "risk", "mitigation", "cost", "benefit", "ratio",
                   "expected days saved"]
         widths = [0.05, 0.07, 0.42, 0.1, 0.11, 0.07, 0.16]
@@ -291,23 +306,24 @@ def _curves(res: SimulationResult, after: SimulationResult, cur: str | None,
     return fig
 
 
-def _drivers_page(drivers: pd.DataFrame, res: SimulationResult, cur: str | None,
+def _drivers_page(drivers: Drivers, res: SimulationResult, cur: str | None,
                   footer: str) -> Figure:
     fig = _page("Which risks drive the outcome?", footer)
+    label = C.label(drivers.percentile).upper()
     if not _has_delay(res):
         plot.tornado(drivers, "cost", ax=fig.add_subplot(), currency=cur, top=15,
-                     title="P80 cost: effect of each risk")
+                     title=f"{label} cost: effect of each risk")
         return fig
     axes = fig.subplots(1, 2)
     plot.tornado(drivers, "cost", ax=axes[0], currency=cur, top=12,
-                 title="P80 cost: effect of each risk")
+                 title=f"{label} cost: effect of each risk")
     plot.tornado(drivers, "schedule", ax=axes[1], top=12,
-                 title="P80 " + ("finish" if res.has_schedule else "delay")
+                 title=f"{label} " + ("finish" if res.has_schedule else "delay")
                  + ": effect of each risk")
     return fig
 
 
-def _mitigation_page(ranking: pd.DataFrame, register: RiskRegister, cur: str | None,
+def _mitigation_page(ranking: Ranking, register: RiskRegister, cur: str | None,
                      footer: str) -> Figure:
     fig = _page("Which mitigations are worth paying for?", footer)
     grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1])
@@ -332,14 +348,17 @@ def _schedule_page(res: SimulationResult, schedule: Schedule | None, cur: str | 
     return fig
 
 
-def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
+def _risk_table(register: RiskRegister, drivers: Drivers, cur: str | None,
                 footer: str) -> Figure:
-    fig = _page("Top 20 risks by P80 cost effect (the P80 reduction if removed)", footer)
+    label = C.label(drivers.percentile).upper()
+    fig = _page(f"Top 20 risks by {label} cost effect (the {label} reduction if removed)",
+                footer)
     ax = fig.add_subplot()
     frame = register.frame.set_index("id")
+    cost_col, delay_col = drivers.reduction_column("cost"), drivers.reduction_column("schedule")
     rows = []
-    for r in drivers.head(20).to_dict("records"):
-        rec = frame.loc[r["id"]]
+    for r in drivers.table.head(20).to_dict("records"):
+        rec = frame.loc[r[C.ID]]
 
         def rng3(prefix: str, money: bool, rec: pd.Series = rec) -> str:
             lo, ml, hi = (rec[f"{prefix}_{p}"] for p in ("min", "most_likely", "max"))
@@ -349,13 +368,12 @@ def _risk_table(register: RiskRegister, drivers: pd.DataFrame, cur: str | None,
             f = (lambda v: compact(v, cur)) if money else (lambda v: f"{v:,.0f}")
             return f(lo) if lo == hi else f"{f(lo)} / {f(ml)} / {f(hi)}"
 
-        rows.append([r["id"], short(rec["title"], 44), short(rec["owner"], 16),
+        rows.append([r[C.ID], short(rec["title"], 44), short(rec["owner"], 16),
                      f"{rec['probability']:.0%}", rng3("cost", True), rng3("schedule", False),
-                     compact(r["p80_cost_reduction"], cur),
-                     f"{r['p80_delay_reduction']:,.1f}",
-                     _mitigation_cost(register.risk(r["id"]), cur)])
+                     compact(r[cost_col], cur), f"{r[delay_col]:,.1f}",
+                     _mitigation_cost(register.risk(r[C.ID]), cur)])
     _table(ax, rows, ["id", "risk", "owner", "P", "cost min / ML / max", "delay (d)",
-                      "P80 cost cut", "P80 days cut", "mitigation"],
+                      f"{label} cost cut", f"{label} days cut", "mitigation"],
            [0.06, 0.27, 0.11, 0.05, 0.18, 0.09, 0.08, 0.08, 0.07], fontsize=8)
     return fig
 

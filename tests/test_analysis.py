@@ -1,3 +1,4 @@
+import dataclasses
 import itertools
 import json
 
@@ -6,7 +7,8 @@ import pandas as pd
 import pytest
 
 import riskkit as rk
-from riskkit.analysis import _Reductions, knapsack
+from riskkit.analysis import columns, knapsack
+from riskkit.analysis.ranking import order
 from riskkit.cli import main
 
 from .conftest import SAMPLES
@@ -22,7 +24,7 @@ HAND = pd.DataFrame({
 def test_hand_computable_ranking(sampling):
     n = 20_000
     ranking = rk.rank_mitigations(rk.read_register(HAND), iterations=n, rng=4,
-                                  sampling=sampling).set_index("id")
+                                  sampling=sampling).to_frame().set_index("id")
     # per-iteration reduction: 2000 x Bernoulli(0.3) for A and B, 1000 x Bernoulli(0.4) for C
     for rid, exact, sd in [("A", 600, 2000 * np.sqrt(0.21)), ("B", 600, 2000 * np.sqrt(0.21)),
                            ("C", 400, 1000 * np.sqrt(0.24))]:
@@ -39,7 +41,7 @@ def test_a_mitigation_that_changes_nothing_saves_exactly_zero():
         "id": ["A", "B"], "probability": [0.3, 0.5], "cost_min": [1, 10],
         "cost_most_likely": [5, 20], "cost_max": [9, 90], "schedule_impact": [2, 3],
         "mitigation": ["Talk about it", "Fix it"], "mitigated_probability": [np.nan, 0.2]}))
-    ranking = rk.rank_mitigations(reg, iterations=30_000, rng=2).set_index("id")
+    ranking = rk.rank_mitigations(reg, iterations=30_000, rng=2).to_frame().set_index("id")
     for col in ("expected_cost_reduction", "p80_cost_reduction", "expected_delay_reduction",
                 "p80_delay_reduction", "total_benefit"):
         assert ranking.loc["A", col] == 0.0
@@ -48,7 +50,7 @@ def test_a_mitigation_that_changes_nothing_saves_exactly_zero():
 
 def test_rankings_are_stable_across_seeds():
     reg = rk.read_register(SAMPLES / "it_migration.csv")
-    orders = [list(rk.rank_mitigations(reg, iterations=20_000, rng=s, value_per_day=3000)["id"][:8])
+    orders = [rk.rank_mitigations(reg, iterations=20_000, rng=s, value_per_day=3000).ids[:8]
               for s in (1, 2)]
     assert orders[0] == orders[1]
 
@@ -60,7 +62,7 @@ def test_float_absorbs_a_schedule_risk_so_its_mitigation_saves_no_days():
         "id": ["R", "S"], "probability": [0.5, 0.5], "schedule_impact": [5, 5],
         "activities": ["B", "A"], "mitigation_cost": [100, 100],
         "mitigated_schedule_impact": [1, 1]}))
-    ranking = rk.rank_mitigations(reg, sch, iterations=10_000, rng=1).set_index("id")
+    ranking = rk.rank_mitigations(reg, sch, iterations=10_000, rng=1).to_frame().set_index("id")
     assert ranking.loc["R", "expected_delay_reduction"] == 0  # B has 6 days of float
     assert ranking.loc["R", "p80_delay_reduction"] == 0
     assert ranking.loc["S", "expected_delay_reduction"] == pytest.approx(0.5 * 4, abs=0.05)
@@ -70,13 +72,13 @@ def test_removing_each_risk_matches_a_full_resimulation():
     reg = rk.read_register(SAMPLES / "office_fitout.csv")
     sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
     n = 3_000
-    drivers = rk.risk_drivers(reg, sch, iterations=n, rng=7).set_index("id")
+    drivers = rk.risk_drivers(reg, sch, iterations=n, rng=7).to_frame().set_index("id")
     base = rk.simulate(reg, sch, iterations=n, rng=7)
     for rid in drivers.index:
         without = rk.simulate(rk.read_register(reg.frame[reg.frame["id"] != rid]), sch,
                               iterations=n, rng=7)
         expected = base.cost.mean() - without.cost.mean()
-        assert drivers.loc[rid, "mean_cost_reduction"] == pytest.approx(expected, abs=0.05)
+        assert drivers.loc[rid, "expected_cost_reduction"] == pytest.approx(expected, abs=0.05)
         p80 = base.percentile(0.8, "schedule") - without.percentile(0.8, "schedule")
         assert drivers.loc[rid, "p80_delay_reduction"] == pytest.approx(p80, abs=1e-3)
 
@@ -105,91 +107,9 @@ def test_variants_over_several_blocks_match_full_resimulations():
     np.testing.assert_allclose(sched, mitigated.schedule, atol=1e-3)
 
 
-def test_windowed_percentile_of_a_variant_equals_numpys_to_the_last_bit():
-    """The variant percentile is selected from a window of the sorted baseline; it must
-    equal np.percentile of the variant's totals exactly, ties and extremes included."""
-    _check_windowed_percentiles()
-
-
-def test_variant_percentile_of_a_baseline_with_nan_is_numpys():
-    base = np.array([3.0, np.nan, 1.0, 2.0, 5.0])
-    reductions = _Reductions(base, 0.8)
-    variant = base.copy()
-    variant[[0, 4]] += [1.0, -2.0]
-    _, reduction = reductions(np.array([0, 4]), np.array([1.0, -2.0]))
-    expected = np.percentile(base, 80) - np.percentile(variant, 80)
-    assert np.isnan(reduction) and np.isnan(expected)
-
-
-def _check_windowed_percentiles():
-    g = np.random.default_rng(0)
-    for trial in range(2_000):
-        # small baselines, and some large ones whose changes move the percentile by
-        # hundreds of places (the window is re-centred and widened)
-        n = int(g.integers(1, 300)) if trial % 10 else int(g.integers(2_000, 20_000))
-        base = g.normal(size=n)
-        if trial % 3 == 0:
-            base = base.round(1)  # many ties
-        q = float(g.choice([0.8, 0.5, 0.1, 0.95, 0.29, 0.0, 1.0]))
-        pos = g.choice(n, int(g.integers(1, n + 1)), replace=False)
-        delta = g.normal(size=pos.size) * float(g.choice([0.01, 1.0, 10.0]))
-        if trial % 7 == 0:
-            delta -= 3.0  # a mitigation: everything it touches falls
-        reductions = _Reductions(base, q)
-        mean, reduction = reductions(pos, delta)
-        variant = base.copy()
-        variant[pos] += delta
-        assert reductions.base_q == np.percentile(base, 100 * q)
-        assert reduction == np.percentile(base, 100 * q) - np.percentile(variant, 100 * q)
-        assert mean == pytest.approx(base.mean() - variant.mean(), abs=1e-12)
-
-
-def test_reductions_of_a_table_of_many_variants_across_slabs():
-    """Variants whose changes lie in several slabs (runs of several blocks), next to
-    variants in one slab, variants without changes and variants whose changes are all
-    zero: each gets np.percentile's reduction exactly and its mean change."""
-    from riskkit.sim.changes import ChangeTable
-
-    g = np.random.default_rng(5)
-    n, count = 30_000, 40
-    base = g.gamma(2.0, 1_000.0, n).round(0)  # ties
-    slabs, segments, truth = [], [], [[] for _ in range(count)]
-    for block in range(3):
-        lo, hi = block * 10_000, (block + 1) * 10_000
-        pos, cost, seg = [], [], []
-        at = 0
-        for v in range(count):
-            if v % 10 == 9 or (v % 2 and block):  # no changes; changes in block 0 only
-                continue
-            m = int(g.integers(1, 3_000))
-            p = g.choice(np.arange(lo, hi), m, replace=False)
-            d = np.zeros(m) if v % 10 == 8 else -g.exponential(500.0, m).round(1)
-            pos.append(p.astype(np.int32 if block % 2 else np.intp))
-            cost.append(d)
-            seg.append((v, at, at + m))
-            truth[v].append((p, d))
-            at += m
-        slabs.append((np.concatenate(pos), np.concatenate(cost), None))
-        segments.append((block, *(np.array(x, dtype=np.intp) for x in zip(*seg))))
-    table = ChangeTable.build(count, slabs, segments)
-    for q in (0.8, 0.5, 0.95):
-        mean, reduction = _Reductions(base, q).of_table(table, 1)
-        for v in range(count):
-            variant = base.copy()
-            for p, d in truth[v]:
-                variant[p] += d
-            expected = np.percentile(base, 100 * q) - np.percentile(variant, 100 * q)
-            assert reduction[v] == expected
-            assert mean[v] == pytest.approx(base.mean() - variant.mean(), rel=1e-12, abs=1e-9)
-            assert (mean[v] == 0) == (not any(np.any(d) for _, d in truth[v]))
-        assert not _Reductions(base, q).of_table(table, 2)[1].any()  # no schedule
-
-
 def test_ranking_order_rule():
     """Free mitigations that help first, then by benefit/cost ratio (ties by net
     benefit, then register order), free ones that do not help last."""
-    from riskkit.analysis import _order
-
     cost = np.array([100.0, 0.0, 200.0, 50.0, 0.0, 100.0, 100.0])
     benefit = np.array([300.0, 10.0, 600.0, 150.0, 0.0, 50.0, 300.0])
     frame = pd.DataFrame({
@@ -199,7 +119,7 @@ def test_ranking_order_rule():
                                        np.nan)})
     # ratio 3 for A, C, D and G: C (net 400) before A and G (net 200, register order)
     # before D (net 100); F has ratio 0.5; B is free and helps; E is free and does not
-    assert list(_order(frame)["id"]) == ["B", "C", "A", "G", "D", "F", "E"]
+    assert list(order(frame)["id"]) == ["B", "C", "A", "G", "D", "F", "E"]
 
 
 def test_no_mitigations_and_no_occurrences_give_empty_or_zero_tables(tmp_path, capsys):
@@ -208,43 +128,32 @@ def test_no_mitigations_and_no_occurrences_give_empty_or_zero_tables(tmp_path, c
     frame = pd.DataFrame({"id": ["A", "B"], "probability": [0.3, 0.5],
                           "cost_impact": [100.0, 200.0]})
     ranking = rk.rank_mitigations(rk.read_register(frame), iterations=1_000, rng=1)
-    assert len(ranking) == 0 and ranking.attrs["all_mitigations"]["mitigations"] == 0
+    assert len(ranking) == 0 and ranking.all_mitigations.ids == ()
     never = rk.read_register(frame.assign(probability=0.0))
     drivers = rk.risk_drivers(never, iterations=100, rng=1)
-    assert (drivers[["mean_cost_reduction", "p80_cost_reduction"]] == 0).all().all()
+    assert (drivers.table[["expected_cost_reduction", "p80_cost_reduction"]] == 0).all().all()
     frame.to_csv(tmp_path / "plain.csv", index=False)
     assert main(["rank", str(tmp_path / "plain.csv"), "--iterations", "500"]) == 0
     assert "internal error" not in capsys.readouterr().err
 
 
-def test_a_change_that_is_not_a_number_gives_numpys_percentile():
-    """No window can hold a NaN change: the plain computation answers (it used to loop
-    for ever), as np.percentile would."""
-    base = np.arange(50.0)
-    for bad in (np.nan, np.inf, -np.inf):
-        delta = np.array([1.0, bad, -2.0])
-        pos = np.array([3, 40, 45])
-        variant = base.copy()
-        variant[pos] += delta
-        with np.errstate(invalid="ignore"):
-            expected = 40.0 - np.percentile(variant, 80)  # P80 of 0..49 is 39.2
-            _, got = _Reductions(base, 0.8)(pos, delta)
-        np.testing.assert_equal(got, np.percentile(base, 80) - np.percentile(variant, 80))
-        assert np.isnan(got) == np.isnan(expected)
-
-
 def test_risk_drivers_columns_and_order():
     reg = rk.read_register(SAMPLES / "office_fitout.csv")
-    drivers = rk.risk_drivers(reg, iterations=5_000, rng=1)
+    result = rk.risk_drivers(reg, iterations=5_000, rng=1)
+    drivers = result.to_frame()
+    assert list(drivers.columns) == list(columns.drivers_columns(0.8))
     assert drivers["p80_cost_reduction"].is_monotonic_decreasing
     assert drivers["cost_variance_share"].sum() == pytest.approx(1)
     assert drivers["cost_spearman"].between(-1, 1).all()
     # OF-06 (P 0.5, 20k-110k) drives the cost more than OF-27 (P 0.15, 1k-5k)
-    top = list(drivers["id"])
+    top = list(result.ids)
     assert top.index("OF-06") < top.index("OF-27")
-    assert "Risk drivers" in drivers._repr_html_()
+    assert "Risk drivers" in result._repr_html_()
     by_schedule = rk.risk_drivers(reg, iterations=5_000, rng=1, metric="schedule")
-    assert by_schedule["p80_delay_reduction"].is_monotonic_decreasing
+    assert by_schedule.reduction_column() == "p80_delay_reduction"
+    assert by_schedule.to_frame()["p80_delay_reduction"].is_monotonic_decreasing
+    at_90 = rk.risk_drivers(reg, iterations=5_000, rng=1, percentile=0.9)
+    assert at_90.reduction_column() == "p90_cost_reduction" in at_90.to_frame()
 
 
 def test_knapsack_matches_brute_force():
@@ -268,19 +177,23 @@ def test_select_mitigations_with_confirmation():
     reg = rk.read_register(SAMPLES / "it_migration.csv")
     sch = rk.read_schedule(SAMPLES / "it_migration_schedule.csv")
     ranking = rk.rank_mitigations(reg, sch, iterations=3_000, rng=1, value_per_day=4000)
-    chosen = rk.select_mitigations(ranking, 60_000, sch, register=reg, iterations=3_000, rng=1,
-                                   value_per_day=4000)
-    assert chosen["mitigation_cost"].sum() <= 60_000
-    assert chosen.attrs["additive_total_benefit"] == pytest.approx(chosen["total_benefit"].sum())
-    assert chosen.attrs["confirmed"]["total_benefit"] > 0
+    chosen = rk.select_mitigations(ranking, 60_000, sch, register=reg, value_per_day=4000)
+    table = chosen.to_frame()
+    assert table["mitigation_cost"].sum() == chosen.mitigation_cost <= 60_000
+    assert chosen.additive_total_benefit == pytest.approx(table["total_benefit"].sum())
+    assert chosen.confirmed is not None and chosen.confirmed.total_benefit > 0
+    # on the ranking's random numbers by default: the same as giving its seed
+    again = rk.select_mitigations(ranking, 60_000, sch, register=reg, value_per_day=4000,
+                                  iterations=3_000, rng=ranking.seed_sequence)
+    assert again.confirmed == chosen.confirmed
     # brute force over the ten best-ratio mitigations with the rest fixed out
-    sub = ranking.head(10)
+    sub = dataclasses.replace(ranking, table=ranking.table.head(10))
     best = max(
-        sub["total_benefit"][list(m)].sum()
+        sub.table["total_benefit"][list(m)].sum()
         for m in itertools.product([False, True], repeat=10)
-        if sub["mitigation_cost"][list(m)].sum() <= 20_000)
+        if sub.table["mitigation_cost"][list(m)].sum() <= 20_000)
     picked = rk.select_mitigations(sub, 20_000)
-    assert picked["total_benefit"].sum() == pytest.approx(best)
+    assert picked.additive_total_benefit == pytest.approx(best)
     with pytest.raises(rk.OptionError, match="budget"):
         rk.select_mitigations(ranking, -1)
 
@@ -314,9 +227,9 @@ def test_html_reprs_lead_with_the_figures():
     ranking = rk.rank_mitigations(reg, sch, iterations=2_000, rng=1)
     html = ranking._repr_html_()
     assert "Mitigation ranking" in html and "all together cost" in html
-    assert ranking["id"].iloc[0] in html
+    assert ranking.ids[0] in html
     drivers = rk.risk_drivers(reg, iterations=2_000, rng=1)
-    assert drivers["id"].iloc[0] in drivers._repr_html_().split("</p>")[0]
+    assert drivers.ids[0] in drivers._repr_html_().split("</p>")[0]
     sched_html = sch._repr_html_()
     assert "34 activities" in sched_html and "179.0 working days" in sched_html
     assert "Critical path: M01" in sched_html

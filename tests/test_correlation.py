@@ -218,8 +218,8 @@ def test_removing_a_grouped_risk_matches_a_resimulation():
     for rid in ("R1", "R6"):
         without = rk.simulate(rk.read_register(frame[frame["id"] != rid]),
                               iterations=70_000, rng=4, correlation={"g": 0.6})
-        row = drivers.set_index("id").loc[rid]
-        assert row["mean_cost_reduction"] == pytest.approx(
+        row = drivers.to_frame().set_index("id").loc[rid]
+        assert row["expected_cost_reduction"] == pytest.approx(
             base.cost.mean() - without.cost.mean(), abs=1e-9)
         assert row["p80_cost_reduction"] == pytest.approx(
             base.percentile(0.8) - without.percentile(0.8), abs=1e-9)
@@ -232,7 +232,7 @@ def test_a_mitigation_that_changes_nothing_saves_exactly_zero_with_correlation()
                           "mitigated_cost_max": [None, 30.0, None],
                           "correlation_group": ["g", "g", "g"]})
     ranking = rk.rank_mitigations(rk.read_register(frame), iterations=20_000, rng=1,
-                                  correlation={"g": 0.5}).set_index("id")
+                                  correlation={"g": 0.5}).to_frame().set_index("id")
     assert ranking.loc["A", "expected_cost_reduction"] == 0.0
     assert ranking.loc["B", "expected_cost_reduction"] > 0
 

@@ -12,8 +12,8 @@ import sys
 
 import numpy as np
 
-from riskkit.kernels import pcg64
 from riskkit.cpm import Workspace
+from riskkit.kernels import pcg64
 from riskkit.kernels.durations import uniform_rows
 from riskkit.kernels.risks import workspace
 from riskkit.sim.durations import stratified_rows

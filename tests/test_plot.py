@@ -89,9 +89,9 @@ def test_tornado_bars_and_labels(model):
     plot.tornado(drivers, "cost", ax=ax, top=6)
     assert len(ax.patches) == 6
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-1].startswith(drivers["id"].iloc[0])  # the largest effect on top
+    assert labels[-1].startswith(drivers.ids[0])  # the largest effect on top
     widths = [p.get_width() for p in ax.patches]
-    assert widths[::-1] == pytest.approx(list(drivers["p80_cost_reduction"].head(6)))
+    assert widths[::-1] == pytest.approx(list(drivers.table["p80_cost_reduction"].head(6)))
     plt.close(fig)
 
 
@@ -103,11 +103,12 @@ def test_mitigation_ranking_has_break_even_and_ratios(model):
             and np.allclose(line.get_xdata(), line.get_ydata())]
     assert diag, "no break-even line"
     texts = [t.get_text() for t in ax.texts]
-    for rec in ranking.head(5).to_dict("records"):
+    for rec in ranking.table.head(5).to_dict("records"):
         ratio = rec["benefit_cost_ratio"]
         assert f"{rec['id']} {ratio_label(ratio)}" in texts
     # every mitigation that costs more than it saves is named in the box
-    losing = ranking[ranking["total_benefit"] < ranking["mitigation_cost"].fillna(0)]
+    table = ranking.table
+    losing = table[table["total_benefit"] < table["mitigation_cost"].fillna(0)]
     assert len(losing) >= 1
     box = next(t for t in texts if t.startswith("costs more than it saves"))
     for rec in losing.to_dict("records"):
