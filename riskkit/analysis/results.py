@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _format
+from .._format import number
 from ..seeds import reported_seed
 from . import columns as C
 
@@ -273,4 +273,4 @@ class Selection:
 
     def __repr__(self) -> str:
         return (f"Selection({len(self)} mitigations within "
-                f"{_format.number(self.budget)}: {', '.join(self.ids[:5])})")
+                f"{number(self.budget)}: {', '.join(self.ids[:5])})")

@@ -17,7 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
-from .. import _progress
+from .._progress import bar as progress_bar
 from ..seeds import BLOCK_SIZE, blocks
 from .durations import SUB_BLOCK
 from .options import RunOptions
@@ -85,7 +85,7 @@ def run_chunks(fn: Callable[[Any, Any, list[Block]], T], spec: Any, options: Run
     options' executor, with one progress bar (``bar`` is None in another process)."""
     chunks = chunk_blocks(options, iterations)
     total = sum(steps(c, network) for c in chunks)
-    with _progress.bar(total, label, options.progress, work) as bar, \
+    with progress_bar(total, label, options.progress, work) as bar, \
             executor_for(options.executor, options.workers, len(chunks)) as pool:
         if pool is None:
             for chunk in chunks:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _progress
+from .._progress import Silent
 from ..cpm import Workspace
 from ..exceptions import InputError, OptionError, Problem
 from ..model import Calendar, RiskRegister, Schedule, check_scenario, parse_day
@@ -65,7 +65,7 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
 
 def _run_chunk(plan: Plan, bar: Any, block_list: list[Block]) -> _ChunkOut:
     """The totals of a run of whole blocks (one unit of work)."""
-    bar = bar if bar is not None else _progress.Silent()
+    bar = bar if bar is not None else Silent()
     start, stop = block_list[0][1], block_list[-1][2]
     n_act = len(plan.network.keys) if plan.network else 0
     out = _ChunkOut(start, np.zeros(stop - start), np.zeros(stop - start),

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _progress
+from .._progress import Silent
 from ..cpm import Workspace
 from ..exceptions import OptionError
 from ..kernels.kinds import ADD_COST, ADD_DELAY, DENSE, EXPORT, SLAB
@@ -185,7 +185,7 @@ _EMPTY = (np.zeros(0, dtype=np.intp), np.zeros(0))
 def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[Block]) -> _VariantChunk:
     """The baseline and every variant over a run of whole blocks (one unit of work)."""
     plan, variants, keep_impacts = spec.plan, spec.variants, spec.keep_impacts
-    bar = bar if bar is not None else _progress.Silent()
+    bar = bar if bar is not None else Silent()
     start, stop = block_list[0][1], block_list[-1][2]
     base_cost, base_sched = np.zeros(stop - start), np.zeros(stop - start)
     setup: _VariantSetup = spec.derived.get_or_make("setup", lambda: _VariantSetup(spec))

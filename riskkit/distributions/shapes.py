@@ -1,120 +1,24 @@
-"""Distributions of impacts and durations, and the families a register may name.
-
-A **family** is one record (:class:`Family`): the names and aliases a ``distribution``
-column may use, whether it needs a most likely value, whether its min and max columns
-are percentiles, any extra parameters (with the columns they are read from), how it
-is built from a three-point estimate, and the kernel rule its draws go through. The
-readers, the engine and the kernels all read that record: adding a family is adding
-one record to :data:`FAMILIES` (see docs/architecture.md, "Adding a distribution").
-
-A **distribution** is a small frozen object with its parameters, mean and variance,
-the estimate as a register writes it (:attr:`Distribution.estimate`) and an inverse
-CDF, :meth:`Distribution.ppf`, which is the compiled rule of :mod:`riskkit.kernels`:
-sampling draws uniforms (Monte Carlo or Latin hypercube) and maps them through it.
-"""
+"""The distributions riskkit samples: fixed, uniform, triangular (and trigen), PERT,
+normal, lognormal and discrete. Each keeps the estimate it was built from."""
 
 from __future__ import annotations
 
 import functools
 import math
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import scipy.special as sc
 
-from .exceptions import InputError, OptionError, Problem
-from .kernels.kinds import Rule
+from ..kernels.kinds import Rule
+from .base import Distribution, KernelForm, estimate_error
 
-__all__ = [
-    "FAMILIES", "Discrete", "Distribution", "Family", "Fixed", "KernelForm", "Lognormal",
-    "Normal", "Parameter", "Pert", "Triangular", "Trigen", "Uniform", "make_distribution",
-    "parse_family", "trigen",
-]
+__all__ = ["Discrete", "Fixed", "Lognormal", "Normal", "Pert", "Triangular", "Trigen",
+           "Uniform", "beta_table", "trigen"]
 
 _Z90 = 1.2815515655446004  # the standard normal's 90th percentile
-
-
-@dataclass(frozen=True)
-class KernelForm:
-    """How the kernels draw from a distribution: a rule, its four parameters, and the
-    tables it reads, as (x knots, y knots) pairs. Parameters that name a table hold its
-    index in ``tables``."""
-
-    rule: Rule
-    params: tuple[float, float, float, float]
-    tables: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
-
-    #: Which parameters of a rule are table indexes.
-    TABLE_PARAMS: ClassVar[dict[Rule, tuple[int, ...]]] = {Rule.BETA: (1, 3),
-                                                            Rule.DISCRETE: (0,)}
-
-
-def _problem(message: str, value: Any = None, hint: str | None = None) -> InputError:
-    return InputError(Problem(message, value=None if value is None else str(value), hint=hint))
-
-
-class Distribution:
-    """Base class: a frozen distribution with an inverse CDF through the kernels."""
-
-    family: ClassVar[str] = ""
-    #: the smallest and largest value a draw can take (a field or a property)
-    low: float
-    high: float
-
-    @property
-    def mean(self) -> float:
-        raise NotImplementedError  # pragma: no cover - abstract
-
-    @property
-    def variance(self) -> float:
-        raise NotImplementedError  # pragma: no cover - abstract
-
-    @property
-    def is_fixed(self) -> bool:
-        return False
-
-    @property
-    def estimate(self) -> tuple[float, float, float]:
-        """The estimate as a register writes it: (min, most likely, max), or for a
-        percentile family (P10, most likely, P90); NaN where it has none."""
-        return (self.low, math.nan, self.high)
-
-    def kernel(self) -> KernelForm:
-        """The rule and parameters the kernels draw with."""
-        raise NotImplementedError  # pragma: no cover - abstract
-
-    def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
-            ) -> np.ndarray:
-        """Inverse CDF at ``u``. ``sorted``: u is ascending (a faster path). ``out``:
-        where to write the result; it may be ``u`` itself."""
-        from .kernels import rules
-
-        form = self.kernel()
-        tables, data = pack_tables([form.tables])
-        values = rules.ppf(form.rule, form.params, tables, data, u, sorted)
-        if out is None:
-            return values
-        out[...] = values
-        return out
-
-
-def pack_tables(groups: list[tuple[tuple[np.ndarray, np.ndarray], ...]]
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Tables of several kernel forms as the kernels read them: rows of (start,
-    length) into one float64 array (x knots then y knots), in order."""
-    pairs = [pair for group in groups for pair in group]
-    index = np.zeros((max(len(pairs), 1), 2), dtype=np.int64)
-    parts: list[np.ndarray] = []
-    start = 0
-    for i, (x, y) in enumerate(pairs):
-        index[i] = (start, x.size)
-        parts += [x, y]
-        start += 2 * x.size
-    data = np.concatenate(parts) if parts else np.zeros(1)
-    return index, data
 
 
 @dataclass(frozen=True)
@@ -162,7 +66,7 @@ class Uniform(Distribution):
 
     def __post_init__(self) -> None:
         if not self.low < self.high:
-            raise _problem("a uniform distribution needs min < max",
+            raise estimate_error("a uniform distribution needs min < max",
                            f"{self.low:g} / {self.high:g}")
 
     @property
@@ -188,7 +92,7 @@ class Triangular(Distribution):
 
     def __post_init__(self) -> None:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise _problem("a triangular distribution needs min <= most likely <= max and "
+            raise estimate_error("a triangular distribution needs min <= most likely <= max and "
                            "min < max", f"{self.low:g} / {self.mode:g} / {self.high:g}")
 
     @property
@@ -231,7 +135,7 @@ def _trigen_ends(p_low: float, mode: float, p_high: float, q_low: float, q_high:
     from scipy.optimize import brentq
 
     if not p_low < p_high or not p_low <= mode <= p_high:
-        raise _problem("trigen needs P10 <= most likely <= P90 and P10 < P90",
+        raise estimate_error("trigen needs P10 <= most likely <= P90 and P10 < P90",
                        f"{p_low:g} / {mode:g} / {p_high:g}")
     span = p_high - p_low
 
@@ -322,10 +226,10 @@ class Pert(Distribution):
 
     def __post_init__(self) -> None:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise _problem("a PERT distribution needs min <= most likely <= max and "
+            raise estimate_error("a PERT distribution needs min <= most likely <= max and "
                            "min < max", f"{self.low:g} / {self.mode:g} / {self.high:g}")
         if not (math.isfinite(self.lam) and self.lam > 0):
-            raise _problem("the PERT shape (lambda) must be a positive number", self.lam,
+            raise estimate_error("the PERT shape (lambda) must be a positive number", self.lam,
                            "4 is the classic PERT")
 
     @property
@@ -374,13 +278,13 @@ class Normal(Distribution):
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.mean_) and self.sd > 0):
-            raise _problem("a normal distribution needs a finite mean and a positive "
+            raise estimate_error("a normal distribution needs a finite mean and a positive "
                            "standard deviation", f"{self.mean_:g} / {self.sd:g}")
 
     @classmethod
     def from_percentiles(cls, p10: float, p90: float, floor: float | None = 0.0) -> Normal:
         if not p10 < p90:
-            raise _problem("a normal distribution needs P10 < P90", f"{p10:g} / {p90:g}")
+            raise estimate_error("a normal distribution needs P10 < P90", f"{p10:g} / {p90:g}")
         return cls(0.5 * (p10 + p90), (p90 - p10) / (2 * _Z90), floor, p10, p90)
 
     @property
@@ -437,20 +341,20 @@ class Lognormal(Distribution):
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.mu) and self.sigma > 0):
-            raise _problem("a lognormal distribution needs a finite mu and a positive "
+            raise estimate_error("a lognormal distribution needs a finite mu and a positive "
                            "sigma", f"{self.mu:g} / {self.sigma:g}")
 
     @classmethod
     def from_percentiles(cls, p10: float, p90: float) -> Lognormal:
         if not 0 < p10 < p90:
-            raise _problem("a lognormal needs 0 < P10 < P90", f"{p10:g} / {p90:g}")
+            raise estimate_error("a lognormal needs 0 < P10 < P90", f"{p10:g} / {p90:g}")
         return cls(0.5 * (math.log(p10) + math.log(p90)),
                    (math.log(p90) - math.log(p10)) / (2 * _Z90), p10, p90)
 
     @classmethod
     def from_moments(cls, mean: float, sd: float) -> Lognormal:
         if not (mean > 0 and sd > 0):
-            raise _problem("a lognormal needs a positive mean and standard deviation",
+            raise estimate_error("a lognormal needs a positive mean and standard deviation",
                            f"{mean:g} / {sd:g}")
         sigma2 = math.log(1 + (sd / mean) ** 2)
         return cls(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
@@ -493,33 +397,34 @@ class Discrete(Distribution):
 
     def __post_init__(self) -> None:
         if not self.values or len(self.values) != len(self.probabilities):
-            raise _problem("a discrete distribution needs value:probability pairs")
+            raise estimate_error("a discrete distribution needs value:probability pairs")
         if any(p < 0 for p in self.probabilities) or abs(sum(self.probabilities) - 1) > 1e-6:
-            raise _problem(f"probabilities must be >= 0 and sum to 1 (they sum to "
+            raise estimate_error(f"probabilities must be >= 0 and sum to 1 (they sum to "
                            f"{sum(self.probabilities):g})")
 
     @classmethod
     def parse(cls, text: str, *, decimal_comma: bool = False) -> Discrete:
-        from .io.cells import NumberFormatError, parse_number
+        from ..io.cells import NumberFormatError, parse_number
 
         pairs = [p for p in re.split(r"[;|\n]", str(text)) if p.strip()]
         values, probs = [], []
         hint = "write value:probability pairs such as 50:0.1;100:0.5;200:0.4"
         for pair in pairs:
             if ":" not in pair:
-                raise _problem(f"'{pair.strip()}' is not a value:probability pair", text, hint)
+                raise estimate_error(f"'{pair.strip()}' is not a value:probability pair",
+                                     text, hint)
             v, p = pair.rsplit(":", 1)
             try:
                 value = parse_number(v, decimal_comma=decimal_comma, allow_days=True)
                 prob = parse_number(p, decimal_comma=decimal_comma, allow_currency=False)
             except NumberFormatError as exc:
-                raise _problem(f"'{pair.strip()}': {exc}", text, hint) from None
+                raise estimate_error(f"'{pair.strip()}': {exc}", text, hint) from None
             if value is None or prob is None:
-                raise _problem(f"'{pair.strip()}' lacks a value or a probability", text, hint)
+                raise estimate_error(f"'{pair.strip()}' lacks a value or a probability", text, hint)
             values.append(value.value)
             probs.append(prob.value)
         if not values:
-            raise _problem("no value:probability pairs", text, hint)
+            raise estimate_error("no value:probability pairs", text, hint)
         order = np.argsort(values, kind="stable")
         return cls(tuple(float(values[i]) for i in order),
                    tuple(float(probs[i]) for i in order), str(text))
@@ -556,194 +461,3 @@ class Discrete(Distribution):
         cum[-1] = 1.0
         return KernelForm(Rule.DISCRETE, (0, 0.0, 0.0, 0.0),
                           ((cum, np.asarray(self.values, dtype=float)),))
-
-
-# --- families ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Parameter:
-    """An extra parameter of a family, read from a column of its own."""
-
-    name: str                     #: the canonical column, e.g. "pert_lambda"
-    default: float
-    aliases: tuple[str, ...] = ()  #: headers that name the column
-    description: str = ""
-    #: the attribute of the built distribution that holds it (for tables)
-    attribute: str = ""
-
-
-Builder = Callable[[float, float, float, Mapping[str, float]], Distribution]
-
-
-@dataclass(frozen=True)
-class Family:
-    """A distribution family, as a register's ``distribution`` column names it."""
-
-    name: str
-    aliases: tuple[str, ...]
-    build: Builder = field(repr=False)
-    rule: Rule = Rule.TRIANGULAR
-    needs_mode: bool = True
-    #: the percentiles the min and max columns hold (None: they are the end points)
-    percentiles: tuple[float, float] | None = None
-    parameters: tuple[Parameter, ...] = ()
-    #: what the min / most likely / max columns are, for the documentation
-    columns: str = "end points and mode"
-    notes: str = ""
-    #: written as value:probability pairs in one cell, not as a three-point estimate
-    pairs: bool = False
-
-
-def _build_triangular(low: float, mode: float, high: float, _: Mapping[str, float]
-                      ) -> Distribution:
-    return Triangular(low, mode, high)
-
-
-def _build_pert(low: float, mode: float, high: float, _: Mapping[str, float]) -> Distribution:
-    return Pert(low, mode, high)
-
-
-def _build_modified_pert(low: float, mode: float, high: float, extra: Mapping[str, float]
-                         ) -> Distribution:
-    return Pert(low, mode, high, float(extra.get("pert_lambda", 4.0)))
-
-
-def _build_uniform(low: float, mode: float, high: float, _: Mapping[str, float]
-                   ) -> Distribution:
-    return Uniform(low, high)
-
-
-def _build_trigen(low: float, mode: float, high: float, _: Mapping[str, float]
-                  ) -> Distribution:
-    return trigen(low, mode, high)
-
-
-def _build_lognormal(low: float, mode: float, high: float, _: Mapping[str, float]
-                     ) -> Distribution:
-    return Lognormal.from_percentiles(low, high)
-
-
-def _build_normal(low: float, mode: float, high: float, _: Mapping[str, float]
-                  ) -> Distribution:
-    return Normal.from_percentiles(low, high, floor=0.0 if low >= 0 else None)
-
-
-def _build_discrete(low: float, mode: float, high: float, _: Mapping[str, float]
-                    ) -> Distribution:
-    raise _problem("a discrete distribution is written as value:probability pairs",
-                   hint="write value:probability pairs such as 50:0.1;100:0.5;200:0.4")
-
-
-#: The families, in the order the documentation lists them.
-FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("triangular", ("triangle", "triang", "tri"), _build_triangular,
-           notes="the default; mean (min + ML + max) / 3"),
-    Family("pert", ("betapert", "beta-pert", "beta pert", "beta_pert"), _build_pert,
-           rule=Rule.BETA, notes="Beta-PERT, lambda 4: mean (min + 4 ML + max) / 6"),
-    Family("modified_pert", ("modified pert", "modpert", "mod pert", "modified-pert",
-                             "pert alt", "pertalt"),
-           _build_modified_pert, rule=Rule.BETA,
-           parameters=(Parameter("pert_lambda", 4.0,
-                                 ("PERT Lambda", "Lambda", "PERT Shape", "Shape Lambda"),
-                                 "the weight of the most likely value (4: the classic "
-                                 "PERT; larger is more peaked)", "lam"),),
-           notes="Beta-PERT with the weight lambda from the pert_lambda column "
-                 "(default 4): mean (min + lambda ML + max) / (lambda + 2); ModelRisk's "
-                 "VoseModPERT"),
-    Family("uniform", ("rectangular", "flat"), _build_uniform, rule=Rule.UNIFORM,
-           needs_mode=False, columns="end points (ML ignored)"),
-    Family("trigen", ("triangular p10 p90",), _build_trigen, percentiles=(0.1, 0.9),
-           columns="P10, mode, P90",
-           notes="the triangle with those percentiles; its tails extend beyond them "
-                 "(Safran Risk, Primavera Cloud)"),
-    Family("lognormal", ("log-normal", "log normal"), _build_lognormal, rule=Rule.LOGNORMAL,
-           needs_mode=False, percentiles=(0.1, 0.9), columns="P10, –, P90",
-           notes="mu = (ln P10 + ln P90) / 2, sigma = (ln P90 − ln P10) / (2 x 1.2816); "
-                 "P10 > 0. Lognormal.from_moments(mean, sd) in Python"),
-    Family("normal", ("gaussian",), _build_normal, rule=Rule.NORMAL, needs_mode=False,
-           percentiles=(0.1, 0.9), columns="P10, –, P90",
-           notes="truncated at 0 when the P10 is not negative (a delay or cost cannot "
-                 "go below 0)"),
-    Family("discrete", (), _build_discrete, rule=Rule.DISCRETE, needs_mode=False,
-           pairs=True, columns="—",
-           notes="a single impact cell of value:probability pairs, e.g. "
-                 "50:0.1;100:0.5;200:0.4 (mean 135)"),
-)}
-
-
-def _key(name: str) -> str:
-    return " ".join(str(name).strip().lower().replace("_", " ").split())
-
-
-_NAMES = {_key(alias): fam for fam in FAMILIES.values() for alias in (fam.name, *fam.aliases)}
-
-
-def parse_family(name: str | Family | None) -> Family:
-    """Read a distribution name as users write it (case and spacing ignored); blank
-    means triangular.
-
-    >>> parse_family("Beta-PERT").name
-    'pert'
-    """
-    if isinstance(name, Family):
-        return name
-    if name is None or (isinstance(name, str) and not name.strip()):
-        return FAMILIES["triangular"]
-    found = _NAMES.get(_key(name))
-    if found is None:
-        raise OptionError("distribution", name, "one of " + ", ".join(FAMILIES))
-    return found
-
-
-def parameter_columns() -> dict[str, Parameter]:
-    """Every family parameter, by its canonical column."""
-    return {p.name: p for fam in FAMILIES.values() for p in fam.parameters}
-
-
-def parameter_values(family: str, *dists: Distribution | None) -> dict[str, float]:
-    """The value of every family parameter column for an item of ``family`` whose
-    distributions are ``dists`` (NaN where the family has no such parameter)."""
-    fam = FAMILIES.get(family)
-    own = {p.name: p for p in fam.parameters} if fam is not None else {}
-    out = {}
-    for name in parameter_columns():
-        value = math.nan
-        if name in own:
-            for d in dists:
-                if d is not None and hasattr(d, own[name].attribute):
-                    value = float(getattr(d, own[name].attribute))
-                    break
-        out[name] = value
-    return out
-
-
-def make_distribution(family: Family | str | None, low: float, mode: float, high: float,
-                      **parameters: float) -> Distribution:
-    """Build a distribution of ``family`` from a three-point estimate (for a
-    percentile family, P10 / most likely / P90) and the family's extra parameters.
-
-    Equal low and high give a :class:`Fixed` value whatever the family. Raises
-    :class:`~riskkit.InputError` for an estimate the family cannot take.
-
-    >>> make_distribution("pert", 0, 50, 100).mean
-    50.0
-    >>> make_distribution("modified pert", 0, 10, 100, pert_lambda=8).mean
-    18.0
-    """
-    fam = parse_family(family)
-    unknown = set(parameters) - {p.name for p in fam.parameters}
-    if unknown:
-        raise OptionError("parameters", ", ".join(sorted(unknown)),
-                          f"parameters of the {fam.name} family "
-                          f"({', '.join(p.name for p in fam.parameters) or 'none'})")
-    if not (math.isfinite(low) and math.isfinite(high)):
-        raise _problem("estimate must be finite", f"{low:g} / {high:g}")
-    if fam.needs_mode and not (math.isfinite(mode) and low <= mode <= high):
-        raise _problem("estimate must have min <= most likely <= max",
-                       f"{low:g} / {'' if math.isnan(mode) else f'{mode:g}'} / {high:g}")
-    if not low <= high:
-        raise _problem("estimate must have min <= max", f"{low:g} / {high:g}")
-    if low == high:
-        return Fixed(low)
-    extra = {p.name: float(parameters.get(p.name, p.default)) for p in fam.parameters}
-    return fam.build(low, mode, high, extra)
