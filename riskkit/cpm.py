@@ -15,7 +15,7 @@ Link semantics (lags in working days, negative allowed; no start before time 0):
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +96,8 @@ class Network:
     :data:`LINK_TYPES`, lag in working days). The graph must be acyclic.
     """
 
-    def __init__(self, n: int, src, dst, ltype, lag):
+    def __init__(self, n: int, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray,
+                 ltype: Sequence[int] | np.ndarray, lag: Sequence[float] | np.ndarray):
         self.n = n
         src = np.asarray(src, dtype=np.intp)
         dst = np.asarray(dst, dtype=np.intp)

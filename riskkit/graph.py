@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .exceptions import RiskkitError
+
 __all__ = ["CycleError", "find_cycles", "topological_order"]
 
 
-class CycleError(Exception):
+class CycleError(RiskkitError):
     """The links have a cycle; ``left`` holds the activities no order could place."""
 
     def __init__(self, left: list[int]):

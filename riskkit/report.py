@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
@@ -58,7 +59,7 @@ def _date_or_days(res: SimulationResult, q: float) -> str:
     return text
 
 
-def _table(ax, rows: list[list[str]], header: list[str], widths: list[float],
+def _table(ax: Axes, rows: list[list[str]], header: list[str], widths: list[float],
            fontsize: float = 9) -> None:
     ax.axis("off")
     table = ax.table(cellText=rows, colLabels=header, colWidths=widths, loc="upper left",

@@ -22,6 +22,16 @@ def register_from_text(text: str, **kwargs) -> rk.RiskRegister:
     return rk.read_register(fh, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Every test starts and ends without open pyplot figures (a test that forgets to
+    close one cannot leak memory or warnings into the next)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture
 def write_csv(tmp_path):
     """Write CSV text (or bytes) to a file and return its path."""

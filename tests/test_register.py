@@ -423,3 +423,42 @@ def test_register_export_round_trips_and_is_injection_safe(tmp_path, write_csv):
     again = rk.read_register(out).frame
     assert again["cost_min"].tolist() == [-500, 1]
     assert again["activities"].tolist() == [("A1", "A2"), ()]
+
+
+def test_decimal_comma_discrete_impact_simulates(write_csv):
+    """A ;-file with a decimal-comma discrete impact: read once, with its decimal comma
+    (it used to be re-parsed without it at simulate and fail). Mean 0.5 x 1,500 +
+    0.3 x 100 = 780."""
+    path = write_csv("id;probability;cost_impact\r\nR1;50%;1000:0,5|2000:0,5\r\nR2;0,3;100\r\n")
+    reg = rk.read_register(path)
+    n = 100_000
+    res = rk.simulate(reg, iterations=n, rng=5)
+    # per-iteration variance: R1 is 0 or 1000 or 2000 w.p. 0.5/0.25/0.25, R2 0 or 100
+    var = (0.25 * 1000**2 + 0.25 * 2000**2 - 750**2) + (0.3 * 0.7 * 100**2)
+    assert abs(res.cost.mean() - 780) < 3 * np.sqrt(var / n)
+    assert isinstance(reg.risks[0].cost, rk.Discrete)
+
+
+def test_modified_pert_reads_its_lambda_column(write_csv):
+    path = write_csv("id,probability,cost min,cost most likely,cost max,distribution,"
+                     "PERT Lambda\nR1,1,0,10,100,Modified PERT,8\nR2,1,0,10,100,modpert,\n"
+                     "R3,1,0,10,100,pert,\n")
+    reg = rk.read_register(path)
+    lams = [r.cost.lam for r in reg.risks]
+    assert lams == [8.0, 4.0, 4.0] and reg.risks[0].distribution == "modified_pert"
+    assert reg.to_frame()["pert_lambda"].tolist()[:2] == [8.0, 4.0]
+    n = 100_000
+    res = rk.simulate(rk.RiskRegister(reg.risks[:1]), iterations=n, rng=2)
+    d = reg.risks[0].cost
+    assert d.mean == pytest.approx((0 + 8 * 10 + 100) / 10)
+    assert abs(res.cost.mean() - d.mean) < 3 * np.sqrt(d.variance / n)
+    bad = write_csv("id,probability,cost min,cost most likely,cost max,distribution,"
+                    "pert_lambda\nR1,1,0,10,100,triangular,8\nR2,1,0,10,100,modified pert,-2\n")
+    with pytest.raises(rk.InputError) as info:
+        rk.read_register(bad)
+    text = str(info.value)
+    assert "row 2" in text and "pert_lambda is a parameter of the modified_pert family" in text
+    assert "row 3" in text and "must be a positive number" in text
+    sch = rk.read_schedule(write_csv("id,optimistic,most likely,pessimistic,distribution,"
+                                     "lambda\nA,2,4,12,modified pert,10\n", "s.csv"))
+    assert sch.activities[0].duration.lam == 10.0

@@ -29,11 +29,11 @@ class Fixed(Distribution):
     family: ClassVar[str] = "fixed"
 
     @property
-    def low(self) -> float:
+    def low(self) -> float:  # type: ignore[override]
         return self.value
 
     @property
-    def high(self) -> float:
+    def high(self) -> float:  # type: ignore[override]
         return self.value
 
     @property
@@ -294,11 +294,11 @@ class Normal(Distribution):
         return float(sc.ndtr((self.floor - self.mean_) / self.sd))
 
     @property
-    def low(self) -> float:
+    def low(self) -> float:  # type: ignore[override]
         return -math.inf if self.floor is None else self.floor
 
     @property
-    def high(self) -> float:
+    def high(self) -> float:  # type: ignore[override]
         return math.inf
 
     @property
@@ -360,11 +360,11 @@ class Lognormal(Distribution):
         return cls(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
 
     @property
-    def low(self) -> float:
+    def low(self) -> float:  # type: ignore[override]
         return 0.0
 
     @property
-    def high(self) -> float:
+    def high(self) -> float:  # type: ignore[override]
         return math.inf
 
     @property
@@ -430,11 +430,11 @@ class Discrete(Distribution):
                    tuple(float(probs[i]) for i in order), str(text))
 
     @property
-    def low(self) -> float:
+    def low(self) -> float:  # type: ignore[override]
         return self.values[0]
 
     @property
-    def high(self) -> float:
+    def high(self) -> float:  # type: ignore[override]
         return self.values[-1]
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from os import PathLike
 from typing import Any
 
@@ -81,7 +81,7 @@ def read_correlation(source: Any, *, measure: str = "spearman", decimal: str | N
             warnings.warn(f"{table.source}: columns not used: "
                           + ", ".join(map(repr, unused)), InputWarning, stacklevel=2)
 
-        def at(cells, i):
+        def at(cells: tuple[str, ...], i: int) -> str:
             return cells[i] if i < len(cells) else ""
 
         return _groups_from_pairs([(row, at(cells, group_at), at(cells, coef_at))
@@ -99,8 +99,8 @@ def _name(key: Any) -> str:
     return str(key)
 
 
-def _coefficient(text: Any, decimal_comma: bool, report, low: float = -1.0
-                 ) -> float | None:
+def _coefficient(text: Any, decimal_comma: bool, report: Callable[[str], None],
+                 low: float = -1.0) -> float | None:
     if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
         value = float(text)
     else:
@@ -119,7 +119,8 @@ def _coefficient(text: Any, decimal_comma: bool, report, low: float = -1.0
     return max(low, min(1.0, value))
 
 
-def _groups_from_pairs(pairs, source: str, header=("group", "coefficient"),
+def _groups_from_pairs(pairs: list[tuple[int | None, Any, Any]], source: str,
+                       header: tuple[str, str] = ("group", "coefficient"),
                        decimal_comma: bool = False, measure: str = "spearman"
                        ) -> Correlation:
     problems: list[Problem] = []
@@ -138,7 +139,7 @@ def _groups_from_pairs(pairs, source: str, header=("group", "coefficient"),
                                     column=header[0], value=name))
             continue
 
-        def report(message, _row=row, _text=text):
+        def report(message: str, _row: int | None = row, _text: Any = text) -> None:
             problems.append(Problem(message, source=source, row=_row, column=header[1],
                                     value=str(_text)))
 
@@ -219,7 +220,8 @@ def _matrix_from_table(table: RawTable, measure: str, width: int) -> Correlation
     for rid, (row, cells) in cells_by_id.items():
         i = index[rid]
         for j, text in enumerate(cells[:m]):
-            def report(message, _row=row, _col=ids[j], _text=text):
+            def report(message: str, _row: int = row, _col: str = ids[j],
+                       _text: str = text) -> None:
                 problems.append(Problem(message, source=src, row=_row, column=_col,
                                         value=_text))
             value = _coefficient(text, table.decimal_comma, report)

@@ -17,5 +17,6 @@ __all__ = ["Array", "inline", "jit"]
 #: Kernel arguments are numpy arrays typed by numba at the call; for mypy, Any.
 Array = Any
 
-jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+#: The decorators; for mypy, Any (numba types each call itself).
+jit: Any = numba.njit(cache=True, nogil=True, error_model="numpy")
+inline: Any = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")

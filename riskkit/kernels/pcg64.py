@@ -34,14 +34,16 @@ _EMPTY = 0xFFFFFFFFFFFFFFFF
 _MASK32 = 0xFFFFFFFF
 
 
-@intrinsic
-def _mulhi(typingctx: Any, a: Any, b: Any) -> Any:
+def _mulhi_typing(typingctx: Any, a: Any, b: Any) -> Any:
     """High 64 bits of the 128-bit product of two uint64."""
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
         wide = ir.IntType(128)
         product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
         return builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
     return types.uint64(types.uint64, types.uint64), codegen
+
+
+_mulhi: Any = intrinsic(_mulhi_typing)
 
 
 @inline

@@ -74,4 +74,5 @@ class Calendar:
     def finish_date(self, start: Any, duration: float) -> np.datetime64:
         """The finish date of one duration (working days) from ``start``."""
         days = max(int(np.ceil(duration - 1e-9)) - 1, 0)
-        return self._offsets(parse_day(start, "start"), np.int64(days))  # type: ignore[arg-type]
+        day: Any = self._offsets(parse_day(start, "start"), np.array(days))[()]
+        return day  # type: ignore[no-any-return]

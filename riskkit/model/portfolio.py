@@ -65,13 +65,14 @@ class Portfolio:
     def __post_init__(self) -> None:
         object.__setattr__(self, "projects", tuple(self.projects))
         problems = []
-        seen: dict[str, Project] = {}
+        seen: set[str] = set()
         for p in self.projects:
-            if seen.setdefault(p.name, p) is not p:
+            if p.name in seen:
                 problems.append(Problem("two projects have the same name", source=self.source,
                                         row=p.row, column="project", value=p.name,
                                         hint="project names namespace their risks: make "
                                              "them unique"))
+            seen.add(p.name)
         if not self.projects:
             problems.append(Problem("has no projects", source=self.source))
         if problems:

@@ -7,12 +7,12 @@ risk and duration kernels, the network pass, and variants on common random numbe
 - :mod:`.correlation`: correlated sets and their scores;
 - :mod:`.risks`, :mod:`.durations`: a block's risks and activity durations;
 - :mod:`.runner`: chunks of blocks, here or on an executor;
-- :mod:`.simulate`: :func:`simulate`;
+- :mod:`.simulation`: :func:`simulate`;
 - :mod:`.changes`, :mod:`.variants`: :func:`simulate_variants`.
 """
 
 from .options import RunOptions, Sampling
-from .simulate import simulate
+from .simulation import simulate
 from .variants import Variant, simulate_variants
 
 __all__ = ["RunOptions", "Sampling", "Variant", "simulate", "simulate_variants"]
