@@ -22,7 +22,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..cpm import Workspace
-from ..kernels.kinds import Rule
 from ..seeds import ACTIVITY_STREAM, CORRELATION_STREAM
 from .correlation import correlate_rows
 from .plan import DURATION_DTYPE, NetworkModel, Plan
@@ -41,29 +40,7 @@ _FLOAT_4096 = np.uint32(0x4580_0000)  # float32 bits of 4,096.0: exponent 127 + 
 assert SUB_BLOCK <= 1 << 12
 _NO_WORDS = np.zeros((0, 0), dtype=np.uint64)
 
-_ROWS = 32  # rows of the duration matrix processed at once: keeps temporaries in cache
-
-
-def _triangular_rows(u: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.ndarray) -> None:
-    """Triangular inverse CDF, in place, over a (rows, iterations) block of float32
-    uniforms with per-row parameters of shape (rows, 1): a branch-free blend of both
-    sides of the mode."""
-    w = b - a
-    c = (m - a) / w
-    below = u < c
-    t = u * c                         # lower tail: u c
-    np.subtract(1.0, u, out=u)
-    u *= 1.0 - c                      # upper tail: (1 - u)(1 - c)
-    t -= u
-    t *= below
-    u += t
-    np.sqrt(u, out=u)
-    u *= w                            # distance from the nearer end
-    np.multiply(u, 2.0, out=t)
-    t += a - b
-    t *= below
-    np.subtract(b, u, out=u)          # b - w r, or a + w r below the mode
-    u += t
+_ROWS = 32  # rows of words sorted at once: keeps the temporaries in cache
 
 
 class Durations:
@@ -86,14 +63,11 @@ class Durations:
             states, _ = pcg64.stream_states(stream_prefix(plan, block, CORRELATION_STREAM),
                                             corr_keys)
             self.sets = list(zip(comps, states))
-        self.tri, self.others, self.tri_params = plan.derived.get_or_make(
-            "duration rows", lambda: _duration_rows(net))
 
     def sample(self, size: int, work: Workspace) -> np.ndarray:
         """Durations of every activity for the next ``size`` iterations, shape
         (activities, size)."""
-        from ..kernels.durations import inverse_rows, uniform_rows
-        from ..kernels.rules import ndtri
+        from ..kernels.durations import uniform_rows
 
         net = self.net
         u = work.get("uniforms", (len(net.keys), size), DURATION_DTYPE)
@@ -107,20 +81,7 @@ class Durations:
             uniform_rows(self.states, size, False, u, _NO_WORDS)
         if self.sets:
             correlate_rows(u, self.sets)  # type: ignore[arg-type]
-        tri, (a, m, b) = self.tri, self.tri_params
-        contiguous = tri.size == u.shape[0]
-        for r0 in range(0, tri.size, _ROWS):
-            rows = tri[r0:r0 + _ROWS]
-            if contiguous:
-                _triangular_rows(u[rows[0]:rows[-1] + 1], a[r0:r0 + _ROWS], m[r0:r0 + _ROWS],
-                                 b[r0:r0 + _ROWS])
-            else:
-                block = u[rows]
-                _triangular_rows(block, a[r0:r0 + _ROWS], m[r0:r0 + _ROWS], b[r0:r0 + _ROWS])
-                u[rows] = block
-        if self.others.size:
-            inverse_rows(self.others, net.kinds, net.params, net.tables, net.data, ndtri, u,
-                         size, work.get("duration scratch", (size,), float))
+        inverse_durations(net, u, work)
         return u
 
 
@@ -149,14 +110,16 @@ def stratified_rows(u: np.ndarray, words: np.ndarray, work: Workspace) -> None:
         out /= np.float32(size)
 
 
-def _duration_rows(net: NetworkModel) -> tuple[np.ndarray, np.ndarray,
-                                               tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The triangular activities (blended in float32), the others (through their
-    kernel rule), and the triangular parameters as float32 columns."""
-    tri = net.rows_of(Rule.TRIANGULAR)
-    others = np.flatnonzero(net.kinds != int(Rule.TRIANGULAR)).astype(np.int64)
-    params = tuple(net.params[tri, i].astype(DURATION_DTYPE)[:, None] for i in (0, 1, 2))
-    return tri, others, params  # type: ignore[return-value]
+def inverse_durations(net: NetworkModel, u: np.ndarray, work: Workspace) -> None:
+    """Every activity's uniforms (float32 rows of ``u``) through its duration rule, in
+    place: the rule evaluated in float64 and the duration rounded once to float32."""
+    from ..kernels.durations import inverse_rows
+    from ..kernels.rules import ndtri
+
+    size = u.shape[1]
+    rows = np.arange(u.shape[0], dtype=np.int64)
+    inverse_rows(rows, net.kinds, net.params, net.tables, net.data, ndtri, u, size,
+                 work.get("duration scratch", (size,), float))
 
 
 def add_activity_delays(d: np.ndarray, on_activities: OnActivities, s0: int, s1: int) -> None:
