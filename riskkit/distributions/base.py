@@ -82,15 +82,17 @@ class Distribution:
 def pack_tables(groups: list[tuple[tuple[np.ndarray, np.ndarray], ...]]
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Tables of several kernel forms as the kernels read them: rows of (start,
-    length) into one float64 array (x knots then y knots), in order."""
+    length) into one float64 array holding, per table, its ``length`` x knots, its y
+    knots and the slopes between them (as ``np.interp`` computes them), in order."""
     pairs = [pair for group in groups for pair in group]
     index = np.zeros((max(len(pairs), 1), 2), dtype=np.int64)
     parts: list[np.ndarray] = []
     start = 0
     for i, (x, y) in enumerate(pairs):
         index[i] = (start, x.size)
-        parts += [x, y]
-        start += 2 * x.size
+        with np.errstate(divide="ignore", invalid="ignore"):  # a discrete table's flats
+            slopes = np.append(np.diff(y) / np.diff(x), 0.0)
+        parts += [x, y, slopes]
+        start += 3 * x.size
     data = np.concatenate(parts) if parts else np.zeros(1)
     return index, data
-

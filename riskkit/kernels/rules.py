@@ -6,7 +6,8 @@ Every draw of a simulation goes through these functions, and so does
 
 Tables (the beta inverse CDF, discrete distributions) are rows of ``tables``, an int64
 array of (start, length) into the float64 array ``data``, where ``length`` knots of x
-are followed by ``length`` knots of y.
+are followed by ``length`` knots of y and the ``length`` slopes between them
+(:func:`riskkit.distributions.pack_tables`).
 """
 
 from __future__ import annotations
@@ -58,9 +59,10 @@ def uniforms(raw: Array, shift: int, k: int, lhs: bool, values: Array) -> None:
 @inline
 def _interp(x: float, data: Array, start: int, length: int, j: int) -> tuple[float, int]:
     """``np.interp(x, xp, fp)`` on table knots ``xp = data[start:start+length]``,
-    ``fp`` after them, with the same operations as numpy (so the same bits). ``j`` is
-    where the knot search starts: a walk forward from it when x does not fall below
-    ``xp[j]`` (ascending x), else a bisection. Returns the value and the knot used."""
+    ``fp`` and the slopes after them, with the same operations as numpy (which
+    precomputes the slopes too when there are fewer knots than values): the same bits.
+    ``j`` is where the knot search starts: a walk forward from it when x does not fall
+    below ``xp[j]`` (ascending x), else a bisection. Returns the value and the knot."""
     xp0, last = data[start], data[start + length - 1]
     fp = start + length
     if x > last:
@@ -81,13 +83,49 @@ def _interp(x: float, data: Array, start: int, length: int, j: int) -> tuple[flo
             j += 1
     if j == length - 1 or data[start + j] == x:
         return data[fp + j], j
-    slope = (data[fp + j + 1] - data[fp + j]) / (data[start + j + 1] - data[start + j])
+    slope = data[fp + length + j]
     y = slope * (x - data[start + j]) + data[fp + j]
     if y != y:  # numpy: try from the other knot, then the flat value
         y = slope * (x - data[start + j + 1]) + data[fp + j + 1]
         if y != y and data[fp + j] == data[fp + j + 1]:
             y = data[fp + j]
     return y, j
+
+
+@inline
+def _beta_walk(values: Array, first: int, stop: int, step: int, data: Array, start: int,
+               length: int, width: float, low: float, upper: bool) -> None:
+    """The beta rule on ``values[first:stop:step]``, whose table argument (u, or 1 - u
+    for the upper tail) ascends: ``np.interp`` found by walking the knots forward, as
+    :func:`_interp` does, with the knots, values and slopes of the table held as
+    views."""
+    xp = data[start:start + length]
+    fp = data[start + length:start + 2 * length]
+    slopes = data[start + 2 * length:start + 3 * length]
+    last = length - 1
+    x_first, x_last, fp_last = xp[0], xp[last], fp[last]
+    j = 0
+    x_next = xp[1] if length > 1 else x_last
+    for i in range(first, stop, step):
+        x = 1.0 - values[i] if upper else values[i]
+        if x >= x_last:
+            y = fp_last
+        elif x < x_first:
+            y = fp[0]
+        else:
+            while x_next <= x:
+                j += 1
+                x_next = xp[j + 1]
+            xj = xp[j]
+            if xj == x:
+                y = fp[j]
+            else:
+                y = slopes[j] * (x - xj) + fp[j]
+                if y != y:  # numpy: try from the other knot, then the flat value
+                    y = slopes[j] * (x - x_next) + fp[j + 1]
+                    if y != y and fp[j] == fp[j + 1]:
+                        y = fp[j]
+        values[i] = ((1.0 - y) if upper else y) * width + low
 
 
 @jit
@@ -130,14 +168,9 @@ def inverse_cdf(kind: int, p0: float, p1: float, p2: float, p3: float, tables: A
         width = p2 - p0
         if ascending:
             split = np.searchsorted(values[:k], 0.5)
-            j = 0
-            for i in range(split):
-                x, j = _interp(values[i], data, lo_start, lo_len, j)
-                values[i] = x * width + p0
-            j = 0
-            for i in range(k - 1, split - 1, -1):  # 1 - u ascends as u descends
-                x, j = _interp(1.0 - values[i], data, hi_start, hi_len, j)
-                values[i] = (1.0 - x) * width + p0
+            _beta_walk(values, 0, split, 1, data, lo_start, lo_len, width, p0, False)
+            # 1 - u ascends as u descends
+            _beta_walk(values, k - 1, split - 1, -1, data, hi_start, hi_len, width, p0, True)
             return
         for i in range(k):
             u = values[i]
