@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -63,6 +64,11 @@ class Distribution:
     def kernel(self) -> KernelForm:
         """The rule and parameters the kernels draw with."""
         raise NotImplementedError  # pragma: no cover - abstract
+
+    @functools.cached_property
+    def form(self) -> KernelForm:
+        """:meth:`kernel`, built once per distribution (plans read it for every run)."""
+        return self.kernel()
 
     def ppf(self, u: np.ndarray, *, sorted: bool = False, out: np.ndarray | None = None
             ) -> np.ndarray:

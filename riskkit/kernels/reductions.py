@@ -21,24 +21,38 @@ __all__ = ["variant_reductions"]
 
 
 @inline
-def _order_statistics(ordered: Array, rank: Array, base: Array, pos: Array, delta: Array,
-                      k0: int, k1: int, removed: Array, new: Array, gone: Array,
-                      fresh: Array) -> tuple[float, float]:
-    """Order statistics k0 and k1 of ``base`` with ``delta`` added at ``pos``: the
-    windowed selection of :class:`riskkit.analysis.reductions.Reductions`, with the window
-    centred where the changes move the order statistic to. ``removed``, ``new``,
-    ``gone`` and ``fresh``: scratch of at least ``pos.size`` entries. The counting
-    loops are branch-free: whether a change falls below or inside the window is as
-    good as random."""
-    n, m = ordered.shape[0], pos.shape[0]
+def _first_pass(ordered: Array, rank: Array, base: Array, pos: Array, delta: Array, k0: int,
+                removed: Array, new: Array) -> tuple[float, bool, int]:
+    """One pass over a variant's changes: their sum in entry order, whether any is
+    non-zero, and how many places they move the baseline's order statistic ``k0``;
+    ``removed`` and ``new`` get each changed iteration's place in the sorted baseline
+    and its new value."""
     x0 = ordered[k0]
+    acc = 0.0
+    nonzero = 0
     shift = 0
-    for j in range(m):
+    for j in range(pos.shape[0]):
+        d = delta[j]
+        acc += d
+        nonzero |= np.int64(d != 0.0)
         r = rank[pos[j]]
-        x = base[pos[j]] + delta[j]
+        x = base[pos[j]] + d
         removed[j] = r
         new[j] = x
         shift += np.int64(x < x0) - np.int64(r < k0)
+    return acc, nonzero != 0, shift
+
+
+@inline
+def _order_statistics(ordered: Array, k0: int, k1: int, m: int, shift: int, removed: Array,
+                      new: Array, gone: Array, fresh: Array) -> tuple[float, float]:
+    """Order statistics k0 and k1 of the baseline with the ``m`` values at sorted places
+    ``removed`` replaced by ``new`` (from :func:`_first_pass`): the window is centred
+    where the changes move the order statistic to (``shift``) and widened until it
+    provably holds both. ``gone`` and ``fresh``: scratch of at least ``m`` entries. The
+    counting loops are branch-free: whether a change falls below or inside the window
+    is as good as random."""
+    n = ordered.shape[0]
     centre = min(max(k0 - shift, 0), n - 1)
     width = 8
     while True:
@@ -116,17 +130,13 @@ def _variant_reductions(ordered: Array, rank: Array, base: Array, k0: int, k1: i
                     gathered[c] = d_s[j]
                     c += 1
             p, d = gathered_pos[:c], gathered[:c]
-        acc = 0.0
-        nonzero = 0
-        for j in range(d.shape[0]):
-            acc += d[j]
-            nonzero |= np.int64(d[j] != 0.0)
+        acc, nonzero, shift = _first_pass(ordered, rank, base, p, d, k0, removed, new)
         total[v] = acc
-        changed[v] = nonzero != 0
+        changed[v] = nonzero
         if acc != acc:  # a change is not a number (or infinities cancel): the plain way
             v0[v] = v1[v] = np.nan
         elif nonzero:
-            v0[v], v1[v] = _order_statistics(ordered, rank, base, p, d, k0, k1, removed,
+            v0[v], v1[v] = _order_statistics(ordered, k0, k1, d.shape[0], shift, removed,
                                              new, gone, fresh)
 
 

@@ -78,6 +78,8 @@ class TablePacker:
     def add(self, form: KernelForm) -> tuple[int, list[float]]:
         """The rule and the four parameters of ``form``, table ids made global."""
         params = list(form.params)
+        if not form.tables:
+            return int(form.rule), params
         for p in KernelForm.TABLE_PARAMS.get(form.rule, ()):
             x, y = form.tables[int(params[p])]
             key = (id(x), id(y))
@@ -106,8 +108,8 @@ class KernelTables:
     def of(cls, slots: Sequence[Sequence[Exposure | None]]) -> KernelTables:
         """``slots[s][r]``: risk r's exposure in slot s (None: not evaluated there)."""
         count = len(slots[0]) if slots else 0
-        kinds = np.zeros((count, 4), dtype=np.int64)
-        params = np.zeros((count, 16))
+        kinds = [[0] * 4 for _ in range(count)]
+        params = [[0.0] * 16 for _ in range(count)]
         packer = TablePacker()
         for s, exposures in enumerate(slots):
             for r, exp in enumerate(exposures):
@@ -116,11 +118,11 @@ class KernelTables:
                 for layer, dist in enumerate((exp.cost, exp.schedule)):
                     if dist is None:
                         continue
-                    rule, p = packer.add(dist.kernel())
-                    kinds[r, 2 * s + layer] = rule
-                    params[r, 4 * (2 * s + layer):4 * (2 * s + layer) + 4] = p
+                    q = 2 * s + layer
+                    kinds[r][q], params[r][4 * q:4 * q + 4] = packer.add(dist.form)
         tables, data = packer.arrays()
-        return cls(kinds, params, tables, data)
+        return cls(np.array(kinds, dtype=np.int64).reshape(count, 4),
+                   np.array(params, dtype=float).reshape(count, 16), tables, data)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class NetworkModel:
 
     def __post_init__(self) -> None:
         packer = TablePacker()
-        forms = [packer.add(d.kernel()) for d in self.distributions]
+        forms = [packer.add(d.form) for d in self.distributions]
         object.__setattr__(self, "kinds", np.array([k for k, _ in forms], dtype=np.int64))
         object.__setattr__(self, "params", np.array([p for _, p in forms], dtype=float
                                                     ).reshape(len(forms), 4))
