@@ -107,7 +107,10 @@ class VariantEffects:
     def of(cls, run: VariantRun, q: float) -> VariantEffects:
         table = run.changes
         cost_mean, cost_q = Reductions(run.base_cost, q).of_table(table, 1)
-        delay_mean, delay_q = Reductions(run.base_schedule, q).of_table(table, 2)
+        if table.has_schedule:
+            delay_mean, delay_q = Reductions(run.base_schedule, q).of_table(table, 2)
+        else:  # no variant changes a delay: nothing to sort the baseline's for
+            delay_mean, delay_q = np.zeros(table.count), np.zeros(table.count)
         return cls(q, cost_mean, cost_q, delay_mean, delay_q)
 
     def effect(self, v: int) -> Effect:

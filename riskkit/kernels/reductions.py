@@ -50,8 +50,10 @@ def _order_statistics(ordered: Array, k0: int, k1: int, m: int, shift: int, remo
     ``removed`` replaced by ``new`` (from :func:`_first_pass`): the window is centred
     where the changes move the order statistic to (``shift``) and widened until it
     provably holds both. ``gone`` and ``fresh``: scratch of at least ``m`` entries. The
-    counting loops are branch-free: whether a change falls below or inside the window
-    is as good as random."""
+    loops are branch-free (whether a change falls below or inside the window is as good
+    as random), and the counting loop stores nothing: the changes inside the window
+    are collected in a second loop once it holds (two loops cost half of one that
+    does both)."""
     n = ordered.shape[0]
     centre = min(max(k0 - shift, 0), n - 1)
     width = 8
@@ -61,20 +63,22 @@ def _order_statistics(ordered: Array, k0: int, k1: int, m: int, shift: int, remo
         hi = ordered[b] if b < n - 1 else np.inf
         i_lo = np.searchsorted(ordered, lo, side="left")
         i_hi = np.searchsorted(ordered, hi, side="right")
-        below, count, n_gone, n_fresh = i_lo, i_hi - i_lo, 0, 0
-        for j in range(m):
+        below, count = i_lo, i_hi - i_lo
+        for j in range(m):  # counting only: no stores in this loop
             r, x = removed[j], new[j]
-            r_in = np.int64(r >= i_lo) & np.int64(r < i_hi)
-            x_in = np.int64(x >= lo) & np.int64(x <= hi)
             below += np.int64(x < lo) - np.int64(r < i_lo)
-            count += x_in - r_in
-            gone[n_gone] = r
-            n_gone += r_in
-            fresh[n_fresh] = x
-            n_fresh += x_in
+            count += (np.int64(x >= lo) & np.int64(x <= hi)) - (
+                np.int64(r >= i_lo) & np.int64(r < i_hi))
         if below <= k0 and below + count > k1:
             break
         width *= 4
+    n_gone = n_fresh = 0
+    for j in range(m):  # the changes inside the window, collected once it holds
+        r, x = removed[j], new[j]
+        gone[n_gone] = r
+        n_gone += np.int64(r >= i_lo) & np.int64(r < i_hi)
+        fresh[n_fresh] = x
+        n_fresh += np.int64(x >= lo) & np.int64(x <= hi)
     keep = np.ones(i_hi - i_lo, dtype=np.bool_)
     for j in range(n_gone):
         keep[gone[j] - i_lo] = False

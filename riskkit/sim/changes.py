@@ -11,7 +11,7 @@ is ever kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,24 +202,20 @@ class SingleRisks:
     risk's changes are a prefix of its own ordered draws: as many entries per block as
     the more of its occurrences before and after."""
 
-    def __init__(self, plan: Plan, variants: Sequence[Mapping[int, str]],
-                 touched_by: list[list[int]], dense: Sequence[bool]):
+    def __init__(self, plan: Plan, pair_r: np.ndarray, pair_v: np.ndarray,
+                 pair_m: np.ndarray, on_activities: np.ndarray, dense: np.ndarray):
+        """``pair_r``, ``pair_v``, ``pair_m``: every (risk, variant) pair, and whether the
+        variant mitigates the risk (else removes it)."""
         count = len(plan.risks)
-        self.single = np.zeros(count, dtype=bool)
-        self.mitigated = np.zeros(count, dtype=bool)
-        pair_r, pair_v = [], []
-        for r, model in enumerate(plan.risks):
-            ways = {variants[vi][r] for vi in touched_by[r]}
-            if model.activities or len(ways) != 1 or not (model.cost_any or model.schedule_any):
-                continue
-            self.single[r] = True
-            self.mitigated[r] = ways == {"mitigated"}
-            for vi in touched_by[r]:
-                if not dense[vi]:
-                    pair_r.append(r)
-                    pair_v.append(vi)
-        self.pair_r = np.array(pair_r, dtype=np.intp)
-        self.pair_v = np.array(pair_v, dtype=np.intp)
+        mitigated = np.bincount(pair_r, weights=pair_m, minlength=count)
+        removed = np.bincount(pair_r, weights=~pair_m, minlength=count)
+        drawn = np.array([m.cost_any or m.schedule_any for m in plan.risks], dtype=bool)
+        one_way = (mitigated > 0) != (removed > 0)
+        self.single = one_way & drawn & ~on_activities
+        self.mitigated = self.single & (mitigated > 0)
+        own = self.single[pair_r] & ~dense[pair_v]
+        self.pair_r = pair_r[own].astype(np.intp)
+        self.pair_v = pair_v[own].astype(np.intp)
         self.sched = any(plan.risks[r].schedule_any for r in np.flatnonzero(self.single))
 
     def offsets(self, k_pre: np.ndarray, k_post: np.ndarray) -> np.ndarray:

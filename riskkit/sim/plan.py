@@ -108,21 +108,27 @@ class KernelTables:
     def of(cls, slots: Sequence[Sequence[Exposure | None]]) -> KernelTables:
         """``slots[s][r]``: risk r's exposure in slot s (None: not evaluated there)."""
         count = len(slots[0]) if slots else 0
-        kinds = [[0] * 4 for _ in range(count)]
-        params = [[0.0] * 16 for _ in range(count)]
+        kinds = np.zeros((count, 4), dtype=np.int64)
+        params = np.zeros((count, 16))
         packer = TablePacker()
         for s, exposures in enumerate(slots):
-            for r, exp in enumerate(exposures):
-                if exp is None:
+            for layer in range(2):
+                q = 2 * s + layer
+                rows, forms = [], []
+                for r, exp in enumerate(exposures):
+                    dist = None if exp is None else exp.cost if layer == 0 else exp.schedule
+                    if dist is not None:
+                        rows.append(r)
+                        forms.append(dist.form)
+                if not rows:
                     continue
-                for layer, dist in enumerate((exp.cost, exp.schedule)):
-                    if dist is None:
-                        continue
-                    q = 2 * s + layer
-                    kinds[r][q], params[r][4 * q:4 * q + 4] = packer.add(dist.form)
+                kinds[rows, q] = [form.rule for form in forms]
+                params[rows, 4 * q:4 * q + 4] = [form.params for form in forms]
+                for r, form in zip(rows, forms):
+                    if form.tables:  # table indexes made global
+                        params[r, 4 * q:4 * q + 4] = packer.add(form)[1]
         tables, data = packer.arrays()
-        return cls(np.array(kinds, dtype=np.int64).reshape(count, 4),
-                   np.array(params, dtype=float).reshape(count, 16), tables, data)
+        return cls(kinds, params, tables, data)
 
 
 @dataclass(frozen=True)

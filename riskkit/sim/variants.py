@@ -120,48 +120,52 @@ class _VariantSetup:
     def __init__(self, spec: _VariantSpec):
         plan, variants = spec.plan, spec.variants
         count = len(plan.risks)
+        # every (risk, variant) pair, in variant order: whether the variant mitigates
+        # the risk (or removes it)
+        pair_r = np.array([r for v in variants for r in v], dtype=np.intp)
+        pair_v = np.repeat(np.arange(len(variants)), [len(v) for v in variants])
+        pair_m = np.array([kind == "mitigated" for v in variants for kind in v.values()],
+                          dtype=bool)
         self.touched_by: list[list[int]] = [[] for _ in plan.risks]
-        for vi, v in enumerate(variants):
-            for r in v:
-                self.touched_by[r].append(vi)
-        self.dense = [len(v) > 1 or any(plan.risks[r].activities for r in v)
-                      for v in variants]
-        self.single = SingleRisks(plan, variants, self.touched_by, self.dense)
+        for r, vi in zip(pair_r.tolist(), pair_v.tolist()):
+            self.touched_by[r].append(vi)
+        acts = [bool(m.activities) for m in plan.risks]
+        on_activities = np.array(acts, dtype=bool)
+        self.dense = [len(v) > 1 or any(acts[r] for r in v) for v in variants]
+        dense = np.array(self.dense, dtype=bool)
+        self.single = SingleRisks(plan, pair_r, pair_v, pair_m, on_activities, dense)
         self.pre_p = np.array([m.pre.probability for m in plan.risks])
         self.post_p = np.array([m.post.probability for m in plan.risks])
-        self.needs_post = np.array([any(variants[vi][r] == "mitigated" for vi in touched)
-                                    for r, touched in enumerate(self.touched_by)], dtype=bool)
+        self.needs_post = np.zeros(count, dtype=bool)
+        self.needs_post[pair_r[pair_m]] = True
         self.tables = KernelTables.of([[m.pre for m in plan.risks],
                                        [m.post if self.needs_post[r] else None
                                         for r, m in enumerate(plan.risks)]])
-        dense_rows = {vi: d for d, vi in enumerate(vi for vi, f in enumerate(self.dense) if f)}
-        flags = np.zeros(count, dtype=np.int64)
-        ptr, idx = [0], []
-        self.python: list[int] = []  # risks whose changes the analysis adds in Python
-        stops: list[int] = []
-        for r, m in enumerate(plan.risks):
-            flags[r] = ADD_COST | (0 if m.activities else ADD_DELAY)
-            touched = self.touched_by[r]
-            if self.single.single[r] and touched:
-                flags[r] |= SLAB
-                rows = [dense_rows[vi] for vi in touched if self.dense[vi]]
-                if rows:
-                    flags[r] |= DENSE
-                    idx += rows
-            elif touched:
-                flags[r] |= EXPORT
-                self.python.append(r)
-                if any(self.dense[vi] and len(variants[vi]) > 1 for vi in touched):
-                    stops.append(r + 1)
-            if spec.keep_impacts or (m.activities and m.pre.schedule is not None):
-                flags[r] |= EXPORT
-                if r not in self.python:
-                    self.python.append(r)
-            ptr.append(len(idx))
-        self.python.sort()
-        self.flags = flags
-        self.dense_ptr = np.array(ptr, dtype=np.int64)
-        self.dense_idx = np.array(idx, dtype=np.int64)
+        touched = np.zeros(count, dtype=bool)
+        touched[pair_r] = True
+        single = self.single.single & touched
+        in_dense = single[pair_r] & dense[pair_v]  # pairs whose change goes into a row
+        has_dense = np.zeros(count, dtype=bool)
+        has_dense[pair_r[in_dense]] = True
+        exported = (touched & ~single) | (on_activities & np.array(
+            [m.pre.schedule is not None for m in plan.risks], dtype=bool))
+        if spec.keep_impacts:
+            exported[:] = True
+        self.flags = (ADD_COST | np.where(on_activities, 0, ADD_DELAY)
+                      | np.where(single, SLAB, 0) | np.where(has_dense, DENSE, 0)
+                      | np.where(exported, EXPORT, 0)).astype(np.int64)
+        # the dense rows each single risk adds its change into, in variant order
+        rows = np.cumsum(dense) - 1
+        by_risk = np.argsort(pair_r[in_dense], kind="stable")
+        self.dense_idx = rows[pair_v[in_dense]][by_risk].astype(np.int64)
+        self.dense_ptr = np.zeros(count + 1, dtype=np.int64)
+        self.dense_ptr[1:] = np.cumsum(np.bincount(pair_r[in_dense], minlength=count))
+        self.python: list[int] = np.flatnonzero(exported).tolist()  # the analysis adds
+        # their changes in Python; a kernel call stops after each that changes a dense
+        # variant of several risks, so the changes reach it in register order
+        several = dense[pair_v] & (np.array([len(v) for v in variants],
+                                            dtype=np.intp)[pair_v] > 1)
+        stops = np.unique(pair_r[several & ~single[pair_r]] + 1).tolist()
         edges = sorted({0, *stops, count})
         self.runs = list(zip(edges[:-1], edges[1:]))
 
