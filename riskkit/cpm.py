@@ -14,7 +14,6 @@ Link semantics (lags in working days, negative allowed; no start before time 0):
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -125,21 +124,29 @@ class Network:
             if _READS_FINISH[t] and lg >= 0 and (t == 0 or t == 2):
                 bounded[s] = True
         self.finish_candidates = np.flatnonzero(~bounded)
-        self._successors = [[d for d, *_ in links] for links in outgoing]
         self.position = np.empty(n, dtype=np.intp)
         self.position[self.order] = np.arange(n)
-        self._rank = self.position.tolist()
         self.has_successor = np.zeros(n, dtype=bool)
         self.has_successor[src] = True
         self.has_predecessor = np.zeros(n, dtype=bool)
         self.has_predecessor[dst] = True
+        #: the row of each activity's early start in :meth:`forward_with_starts` (-1: a
+        #: start no successor reads is not kept)
+        self.start_row = np.full(n, -1, dtype=np.int64)
+        self.start_row[self._keep_start] = np.arange(int(self._keep_start.sum()))
+        self._arrays: tuple[np.ndarray, ...] | None = None
 
     def forward(self, durations: np.ndarray, work: Workspace | None = None) -> np.ndarray:
         """Early finish of every activity, shape (activities, iterations)."""
+        return self.forward_with_starts(durations, work)[0]
+
+    def forward_with_starts(self, durations: np.ndarray, work: Workspace | None = None
+                            ) -> tuple[np.ndarray, np.ndarray]:
+        """Early finishes of every activity, and the early starts a successor reads (SS,
+        SF links): row ``start_row[a]`` for activity ``a``."""
         work = work or Workspace()
         cols = durations.shape[1:]
         ef = work.get("early_finish", durations.shape, durations.dtype)
-        # Early starts are kept only where a successor reads them (SS, SF links).
         keep = np.flatnonzero(self._keep_start)
         starts = work.get("early_start", (keep.size, *cols), durations.dtype)
         row_of = dict(zip(keep.tolist(), range(keep.size)))
@@ -175,7 +182,7 @@ class Network:
             if self._clamp[a]:
                 maximum(start, 0.0, out=start)
             add(start, d, out=ef[a])
-        return ef
+        return ef, starts
 
     def project_finish(self, ef: np.ndarray) -> np.ndarray:
         """The latest early finish per iteration."""
@@ -183,82 +190,74 @@ class Network:
             return np.zeros(ef.shape[1:], dtype=ef.dtype)
         return ef[self.finish_candidates].max(axis=0)
 
-    def forward_overlay(self, durations: Mapping[int, np.ndarray],
-                        base_durations: np.ndarray, base_ef: np.ndarray,
-                        columns: np.ndarray | None = None) -> dict[int, np.ndarray]:
-        """Early finishes that change, in the iterations ``columns``, when the durations
-        of some activities change there; every other activity keeps ``base_ef``.
+    def overlay_finish(self, durations: Mapping[int, np.ndarray], base_durations: np.ndarray,
+                       base_ef: np.ndarray, base_es: np.ndarray, base_finish: np.ndarray,
+                       columns: np.ndarray) -> np.ndarray:
+        """The project finish in the iterations ``columns`` of a baseline pass when the
+        durations of some activities change there: ``durations`` maps each to its new
+        values in ``columns``. The baseline's durations, early finishes and kept early
+        starts come from :meth:`by_iteration`; ``base_finish`` is its project finish.
 
-        ``durations`` maps a changed activity to its new values in ``columns``. A change
-        stops where float absorbs it: an activity is recomputed only when its duration
-        or a predecessor changed, and kept only if it differs. This is how a variant
-        recomputes only what it affects.
+        Only what the change moves is recomputed, in each iteration
+        (:func:`riskkit.kernels.network.overlay_finish`), and the result is what a full
+        forward pass with the new durations gives: this is how a variant recomputes
+        only what it affects.
         """
-        ef: dict[int, np.ndarray] = {}
-        es: dict[int, np.ndarray] = {}
-        maximum = np.maximum
-        take: Any
-        if columns is None:  # whole rows: contiguous, no gather
+        from .kernels.network import overlay_finish
 
-            def take(row: np.ndarray, _: Any) -> np.ndarray:  # noqa: F811
-                return row
-            gathered = False  # take() returns the base row itself
-        else:
-            take = np.ndarray.take  # the C method: np.take's Python wrapper costs more here
-            gathered = True   # take() returns a new array
-        count_nonzero, not_equal = np.count_nonzero, np.not_equal
-        keep_start, clamp, incoming = self._keep_start, self._clamp, self._incoming
-        position, successors = self._rank, self._successors
-        # Visit only activities whose duration or a predecessor changed, in topological
-        # order (a heap on position): a change absorbed by float ends the walk there.
-        queue = [(position[a], a) for a in durations]
-        heapq.heapify(queue)
-        queued = set(durations)
-        while queue:
-            _, a = heapq.heappop(queue)
-            d = durations.get(a)
-            links = incoming[a]
-            own = d if d is not None else take(base_durations[a], columns)
-            start = None
-            for p, reads_finish, sets_finish, lag in links:
-                # `fresh`: the array is a temporary of this loop, free to modify
-                if reads_finish:
-                    source, fresh = ((ef[p], False) if p in ef else
-                                     (take(base_ef[p], columns), gathered))
-                elif p in es:
-                    source, fresh = es[p], False
-                else:
-                    source = take(base_ef[p], columns) - take(base_durations[p], columns)
-                    fresh = True
-                if lag:
-                    source, fresh = source + lag, True
-                if sets_finish:
-                    source, fresh = source - own, True
-                if start is None:
-                    start = source if fresh else source.copy()
-                else:
-                    maximum(start, source, out=start)
-            if start is None:
-                start = np.zeros_like(own)
-            elif clamp[a]:
-                maximum(start, 0.0, out=start)
-            finish = start + own if keep_start[a] else np.add(start, own, out=start)
-            base_finish = take(base_ef[a], columns)
-            moved = False
-            if d is not None or count_nonzero(not_equal(finish, base_finish)):
-                ef[a] = finish
-                moved = True
-            if keep_start[a]:
-                base_own = own if d is None else take(base_durations[a], columns)
-                if count_nonzero(not_equal(start, base_finish - base_own)):
-                    es[a] = start
-                    moved = True
-            if moved:
-                for b in successors[a]:
-                    if b not in queued:
-                        queued.add(b)
-                        heapq.heappush(queue, (position[b], b))
-        return ef
+        finish = np.empty(columns.size, dtype=base_ef.dtype)
+        changed = self.position[np.fromiter(durations, dtype=np.intp, count=len(durations))]
+        rows = np.empty((changed.size, columns.size), dtype=base_ef.dtype)
+        for i, row in enumerate(durations.values()):
+            rows[i] = row
+        overlay_finish(*self._compiled(), base_durations, base_ef, base_es, base_finish,
+                       columns.astype(np.int64, copy=False), changed.astype(np.int64), rows,
+                       finish)
+        return finish
+
+    def by_iteration(self, durations: np.ndarray, ef: np.ndarray, es: np.ndarray,
+                     work: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The arrays of a forward pass (:meth:`forward_with_starts`) as
+        :meth:`overlay_finish` reads them: transposed, (iterations, activities), with
+        the activities in topological order (the early starts in their own order)."""
+        from .kernels.network import transpose
+
+        out = []
+        for x, name, place in ((durations, "durations by iteration", self.position),
+                               (ef, "finishes by iteration", self.position),
+                               (es, "starts by iteration", np.arange(es.shape[0]))):
+            t = work.get(name, x.shape[::-1], x.dtype)
+            transpose(x, t, place)
+            out.append(t)
+        return out[0], out[1], out[2]
+
+    def _compiled(self) -> tuple[np.ndarray, ...]:
+        """The network as the overlay kernel reads it (built once): every activity
+        numbered by its topological position."""
+        if self._arrays is None:
+            from .kernels.network import HAS_LAG, READS_FINISH, SETS_FINISH
+
+            pos = self.position
+
+            def csr(lists: list[list[tuple[int, bool, bool, float]]]) -> tuple[np.ndarray, ...]:
+                ordered = [lists[a] for a in self.order]
+                ptr = np.zeros(self.n + 1, dtype=np.int64)
+                ptr[1:] = np.cumsum([len(x) for x in ordered])
+                flat = [link for x in ordered for link in x]
+                other = pos[np.array([o for o, *_ in flat], dtype=np.intp)].astype(np.int64)
+                kind = np.array([(READS_FINISH if r else 0) | (SETS_FINISH if s else 0)
+                                 | (HAS_LAG if lg else 0) for _, r, s, lg in flat],
+                                dtype=np.int64)
+                lag = np.array([lg for *_, lg in flat], dtype=np.float32)
+                return ptr, other, kind, lag
+
+            in_ptr, in_pred, in_kind, in_lag = csr(self._incoming)
+            out_ptr, out_succ, _, _ = csr(self._outgoing)
+            order = np.asarray(self.order, dtype=np.intp)
+            self._arrays = (in_ptr, in_pred, in_kind, in_lag, out_ptr, out_succ,
+                            self.start_row[order], np.array(self._clamp, dtype=bool)[order],
+                            np.sort(pos[self.finish_candidates]).astype(np.int64))
+        return self._arrays
 
     def passes(self, durations: np.ndarray, *, backward: bool = True,
                work: Workspace | None = None) -> Passes:

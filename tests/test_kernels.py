@@ -142,3 +142,65 @@ def test_durations_are_the_rule_rounded_once_to_float32():
         np.testing.assert_array_equal(x, exact.astype(np.float32))
         # rounding to float32 is the only error: half an ulp
         assert np.all(np.abs(x - exact) <= np.spacing(np.float32(np.abs(exact).max())))
+
+
+def _random_network(g: np.random.Generator, n: int):
+    """A random DAG with every link type, zero, positive and negative lags."""
+    from riskkit.cpm import Network
+
+    src, dst, kind, lag = [], [], [], []
+    for b in range(1, n):
+        for a in g.choice(b, size=min(b, int(g.integers(1, 4))), replace=False):
+            src.append(int(a))
+            dst.append(b)
+            kind.append(int(g.integers(0, 4)))
+            lag.append(float(g.choice([0.0, 0.0, 2.5, -1.25, 0.1, 7.0])))
+    return Network(n, src, dst, kind, lag)
+
+
+def test_a_variants_network_pass_is_the_full_forward_pass_to_the_last_bit():
+    """``Network.overlay_finish`` recomputes only what a change moves, iteration by
+    iteration; its project finish is exactly a full forward pass with the changed
+    durations (every link type, negative lags, starts read through SS and SF links,
+    changes that move nothing)."""
+    g = np.random.default_rng(21)
+    for trial in range(12):
+        n, width = int(g.integers(5, 120)), 300
+        net = _random_network(g, n)
+        base = g.gamma(2.0, 5.0, (n, width)).astype(np.float32)
+        base[g.random((n, width)) < 0.05] = 0.0
+        work = Workspace()
+        ef, es = net.forward_with_starts(base, work)
+        ef, es = ef.copy(), es.copy()
+        finish = net.project_finish(ef)
+        by_iteration = net.by_iteration(base, ef, es, work)
+        changed = g.choice(n, size=int(g.integers(1, min(n, 6) + 1)), replace=False)
+        columns = np.sort(g.choice(width, size=int(g.integers(1, width)), replace=False))
+        rows = {}
+        for a in changed.tolist():
+            row = base[a, columns].copy()
+            moved = g.random(columns.size) < 0.7  # some iterations keep their duration
+            row[moved] = np.maximum(row[moved] + g.normal(0, 6, moved.sum()), 0)
+            rows[a] = row.astype(np.float32)
+        got = net.overlay_finish(rows, *by_iteration, finish, columns)
+        full = base.copy()
+        for a, row in rows.items():
+            full[a, columns] = row
+        expected = net.project_finish(net.forward(full, Workspace()))[columns]
+        np.testing.assert_array_equal(got, expected, err_msg=f"trial {trial}")
+        unchanged = {a: base[a, columns].copy() for a in changed.tolist()}
+        np.testing.assert_array_equal(
+            net.overlay_finish(unchanged, *by_iteration, finish, columns), finish[columns])
+
+
+def test_the_transpose_places_columns():
+    from riskkit.kernels.network import transpose
+
+    g = np.random.default_rng(2)
+    x = g.random((130, 70)).astype(np.float32)
+    place = g.permutation(130)
+    out = np.empty((70, 130), dtype=np.float32)
+    transpose(x, out, place)
+    expected = np.empty_like(out)
+    expected[:, place] = x.T
+    np.testing.assert_array_equal(out, expected)

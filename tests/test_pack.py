@@ -89,3 +89,24 @@ def test_run_options_carry_one_seed_to_every_run():
         rk.RunOptions.of(None, iteration=5)
     with pytest.raises(rk.OptionError, match="workers"):
         rk.RunOptions(workers=0)
+
+
+def test_a_mitigation_that_changes_nothing_on_linked_activities_saves_exactly_0():
+    """Through start-to-start links too: the variant's network pass reads the baseline's
+    own early starts, so an activity whose inputs did not change comes out with the
+    baseline's bits. riskkit 0.1 rebuilt the start of A as its finish minus its duration
+    in float32 ((0.1 + 30.3) - 30.3 is 0.10000038), and showed this no-op mitigation
+    saving -1.4e-7 days."""
+    sch = rk.read_schedule(pd.DataFrame({
+        "id": ["P", "A", "X", "Y"], "min": [0.1, 30.3, 50, 1],
+        "most_likely": [0.1, 30.3, 60, 2], "max": [0.1, 30.3, 70, 3],
+        "predecessors": ["", "P", "A SS+2", "X"]}))
+    frame = pd.DataFrame({"id": ["R"], "probability": [0.6], "schedule_min": [2],
+                          "schedule_most_likely": [6], "schedule_max": [15],
+                          "activities": ["X"], "mitigation": ["Talk about it"],
+                          "mitigation_cost": [1000]})
+    row = rk.rank_mitigations(rk.read_register(frame), sch, iterations=5_000,
+                              rng=4).row("R")
+    for col in ("expected_delay_reduction", "p80_delay_reduction",
+                "expected_cost_reduction", "p80_cost_reduction", "total_benefit"):
+        assert row[col] == 0.0, (col, row[col])

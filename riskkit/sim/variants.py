@@ -312,42 +312,29 @@ def _network_variants(plan: Plan, block: int, n: int, bc: np.ndarray, bs: np.nda
         add_activity_delays(d, on_activities, s0, s1)
         for r0 in range(0, d.shape[0], 256):
             bc[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
-        ef = network.forward(d, work)
+        ef, es = network.forward_with_starts(d, work)
         base_finish = network.project_finish(ef)
         bs[s0:s1] += base_finish
+        if subsets:  # the variants' passes read one iteration's values together
+            by_iteration = network.by_iteration(d, ef, es, work)
         for vi, (acts, positions) in subsets.items():
             lo, hi = np.searchsorted(positions, [s0, s1])
             if hi <= lo:
                 continue
             cols = positions[lo:hi] - s0
-            # Few changed iterations: work on those columns only; many: on whole rows,
-            # which are contiguous and need no gathers.
-            narrow = cols.size * 4 < s1 - s0
             index = np.full(s1 - s0, -1, dtype=np.intp)
-            index[cols] = np.arange(cols.size) if narrow else cols
-            rows = {a: (unclamped[a][cols] if narrow else unclamped[a].copy()) for a in acts}
+            index[cols] = np.arange(cols.size)
+            rows = {a: unclamped[a][cols] for a in acts}
             for model, old_pos, old_val, new_pos, new_val in network_changes[vi]:
                 for pos, val, sign in ((old_pos, old_val, -1.0), (new_pos, new_val, 1.0)):
                     by_position = np.argsort(pos)
                     _add_delays_to_rows(rows, model, pos[by_position], val[by_position], s0,
                                         s1, sign, index)
             new_rows = {a: np.maximum(row, 0.0).astype(d.dtype) for a, row in rows.items()}
-            over = network.forward_overlay(new_rows, d, ef, cols if narrow else None)
-            cands = network.finish_candidates
-            moved = [a for a in cands.tolist() if a in over]
-            finish = base_finish[cols] if narrow else base_finish.copy()
-            if moved:
-                still = cands[~np.isin(cands, moved)]
-                finish = ((ef[np.ix_(still, cols)] if narrow else ef[still]).max(axis=0)
-                          if still.size else None)
-                for a in moved:
-                    finish = over[a] if finish is None else np.maximum(finish, over[a])
-            if not narrow:
-                finish = finish[cols]
+            finish = network.overlay_finish(new_rows, *by_iteration, base_finish, cols)
             cost_delta = np.zeros(cols.size)
             for a, row in new_rows.items():
-                new = row if narrow else row[cols]
-                cost_delta += net.cost_per_day[a] * (new.astype(float) - d[a, cols])
+                cost_delta += net.cost_per_day[a] * (row.astype(float) - d[a, cols])
             log.add(vi, cols + s0, cost_delta, finish.astype(float) - base_finish[cols])
         bar.update()
 
