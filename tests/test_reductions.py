@@ -46,12 +46,15 @@ def _check_windowed_percentiles():
         assert mean == pytest.approx(base.mean() - variant.mean(), abs=1e-12)
 
 
-def test_reductions_of_a_table_of_many_variants_across_slabs():
+def test_reductions_of_a_table_of_many_variants_across_slabs(monkeypatch):
     """Variants whose changes lie in several slabs (runs of several blocks), next to
     variants in one slab, variants without changes and variants whose changes are all
-    zero: each gets np.percentile's reduction exactly and its mean change."""
+    zero: each gets np.percentile's reduction exactly and its mean change, on two
+    threads (64 variants or more) and on one alike."""
+    from riskkit.kernels import reductions as kernel
+
     g = np.random.default_rng(5)
-    n, count = 30_000, 40
+    n, count = 30_000, 70
     base = g.gamma(2.0, 1_000.0, n).round(0)  # ties
     slabs, segments, truth = [], [], [[] for _ in range(count)]
     for block in range(3):
@@ -83,6 +86,11 @@ def test_reductions_of_a_table_of_many_variants_across_slabs():
             assert mean[v] == pytest.approx(base.mean() - variant.mean(), rel=1e-12, abs=1e-9)
             assert (mean[v] == 0) == (not any(np.any(d) for _, d in truth[v]))
         assert not Reductions(base, q).of_table(table, 2)[1].any()  # no schedule
+        monkeypatch.setattr(kernel, "PARALLEL", not kernel.PARALLEL)
+        again = Reductions(base, q).of_table(table, 1)
+        monkeypatch.undo()
+        np.testing.assert_array_equal(again[0], mean)
+        np.testing.assert_array_equal(again[1], reduction)
 
 
 def test_a_change_that_is_not_a_number_gives_numpys_percentile():

@@ -90,7 +90,7 @@ def overlay_finish(in_ptr: Array, in_pred: Array, in_kind: Array, in_lag: Array,
                 break
             bits = queued[word]
             queued[word] = bits & (bits - one)
-            a = (word << 6) + np.int64(trailing_zeros(bits))
+            a = (word << 6) + np.int64(trailing_zeros(bits))  # type: ignore[call-arg]
             work += 1
             d = own[a] if own_at[a] == j else d_c[a]
             start = zero

@@ -7,10 +7,13 @@ variant's percentile lies among the baseline's values near the baseline's and th
 variant's new values. A window of the sorted baseline, centred where the changes move
 the order statistic to and widened until it provably holds both order statistics the
 percentile interpolates, is all that is sorted. The result equals ``np.percentile`` of
-the variant's totals to the last bit (``tests/test_kernels.py``).
+the variant's totals to the last bit (``tests/test_reductions.py``).
 """
 
 from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
@@ -18,6 +21,10 @@ import numpy as np
 from ._jit import Array, inline, jit
 
 __all__ = ["variant_reductions"]
+
+#: Whether a table of 64 variants or more is reduced on two threads (bit-identical
+#: either way: each variant's figures are computed alone).
+PARALLEL = (os.cpu_count() or 1) > 1
 
 
 @inline
@@ -161,6 +168,21 @@ def variant_reductions(ordered: np.ndarray, rank: np.ndarray, base: np.ndarray, 
     for p, d in zip(pos, delta):  # a typed list holds writable contiguous arrays
         pos_list.append(np.require(p, common, ["C", "W"]))
         delta_list.append(np.require(d, np.float64, ["C", "W"]))
-    _variant_reductions(ordered, rank, base, k0, k1, pos_list, delta_list, slab, start,
-                        stop, ptr, total, v0, v1, changed)
+    # two halves of the variants (by their changes) on two threads: the kernel releases
+    # the GIL, and each variant's figures are its own, so the split changes no bit
+    entries = np.concatenate([[0], np.cumsum(stop - start)])[ptr]
+    half = int(np.searchsorted(entries, entries[-1] / 2))
+    parts = [(0, half), (half, count)] if PARALLEL and 64 <= count and 0 < half < count \
+        else [(0, count)]
+
+    def run(part: tuple[int, int]) -> None:
+        a, b = part
+        _variant_reductions(ordered, rank, base, k0, k1, pos_list, delta_list, slab, start,
+                            stop, ptr[a:b + 1], total[a:b], v0[a:b], v1[a:b], changed[a:b])
+
+    if len(parts) == 1:
+        run(parts[0])
+    else:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(run, parts))
     return total, changed, v0, v1
