@@ -5,9 +5,8 @@
    of the same model in the same run. Target <= 10x (re-simulating each variant would
    cost 201x).
 2. A cost-only register of 1,000 risks, every one with a mitigation, 10,000
-   iterations. Target <= 1.5x. Measured twice: on the numpy path, and with the numba
-   kernels of the ``fast`` extra (when installed) for the ranking and the simulate
-   alike. Each figure is the best of several runs, so loading numba does not count.
+   iterations. Target <= 1.5x. Each figure is the best of several runs, so loading
+   the compiled kernels does not count.
 
     python benchmarks/bench_rank.py
 """

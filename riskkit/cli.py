@@ -23,6 +23,7 @@ from ._format import ratio as ratio_text
 from ._version import __version__
 from .analysis import rank_mitigations, select_mitigations
 from .correlation import Correlation
+from .distributions import FAMILIES
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
 from .io.correlation import read_correlation
 from .io.export import safe_frame
@@ -115,20 +116,22 @@ def _seed(text: str) -> int:
     return value
 
 
-def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-n", "--iterations", type=_iterations, default=10_000,
-                   help="Monte Carlo iterations (default 10,000); 'auto' for simulate: run "
-                        "until the P80s are within 1%%")
+def _add_run_options(p: argparse.ArgumentParser, *, auto: bool = False,
+                     dates: bool = True) -> None:
+    p.add_argument("-n", "--iterations", type=_iterations if auto else _count, default=10_000,
+                   help="Monte Carlo iterations (default 10,000)" + (
+                       "; 'auto': run until the P80s are within 1%%" if auto else ""))
     p.add_argument("--seed", type=_seed, default=None,
                    help="random seed (0 or more); the same seed gives the same numbers")
     p.add_argument("--sampling", choices=["lhs", "random"], default="lhs",
                    help="Latin hypercube (default) or plain Monte Carlo")
     p.add_argument("--workers", type=_count, default=None, metavar="N",
                    help="run on N local processes (same numbers as one)")
-    p.add_argument("--start", metavar="DATE",
-                   help="project start (e.g. 2027-01-04): report finish dates")
-    p.add_argument("--holidays", metavar="DATES",
-                   help="comma-separated non-working days for the finish dates")
+    if dates:
+        p.add_argument("--start", metavar="DATE",
+                       help="project start (e.g. 2027-01-04): report finish dates")
+        p.add_argument("--holidays", metavar="DATES",
+                       help="comma-separated non-working days for the finish dates")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help="simulate cost and schedule; print P10-P90")
     _add_input_options(p, register_optional=True)
-    _add_run_options(p)
+    _add_run_options(p, auto=True)
     p.add_argument("--scenario", choices=["current", "mitigated"], default="current",
                    help="current (pre-mitigation, default) or mitigated values")
     p.add_argument("--json", metavar="PATH|-", help="write the summary as JSON ('-': stdout)")
@@ -164,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rank", help="rank mitigations by value for money")
     _add_input_options(p)
-    _add_run_options(p)
+    _add_run_options(p, dates=False)
     p.add_argument("--value-per-day", type=float, default=None, metavar="AMOUNT",
                    help="what a working day of delay is worth, to add delay savings to "
                         "the benefit")
@@ -172,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also choose the mitigations to fund within this budget")
     p.add_argument("--json", metavar="PATH|-", help="write the ranking as JSON ('-': stdout)")
     p.add_argument("--csv", metavar="PATH", help="write the ranking as CSV")
+
+    sub.add_parser("families", help="list the distribution families a register or "
+                                    "schedule may name, and what their columns hold")
     return parser
 
 
@@ -199,7 +205,10 @@ def _load(args: argparse.Namespace
             problems += exc.problems
     if args.schedule is not None:
         try:
-            sch = read_schedule(args.schedule, encoding=args.encoding)
+            # --delimiter, --decimal and --encoding apply to both files; --map, --sheet
+            # and --scale to the register
+            sch = read_schedule(args.schedule, delimiter=args.delimiter,
+                                decimal=args.decimal, encoding=args.encoding)
         except InputError as exc:
             problems += exc.problems
     corr: Correlation | str | None = None
@@ -425,8 +434,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_families(args: argparse.Namespace) -> int:
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+    for fam in FAMILIES.values():
+        print(f"{fam.name}" + (f"  (also: {', '.join(fam.aliases)})" if fam.aliases else ""))
+        what = "value:probability pairs in the impact cell" if fam.pairs else fam.columns
+        lines = [f"columns: {what}"
+                 + ("" if fam.needs_mode or fam.pairs else "; no most likely value needed")]
+        lines += [f"{p.name} column (default {p.default:g}): {p.description}"
+                  for p in fam.parameters]
+        if fam.notes:
+            lines.append(fam.notes)
+        for line in lines:
+            print(textwrap.fill(line, width, initial_indent="    ",
+                                subsequent_indent="      "))
+    return 0
+
+
 _COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate, "rank": _cmd_rank,
-             "report": _cmd_report}
+             "report": _cmd_report, "families": _cmd_families}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -81,6 +81,8 @@ def test_warnings_go_to_stderr(capsys, write_csv):
     (["simulate", OFFICE, "-n", "0"], "iterations"),
     (["simulate", "no_such_file.csv"], "file not found"),
     (["validate", OFFICE, "--map", "oops"], "--map takes"),
+    (["rank", OFFICE, "-n", "auto"], "not a whole number"),  # auto is for simulate
+    (["rank", OFFICE, "--start", "2027-01-04"], "unrecognized arguments: --start"),
 ])
 def test_usage_errors_exit_2(capsys, argv, words):
     assert main(argv) == 2
@@ -145,3 +147,24 @@ def test_a_csv_named_xlsx_gets_a_hint(capsys, tmp_path):
     path.write_text("id,p\n1,2\n")
     assert main(["validate", str(path)]) == 2
     assert "a CSV file must be named .csv" in capsys.readouterr().err
+
+
+def test_families_lists_every_family_from_its_record(capsys):
+    assert main(["families"]) == 0
+    out = capsys.readouterr().out
+    for fam in rk.FAMILIES.values():
+        assert fam.name in out
+        assert all(alias in out for alias in fam.aliases)
+        assert all(p.name in out for p in fam.parameters)
+    assert "P10, mode, P90" in out  # what trigen's columns hold
+
+
+def test_the_schedule_is_read_with_the_delimiter_and_decimal_given(capsys, write_csv):
+    """--delimiter and --decimal apply to the schedule too (0.1 read it with --encoding
+    only, and its error message advised a --decimal it then ignored)."""
+    sch = write_csv("id|name|duration_min|duration_most_likely|duration_max|predecessors\n"
+                    "A|Dig|1,5|2|3,5|\nB|Build|2|3|4|A\n", name="schedule.csv")
+    assert main(["validate", "--schedule", str(sch), "--delimiter", "|",
+                 "--decimal", ","]) == 0
+    assert "2 activities, 1 links; deterministic duration 5.0 working days" in \
+        capsys.readouterr().out

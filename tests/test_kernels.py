@@ -182,7 +182,10 @@ def test_a_variants_network_pass_is_the_full_forward_pass_to_the_last_bit():
             moved = g.random(columns.size) < 0.7  # some iterations keep their duration
             row[moved] = np.maximum(row[moved] + g.normal(0, 6, moved.sum()), 0)
             rows[a] = row.astype(np.float32)
+        kept = [x.copy() for x in by_iteration]
         got = net.overlay_finish(rows, *by_iteration, finish, columns)
+        for x, y in zip(by_iteration, kept):  # worked on in place, and put back
+            np.testing.assert_array_equal(x, y)
         full = base.copy()
         for a, row in rows.items():
             full[a, columns] = row

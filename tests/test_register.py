@@ -462,3 +462,41 @@ def test_modified_pert_reads_its_lambda_column(write_csv):
     sch = rk.read_schedule(write_csv("id,optimistic,most likely,pessimistic,distribution,"
                                      "lambda\nA,2,4,12,modified pert,10\n", "s.csv"))
     assert sch.activities[0].duration.lam == 10.0
+
+
+def test_a_family_parameter_on_a_schedule_row_of_another_family_is_named(write_csv):
+    """As in a register: a pert_lambda on a triangular activity is an error naming the
+    row, column and value, never dropped in silence; a discrete duration is named too."""
+    path = write_csv("id,optimistic,most likely,pessimistic,distribution,pert_lambda,"
+                     "predecessors\nA,2,4,12,triangular,8,\nB,1,2,3,discrete,,A\n", "s.csv")
+    with pytest.raises(rk.InputError) as info:
+        rk.read_schedule(path)
+    text = str(info.value)
+    assert "row 2, column 'pert_lambda'" in text and "value '8'" in text
+    assert "pert_lambda is a parameter of the modified_pert family, not of triangular" in text
+    assert "row 3" in text and "a discrete duration is not supported" in text
+
+
+def test_hints_list_the_families_from_their_records(write_csv):
+    path = write_csv("id,probability,cost min,cost most likely,cost max,distribution\n"
+                     "R1,0.5,10,20,30,weibull\nR2,0.5,-10,20,30,lognormal\n")
+    with pytest.raises(rk.InputError) as info:
+        rk.read_register(path)
+    text = str(info.value)
+    assert "use one of triangular (the default), pert, modified_pert, uniform, trigen, " \
+           "lognormal, normal, discrete" in text
+    assert "for trigen, lognormal and normal the min and max columns are the P10 and " \
+           "P90" in text
+
+
+def test_objects_built_in_python_name_their_family():
+    """The family column of a register or schedule built in Python is the family of the
+    distributions given (a PERT weighted 8 is the modified PERT), not triangular."""
+    risk = rk.Risk("R1", 0.5, cost=rk.distributions.Pert(0, 10, 100, 8.0))
+    frame = rk.RiskRegister([risk]).to_frame()
+    assert risk.distribution == "modified_pert" and frame["pert_lambda"].tolist() == [8.0]
+    assert rk.Risk("R2", 0.5, schedule=rk.distributions.Uniform(1, 3)).distribution == \
+        "uniform"
+    act = rk.Activity("A", rk.distributions.Pert(1, 2, 9))
+    assert act.distribution == "pert"
+    assert rk.Activity("B", rk.distributions.Fixed(2.0)).distribution == "triangular"

@@ -39,6 +39,8 @@ class Distribution:
     """Base class: a frozen distribution with an inverse CDF through the kernels."""
 
     family: ClassVar[str] = ""
+    #: the compiled rule its draws go through (:mod:`riskkit.kernels.rules`)
+    rule: ClassVar[Rule]
     #: the smallest and largest value a draw can take (a field or a property)
     low: float
     high: float

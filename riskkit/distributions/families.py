@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from ..exceptions import OptionError
 from ..kernels.kinds import Rule
 from .base import Distribution, estimate_error
-from .shapes import Fixed, Lognormal, Normal, Pert, Triangular, Uniform, trigen
+from .shapes import Discrete, Fixed, Lognormal, Normal, Pert, Triangular, Trigen, Uniform, trigen
 
-__all__ = ["FAMILIES", "Family", "Parameter", "make_distribution", "parameter_columns",
-           "parameter_values", "parse_family"]
+__all__ = ["FAMILIES", "Family", "Parameter", "family_of", "family_names", "make_distribution",
+           "parameter_columns", "parameter_values", "parse_family", "percentile_hint",
+           "read_parameters"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ class Family:
     name: str
     aliases: tuple[str, ...]
     build: Builder = field(repr=False)
-    rule: Rule = Rule.TRIANGULAR
+    #: the distribution class it builds, which holds the compiled rule of its draws
+    shape: type[Distribution] = Triangular
     needs_mode: bool = True
     #: the percentiles the min and max columns hold (None: they are the end points)
     percentiles: tuple[float, float] | None = None
@@ -48,6 +50,11 @@ class Family:
     notes: str = ""
     #: written as value:probability pairs in one cell, not as a three-point estimate
     pairs: bool = False
+
+    @property
+    def rule(self) -> Rule:
+        """The kernel rule its draws go through (:mod:`riskkit.kernels.rules`)."""
+        return self.shape.rule
 
 
 def _build_triangular(low: float, mode: float, high: float, _: Mapping[str, float]
@@ -95,10 +102,10 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
     Family("triangular", ("triangle", "triang", "tri"), _build_triangular,
            notes="the default; mean (min + ML + max) / 3"),
     Family("pert", ("betapert", "beta-pert", "beta pert", "beta_pert"), _build_pert,
-           rule=Rule.BETA, notes="Beta-PERT, lambda 4: mean (min + 4 ML + max) / 6"),
+           shape=Pert, notes="Beta-PERT, lambda 4: mean (min + 4 ML + max) / 6"),
     Family("modified_pert", ("modified pert", "modpert", "mod pert", "modified-pert",
                              "pert alt", "pertalt"),
-           _build_modified_pert, rule=Rule.BETA,
+           _build_modified_pert, shape=Pert,
            parameters=(Parameter("pert_lambda", 4.0,
                                  ("PERT Lambda", "Lambda", "PERT Shape", "Shape Lambda"),
                                  "the weight of the most likely value (4: the classic "
@@ -106,21 +113,23 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
            notes="Beta-PERT with the weight lambda from the pert_lambda column "
                  "(default 4): mean (min + lambda ML + max) / (lambda + 2); ModelRisk's "
                  "VoseModPERT"),
-    Family("uniform", ("rectangular", "flat"), _build_uniform, rule=Rule.UNIFORM,
+    Family("uniform", ("rectangular", "flat"), _build_uniform, shape=Uniform,
            needs_mode=False, columns="end points (ML ignored)"),
-    Family("trigen", ("triangular p10 p90",), _build_trigen, percentiles=(0.1, 0.9),
+    Family("trigen", ("triangular p10 p90",), _build_trigen, shape=Trigen,
+           percentiles=(0.1, 0.9),
            columns="P10, mode, P90",
            notes="the triangle with those percentiles; its tails extend beyond them "
                  "(Safran Risk, Primavera Cloud)"),
-    Family("lognormal", ("log-normal", "log normal"), _build_lognormal, rule=Rule.LOGNORMAL,
+    Family("lognormal", ("log-normal", "log normal"), _build_lognormal, shape=Lognormal,
            needs_mode=False, percentiles=(0.1, 0.9), columns="P10, –, P90",
            notes="mu = (ln P10 + ln P90) / 2, sigma = (ln P90 − ln P10) / (2 x 1.2816); "
                  "P10 > 0. Lognormal.from_moments(mean, sd) in Python"),
-    Family("normal", ("gaussian",), _build_normal, rule=Rule.NORMAL, needs_mode=False,
+    Family("normal", ("gaussian",), _build_normal, shape=Normal, needs_mode=False,
            percentiles=(0.1, 0.9), columns="P10, –, P90",
            notes="truncated at 0 when the P10 is not negative (a delay or cost cannot "
                  "go below 0)"),
-    Family("discrete", (), _build_discrete, rule=Rule.DISCRETE, needs_mode=False,
+    Family("discrete", (), _build_discrete, shape=Discrete,
+           needs_mode=False,
            pairs=True, columns="—",
            notes="a single impact cell of value:probability pairs, e.g. "
                  "50:0.1;100:0.5;200:0.4 (mean 135)"),
@@ -151,6 +160,37 @@ def parse_family(name: str | Family | None) -> Family:
     return found
 
 
+def family_names() -> str:
+    """The families as a hint lists them: "triangular (the default), pert, ..."."""
+    names = list(FAMILIES)
+    return f"{names[0]} (the default), " + ", ".join(names[1:])
+
+
+def percentile_hint() -> str:
+    """Which families read their min and max columns as percentiles, from the records:
+    "for trigen, lognormal and normal the min and max columns are the P10 and P90"."""
+    by_pair: dict[tuple[float, float], list[str]] = {}
+    for fam in FAMILIES.values():
+        if fam.percentiles is not None:
+            by_pair.setdefault(fam.percentiles, []).append(fam.name)
+    parts = []
+    for (lo, hi), names in by_pair.items():
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"for {listed} the min and max columns are the P{100 * lo:g} and "
+                     f"P{100 * hi:g}")
+    return "; ".join(parts)
+
+
+def family_of(distribution: Distribution | None) -> str:
+    """The family a built distribution belongs to, for tables: a PERT with a weight
+    other than 4 is the modified PERT; a fixed value (or nothing) is triangular, the
+    default."""
+    if isinstance(distribution, Pert) and distribution.lam != 4.0:
+        return "modified_pert"
+    name = getattr(distribution, "family", "")
+    return name if name in FAMILIES else "triangular"
+
+
 def parameter_columns() -> dict[str, Parameter]:
     """Every family parameter, by its canonical column."""
     return {p.name: p for fam in FAMILIES.values() for p in fam.parameters}
@@ -170,6 +210,23 @@ def parameter_values(family: str, *dists: Distribution | None) -> dict[str, floa
                     value = float(getattr(d, own[name].attribute))
                     break
         out[name] = value
+    return out
+
+
+def read_parameters(family: Family, values: Mapping[str, float],
+                    problem: Callable[[str, str, str], None]) -> dict[str, float]:
+    """The family's extra parameters among ``values`` (parameter column -> the value a
+    row writes there); a value for a family that does not take it is reported through
+    ``problem(column, message, hint)``, never used or dropped in silence."""
+    own = {p.name for p in family.parameters}
+    out: dict[str, float] = {}
+    for name, value in values.items():
+        if name in own:
+            out[name] = value
+            continue
+        takers = [f.name for f in FAMILIES.values() if name in {p.name for p in f.parameters}]
+        problem(name, f"{name} is a parameter of the {', '.join(takers)} family, not of "
+                f"{family.name}", "set the distribution to that family, or clear the cell")
     return out
 
 

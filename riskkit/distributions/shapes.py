@@ -27,6 +27,7 @@ class Fixed(Distribution):
 
     value: float
     family: ClassVar[str] = "fixed"
+    rule: ClassVar[Rule] = Rule.FIXED
 
     @property
     def low(self) -> float:  # type: ignore[override]
@@ -53,7 +54,7 @@ class Fixed(Distribution):
         return (self.value, self.value, self.value)
 
     def kernel(self) -> KernelForm:
-        return KernelForm(Rule.FIXED, (self.value, 0.0, 0.0, 0.0))
+        return KernelForm(self.rule, (self.value, 0.0, 0.0, 0.0))
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Uniform(Distribution):
     low: float
     high: float
     family: ClassVar[str] = "uniform"
+    rule: ClassVar[Rule] = Rule.UNIFORM
 
     def __post_init__(self) -> None:
         if not self.low < self.high:
@@ -78,7 +80,7 @@ class Uniform(Distribution):
         return (self.high - self.low) ** 2 / 12.0
 
     def kernel(self) -> KernelForm:
-        return KernelForm(Rule.UNIFORM, (self.low, 0.0, self.high, 0.0))
+        return KernelForm(self.rule, (self.low, 0.0, self.high, 0.0))
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Triangular(Distribution):
     mode: float
     high: float
     family: ClassVar[str] = "triangular"
+    rule: ClassVar[Rule] = Rule.TRIANGULAR
 
     def __post_init__(self) -> None:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
@@ -109,7 +112,7 @@ class Triangular(Distribution):
         return (self.low, self.mode, self.high)
 
     def kernel(self) -> KernelForm:
-        return KernelForm(Rule.TRIANGULAR, (self.low, self.mode, self.high, 0.0))
+        return KernelForm(self.rule, (self.low, self.mode, self.high, 0.0))
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,7 @@ class Pert(Distribution):
     high: float
     lam: float = 4.0
     family: ClassVar[str] = "pert"
+    rule: ClassVar[Rule] = Rule.BETA
 
     def __post_init__(self) -> None:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
@@ -255,7 +259,7 @@ class Pert(Distribution):
 
     def kernel(self) -> KernelForm:
         alpha, beta = round(self.alpha, 12), round(self.beta, 12)
-        return KernelForm(Rule.BETA, (self.low, 0, self.high, 1),
+        return KernelForm(self.rule, (self.low, 0, self.high, 1),
                           (beta_table(alpha, beta), beta_table(beta, alpha)))
 
     def ppf_exact(self, u: np.ndarray) -> np.ndarray:
@@ -275,6 +279,7 @@ class Normal(Distribution):
     p10: float = field(default=math.nan, compare=False)
     p90: float = field(default=math.nan, compare=False)
     family: ClassVar[str] = "normal"
+    rule: ClassVar[Rule] = Rule.NORMAL
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.mean_) and self.sd > 0):
@@ -324,7 +329,7 @@ class Normal(Distribution):
         return (self.p10, math.nan, self.p90)
 
     def kernel(self) -> KernelForm:
-        return KernelForm(Rule.NORMAL, (self.mean_, self.sd, self._u0, 0.0))
+        return KernelForm(self.rule, (self.mean_, self.sd, self._u0, 0.0))
 
 
 @dataclass(frozen=True)
@@ -338,6 +343,7 @@ class Lognormal(Distribution):
     p10: float = field(default=math.nan, compare=False)
     p90: float = field(default=math.nan, compare=False)
     family: ClassVar[str] = "lognormal"
+    rule: ClassVar[Rule] = Rule.LOGNORMAL
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.mu) and self.sigma > 0):
@@ -380,7 +386,7 @@ class Lognormal(Distribution):
         return (self.p10, math.nan, self.p90)
 
     def kernel(self) -> KernelForm:
-        return KernelForm(Rule.LOGNORMAL, (self.mu, self.sigma, 0.0, 0.0))
+        return KernelForm(self.rule, (self.mu, self.sigma, 0.0, 0.0))
 
 
 @dataclass(frozen=True)
@@ -394,6 +400,7 @@ class Discrete(Distribution):
     probabilities: tuple[float, ...]
     text: str = field(default="", compare=False)
     family: ClassVar[str] = "discrete"
+    rule: ClassVar[Rule] = Rule.DISCRETE
 
     def __post_init__(self) -> None:
         if not self.values or len(self.values) != len(self.probabilities):
@@ -459,5 +466,5 @@ class Discrete(Distribution):
             return KernelForm(Rule.FIXED, (self.mean, 0.0, 0.0, 0.0))
         cum = np.cumsum(self.probabilities)
         cum[-1] = 1.0
-        return KernelForm(Rule.DISCRETE, (0, 0.0, 0.0, 0.0),
+        return KernelForm(self.rule, (0, 0.0, 0.0, 0.0),
                           ((cum, np.asarray(self.values, dtype=float)),))

@@ -21,7 +21,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..distributions import Discrete, Distribution, Family, make_distribution, parse_family
+from ..distributions import (
+    Discrete,
+    Distribution,
+    Family,
+    family_names,
+    make_distribution,
+    parse_family,
+    percentile_hint,
+    read_parameters,
+)
 from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
@@ -419,19 +428,13 @@ class _RowReader:
     def parameters(self, family: Family) -> dict[str, float]:
         """The family's extra parameters from their columns (blank: the default); a
         value for a family that takes none is named, never used in silence."""
-        out: dict[str, float] = {}
+        values = {}
         for name in _PARAMETERS:
             value = self.number(name, days=True) if self.cell(name) else None
-            if value is None or math.isnan(value):
-                continue
-            if name in {p.name for p in family.parameters}:
-                out[name] = value
-            else:
-                self.problem(name, f"{name} is a parameter of the "
-                             + ", ".join(f.name for f in _families_with(name))
-                             + f" family, not of {family.name}", self.cell(name),
-                             "set the distribution to that family, or clear the cell")
-        return out
+            if value is not None and not math.isnan(value):
+                values[name] = value
+        return read_parameters(family, values, lambda name, message, hint: self.problem(
+            name, message, self.cell(name), hint))
 
     # -- the risk ----------------------------------------------------------------------
     def risk(self) -> Risk | None:
@@ -455,8 +458,7 @@ class _RowReader:
             family = parse_family(dist_text)
         except OptionError:
             self.problem("distribution", "unknown distribution", dist_text,
-                         "use triangular (the default), pert or uniform; the families are "
-                         "listed in the README")
+                         f"use one of {family_names()} (riskkit families lists them)")
             family = parse_family(None)
         params = self.parameters(family)
         impacts: dict[str, Distribution | None] = {}
@@ -579,8 +581,7 @@ class _RowReader:
                 else:
                     self.problem(f"{key}_min", f"{impact} estimate does not fit a "
                                  f"{family.name} distribution: {p.message}", p.value,
-                                 "for trigen, lognormal and normal the min and max columns "
-                                 "are the P10 and P90")
+                                 percentile_hint())
             return None
 
 
@@ -593,9 +594,3 @@ def _estimate_of(d: Distribution | None) -> Triple:
     if d is None:
         return [None, None, None]
     return [None if math.isnan(v) else v for v in d.estimate]
-
-
-def _families_with(parameter: str) -> list[Family]:
-    from ..distributions import FAMILIES
-
-    return [f for f in FAMILIES.values() if parameter in {p.name for p in f.parameters}]

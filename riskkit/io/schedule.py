@@ -16,7 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..distributions import Distribution, Family, Fixed, make_distribution, parse_family
+from ..distributions import (
+    Distribution,
+    Family,
+    Fixed,
+    family_names,
+    make_distribution,
+    parse_family,
+    percentile_hint,
+    read_parameters,
+)
 from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import SCHEDULE_COLUMNS, Activity, Link, Schedule, relocate
@@ -210,12 +219,17 @@ class _ActivityRow:
             family = parse_family(dist_text)
         except OptionError:
             self.problem("distribution", "unknown distribution", dist_text,
-                         "use triangular (the default), pert or uniform; the families are "
-                         "listed in the README")
+                         f"use one of {family_names()} (riskkit families lists them)")
             family = parse_family(None)
-        params = {name: value for name in _PARAMETERS
-                  if name in {p.name for p in family.parameters}
+        if family.pairs:
+            self.problem("distribution", f"a {family.name} duration is not supported",
+                         dist_text, "give the duration as a three-point estimate of "
+                         "another family")
+            family = parse_family(None)
+        values = {name: value for name in _PARAMETERS if self.cell(name)
                   and (value := self.number(name)) is not None and not math.isnan(value)}
+        params = read_parameters(family, values, lambda name, message, hint: self.problem(
+            name, message, self.cell(name), hint))
         duration, most_likely = self.duration(family, params)
         costs = [self.number(c) for c in ("cost_per_day", "fixed_cost")]
         cost_per_day, fixed_cost = (0.0 if v is None or math.isnan(v) else v for v in costs)
@@ -279,8 +293,8 @@ class _ActivityRow:
                 else:
                     self.problem("duration_min", f"duration does not fit a {family.name} "
                                  f"distribution: {p.message}", p.value,
-                                 "for trigen, lognormal and normal, optimistic and "
-                                 "pessimistic are the P10 and P90")
+                                 percentile_hint().replace("min and max", "optimistic and "
+                                                           "pessimistic"))
             return None, math.nan
 
     def links(self, ids: set[str]) -> list[Link]:

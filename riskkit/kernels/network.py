@@ -52,18 +52,17 @@ def overlay_finish(in_ptr: Array, in_pred: Array, in_kind: Array, in_lag: Array,
     ``base_d``, ``base_ef``: the baseline's durations and early finishes, (block,
     activities), and ``base_es`` its kept early starts, (block, kept): one iteration's
     values together (:func:`transpose`); ``base_finish`` its project finish.
+
+    The variant's values are written over the baseline's in place while an iteration
+    is worked on (so every read is one load, with no test of whether it moved), and
+    the baseline's are put back before the next: the arrays are as given on return.
     """
     n = in_ptr.shape[0] - 1
     zero = np.float32(0.0)
-    # per activity, in the iteration at hand: its duration, early finish and early
-    # start where they differ from the baseline's (valid while the stamp is the
-    # iteration's)
-    own = np.empty(n, dtype=np.float32)
-    new_ef = np.empty(n, dtype=np.float32)
-    new_es = np.empty(n, dtype=np.float32)
-    own_at = np.full(n, -1, dtype=np.int32)
-    ef_at = np.full(n, -1, dtype=np.int32)
-    es_at = np.full(n, -1, dtype=np.int32)
+    # what an iteration overwrote: (activity or start row, the baseline's value)
+    d_at, d_old = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float32)
+    ef_at, ef_old = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float32)
+    es_at, es_old = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float32)
     is_candidate = np.zeros(n, dtype=np.bool_)
     for a in candidates:
         is_candidate[a] = True
@@ -73,13 +72,15 @@ def overlay_finish(in_ptr: Array, in_pred: Array, in_kind: Array, in_lag: Array,
     for j in range(columns.shape[0]):
         c = columns[j]
         d_c, ef_c, es_c = base_d[c], base_ef[c], base_es[c]
+        n_d = n_ef = n_es = 0
         word = queued.shape[0]
         for i in range(changed.shape[0]):
             a = changed[i]
             value = rows[i, j]
             if value != d_c[a]:
-                own[a] = value
-                own_at[a] = j
+                d_at[n_d], d_old[n_d] = a, d_c[a]
+                n_d += 1
+                d_c[a] = value
                 queued[a >> 6] |= one << np.uint64(a & 63)
                 word = min(word, a >> 6)
         candidate_moved = False
@@ -92,14 +93,11 @@ def overlay_finish(in_ptr: Array, in_pred: Array, in_kind: Array, in_lag: Array,
             queued[word] = bits & (bits - one)
             a = (word << 6) + np.int64(trailing_zeros(bits))  # type: ignore[call-arg]
             work += 1
-            d = own[a] if own_at[a] == j else d_c[a]
+            d = d_c[a]
             start = zero
             for t in range(in_ptr[a], in_ptr[a + 1]):
                 q, kind = in_pred[t], in_kind[t]
-                if kind & READS_FINISH:
-                    v = new_ef[q] if ef_at[q] == j else ef_c[q]
-                else:
-                    v = new_es[q] if es_at[q] == j else es_c[start_row[q]]
+                v = ef_c[q] if kind & READS_FINISH else es_c[start_row[q]]
                 if kind & HAS_LAG:
                     v = v + in_lag[t]
                 if kind & SETS_FINISH:
@@ -110,25 +108,34 @@ def overlay_finish(in_ptr: Array, in_pred: Array, in_kind: Array, in_lag: Array,
             moved = False
             ef = start + d
             if ef != ef_c[a]:
-                new_ef[a] = ef
-                ef_at[a] = j
+                ef_at[n_ef], ef_old[n_ef] = a, ef_c[a]
+                n_ef += 1
+                ef_c[a] = ef
                 moved = True
                 candidate_moved |= is_candidate[a]
-            if start_row[a] >= 0 and start != es_c[start_row[a]]:
-                new_es[a] = start
-                es_at[a] = j
+            row = start_row[a]
+            if row >= 0 and start != es_c[row]:
+                es_at[n_es], es_old[n_es] = row, es_c[row]
+                n_es += 1
+                es_c[row] = start
                 moved = True
             if moved:
                 for t in range(out_ptr[a], out_ptr[a + 1]):
                     b = out_succ[t]
                     queued[b >> 6] |= one << np.uint64(b & 63)
-        if not candidate_moved:
+        if candidate_moved:
+            best = -np.inf
+            for a in candidates:
+                best = _maximum(best, ef_c[a])
+            finish[j] = best
+        else:
             finish[j] = base_finish[c]
-            continue
-        best = -np.inf
-        for a in candidates:
-            best = _maximum(best, new_ef[a] if ef_at[a] == j else ef_c[a])
-        finish[j] = best
+        for i in range(n_d):
+            d_c[d_at[i]] = d_old[i]
+        for i in range(n_ef):
+            ef_c[ef_at[i]] = ef_old[i]
+        for i in range(n_es):
+            es_c[es_at[i]] = es_old[i]
     return work
 
 

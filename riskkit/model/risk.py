@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..distributions import Distribution, parameter_columns, parameter_values
+from ..distributions import Distribution, family_of, parameter_columns, parameter_values
 from ..exceptions import InputError, OptionError, Problem
 
 __all__ = ["CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "Exposure", "Risk",
@@ -103,8 +103,10 @@ class Risk:
     owner: str | None = None
     status: str | None = None
     project: str | None = None
-    #: the family the register named for the impacts (for tables and reports)
-    distribution: str = "triangular"
+    #: the family the register named for the impacts (for tables and reports); blank:
+    #: the family of the impacts given (a PERT with a weight other than 4 is the
+    #: modified PERT)
+    distribution: str = ""
     correlation_group: str | None = None
     mitigation: str | None = None
     mitigation_cost: float | None = None
@@ -126,6 +128,9 @@ class Risk:
         if cost is not None and not (math.isfinite(cost) and cost >= 0):
             problems.append(Problem("mitigation cost must be a non-negative amount",
                                     column="mitigation_cost", value=f"{cost:g}"))
+        if not self.distribution:
+            object.__setattr__(self, "distribution", family_of(
+                self.cost if self.cost is not None else self.schedule))
         if isinstance(self.activities, str):
             object.__setattr__(self, "activities", (self.activities,))
         else:

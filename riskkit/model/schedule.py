@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..cpm import LINK_TYPES, Network
-from ..distributions import Distribution, parameter_columns, parameter_values
+from ..distributions import Distribution, family_of, parameter_columns, parameter_values
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..graph import find_cycles
 from .calendar import Calendar
@@ -69,8 +69,8 @@ class Activity:
     cost_per_day: float = 0.0
     fixed_cost: float = 0.0
     correlation_group: str | None = None
-    #: the family the schedule named (for tables and reports)
-    distribution: str = "triangular"
+    #: the family the schedule named (for tables and reports); blank: the duration's
+    distribution: str = ""
     row: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +79,8 @@ class Activity:
             problems.append(Problem("activity id is missing", column="id", value=str(self.id)))
         if not isinstance(self.duration, Distribution):
             raise OptionError("duration", type(self.duration).__name__, "a Distribution")
+        if not self.distribution:
+            object.__setattr__(self, "distribution", family_of(self.duration))
         if math.isnan(self.most_likely):
             lo, ml, hi = self.duration.estimate
             plan = ml if math.isfinite(ml) else 0.5 * (lo + hi)
