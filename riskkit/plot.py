@@ -195,7 +195,7 @@ def tornado(
     table = drivers.sort_values(column, ascending=False, kind="stable").head(top)
     table = table.iloc[::-1]
     ax = _axes(ax, (8, 0.45 * len(table) + 1.5))
-    labels = [f"{i}  {short(t, 38)}" for i, t in zip(table["id"], table.get("title", table["id"]))]
+    labels = [f"{i}  {short(t, 38)}" for i, t in zip(table[columns.ID], table.get(columns.TITLE, table[columns.ID]))]
     values = table[column].to_numpy(dtype=float)
     colors = [PALETTE[1] if v >= 0 else PALETTE[2] for v in values]
     y = np.arange(len(table))
@@ -235,9 +235,9 @@ def mitigation_ranking(
     if isinstance(ranking, Ranking):
         ranking = ranking.table
     ranking = ranking.reset_index(drop=True)  # positions, whatever the caller's index
-    all_cost = ranking["mitigation_cost"].fillna(0).to_numpy(dtype=float)
-    all_benefit = ranking["total_benefit"].to_numpy(dtype=float)
-    ratios = ranking["benefit_cost_ratio"].to_numpy(dtype=float)
+    all_cost = ranking[columns.MITIGATION_COST].fillna(0).to_numpy(dtype=float)
+    all_benefit = ranking[columns.TOTAL_BENEFIT].to_numpy(dtype=float)
+    ratios = ranking[columns.BENEFIT_COST_RATIO].to_numpy(dtype=float)
     pays_all = all_benefit >= all_cost
     if pays_all.any():
         ax.scatter(all_cost[pays_all], all_benefit[pays_all], color=PALETTE[2], marker="o",
@@ -249,8 +249,8 @@ def mitigation_ranking(
     # mitigation that pays for itself where its label finds room; list every mitigation
     # that costs more than it saves (the ones a committee would cut) in a box, since
     # they crowd near the origin.
-    biggest = list(ranking.nlargest(3, "total_benefit").index)
-    losing = ranking[~pays_all].sort_values("benefit_cost_ratio")
+    biggest = list(ranking.nlargest(3, columns.TOTAL_BENEFIT).index)
+    losing = ranking[~pays_all].sort_values(columns.BENEFIT_COST_RATIO)
     must = [i for i in list(range(min(top, len(ranking)))) + biggest if pays_all[i]]
     rest = [i for i in range(len(ranking)) if pays_all[i] and i not in must]
     finite_cost = all_cost[np.isfinite(all_cost)]
@@ -263,14 +263,14 @@ def mitigation_ranking(
                 textcoords="offset points", ha="right", fontsize=8, color="0.3")
     ax.set_xlim(-0.03 * xmax, xmax)
     ax.set_ylim(ymin, ymax)
-    ids = ranking["id"].astype(str).tolist()
+    ids = ranking[columns.ID].astype(str).tolist()
     labels = [(f"{ids[i]} {ratio_label(ratios[i])}", all_cost[i], all_benefit[i], i in must)
               for i in dict.fromkeys(must + rest) if np.isfinite(all_benefit[i])]
     box_lines: list[str] = []
     if len(losing):  # every mitigation that costs more than it saves, whole names per line
         box_lines = [""]
         for name in (f"{rid} {ratio_label(ratio)}" for rid, ratio in
-                     zip(losing["id"], losing["benefit_cost_ratio"])):
+                     zip(losing[columns.ID], losing[columns.BENEFIT_COST_RATIO])):
             if box_lines[-1] and len(box_lines[-1]) + len(name) > 32:
                 box_lines[-1] += ","
                 box_lines.append("")

@@ -186,6 +186,11 @@ def test_select_mitigations_with_confirmation():
     again = rk.select_mitigations(ranking, 60_000, sch, register=reg, value_per_day=4000,
                                   iterations=3_000, rng=ranking.seed_sequence)
     assert again.confirmed == chosen.confirmed
+    # the ranking's value of a day and its random numbers unless told otherwise
+    implied = rk.select_mitigations(ranking, 60_000, sch, register=reg)
+    assert implied.confirmed == chosen.confirmed
+    assert implied.confirmed is not None and implied.confirmed.value_per_day == 4000
+    assert implied.seed_sequence is ranking.seed_sequence
     # brute force over the ten best-ratio mitigations with the rest fixed out
     sub = dataclasses.replace(ranking, table=ranking.table.head(10))
     best = max(

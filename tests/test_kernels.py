@@ -102,12 +102,14 @@ def test_duration_uniforms_are_numpys_float32_draws_or_latin_hypercube_strata():
 
 
 def test_importing_riskkit_does_not_load_numba():
-    """numba loads with the first simulation, not with ``import riskkit`` (reading a
-    register does not need it either)."""
+    """numba loads with the first simulation, not with ``import riskkit``; reading a
+    register (without trigen estimates) or a schedule and its CPM dates do not need it."""
     code = ("import sys, warnings; warnings.simplefilter('ignore'); import riskkit as rk; "
             "assert 'numba' not in sys.modules, 'import'; "
             f"rk.read_register({str(SAMPLES / 'it_migration.csv')!r}); "
-            "assert 'numba' not in sys.modules, 'read'; print('ok')")
+            "assert 'numba' not in sys.modules, 'read'; "
+            f"rk.read_schedule({str(SAMPLES / 'it_migration_schedule.csv')!r}).cpm(); "
+            "assert 'numba' not in sys.modules, 'schedule'; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=dict(os.environ), timeout=120)
     assert out.returncode == 0, out.stderr

@@ -133,7 +133,7 @@ def select_mitigations(
     register: RiskRegister | None = None,
     options: RunOptions | None = None,
     value_per_day: float | None = None,
-    percentile: float = 0.8,
+    percentile: float | None = None,
     **run: Any,
 ) -> Selection:
     """Choose the mitigations to fund under ``budget``, maximising total benefit.
@@ -143,6 +143,7 @@ def select_mitigations(
     additive through a schedule network, so when the register is known (passed first,
     or as ``register=``) the chosen set is confirmed by one simulation of all of them
     together on the ranking's random numbers; ``Selection.confirmed`` holds its figures.
+    ``value_per_day`` and ``percentile`` default to the ranking's own.
 
     Examples
     --------
@@ -158,7 +159,8 @@ def select_mitigations(
     if isinstance(ranking_or_register, RiskRegister):
         register = ranking_or_register
         ranking = rank_mitigations(register, schedule, options=options,
-                                   value_per_day=value_per_day, percentile=percentile, **run)
+                                   value_per_day=value_per_day,
+                                   percentile=0.8 if percentile is None else percentile, **run)
     elif isinstance(ranking_or_register, Ranking):
         ranking = ranking_or_register
     else:
@@ -180,12 +182,13 @@ def select_mitigations(
         ids = tuple(chosen[C.ID])
         result = simulate_variants(register, schedule, [{rid: "mitigated" for rid in ids}],
                                    options=options)
-        q = check_percentile(percentile)
+        q = check_percentile(ranking.percentile if percentile is None else percentile)
+        per_day = ranking.value_per_day if value_per_day is None else value_per_day
         confirmed = MitigationSet(ids, float(costs[pick].sum()),
                                   VariantEffects.of(result, q).effect(0),
-                                  check_value_per_day(value_per_day))
+                                  check_value_per_day(per_day))
     return Selection(chosen, float(budget), float(costs[pick].sum()),
-                     float(benefits[pick].sum()), confirmed)
+                     float(benefits[pick].sum()), confirmed, ranking.seed_sequence)
 
 
 def knapsack(values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray,

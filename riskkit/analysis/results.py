@@ -1,7 +1,9 @@
 """What an analysis returns: typed results with a table, a summary and an HTML view.
 
-Each result keeps the ``SeedSequence`` its runs drew from, so a follow-on run (a
-confirmation, a selection) can draw the same numbers. Tables are read by the column
+Each result (:class:`Ranking`, :class:`Drivers`, :class:`Selection`) keeps the
+``SeedSequence`` its runs drew from, so a follow-on run (a confirmation, a selection)
+can draw the same numbers; :class:`Effect` and :class:`MitigationSet` are figures
+inside them. Tables are read by the column
 names of :mod:`riskkit.analysis.columns`.
 """
 
@@ -246,6 +248,8 @@ class Selection:
     mitigation_cost: float
     additive_total_benefit: float
     confirmed: MitigationSet | None = None
+    seed_sequence: np.random.SeedSequence | None = field(default=None, repr=False)
+    """The ranking's random numbers, which the confirmation drew from too."""
 
     def __len__(self) -> int:
         return len(self.table)
