@@ -195,7 +195,8 @@ def tornado(
     table = drivers.sort_values(column, ascending=False, kind="stable").head(top)
     table = table.iloc[::-1]
     ax = _axes(ax, (8, 0.45 * len(table) + 1.5))
-    labels = [f"{i}  {short(t, 38)}" for i, t in zip(table[columns.ID], table.get(columns.TITLE, table[columns.ID]))]
+    titles = table.get(columns.TITLE, table[columns.ID])
+    labels = [f"{i}  {short(t, 38)}" for i, t in zip(table[columns.ID], titles)]
     values = table[column].to_numpy(dtype=float)
     colors = [PALETTE[1] if v >= 0 else PALETTE[2] for v in values]
     y = np.arange(len(table))
