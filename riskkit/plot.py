@@ -20,13 +20,14 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ._format import compact, days, money, ratio_label, short
-from .analysis import Drivers, Ranking, columns
+from .analysis import Drivers, Frontier, Ranking, columns
 from .model import RiskRegister
 from .result import SimulationResult, metric_name
 
 __all__ = [
     "contingency_waterfall",
     "criticality",
+    "frontier",
     "heat_map",
     "histogram",
     "impact_bands_for",
@@ -562,4 +563,55 @@ def contingency_waterfall(
     ax.set_ylim(0, max(p80, base) * 1.12 if max(p80, base) > 0 else 1)
     text = f"contingency at P80: {_value_text(p80 - base, metric, currency)}"
     ax.set_title(f"{title} {text}" if title else f"{metric.capitalize()} {text}")
+    return ax
+
+
+def frontier(
+    points: Frontier,
+    metric: str = "cost",
+    *,
+    ax: Axes | None = None,
+    currency: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Spend on mitigation (x) against the P80 cost, spend included, or the P80 finish
+    (y), one marker per set of mitigations from :func:`riskkit.efficient_frontier`;
+    filled markers are efficient (no cheaper point is as good on both), the line joins
+    the points in the order they were added, and the first and the best are labelled."""
+    metric = metric_name(metric)
+    ax = _axes(ax, (7, 4.5))
+    table = points.table
+    column = points.cost_column if metric == "cost" else points.finish_column
+    x = table[columns.MITIGATION_COST].to_numpy(dtype=float)
+    y = table[column].to_numpy(dtype=float)
+    good = table["efficient"].to_numpy(dtype=bool)
+    color = PALETTE[0] if metric == "cost" else PALETTE[2]
+    ax.plot(x, y, color=color, linewidth=1.2, linestyle="-", zorder=2)
+    ax.scatter(x[good], y[good], color=color, marker="o", s=28, zorder=3,
+               label="efficient")
+    if (~good).any():
+        ax.scatter(x[~good], y[~good], facecolor="white", edgecolor=color, marker="o", s=28,
+                   zorder=3, label="dominated (a cheaper point does as well)")
+    best = int(np.argmin(y))
+    p = columns.label(points.percentile).upper()
+    label = f"{p} cost, spend included" if metric == "cost" else f"{p} finish"
+    right = float(x.max(initial=0.0)) or 1.0
+    for k, text in ((0, "no mitigation"), (best, f"lowest {label.split(',')[0]}")):
+        late = x[k] > 0.55 * right  # near the right edge: the label to the left
+        low = k == best and k != 0  # the lowest point: its label below it
+        ax.annotate(f"{text}: {_value_text(y[k], metric, currency)}", (x[k], y[k]),
+                    xytext=(0 if low else -8 if late else 8, -10 if low else -2),
+                    textcoords="offset points",
+                    ha="center" if low else "right" if late else "left",
+                    va="top", fontsize=8, color="0.2")
+        if best == 0:
+            break
+    ax.margins(x=0.05, y=0.14)
+    ax.xaxis.set_major_formatter(_axis_formatter("cost", currency))
+    ax.yaxis.set_major_formatter(_axis_formatter(metric, currency))
+    ax.set_xlabel("spend on mitigation" + (f" ({currency.strip()})" if currency else ""))
+    ax.set_ylabel(label if metric == "cost" else f"{p} finish (working days)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper right", frameon=False, fontsize=8)
+    ax.set_title(title or f"What mitigation spend buys: {label}")
     return ax

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from . import plot
 from ._format import compact, currency_symbol, money, short
 from ._version import __version__
-from .analysis import Analysis, Drivers, Ranking, analyse
+from .analysis import Analysis, Drivers, Frontier, Ranking, analyse
 from .analysis import columns as C
 from .exceptions import InputError, OptionError, Problem
 from .model import Risk, RiskRegister, Schedule
@@ -150,6 +150,8 @@ def write_pack(analysis: Analysis, path: str | os.PathLike[str], *, title: str |
     pages.append(_drivers_page(drivers, res, cur, footer))
     if ranking is not None:
         pages.append(_mitigation_page(ranking, register, cur, footer))
+    if analysis.frontier is not None:
+        pages.append(_frontier_page(analysis.frontier, res, cur, footer))
     if schedule is not None:
         pages.append(_schedule_page(res, schedule, cur, footer))
     pages.append(_risk_table(register, drivers, cur, footer))
@@ -335,6 +337,42 @@ def _mitigation_page(ranking: Ranking, register: RiskRegister, cur: str | None,
     bands = plot.impact_bands_for(ref)  # the same bands before and after
     plot.heat_map(register, ax=fig.add_subplot(grid[1, 1]), scenario="mitigated",
                   impact_bands=bands, currency=cur, title="Heat map after mitigation")
+    return fig
+
+
+def _frontier_page(frontier: Frontier, res: SimulationResult, cur: str | None,
+                   footer: str) -> Figure:
+    fig = _page("What does mitigation spend buy?", footer)
+    grid = fig.add_gridspec(2, 2, height_ratios=[1.25, 1])
+    plot.frontier(frontier, "cost", ax=fig.add_subplot(grid[0, 0]), currency=cur,
+                  title=f"{frontier.cost_column[:3].upper()} cost, spend included")
+    if res.has_schedule or frontier.table[frontier.finish_column].any():
+        plot.frontier(frontier, "schedule", ax=fig.add_subplot(grid[0, 1]), currency=cur,
+                      title=f"{frontier.finish_column[:3].upper()} "
+                            + ("finish" if res.has_schedule else "total delay"))
+    table = frontier.table
+    shown = table[table["efficient"]]
+    if len(shown) > 9:  # the first, the last and evenly spaced efficient points between
+        keep = sorted({round(k * (len(shown) - 1) / 8) for k in range(9)})
+        shown = shown.iloc[keep]
+    p = frontier.cost_column[:3].upper()
+    rows = []
+    for rec in shown.to_dict("records"):
+        finish = f"{rec[frontier.finish_column]:,.1f} d"
+        if res.start is not None:
+            finish += f" ({res.calendar.finish_date(res.start, rec[frontier.finish_column])})"
+        funded = len(frontier.sets[int(rec["step"])])
+        rows.append([str(rec["step"]), short(rec["added"] or "(none)", 24),
+                     str(funded), money(rec[C.MITIGATION_COST], cur),
+                     money(rec[frontier.cost_column], cur), finish,
+                     money(rec[C.NET_BENEFIT], cur)])
+    ax = fig.add_subplot(grid[1, :])
+    _table(ax, rows, ["step", "adds", "funded", "spend", f"{p} cost (spend incl.)",
+                      f"{p} finish", "net value"], [0.06, 0.22, 0.08, 0.12, 0.17, 0.2, 0.13],
+           fontsize=8)
+    ax.set_title("Efficient points: each step funds the mitigation that buys the most "
+                 f"{p} reduction per unit of spend, with those before it (simulated "
+                 "together)", fontsize=9, loc="left")
     return fig
 
 

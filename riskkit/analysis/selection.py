@@ -29,6 +29,7 @@ The searches (see METHODS.md, "Choosing mitigations"):
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -37,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..exceptions import OptionError
+from ..exceptions import InputWarning, OptionError
 from ..model import Calendar, RiskRegister, Schedule, parse_day
 from ..sim import RunOptions, simulate_variants
 from . import columns as C
@@ -124,8 +125,10 @@ class SetEvaluator:
 
     def _run(self, batch: list[frozenset[str]]) -> None:
         variants = [{i: "mitigated" for i in sorted(s)} for s in batch]
-        run = simulate_variants(self.register, self.schedule, variants,
-                                options=self.options, label="select mitigations")
+        with warnings.catch_warnings():  # the ranking said what the register lacks
+            warnings.simplefilter("ignore", InputWarning)
+            run = simulate_variants(self.register, self.schedule, variants,
+                                    options=self.options, label="select mitigations")
         self.runs += 1
         q = self.q
         if self.baseline is None:
@@ -424,6 +427,8 @@ def efficient_frontier(
     schedule: Schedule | None = None,
     *,
     register: RiskRegister | None = None,
+    order: str = "greedy",
+    points: int | None = None,
     options: RunOptions | None = None,
     value_per_day: float | None = None,
     percentile: float | None = None,
@@ -431,12 +436,20 @@ def efficient_frontier(
 ) -> Frontier:
     """Spend on mitigation against P80 cost (spend included) and P80 finish.
 
-    From no mitigation, each step adds the mitigation (simulated with those already
-    chosen) that buys the most per unit of spend — P80 cost reduction plus
-    ``value_per_day`` x P80 finish reduction, free mitigations first — until all are
-    funded. Each point is a set of mitigations; ``Frontier.efficient`` marks the points
-    no cheaper point beats on both P80 cost and P80 finish.
+    Each point is a set of mitigations simulated together, from none to all.
+    ``order="greedy"`` (the default): each step adds the mitigation that, with those
+    already chosen, buys the most per unit of spend — P80 cost reduction plus
+    ``value_per_day`` x P80 finish reduction, free ones first (one run per step).
+    ``order="ranking"``: the ranking's order (its value for money one at a time), all
+    points in one run — for registers with many mitigations. ``points`` keeps that many
+    evenly spaced steps (the first and last always). ``Frontier.efficient`` marks the
+    points that no cheaper point beats on both P80 cost and P80 finish.
     """
+    if order not in ("greedy", "ranking"):
+        raise OptionError("order", order, "'greedy' or 'ranking'")
+    if points is not None and (isinstance(points, bool) or not isinstance(points, int)
+                               or points < 2):
+        raise OptionError("points", points, "a whole number of points, 2 or more")
     ranking, given = _ranking_of(ranking_or_register, schedule, options, value_per_day,
                                  percentile, run)
     register = given or register
@@ -445,8 +458,41 @@ def efficient_frontier(
                           "frontier (pass it first or as register=)")
     ev = _evaluator(ranking, register, schedule, options, value_per_day, percentile, run)
     ids = list(ranking.table[C.ID])
+    if order == "ranking":
+        steps = _thinned(len(ids), points)
+        nested = [frozenset(ids[:k]) for k in steps]
+        values = ev(nested)
+        path: list[tuple[str, SetValue]] = [
+            (", ".join(ids[a:b]), v) for a, b, v in zip([0, *steps], steps, values)]
+    else:
+        path = _greedy_path(ev, ids)
+        keep = _thinned(len(ids), points)
+        path = [path[k] for k in keep]
+    q = ev.q
+    rows = [{"step": k, "added": new, "mitigations": len(v.ids),
+             C.MITIGATION_COST: v.mitigation_cost, C.percentile_cost(q): v.percentile_cost,
+             C.percentile_finish(q): v.percentile_finish, C.TOTAL_BENEFIT: v.benefit,
+             C.NET_BENEFIT: v.net} for k, (new, v) in enumerate(path)]
+    frame = pd.DataFrame(rows)
+    cost, finish = frame[C.percentile_cost(q)].to_numpy(), frame[C.percentile_finish(q)].to_numpy()
+    spend = frame[C.MITIGATION_COST].to_numpy()
+    frame["efficient"] = [not bool(np.any((spend[:k] <= spend[k]) & (cost[:k] <= cost[k])
+                                          & (finish[:k] <= finish[k]))) for k in range(len(frame))]
+    assert ev.baseline is not None
+    return Frontier(frame, ev.baseline, q, ev.vpd, ranking.seed_sequence,
+                    tuple(tuple(i for i in ids if i in v.ids) for _, v in path))
+
+
+def _thinned(count: int, points: int | None) -> list[int]:
+    """Steps 0..count, or ``points`` of them evenly spaced (first and last kept)."""
+    if points is None or points >= count + 1:
+        return list(range(count + 1))
+    return sorted({round(k * count / (points - 1)) for k in range(points)})
+
+
+def _greedy_path(ev: SetEvaluator, ids: Sequence[str]) -> list[tuple[str, SetValue]]:
     current = ev.one(())
-    path: list[tuple[str | None, SetValue]] = [(None, current)]
+    path = [("", current)]
     while len(current.ids) < len(ids):
         trial = ev([current.ids | {m} for m in ids if m not in current.ids])
 
@@ -461,22 +507,4 @@ def efficient_frontier(
         step = max(trial, key=worth)
         path.append((next(iter(step.ids - current.ids)), step))
         current = step
-    rows = []
-    for k, (new, v) in enumerate(path):
-        rows.append({"step": k, "added": new or "", "mitigations": len(v.ids),
-                     C.MITIGATION_COST: v.mitigation_cost,
-                     C.percentile_cost(ev.q): v.percentile_cost,
-                     C.percentile_finish(ev.q): v.percentile_finish,
-                     C.TOTAL_BENEFIT: v.benefit, C.NET_BENEFIT: v.net})
-    frame = pd.DataFrame(rows)
-    cost_col, finish_col = C.percentile_cost(ev.q), C.percentile_finish(ev.q)
-    efficient = []
-    for k in range(len(frame)):
-        cheaper = frame.iloc[:k]
-        dominated = ((cheaper[cost_col] <= frame.at[k, cost_col] + 1e-9)
-                     & (cheaper[finish_col] <= frame.at[k, finish_col] + 1e-9)).any()
-        efficient.append(not bool(dominated))
-    frame["efficient"] = efficient
-    assert ev.baseline is not None
-    return Frontier(frame, ev.baseline, ev.q, ev.vpd, ranking.seed_sequence,
-                    tuple(tuple(i for i in ids if i in v.ids) for _, v in path))
+    return path
