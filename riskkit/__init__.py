@@ -14,6 +14,7 @@ from . import plot
 from ._version import __version__
 from .analysis import (
     Analysis,
+    Contingency,
     Drivers,
     Effect,
     Frontier,
@@ -21,6 +22,7 @@ from .analysis import (
     Ranking,
     Selection,
     analyse,
+    contingency,
     efficient_frontier,
     rank_mitigations,
     risk_drivers,
@@ -63,6 +65,7 @@ __all__ = [
     "Activity",
     "Analysis",
     "Calendar",
+    "Contingency",
     "Correlation",
     "Discrete",
     "Drivers",
@@ -94,6 +97,7 @@ __all__ = [
     "Uniform",
     "__version__",
     "analyse",
+    "contingency",
     "efficient_frontier",
     "make_distribution",
     "plot",

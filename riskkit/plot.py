@@ -20,11 +20,12 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ._format import compact, days, money, ratio_label, short
-from .analysis import Drivers, Frontier, Ranking, columns
+from .analysis import Contingency, Drivers, Frontier, Ranking, columns
 from .model import RiskRegister
 from .result import SimulationResult, metric_name
 
 __all__ = [
+    "contingency_split",
     "contingency_waterfall",
     "criticality",
     "frontier",
@@ -614,4 +615,57 @@ def frontier(
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right", frameon=False, fontsize=8)
     ax.set_title(title or f"What mitigation spend buys: {label}")
+    return ax
+
+
+def contingency_split(
+    split: Contingency,
+    metric: str = "cost",
+    *,
+    ax: Axes | None = None,
+    currency: str | None = None,
+    top: int = 5,
+    title: str | None = None,
+) -> Axes:
+    """What the contingency is for (:func:`riskkit.contingency`): the base, then the
+    estimate uncertainty, the ``top`` risks' allocations and the other risks', up to the
+    percentile — a waterfall whose steps add up to the contingency."""
+    metric = metric_name(metric)
+    part = split.split(metric)
+    ax = _axes(ax, (8, 4.5))
+    table = part.table
+    steps: list[tuple[str, float, str, str]] = [("estimate\nuncertainty", part.estimate,
+                                                 PALETTE[4], "//")]
+    shown = table.head(top)
+    for rid, value in zip(shown["id"], shown["allocation"]):
+        steps.append((str(rid), float(value), PALETTE[1], ""))
+    rest = float(table["allocation"].iloc[top:].sum()) + part.unallocated
+    if len(table) > top or abs(part.unallocated) > 0.005:
+        steps.append(("other\nrisks", rest, PALETTE[3], "xx"))
+    ax.bar(0, part.base, color=PALETTE[0], width=0.6)
+    ax.annotate(_value_text(part.base, metric, currency), (0, part.base), xytext=(0, 3),
+                textcoords="offset points", ha="center", fontsize=8)
+    level = part.base
+    for i, (_, height, color, hatch) in enumerate(steps, start=1):
+        ax.bar(i, height, bottom=level, color=color, hatch=hatch, edgecolor="white",
+               width=0.6)
+        ax.annotate(("+" if height >= 0 else "") + _value_text(height, metric, currency),
+                    (i, level + max(height, 0)), xytext=(0, 3), textcoords="offset points",
+                    ha="center", fontsize=8)
+        level += height
+    last = len(steps) + 1
+    ax.bar(last, part.value, color=PALETTE[2], width=0.6)
+    ax.annotate(_value_text(part.value, metric, currency), (last, part.value), xytext=(0, 3),
+                textcoords="offset points", ha="center", fontsize=8)
+    p = columns.label(part.percentile).upper()
+    ax.set_xticks(range(last + 1), ["base", *[s[0] for s in steps], p], fontsize=8)
+    low = min(part.base, level, part.value)
+    high = max(part.base, part.value, level)
+    ax.set_ylim(max(0.0, low - 0.35 * (high - low)) if part.base > 0 else 0,
+                high + 0.12 * (high - low or 1))
+    ax.yaxis.set_major_formatter(_axis_formatter(metric, currency))
+    ax.set_ylabel(_metric_label(metric, currency))
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.set_title(title or f"{metric.capitalize()} contingency at {p}: "
+                 f"{_value_text(part.contingency, metric, currency)}")
     return ax

@@ -9,16 +9,19 @@ outcome, and the set of results a steering-committee pack presents.
 - :mod:`.selection`: :func:`select_mitigations`, :func:`efficient_frontier` (sets of
   mitigations compared by simulating each set together);
 - :mod:`.drivers`: :func:`risk_drivers`;
+- :mod:`.contingency`: :func:`contingency` (what the contingency is for);
 - :mod:`.pack`: :func:`analyse`.
 """
 
 from . import columns
+from .contingency import Contingency, ContingencySplit, contingency
 from .drivers import risk_drivers
 from .pack import Analysis, analyse
 from .ranking import knapsack, rank_mitigations
 from .results import Baseline, Drivers, Effect, Frontier, MitigationSet, Ranking, Selection
 from .selection import efficient_frontier, select_mitigations
 
-__all__ = ["Analysis", "Baseline", "Drivers", "Effect", "Frontier", "MitigationSet", "Ranking",
-           "Selection", "analyse", "columns", "efficient_frontier", "knapsack",
-           "rank_mitigations", "risk_drivers", "select_mitigations"]
+__all__ = ["Analysis", "Baseline", "Contingency", "ContingencySplit", "Drivers", "Effect",
+           "Frontier", "MitigationSet", "Ranking", "Selection", "analyse", "columns",
+           "contingency", "efficient_frontier", "knapsack", "rank_mitigations",
+           "risk_drivers", "select_mitigations"]

@@ -18,7 +18,8 @@ from ..exceptions import InputWarning
 from ..model import Calendar, RiskRegister, Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions, simulate
-from .drivers import risk_drivers
+from .contingency import Contingency, contingency
+from .drivers import drivers_of, removal_run
 from .ranking import check_value_per_day, rank_mitigations
 from .results import Drivers, Frontier, Ranking
 from .selection import efficient_frontier
@@ -27,15 +28,16 @@ __all__ = ["FRONTIER_GREEDY_LIMIT", "Analysis", "analyse"]
 
 #: Up to this many mitigations the pack's frontier adds them one at a time by joint
 #: value (one run per step); with more, it follows the ranking's order in one run, at
-#: this many points.
+#: FRONTIER_POINTS points (each a set simulated together).
 FRONTIER_GREEDY_LIMIT = 30
+FRONTIER_POINTS = 12
 
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """What a pack presents: the register and schedule, the current and mitigated
-    simulations, the drivers and (when the register has mitigations) the ranking and
-    the efficient frontier of mitigation spend."""
+    simulations, the drivers, the contingency split and (when the register has
+    mitigations) the ranking and the efficient frontier of mitigation spend."""
 
     register: RiskRegister
     schedule: Schedule | None
@@ -46,6 +48,7 @@ class Analysis:
     value_per_day: float | None = None
     options: RunOptions = field(default_factory=RunOptions, repr=False)
     frontier: Frontier | None = None
+    contingency: Contingency | None = None
 
     @property
     def iterations(self) -> int:
@@ -90,7 +93,8 @@ def analyse(
     with warnings.catch_warnings():  # the main run has said what the register lacks
         warnings.simplefilter("ignore", InputWarning)
         mitigated = simulate(register, schedule, options=same, scenario="mitigated", **dates)
-        drivers = risk_drivers(register, schedule, options=same)
+        removals = removal_run(register, schedule, same, everything=True)
+        drivers = drivers_of(removals, register, 0.8)
         ranking = (rank_mitigations(register, schedule, options=same,
                                     value_per_day=value_per_day)
                    if any(r.has_mitigation for r in register.active_risks) else None)
@@ -99,6 +103,10 @@ def analyse(
         few = len(ranking) <= FRONTIER_GREEDY_LIMIT
         frontier = efficient_frontier(ranking, schedule, register=register, options=same,
                                       order="greedy" if few else "ranking",
-                                      points=None if few else FRONTIER_GREEDY_LIMIT)
+                                      points=None if few else FRONTIER_POINTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        split = contingency(register, schedule, options=same, current=current,
+                            removals=removals)
     return Analysis(register, schedule, current, mitigated, drivers, ranking, value_per_day,
-                    same, frontier)
+                    same, frontier, split)
