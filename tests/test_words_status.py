@@ -282,3 +282,11 @@ def test_a_label_in_any_casing_reads_its_level(entry, upper):
     dimension, score, label = entry
     mixed = "".join(c.upper() if u else c.lower() for c, u in zip(label, upper))
     assert DEFAULT_SCALE.lookup(dimension, mixed, scores=False).score == score
+
+
+def test_a_category_of_opportunity_with_positive_impacts_is_an_opportunity():
+    with pytest.warns(rk.InputWarning, match=r"row 3: an opportunity \(column 'Category'\)"):
+        reg = load("ID,Category,Probability,Cost Impact\nR1,Design,50%,100\n"
+                   "R2,Opportunity,50%,100\nR3,Opportunity,50%,-100\n")
+    assert [r.cost.mean for r in reg] == [100, -100, -100]
+    assert [r.category for r in reg] == ["Design", "Opportunity", "Opportunity"]

@@ -281,10 +281,10 @@ class _RegisterReader:
                             and header_says_percent(self.written["mitigated_probability"]))
         self.senses = SenseReport(src, table.header[self.sense_at]
                                   if self.sense_at is not None else "type")
-        if self.sense_at is not None:
+        if "type" in found:
             self.notes += type_column_notes(
-                src, table.header[self.sense_at], self._column(self.sense_at),
-                dedicated="type" in found, category=found["category"] == self.sense_at)
+                src, table.header[found["type"]], self._column(found["type"]),
+                category=found["category"] == found["type"])
         self.score_columns = ScoreColumns(self.scale, self.scale.name,
                                           self.table.decimal_comma)
         if self.scores:

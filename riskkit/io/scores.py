@@ -127,8 +127,10 @@ class ScoreColumns:
             return (f"{text} is between two levels: the {self.scale.name} has no "
                     f"{'half' if half else 'fractional'} levels",
                     f"its {dim} levels are {levels}")
-        return (f"{text} is not a {dim} score of the {self.scale.name}",
-                f"its {dim} levels are {levels}")
+        hint = f"its {dim} levels are {levels}"
+        if dim == "probability" and 0 <= value <= 100:
+            hint += f"; write {text}% for a probability of {text}%"
+        return f"{text} is not a {dim} score of the {self.scale.name}", hint
 
 
 def probability_hint(text: str, value: float, scale: Scale, scores: bool) -> str:

@@ -56,20 +56,22 @@ def sense_of(text: str) -> str | None:
 
 
 def type_column_notes(source: str, header: str, values: Iterable[str], *,
-                      dedicated: bool, category: bool) -> list[str]:
-    """Warnings about what a column that marks opportunities holds.
+                      category: bool) -> list[str]:
+    """Warnings about a type column (``Type``, ``Threat/Opportunity``, ...) that holds
+    other words than threat and opportunity. ``category``: the register has no category
+    column, so the type column's values are the risks' category too, and its other
+    words are categories; otherwise they are read as threats.
 
-    ``dedicated``: a type column (its other values are read as threats); otherwise the
-    category column, whose other values are categories. ``category``: the column's
-    values are kept as the risks' category too."""
+    (A category column that says "Opportunity" for some risks needs no warning: it is the
+    usual way to write them; the rows whose numbers it changes are named when read.)"""
     written = [v.strip() for v in values if v and v.strip()]
     other = Counter(v for v in written if sense_of(v) is None)
     marked = Counter(v for v in written if sense_of(v) == OPPORTUNITY)
     if not other or (category and not marked):
-        return []  # all threat/opportunity words, or a plain category column
+        return []  # all threat/opportunity words, or a column of categories only
     others = ", ".join(f"{v!r} ({n})" for v, n in other.most_common(6)) + (
         ", ..." if len(other) > 6 else "")
-    if dedicated and not category:
+    if not category:
         return [f"{source}: column {header!r} says whether a risk is a threat or an "
                 f"opportunity, but holds {others}: neither word, so those risks were read "
                 f"as threats (riskkit/io/words/types.json lists the words)"]
