@@ -182,9 +182,11 @@ def read_register(
     sheet : str or int, optional
         Worksheet of an ``.xlsx`` workbook (default: the first).
     scale : Scale, path or "default", optional
-        How to read qualitative scores. Labels such as "High" or "Likely" are always
-        read with the default scale (:data:`riskkit.io.scale.DEFAULT_SCALE`); with a
-        scale given, 1-5 style scores are read through it too, and its cost levels apply.
+        How to read qualitative scores. Labels such as "High", "Likely" or "Hoch" are
+        always read with the default scale (:data:`riskkit.io.scale.DEFAULT_SCALE`);
+        with a scale given, 1-5 style scores are read through it too (a column holds
+        scores or values, never both; ``-4`` is an opportunity of level 4), and its
+        levels apply. A custom scale extends the default labels (:func:`read_scale`).
     project : str, optional
         The project the register belongs to (namespaces its random streams).
 
