@@ -35,10 +35,10 @@ from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
 from ..model.status import status_notes
+from . import sense
 from .cells import NumberFormatError, parse_cell, parse_number, split_list
 from .scale import DEFAULT_SCALE, SCALE_HEADER, Level, Scale, read_scale
 from .scores import SCORE_COLUMNS, ScoreColumns, explicit_value, probability_hint
-from .sense import TYPE_HEADERS, SenseReport, orientation, sense_of, type_column_notes
 from .tables import (
     RawTable,
     display_name,
@@ -73,7 +73,7 @@ _PLAIN_ALIASES: dict[str, tuple[str, ...]] = {
                     "Risk Statement", "Cause and Effect"),
     "category": ("Category", "Risk Category", "Class", "Area"),
     # Type and Risk Type are here, and are the category too when there is none
-    "type": TYPE_HEADERS,
+    "type": sense.TYPE_HEADERS,
     "owner": ("Owner", "Risk Owner", "Responsible", "Assigned To", "Accountable"),
     "status": ("Status", "Risk Status", "State"),
     "project": ("Project", "Project Name", "Project ID"),
@@ -281,10 +281,10 @@ class _RegisterReader:
         self.prob_percent = header_says_percent(self.written["probability"])
         self.mit_percent = ("mitigated_probability" in self.written
                             and header_says_percent(self.written["mitigated_probability"]))
-        self.senses = SenseReport(src, table.header[self.sense_at]
+        self.senses = sense.SenseReport(src, table.header[self.sense_at]
                                   if self.sense_at is not None else "type")
         if "type" in found:
-            self.notes += type_column_notes(
+            self.notes += sense.type_column_notes(
                 src, table.header[found["type"]], self._column(found["type"]),
                 category=found["category"] == found["type"])
         self.score_columns = ScoreColumns(self.scale, self.scale.name,
@@ -383,7 +383,7 @@ class _RowReader:
         self.file, self.row, self.cells = file, row, cells
         self.problems: list[Problem] = []
         at = file.sense_at
-        self.sense = sense_of(cells[at]) if at is not None and at < len(cells) else None
+        self.sense = sense.sense_of(cells[at]) if at is not None and at < len(cells) else None
         #: impacts negated as an opportunity's savings: their triples as written, which
         #: blank post-mitigation fields take
         self.written_triples: dict[str, Triple] = {}
@@ -584,12 +584,9 @@ class _RowReader:
         if _DISCRETE.search(spec_text):
             try:
                 d = Discrete.parse(spec_text, decimal_comma=self.file.table.decimal_comma)
-                how = orientation(self.sense, d.values)
+                how = sense.orientation(self.sense, d.values)
                 self.file.senses.add(how, self.row)
-                if how == "negate":
-                    d = Discrete(tuple(-v for v in reversed(d.values)),
-                                 tuple(reversed(d.probabilities)), d.text)
-                return d, True
+                return (sense.mirrored_discrete(d) if how == "negate" else d), True
             except InputError as exc:
                 for p in exc.problems:
                     self.problem(f"{key}_impact", f"not a discrete distribution: {p.message}",
@@ -637,7 +634,7 @@ class _RowReader:
         try:
             d = make_distribution(family, a, 0.5 * (a + b) if math.isnan(m) else m, b,
                                   **params)
-            how = orientation(self.sense, (a, m, b))
+            how = sense.orientation(self.sense, (a, m, b))
             self.file.senses.add(how, self.row)
             if how == "negate":
                 # an opportunity written as magnitudes: its savings, negated once (the
@@ -661,20 +658,19 @@ class _RowReader:
                                  percentile_hint())
             return None
 
-
     def negated(self, key: str, family: Family, params: dict[str, float],
                 estimate: tuple[float, float, float]) -> Distribution | None:
         """The saving of an opportunity whose estimate was written as magnitudes."""
-        a, m, b = estimate
+        a, _, b = estimate
         try:
-            return make_distribution(family, -b, -(0.5 * (a + b) if math.isnan(m) else m),
-                                     -a, **params)
+            return sense.mirrored(family, params, estimate)
         except InputError:
             self.problem(f"{key}_min", f"an opportunity's {key.removeprefix('mitigated_')} "
                          f"cannot be a {family.name} distribution, which is never negative",
                          f"{a:g} / {b:g}", "give the opportunity another distribution, "
                          "e.g. triangular, pert or normal")
             return None
+
 
 def _canonical(written: Mapping[str, str], header: str) -> str:
     """The canonical column a header as written stands for."""

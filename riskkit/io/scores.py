@@ -148,6 +148,9 @@ def probability_hint(text: str, value: float, scale: Scale, scores: bool) -> str
         if scale.score_level("probability", value) is not None:
             hint += (f"; this column was read as probabilities, not as scores of the "
                      f"{scale.name}, because most of its numbers are not scores")
+        elif not scale.scores("probability"):
+            hint += (f"; the {scale.name} has no probability levels, so no probability "
+                     f"score is read: add probability rows to it to read scores")
     elif DEFAULT_SCALE.score_level("probability", value) is not None:
         hint += ("; if it is a 1-5 score, read the register with a scale "
                  "(--scale default, or your own scale CSV)")

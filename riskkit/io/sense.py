@@ -18,14 +18,17 @@ the numbers say, with a warning.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..distributions import Discrete, Distribution, Family, make_distribution
 from ..model.status import flatten, load_words, words_key
 
-__all__ = ["TYPE_HEADERS", "SenseReport", "orientation", "sense_of", "type_column_notes"]
+__all__ = ["TYPE_HEADERS", "SenseReport", "mirrored", "mirrored_discrete", "orientation",
+           "sense_of", "type_column_notes"]
 
 OPPORTUNITY = "opportunity"
 THREAT = "threat"
@@ -98,6 +101,22 @@ def orientation(sense: str | None, values: Sequence[float]) -> str:
     elif sense == THREAT and any(v < 0 for v in finite):
         return "threat_negative"
     return "as_written"
+
+
+def mirrored(family: Family, params: Mapping[str, float],
+             estimate: tuple[float, float, float]) -> Distribution:
+    """The distribution of ``family`` for the negated estimate (low, most likely, high):
+    an opportunity's saving. Raises :class:`~riskkit.InputError` for a family that
+    cannot be negative (lognormal)."""
+    a, m, b = estimate
+    return make_distribution(family, -b, -(0.5 * (a + b) if math.isnan(m) else m), -a,
+                             **params)
+
+
+def mirrored_discrete(d: Discrete) -> Discrete:
+    """A discrete distribution with its values negated."""
+    return Discrete(tuple(-v for v in reversed(d.values)), tuple(reversed(d.probabilities)),
+                    d.text)
 
 
 @dataclass
