@@ -51,7 +51,10 @@ def words_key(text: object) -> str:
 
 
 def load_words(name: str) -> dict[str, Any]:
-    """A vocabulary file of ``riskkit/io/words/`` (its ``_comment`` keys dropped)."""
+    """A vocabulary file of ``riskkit/io/words/`` (its ``_comment`` keys dropped).
+
+    The files live with the readers, as package data, so that a contributor finds every
+    word list in one folder; the model reads them as data and imports nothing from io."""
     text = (files("riskkit") / "io" / "words" / name).read_text(encoding="utf-8")
     return _strip_comments(json.loads(text))
 
