@@ -270,6 +270,14 @@ def _write(path: str, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def _left_out(reg: Any) -> str:
+    """"2 closed" or "2 closed, 1 realised (an issue)": the risks a simulation leaves out."""
+    realised = len(reg.realised_ids)
+    return f"{len(reg.closed_ids)} closed" + (
+        f", {realised} realised ({'an issue' if realised == 1 else 'issues'})"
+        if realised else "")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     if reg is not None and sch is not None:
@@ -278,7 +286,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if reg is not None:
             ev = reg.expected_value()
             print(f"{reg.source}: {plural(len(reg), 'risk')} read, "
-                  f"{len(reg.closed_ids)} closed, {int(reg.has_mitigation.sum())} with a "
+                  f"{_left_out(reg)}, {int(reg.has_mitigation.sum())} with a "
                   f"mitigation" + (f"; amounts in {reg.currency}" if reg.currency else "")
                   + (f"; scores read with the {reg.scale}" if reg.scale else ""))
             print(f"  expected cost (sum of P x mean cost impact): "
@@ -322,7 +330,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         what = []
         if reg is not None:
             what.append(f"{reg.source}: {len(res.risk_ids)} risks"
-                        + (f" ({len(res.excluded)} closed left out)" if res.excluded else ""))
+                        + (f" ({_left_out(reg)} left out)" if res.excluded else ""))
         if sch is not None:
             what.append(f"{sch.source}: {len(sch)} activities")
         print("; ".join(what) + f"; {res.iterations:,} iterations, {res.sampling}, "

@@ -484,7 +484,7 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
          + ("with the correlation below. " if res.correlation else "independently. ") +
          "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
          + ". Triangular is the default; PERT is Beta-PERT with λ = 4. Opportunities are "
-         f"negative impacts. Closed risks left out: {closed}."),
+         f"negative impacts. Closed and realised risks left out: {closed}."),
         ("Correlation",
          res.correlation[0].upper() + res.correlation[1:] + ". It is induced by "
          "Iman–Conover reordering of the sampled values, so every distribution is "
