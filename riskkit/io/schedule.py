@@ -294,7 +294,8 @@ def _parts(rows: list[_ActivityRow], outline: Outline, context: _Context, named:
                      "between a summary row and an activity under it left out")
     late = sorted({r.row for r in active if r.unitless_lags})
     if late:
-        notes.append(f"{context.src}: lags without a unit are working days (rows "
+        notes.append(f"{context.src}: lags without a unit are working days "
+                     f"({'row' if len(late) == 1 else 'rows'} "
                      + ", ".join(map(str, late[:10])) + (" ..." if len(late) > 10 else "")
                      + ", whose durations are in another unit); write 'A FS+4h' or "
                        "'A FS+1w' if they are not")
