@@ -12,7 +12,7 @@ from typing import Any
 
 from ..exceptions import InputError, Problem
 
-__all__ = ["EXPORT_HINT", "planning_format_error", "sniff_format"]
+__all__ = ["EXPORT_HINT", "buffered", "planning_format_error", "sniff_format"]
 
 #: What to export from a planning tool so that riskkit can read the schedule.
 EXPORT_HINT = ("export the activities as CSV or .xlsx with the columns ID, Name, Duration "
@@ -104,7 +104,8 @@ def sniff_format(source: Any) -> str | None:
             return "mspdi"
         if re.match(r"<(\w+:)?APIBusinessObjects\b", body):
             return "pmxml"
-        if body.startswith("<") and not re.match(r"<(html|table|!doctype)", body, re.I):
+        if (text.startswith("<?xml") or ("</" in body or "/>" in body)) and not re.match(
+                r"<(html|table|!doctype)", body, re.I):
             return "xml"
     return None
 
