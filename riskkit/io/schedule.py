@@ -214,7 +214,8 @@ def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
         notes.append(f"{src}: columns not used by riskkit: "
                      + ", ".join(repr(table.header[i]) for i in unrecognised))
     written = {c: table.header[i] for c, i in found.items()}
-    context = _Context(src, found, written, table.decimal_comma, time or WorkTime())
+    context = _Context(src, found, written, table.decimal_comma, time or WorkTime(),
+                       {c: header_unit(written[c]) for c in _DURATIONS if c in written})
     rows: list[_ActivityRow] = []
     broken: set[str] = set()  # ids of rows left out for a problem: links to them are not
     for row, cells in table.rows:
@@ -243,13 +244,14 @@ def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
     problems += more
     if not activities and not problems:
         problems.append(Problem("has no activities (no rows below the header)", source=src))
-    if problems:
+    if problems:  # with the network's own problems (unknown ids, cycles) added
+        problems += _network_problems(activities, links, context)
         raise InputError(sorted(problems, key=lambda p: -1 if p.row is None else p.row))
-    spanning = _spanning_rows(rows, outline, activities, links, src)
+    spanning = _spanning_rows(rows, outline, activities, links, context)
     if spanning:
         outline.reasons.update(spanning)
         outline.children.update(dict.fromkeys(spanning))
-        activities = [a for i, a in enumerate(activities) if i not in spanning]
+        activities = [r.activity() for i, r in enumerate(rows) if i not in outline.reasons]
     notes += outline.notes
     if outline.reasons:
         left = [f"row {rows[i].row} {rows[i].cell('id') or rows[i].cell('name')!r} "
@@ -266,8 +268,12 @@ def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
         notes.append(note)
     with warnings.catch_warnings(record=True) as logic:
         warnings.simplefilter("always", InputWarning)
-        schedule = Schedule(tuple(activities), tuple(links), src, project,
-                            warnings=tuple(notes), headers=tuple(written.items()))
+        try:
+            schedule = Schedule(tuple(activities), tuple(links), src, project,
+                                warnings=tuple(notes), headers=tuple(written.items()))
+        except InputError as exc:
+            raise InputError(sorted(exc.problems, key=lambda p: -1 if p.row is None
+                                    else p.row)) from None
     for note in [*notes, *(str(w.message) for w in logic)]:
         warnings.warn(note, InputWarning, stacklevel=3)
     return schedule
@@ -299,18 +305,28 @@ def _parts(rows: list[_ActivityRow], outline: Outline, context: _Context, named:
                      + ", ".join(map(str, late[:10])) + (" ..." if len(late) > 10 else "")
                      + ", whose durations are in another unit); write 'A FS+4h' or "
                        "'A FS+1w' if they are not")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", InputWarning)  # the reader gives them, once
-        try:
-            Schedule(tuple(activities), tuple(links), context.src,
-                     headers=tuple(context.written.items()))
-        except InputError as exc:
-            problems += exc.problems
     return activities, links, problems
 
 
+def _network(activities: list[Activity], links: list[Link], context: _Context) -> Schedule:
+    """The schedule of the activities, its warnings left to the reader."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)  # the reader gives them, once
+        return Schedule(tuple(activities), tuple(links), context.src,
+                        headers=tuple(context.written.items()))
+
+
+def _network_problems(activities: list[Activity], links: list[Link], context: _Context
+                      ) -> list[Problem]:
+    try:
+        _network(activities, links, context)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
 def _spanning_rows(rows: list[_ActivityRow], outline: Outline, activities: list[Activity],
-                   links: list[Link], src: str) -> dict[int, str]:
+                   links: list[Link], context: _Context) -> dict[int, str]:
     """Positions (in ``rows``) of rows no link touches that span the others."""
     linked = {lk.predecessor for lk in links} | {lk.successor for lk in links}
     active = [i for i in range(len(rows)) if i not in outline.reasons]
@@ -318,9 +334,10 @@ def _spanning_rows(rows: list[_ActivityRow], outline: Outline, activities: list[
         return {}
     finish = [0.0] * len(activities)
     if links:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", InputWarning)
-            finish = list(Schedule(tuple(activities), tuple(links), src).cpm()["early_finish"])
+        try:
+            finish = list(_network(activities, links, context).cpm()["early_finish"])
+        except InputError:
+            return {}  # the final build reports the network's problems
     keep = {k for k, i in enumerate(active) if i in outline.keep}
     found = spanning_rows([a.id for a in activities], [a.most_likely for a in activities],
                           finish, links, keep)
@@ -336,6 +353,8 @@ class _Context:
     written: Mapping[str, str]
     decimal_comma: bool
     time: WorkTime
+    #: the unit each duration header announces ('Duration (hours)'), if any
+    header_units: Mapping[str, str | None]
 
 
 class _ActivityRow:
@@ -399,8 +418,7 @@ class _ActivityRow:
     def duration_unit(self, canon: str) -> str | None:
         """The unit of a duration column on this row: the units column, else the
         header's unit, else None (working days)."""
-        return self.unit() or header_unit(self.column(canon)) if canon in self.found \
-            else self.unit()
+        return self.unit() or self.context.header_units.get(canon)
 
     def number(self, canon: str) -> float | None:
         text = self.cell(canon)

@@ -228,8 +228,9 @@ def spanning_rows(ids: Sequence[str], most_likely: Sequence[float],
                   early_finish: Sequence[float], links: Sequence[Link],
                   keep: set[int]) -> dict[int, str]:
     """Rows that no link touches whose duration equals the span of the linked
-    activities, or (the first or last row) the sum of all the others: summaries
-    written without an outline. ``keep`` are rows a Summary column says are work."""
+    activities, or (the first or last row, with three others at least) the sum of all
+    the others: summaries written without an outline. ``keep`` are rows a Summary column
+    says are work."""
     linked = {lk.predecessor for lk in links} | {lk.successor for lk in links}
     n = len(ids)
     found: dict[int, str] = {}
@@ -242,6 +243,6 @@ def spanning_rows(ids: Sequence[str], most_likely: Sequence[float],
             continue
         if span > 0 and math.isclose(ml, span, rel_tol=1e-9):
             found[i] = "no link touches it and its duration equals the span of the others"
-        elif i in (0, n - 1) and math.isclose(ml, total - ml, rel_tol=1e-9):
+        elif i in (0, n - 1) and n >= 4 and math.isclose(ml, total - ml, rel_tol=1e-9):
             found[i] = "no link touches it and its duration is the sum of the others"
     return found
