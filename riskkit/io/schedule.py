@@ -471,7 +471,8 @@ class _ActivityRow:
                             self.cell("name") or None, most_likely, cost_per_day, fixed_cost,
                             self.cell("correlation_group") or None, family.name, self.row)
         except InputError as exc:
-            self.problems += relocate(exc, self.src, self.row, self.written).problems
+            columns = {c: self.column(c) for c in _COLUMNS}
+            self.problems += relocate(exc, self.src, self.row, columns).problems
         if len(self.problems) == before:  # pragma: no cover - every failure is a problem
             raise AssertionError("an activity failed without a problem")
         return Activity(self.cell("id"), Fixed(0.0), row=self.row)
