@@ -24,12 +24,12 @@ from ._version import __version__
 from .analysis import efficient_frontier, rank_mitigations, select_mitigations
 from .correlation import Correlation
 from .distributions import FAMILIES
-from .exceptions import InputError, InputWarning, Problem, RiskkitError
+from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
 from .io.correlation import read_correlation
 from .io.export import safe_frame
 from .io.register import read_register
 from .io.schedule import read_schedule
-from .model import Calendar, RiskRegister, Schedule
+from .model import Calendar, RiskRegister, Schedule, parse_day
 from .report import write_charts, write_report
 from .sim import simulate
 from .sim.correlation import resolve as resolve_correlation
@@ -44,14 +44,15 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
 
 
-def _column_map(items: list[str] | None) -> dict[str, str] | None:
+def _column_map(items: list[str] | None, option: str = "--map") -> dict[str, str] | None:
     if not items:
         return None
     out = {}
     for item in items:
         header, sep, canonical = item.rpartition("=")
         if not sep or not header.strip() or not canonical.strip():
-            raise _UsageError(f'--map takes "Header as written=canonical_name"; got {item!r}')
+            raise _UsageError(f'{option} takes "Header as written=canonical_name"; '
+                              f'got {item!r}')
         out[header.strip()] = canonical.strip()
     return out
 
@@ -63,7 +64,7 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
     else:
         p.add_argument("register", help="risk register: CSV (any delimiter) or .xlsx")
     p.add_argument("--schedule", metavar="FILE",
-                   help="activity schedule (CSV): durations, predecessors, costs")
+                   help="activity schedule (CSV or .xlsx): durations, predecessors, costs")
     p.add_argument("--map", action="append", metavar='"HEADER=column"',
                    help="map a header to a riskkit column, e.g. --map \"Cost of Measures="
                         "mitigation_cost\" (repeatable)")
@@ -75,6 +76,27 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
     p.add_argument("--scale", metavar="FILE|default",
                    help="how to read qualitative scores (1-5, High/Low): a scale CSV, or "
                         "'default'; labels are read with the default scale anyway")
+    g = p.add_argument_group("schedule input options (the options above are the "
+                             "register's; --delimiter, --decimal and --encoding also apply "
+                             "to the schedule unless these say otherwise)")
+    g.add_argument("--schedule-map", action="append", metavar='"HEADER=column"',
+                   help="map a schedule header to a riskkit column, e.g. --schedule-map "
+                        "\"Task Code=id\" (repeatable; 'ignore' leaves a column out)")
+    g.add_argument("--schedule-sheet", metavar="SHEET",
+                   help="worksheet of an .xlsx schedule (default: the first)")
+    g.add_argument("--schedule-delimiter", metavar="D",
+                   help="CSV delimiter of the schedule (default: --delimiter, or detected)")
+    g.add_argument("--schedule-decimal", choices=[".", ","],
+                   help="decimal separator of the schedule (default: --decimal, or ',' in "
+                        "';'-delimited files, else '.')")
+    g.add_argument("--schedule-encoding", metavar="E",
+                   help="text encoding of the schedule (default: --encoding, or detected)")
+    g.add_argument("--hours-per-day", type=_positive, default=8.0, metavar="H",
+                   help="working hours in a day, for durations and lags in hours "
+                        "(default 8)")
+    g.add_argument("--days-per-week", type=_positive, default=5.0, metavar="D",
+                   help="working days in a week, for durations in weeks and months "
+                        "(default 5; a month is 52/12 weeks)")
     p.add_argument("--correlation", metavar="FILE|none",
                    help="correlation CSV or .xlsx: 'group,coefficient' rows for the "
                         "register's and schedule's correlation_group column, or a matrix "
@@ -86,6 +108,16 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
                         "normal impacts)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing but errors and warnings")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0: {text!r}")
+    return value
 
 
 def _count(text: str) -> int:
@@ -129,9 +161,16 @@ def _add_run_options(p: argparse.ArgumentParser, *, auto: bool = False,
                    help="run on N local processes (same numbers as one)")
     if dates:
         p.add_argument("--start", metavar="DATE",
-                       help="project start (e.g. 2027-01-04): report finish dates")
+                       help="project start (e.g. 2027-01-04): report finish dates; a "
+                            "weekend day or holiday moves to the next working day")
         p.add_argument("--holidays", metavar="DATES",
                        help="comma-separated non-working days for the finish dates")
+        order = p.add_mutually_exclusive_group()
+        order.add_argument("--dayfirst", action="store_const", const=True, dest="dayfirst",
+                           help="read dates such as 04/01/2027 day first (4 January)")
+        order.add_argument("--monthfirst", action="store_const", const=False,
+                           dest="dayfirst",
+                           help="read dates such as 04/01/2027 month first (April 1)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,6 +245,7 @@ def _load(args: argparse.Namespace
     if getattr(args, "start", None) and args.schedule is None:
         raise _UsageError("riskkit: error: --start needs --schedule: finish dates come "
                           "from the activity network")
+    _read_dates(args)
     problems: list[Problem] = []
     reg: RiskRegister | None = None
     sch: Schedule | None = None
@@ -217,11 +257,19 @@ def _load(args: argparse.Namespace
         except InputError as exc:
             problems += exc.problems
     if args.schedule is not None:
+        schedule_sheet: Any = args.schedule_sheet
+        if schedule_sheet is not None and schedule_sheet.isdigit():
+            schedule_sheet = int(schedule_sheet)
         try:
-            # --delimiter, --decimal and --encoding apply to both files; --map, --sheet
-            # and --scale to the register
-            sch = read_schedule(args.schedule, delimiter=args.delimiter,
-                                decimal=args.decimal, encoding=args.encoding)
+            # --delimiter, --decimal and --encoding apply to both files unless the
+            # --schedule-* options say otherwise; --map, --sheet and --scale are the
+            # register's
+            sch = read_schedule(
+                args.schedule, columns=_column_map(args.schedule_map, "--schedule-map"),
+                delimiter=args.schedule_delimiter or args.delimiter,
+                decimal=args.schedule_decimal or args.decimal,
+                encoding=args.schedule_encoding or args.encoding, sheet=schedule_sheet,
+                hours_per_day=args.hours_per_day, days_per_week=args.days_per_week)
         except InputError as exc:
             problems += exc.problems
     corr: Correlation | str | None = None
@@ -240,6 +288,23 @@ def _load(args: argparse.Namespace
         active = tuple(r.id for r in reg.active_risks) if reg is not None else ()
         args.correlation_plan = resolve_correlation(corr, reg, sch, active)
     return reg, sch, corr
+
+
+def _read_dates(args: argparse.Namespace) -> None:
+    """--start and --holidays as dates, read with --dayfirst / --monthfirst."""
+    dayfirst = getattr(args, "dayfirst", None)
+    try:
+        if getattr(args, "start", None):
+            args.start = parse_day(args.start, "--start", dayfirst=dayfirst)
+        if getattr(args, "holidays", None):
+            args.holidays_list = [parse_day(h.strip(), "--holidays", dayfirst=dayfirst)
+                                  for h in args.holidays.split(",") if h.strip()]
+    except OptionError as exc:
+        raise _UsageError(f"riskkit: error: {exc}") from None
+
+
+def _holidays(args: argparse.Namespace) -> list[Any] | None:
+    return getattr(args, "holidays_list", None) or None
 
 
 def _progress(args: argparse.Namespace) -> bool | None:
@@ -312,7 +377,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
-    holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
+    holidays = _holidays(args)
     res = simulate(reg, sch, iterations=args.iterations, rng=args.seed, sampling=args.sampling,
                    scenario=args.scenario, start=args.start, holidays=holidays,
                    progress=_progress(args), workers=args.workers, correlation=corr)
@@ -369,26 +434,26 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _target_finish(text: str | None) -> Any:
-    """A --target-finish: working days (a number) or a date."""
+def _target_finish(text: str | None, dayfirst: bool | None) -> Any:
+    """A --target-finish: working days (a number) or a date (read as --start is)."""
     if text is None:
         return None
     try:
         return float(text)
     except ValueError:
-        return text
+        return parse_day(text, "--target-finish", dayfirst=dayfirst)
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     assert reg is not None
-    holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
+    holidays = _holidays(args)
     ranking = rank_mitigations(reg, sch, iterations=args.iterations, rng=args.seed,
                                value_per_day=args.value_per_day, sampling=args.sampling,
                                progress=_progress(args), workers=args.workers,
                                correlation=corr)
     chosen = None
-    target = _target_finish(args.target_finish)
+    target = _target_finish(args.target_finish, getattr(args, "dayfirst", None))
     if args.budget is not None or target is not None or args.target_cost is not None:
         chosen = select_mitigations(ranking, args.budget, sch, register=reg,
                                     objective=args.objective, target_finish=target,
@@ -453,7 +518,7 @@ def _print_ranking(args: argparse.Namespace, reg: RiskRegister, ranking: Any,
 
 
 def _print_frontier(frontier: Any, start: Any, sch: Schedule | None,
-                    holidays: list[str] | None) -> None:
+                    holidays: list[Any] | None) -> None:
     table = frontier.table
     cost, finish = frontier.cost_column, frontier.finish_column
     calendar = Calendar.of(holidays) if holidays is not None or sch is None or \
@@ -472,7 +537,7 @@ def _print_frontier(frontier: Any, start: Any, sch: Schedule | None,
 def _cmd_report(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     assert reg is not None
-    holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
+    holidays = _holidays(args)
     path = write_report(args.output, reg, sch, iterations=args.iterations, rng=args.seed,
                         title=args.title, currency=args.currency, start=args.start,
                         holidays=holidays, value_per_day=args.value_per_day,

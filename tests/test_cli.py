@@ -168,3 +168,15 @@ def test_the_schedule_is_read_with_the_delimiter_and_decimal_given(capsys, write
                  "--decimal", ","]) == 0
     assert "2 activities, 1 links; deterministic duration 5.0 working days" in \
         capsys.readouterr().out
+
+
+def test_schedule_input_and_date_options_are_on_every_command(capsys):
+    # issue 16.7 and 16.17: the schedule's own input options and the date order
+    for command in ("validate", "simulate", "rank", "report"):
+        assert main([command, "--help"]) == 0
+        text = capsys.readouterr().out
+        for option in ("--schedule-map", "--schedule-sheet", "--schedule-delimiter",
+                       "--schedule-decimal", "--schedule-encoding", "--hours-per-day",
+                       "--days-per-week"):
+            assert option in text, (command, option)
+        assert ("--dayfirst" in text) == (command in ("simulate", "rank", "report"))

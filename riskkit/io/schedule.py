@@ -1,9 +1,13 @@
 """Reading activity schedules from CSV, xlsx or a DataFrame into
 :class:`~riskkit.model.Schedule`.
 
-The reader finds the columns, reads each row's duration estimate, costs and
-predecessor cell (``A; B FS+2; C SS-1; D FF``), and builds activities and links. The
-network checks (unknown predecessors, self-links, cycles, open ends) are the model's.
+The reader finds the columns, reads each row's duration estimate (in working days, or
+in the unit a cell, a units column or the header writes: :mod:`.units`), costs and
+predecessor cell (``A; B FS+2; C SS-1; D FF``), leaves out summary rows
+(:mod:`.summary`), and builds activities and links. The network checks (unknown
+predecessors, self-links, cycles, open ends, no links at all) are the model's. A
+planning tool's own file (P6 XER, MS Project XML or .mpp, MPX) is recognised by its
+content and refused with what to export instead (:mod:`.formats`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import math
 import re
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -29,7 +34,9 @@ from ..distributions import (
 from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import SCHEDULE_COLUMNS, Activity, Link, Schedule, relocate
-from .cells import parse_cell
+from .cells import BAD, NumberFormatError, parse_cell
+from .formats import buffered, planning_format_error, sniff_format
+from .summary import Outline, RowFacts, find_summaries, is_dash, spanning_rows
 from .tables import (
     RawTable,
     display_name,
@@ -39,6 +46,7 @@ from .tables import (
     resolve_columns,
     table_from_frame,
 )
+from .units import UnitError, WorkTime, header_unit, parse_duration, unit_of
 from .xlsx import is_workbook, read_xlsx
 
 __all__ = ["SCHEDULE_ALIASES", "read_schedule"]
@@ -50,7 +58,8 @@ SCHEDULE_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("Name", "Task Name", "Activity Name", "Description", "Activity Description",
              "Task Description", "Title"),
     "duration": ("Duration", "Original Duration", "Planned Duration", "Dur", "Days",
-                 "Duration Days", "Time", "Expected Duration"),
+                 "Duration Days", "Time", "Expected Duration", "Hours", "Weeks", "Months",
+                 "Working Days", "Work Days", "Remaining Duration"),
     "duration_min": ("Optimistic", "Optimistic Duration", "Optimistic Time", "a", "O",
                      "Min", "Minimum", "Min Duration", "Duration Min", "Low", "Best Case",
                      "Best"),
@@ -69,15 +78,35 @@ SCHEDULE_ALIASES: dict[str, tuple[str, ...]] = {
     "correlation_group": ("Correlation Group", "Corr Group", "Correlation Set",
                           "Correlation Class", "Correlated Group"),
     "fixed_cost": ("Fixed Cost", "Cost", "Budget", "Fixed", "Lump Sum", "Material Cost"),
+    # read by the reader only: the unit of a row's durations, and what makes a row a
+    # summary (see riskkit.io.summary)
+    "duration_unit": ("Unit", "Units", "Duration Unit", "Duration Units", "Time Unit",
+                      "Time Units", "Unit of Time", "Duration UoM"),
+    "wbs": ("WBS", "WBS Code", "WBS Number", "WBS No", "WBS ID", "WBS Element",
+            "Outline Number"),
+    "outline_level": ("Outline Level", "Level", "WBS Level", "Indent", "Indent Level",
+                      "Outline", "Hierarchy Level"),
+    "summary": ("Summary", "Summary Task", "Is Summary", "Summary Row", "Summary Activity"),
     **{name: p.aliases for name, p in _PARAMETERS.items()},
 }
-_COLUMNS = SCHEDULE_COLUMNS + tuple(_PARAMETERS)
+_READER_COLUMNS = ("duration_unit", "wbs", "outline_level", "summary")
+_COLUMNS = SCHEDULE_COLUMNS + tuple(_PARAMETERS) + _READER_COLUMNS
+_DURATIONS = ("duration", "duration_min", "duration_most_likely", "duration_max")
+_UNIT_WORDS = ("hours", "hrs", "h", "weeks", "wks", "w", "months", "mo", "minutes", "days",
+               "d", "wd", "working days")
 _LOOKUP = {normalise_header(p): canon
            for canon, phrases in SCHEDULE_ALIASES.items() for p in (canon, *phrases)}
+# A duration header with its unit, as 'Duration (hours)' or 'Optimistic hrs': the unit is
+# read from the header as written (riskkit.io.units.header_unit).
+_LOOKUP.update({normalise_header(form.format(p, u)): canon
+                for canon in _DURATIONS for p in (canon, *SCHEDULE_ALIASES[canon])
+                for u in _UNIT_WORDS for form in ("{} ({})", "{} [{}]", "{} {}", "{} in {}")
+                if ("(" in form or "[" in form or (len(u) > 3 and len(normalise_header(p)) > 2))
+                and normalise_header(form.format(p, u)) not in _LOOKUP})
 _NONE = {"", "-", "–", "—", "none", "n/a", "na", "nil"}
 _LINK = re.compile(
-    r"\s*(FS|SS|FF|SF)?\s*(?:([+\-−])\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:d|days?|wd)?)?\s*",
-    re.IGNORECASE)
+    r"\s*(FS|SS|FF|SF)?\s*(?:([+\-−])\s*(\d+(?:\.\d*)?|\.\d+)\s*"
+    r"([^\W\d_][^\W\d_.\s]*(?:\s+[^\W\d_]+)*\.?)?\??)?\s*", re.IGNORECASE)
 _ESTIMATE = ("duration_min", "duration_most_likely", "duration_max")
 
 
@@ -90,6 +119,8 @@ def read_schedule(
     encoding: str | None = None,
     sheet: str | int | None = None,
     project: str | None = None,
+    hours_per_day: float = 8.0,
+    days_per_week: float = 5.0,
 ) -> Schedule:
     """Read and check an activity schedule (CSV or xlsx path, file object or DataFrame).
 
@@ -97,14 +128,38 @@ def read_schedule(
     ``duration``), ``predecessors, distribution, cost_per_day, fixed_cost``, under the
     aliases real files use (Task ID, Optimistic / Most likely / Pessimistic, a / m / b,
     Immediate Predecessor, ...). Predecessor cells: ``A; B FS+2; C SS-1; D FF`` with ``;``
-    or ``,`` between items, lags in working days.
+    or ``,`` between items, lags in working days unless they say otherwise (``A FS+2w``).
+
+    Durations are working days, unless a cell writes its unit (``2w``, ``3 wks``,
+    ``16h``, ``1.5 mo``), the row's ``Units`` column gives one (hours, days, weeks,
+    months) or the header does (``Duration (hours)``). Summary rows (a ``Summary``
+    column saying yes, an ``Outline Level`` or WBS codes with rows under them, ``—`` as
+    the duration, a row no link touches that spans the others) are left out with a
+    warning; see :mod:`riskkit.io.summary`. A file that is a planning tool's own format
+    (P6 XER or XML, MS Project XML or .mpp, MPX) is refused with what to export instead.
+
+    Parameters
+    ----------
+    columns : mapping, optional
+        ``{"Header as written": "canonical"}`` for headers riskkit does not recognise
+        (``"ignore"`` leaves a column out).
+    delimiter, decimal, encoding : str, optional
+        CSV delimiter, decimal separator (``","`` or ``"."``) and text encoding
+        (default: detected).
+    sheet : str or int, optional
+        The worksheet of an .xlsx workbook (default: the first).
+    project : str, optional
+        The schedule's project (namespaces its random streams).
+    hours_per_day, days_per_week : float, default 8 and 5
+        How hours and weeks become working days (a month is 52/12 weeks).
 
     Raises
     ------
     InputError
         Every problem at once: unknown predecessors (naming both ids), cycles (naming
         every activity on them), invalid three-point estimates, negative durations,
-        duplicate ids.
+        units riskkit does not read, duplicate ids, links to summary rows whose
+        activities the file does not give.
 
     Examples
     --------
@@ -113,31 +168,43 @@ def read_schedule(
     >>> len(sch) >= 30
     True
     """
+    time = WorkTime(hours_per_day, days_per_week)
     name = display_name(source)
     if isinstance(source, pd.DataFrame):
         table = table_from_frame(source, name)
-    elif is_workbook(source):
-        table = read_xlsx(source, sheet)
     else:
-        table = read_table(source, delimiter=delimiter, decimal=decimal, encoding=encoding)
-    return _schedule_from_table(table, columns, project)
+        source = buffered(source)
+        kind = sniff_format(source)
+        if kind == "xlsx" or (kind is None and is_workbook(source)):
+            table = read_xlsx(source, sheet)
+        elif kind is not None:
+            raise planning_format_error(kind, name)
+        else:
+            table = read_table(source, delimiter=delimiter, decimal=decimal,
+                               encoding=encoding)
+    return _schedule_from_table(table, columns, project, time)
 
 
 def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
-                         project: str | None) -> Schedule:
+                         project: str | None, time: WorkTime | None = None) -> Schedule:
     src = table.source
     table, title_note = find_header(table, _LOOKUP, columns)
     found, unrecognised, problems = resolve_columns(table.header, _LOOKUP, columns,
                                                     _COLUMNS, src)
     if problems:
         raise InputError(problems)
+    if "id" not in found and "wbs" in found:
+        found["id"] = found["wbs"]  # a WBS code is the activity's id when there is no other
+    mapped = "map one (--schedule-map \"Header=id\" on the command line, columns= in Python)"
     if "id" not in found:
         problems.append(Problem("no activity id column", source=src,
-                                hint="name a column 'ID', 'Activity' or 'Task ID', or map one"))
+                                hint="name a column 'ID', 'Activity' or 'Task ID', or "
+                                     + mapped))
     if "duration" not in found and not any(c in found for c in _ESTIMATE):
         problems.append(Problem(
             "no duration column", source=src,
-            hint="add 'Duration', or 'Optimistic / Most Likely / Pessimistic'"))
+            hint="add 'Duration', or 'Optimistic / Most Likely / Pessimistic', or "
+                 + mapped.replace('=id"', '=duration"')))
     if problems:
         problems.append(Problem("headers found: " + ", ".join(map(repr, table.header)),
                                 source=src))
@@ -147,7 +214,10 @@ def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
         notes.append(f"{src}: columns not used by riskkit: "
                      + ", ".join(repr(table.header[i]) for i in unrecognised))
     written = {c: table.header[i] for c, i in found.items()}
+    context = _Context(src, found, written, table.decimal_comma, time or WorkTime(),
+                       {c: header_unit(written[c]) for c in _DURATIONS if c in written})
     rows: list[_ActivityRow] = []
+    broken: set[str] = set()  # ids of rows left out for a problem: links to them are not
     for row, cells in table.rows:
         if not any(cells):
             continue
@@ -155,65 +225,227 @@ def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
             problems.append(Problem(
                 f"has {len(cells)} cells but the header has {len(table.header)}", source=src,
                 row=row, hint="an unquoted delimiter inside a cell? quote text that has one"))
+            if "id" in found and cells[found["id"]]:
+                broken.add(cells[found["id"]])
             continue
         cells = cells + ("",) * (len(table.header) - len(cells))
-        reader = _ActivityRow(row, cells, found, written, src, table.decimal_comma)
+        reader = _ActivityRow(row, cells, context)
         if normalise_header(reader.cell("id")) == normalise_header(written["id"]):
             notes.append(f"{src}: row {row} repeats the header and was left out")
             continue
-        if not reader.cell("id"):
+        if not reader.cell("id") and not reader.is_heading():
             problems.append(Problem("activity id is missing", source=src, row=row,
                                     column=written["id"]))
             continue
         rows.append(reader)
-    ids = {r.cell("id") for r in rows}
-    activities = [r.activity() for r in rows]
-    links = [lk for r in rows for lk in r.links(ids)]
-    for r in rows:
-        problems += r.problems
-    if not rows and not problems:
-        raise InputError(Problem("has no activities (no rows below the header)", source=src))
+    outline = find_summaries([r.facts() for r in rows], src, written)
+    named = {r.cell("id") for r in rows if r.cell("id")} | broken
+    activities, links, more = _parts(rows, outline, context, named, broken, notes)
+    problems += more
+    if not activities and not problems:
+        problems.append(Problem("has no activities (no rows below the header)", source=src))
+    if problems:  # with the network's own problems (unknown ids, cycles) added
+        problems += _network_problems(activities, links, context)
+        raise InputError(sorted(problems, key=lambda p: -1 if p.row is None else p.row))
+    spanning = _spanning_rows(rows, outline, activities, links, context)
+    if spanning:
+        outline.reasons.update(spanning)
+        outline.children.update(dict.fromkeys(spanning))
+        activities = [r.activity() for i, r in enumerate(rows) if i not in outline.reasons]
+    notes += outline.notes
+    if outline.reasons:
+        left = [f"row {rows[i].row} {rows[i].cell('id') or rows[i].cell('name')!r} "
+                f"({reason})" for i, reason in sorted(outline.reasons.items())]
+        shown = "; ".join(left[:10]) + (f"; and {len(left) - 10} more" if len(left) > 10
+                                        else "")
+        note = (f"{src}: {len(left)} summary {'row' if len(left) == 1 else 'rows'} left "
+                f"out (a summary is not work: it would run in parallel and lengthen the "
+                f"result): {shown}")
+        if spanning:
+            note += ("; if one of them is real work, give it a predecessor"
+                     + (f" or say No in its {written['summary']!r} cell"
+                        if "summary" in written else ""))
+        notes.append(note)
     with warnings.catch_warnings(record=True) as logic:
         warnings.simplefilter("always", InputWarning)
         try:
             schedule = Schedule(tuple(activities), tuple(links), src, project,
                                 warnings=tuple(notes), headers=tuple(written.items()))
         except InputError as exc:
-            problems += exc.problems
-    if problems:
-        raise InputError(problems)
+            raise InputError(sorted(exc.problems, key=lambda p: -1 if p.row is None
+                                    else p.row)) from None
     for note in [*notes, *(str(w.message) for w in logic)]:
         warnings.warn(note, InputWarning, stacklevel=3)
     return schedule
+
+
+def _parts(rows: list[_ActivityRow], outline: Outline, context: _Context, named: set[str],
+           broken: set[str], notes: list[str]
+           ) -> tuple[list[Activity], list[Link], list[Problem]]:
+    """The activities of the rows that are not summaries, the links between them
+    (summaries replaced by the activities under them) and every problem, the network's
+    included."""
+    active = [r for i, r in enumerate(rows) if i not in outline.reasons]
+    activities = [r.activity() for r in active]
+    links = [lk for r in rows if r.cell("id") for lk in r.links(named)
+             if lk.predecessor not in broken]
+    position = {r.cell("id"): i for i, r in enumerate(rows) if r.cell("id")}
+    links, problems, dropped = outline.rewrite(
+        links, position, [r.cell("id") for r in rows], context.src,
+        context.written.get("predecessors", "predecessors"))
+    for r in rows:
+        problems += r.problems
+    if dropped:
+        notes.append(f"{context.src}: {dropped} {'link' if dropped == 1 else 'links'} "
+                     "between a summary row and an activity under it left out")
+    late = sorted({r.row for r in active if r.unitless_lags})
+    if late:
+        notes.append(f"{context.src}: lags without a unit are working days "
+                     f"({'row' if len(late) == 1 else 'rows'} "
+                     + ", ".join(map(str, late[:10])) + (" ..." if len(late) > 10 else "")
+                     + ", whose durations are in another unit); write 'A FS+4h' or "
+                       "'A FS+1w' if they are not")
+    return activities, links, problems
+
+
+def _network(activities: list[Activity], links: list[Link], context: _Context) -> Schedule:
+    """The schedule of the activities, its warnings left to the reader."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)  # the reader gives them, once
+        return Schedule(tuple(activities), tuple(links), context.src,
+                        headers=tuple(context.written.items()))
+
+
+def _network_problems(activities: list[Activity], links: list[Link], context: _Context
+                      ) -> list[Problem]:
+    try:
+        _network(activities, links, context)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _spanning_rows(rows: list[_ActivityRow], outline: Outline, activities: list[Activity],
+                   links: list[Link], context: _Context) -> dict[int, str]:
+    """Positions (in ``rows``) of rows no link touches that span the others."""
+    linked = {lk.predecessor for lk in links} | {lk.successor for lk in links}
+    active = [i for i in range(len(rows)) if i not in outline.reasons]
+    if len(active) < 3 or all(a.id in linked for a in activities):
+        return {}
+    finish = [0.0] * len(activities)
+    if links:
+        try:
+            finish = list(_network(activities, links, context).cpm()["early_finish"])
+        except InputError:
+            return {}  # the final build reports the network's problems
+    keep = {k for k, i in enumerate(active) if i in outline.keep}
+    found = spanning_rows([a.id for a in activities], [a.most_likely for a in activities],
+                          finish, links, keep)
+    return {active[k]: reason for k, reason in found.items()}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every row of one file shares: its columns, number format and work time."""
+
+    src: str
+    found: Mapping[str, int]
+    written: Mapping[str, str]
+    decimal_comma: bool
+    time: WorkTime
+    #: the unit each duration header announces ('Duration (hours)'), if any
+    header_units: Mapping[str, str | None]
 
 
 class _ActivityRow:
     """One row of a schedule: its activity (a placeholder if a cell is bad, so that the
     network can still be checked and every problem reported at once) and its links."""
 
-    def __init__(self, row: int, cells: tuple[str, ...], found: Mapping[str, int],
-                 written: Mapping[str, str], src: str, decimal_comma: bool):
-        self.row, self.cells, self.found, self.written = row, cells, found, written
-        self.src, self.decimal_comma = src, decimal_comma
+    def __init__(self, row: int, cells: tuple[str, ...], context: _Context):
+        self.row, self.cells, self.context = row, cells, context
+        self.found, self.written, self.src = context.found, context.written, context.src
+        self.decimal_comma = context.decimal_comma
         self.problems: list[Problem] = []
+        self.unitless_lags = False
+        self._unit: str | None = None
+        self._units_read = False
+        self._activity: Activity | None = None
+        self._links: list[Link] | None = None
 
     def cell(self, canon: str) -> str:
         return self.cells[self.found[canon]] if canon in self.found else ""
 
+    def column(self, canon: str) -> str:
+        """The header as written for a canonical column; a single 'Duration' stands for
+        the three points and the other way round."""
+        if canon in self.written:
+            return self.written[canon]
+        if canon in _DURATIONS:
+            for other in ("duration", "duration_most_likely", *_DURATIONS):
+                if other in self.written:
+                    return self.written[other]
+        return canon
+
     def problem(self, canon: str, message: str, value: str | None = None,
                 hint: str | None = None) -> None:
         self.problems.append(Problem(message, source=self.src, row=self.row,
-                                     column=self.written.get(canon, canon), value=value,
-                                     hint=hint))
+                                     column=self.column(canon), value=value, hint=hint))
+
+    def is_heading(self) -> bool:
+        """A row with a name but no id, no duration and no predecessors (a heading)."""
+        durations = [self.cell(c) for c in _DURATIONS]
+        return bool(self.cell("name")) and not self.cell("predecessors") and all(
+            not d.strip() or is_dash(d) for d in durations)
+
+    def facts(self) -> RowFacts:
+        return RowFacts(self.row, self.cell("id"), self.cell("name"), self.cell("wbs"),
+                        self.cell("outline_level"), self.cell("summary"),
+                        tuple(self.cell(c) for c in _DURATIONS if c in self.found))
+
+    def unit(self) -> str | None:
+        """The unit of this row's durations from its units column (None: not given)."""
+        if not self._units_read:
+            self._units_read = True
+            text = self.cell("duration_unit").strip()
+            if text:
+                try:
+                    self._unit = unit_of(text)
+                except UnitError as exc:
+                    self.problem("duration_unit", str(exc), text,
+                                 "leave the cell blank for working days")
+        return self._unit
+
+    def duration_unit(self, canon: str) -> str | None:
+        """The unit of a duration column on this row: the units column, else the
+        header's unit, else None (working days)."""
+        return self.unit() or self.context.header_units.get(canon)
 
     def number(self, canon: str) -> float | None:
         text = self.cell(canon)
+        if canon in _DURATIONS:
+            try:
+                value = parse_duration(text, unit=self.duration_unit(canon),
+                                       time=self.context.time,
+                                       decimal_comma=self.decimal_comma)
+            except NumberFormatError as exc:
+                self.problem(canon, str(exc), text)
+                return BAD
+            if value is not None and not math.isfinite(value):
+                self.problem(canon, "not a finite number", text)
+                return BAD
+            return value
         return parse_cell(
             text, lambda message: self.problem(canon, message, text),
             decimal_comma=self.decimal_comma, allow_percent=False, allow_days=True,
             allow_currency=canon in ("cost_per_day", "fixed_cost"))
 
     def activity(self) -> Activity:
+        """This row's activity (built once: its problems are recorded once)."""
+        if self._activity is None:
+            self._activity = self._build()
+        return self._activity
+
+    def _build(self) -> Activity:
         dist_text = self.cell("distribution")
         try:
             family = parse_family(dist_text)
@@ -239,7 +471,8 @@ class _ActivityRow:
                             self.cell("name") or None, most_likely, cost_per_day, fixed_cost,
                             self.cell("correlation_group") or None, family.name, self.row)
         except InputError as exc:
-            self.problems += relocate(exc, self.src, self.row, self.written).problems
+            columns = {c: self.column(c) for c in _COLUMNS}
+            self.problems += relocate(exc, self.src, self.row, columns).problems
         if len(self.problems) == before:  # pragma: no cover - every failure is a problem
             raise AssertionError("an activity failed without a problem")
         return Activity(self.cell("id"), Fixed(0.0), row=self.row)
@@ -299,11 +532,26 @@ class _ActivityRow:
 
     def links(self, ids: set[str]) -> list[Link]:
         """The links the predecessor cell names (unknown ids are left for the schedule
-        to report, with this row)."""
+        to report, with this row); read once."""
+        if self._links is None:
+            self._links = self._read_links(ids)
+        return self._links
+
+    def _read_links(self, ids: set[str]) -> list[Link]:
         out = []
         successor = self.cell("id")
-        for item in _split_predecessors(self.cell("predecessors")):
-            pred, kind, lag = _parse_link(item, ids)
+        text = self.cell("predecessors")
+        units = {self.duration_unit(c) for c in _DURATIONS if c in self.found}
+        for item in _split_predecessors(text):
+            pred, kind, lag, word = _parse_link(item, ids)
+            if word is not None:
+                try:
+                    lag = self.context.time.days(lag, unit_of(word))
+                except UnitError as exc:
+                    self.problem("predecessors", f"lag of {item!r}: {exc}", text)
+                    continue
+            elif lag and units - {None, "days"}:
+                self.unitless_lags = True
             out.append(Link(pred, successor, kind, lag, self.row))
         return out
 
@@ -315,8 +563,9 @@ def _split_predecessors(text: str) -> list[str]:
     return [t.strip() for t in re.split(r"[;,\n]", text) if t.strip()]
 
 
-def _parse_link(item: str, ids: set[str]) -> tuple[str, str, float]:
-    """``(predecessor, type, lag)`` from one predecessor item.
+def _parse_link(item: str, ids: set[str]) -> tuple[str, str, float, str | None]:
+    """``(predecessor, type, lag, lag unit as written or None)`` from one predecessor
+    item.
 
     Ids are matched first, so ``1-2`` or ``3.1`` are ids when the schedule has them;
     otherwise the longest known id followed by an optional type and lag wins. An item
@@ -324,11 +573,11 @@ def _parse_link(item: str, ids: set[str]) -> tuple[str, str, float]:
     reported as unknown).
     """
     if item in ids:
-        return item, "FS", 0.0
+        return item, "FS", 0.0, None
     folded: dict[str, str | None] = {}
     for i in ids:
         folded[i.casefold()] = None if i.casefold() in folded else i
-    unknown: tuple[str, str, float] | None = None
+    unknown: tuple[str, str, float, str | None] | None = None
     for cut in range(len(item), 0, -1):
         head = item[:cut].strip()
         m = _LINK.fullmatch(item[cut:])
@@ -338,8 +587,9 @@ def _parse_link(item: str, ids: set[str]) -> tuple[str, str, float]:
         lag = float(m.group(3)) if m.group(3) else 0.0
         if m.group(2) in ("-", "−"):
             lag = -lag
+        word = m.group(4)
         known = head if head in ids else folded.get(head.casefold())
         if known:  # case-insensitive only where that names exactly one activity
-            return known, ltype, lag
-        unknown = (head, ltype, lag)  # the shortest head that leaves a valid suffix
-    return unknown if unknown is not None else (item, "FS", 0.0)
+            return known, ltype, lag, word
+        unknown = (head, ltype, lag, word)  # the shortest head that leaves a valid suffix
+    return unknown if unknown is not None else (item, "FS", 0.0, None)

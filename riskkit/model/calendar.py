@@ -3,27 +3,89 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..exceptions import OptionError
+from ..exceptions import InputWarning, OptionError
 
 __all__ = ["Calendar", "parse_day"]
 
 
-def parse_day(value: object, name: str = "date") -> np.datetime64:
-    """A date given as an ISO string, a ``date``, a ``datetime`` or a numpy date."""
+_NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
+_EXAMPLE = "a date such as 2027-01-04"
+
+
+def parse_day(value: object, name: str = "date", *, dayfirst: bool | None = None
+              ) -> np.datetime64:
+    """A date given as an ISO string, a ``date``, a ``datetime`` or a numpy date, or as
+    a spreadsheet writes it: ``25/12/2027``, ``12/25/2027``, ``25.12.2027``.
+
+    In ``D/M/Y`` or ``M/D/Y`` (``/``, ``-`` or ``.`` between the numbers, a four-digit
+    year last) ``dayfirst=True`` reads the day first, ``False`` the month first. Left
+    None, a date that can be read only one way is read that way (``25/12/2027``), a dotted
+    date is day first (as every country that writes one reads it), and a date that
+    could be either (``04/01/2027``) is an error naming both readings.
+
+    Examples
+    --------
+    >>> str(parse_day("04/01/2027", dayfirst=True)), str(parse_day("25/12/2027"))
+    ('2027-01-04', '2027-12-25')
+    """
+    if isinstance(value, str):
+        m = _NUMERIC.fullmatch(value.strip())
+        if m is not None:
+            return _numeric_day(value, name, m, dayfirst)
+        if re.fullmatch(r"\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}\s*", value):
+            raise OptionError(name, value, _EXAMPLE + " (write the year in full: "
+                              "riskkit does not guess the century)")
+        value = re.sub(r"[T ]00:00(:00(\.0+)?)?$", "", value.strip())  # a spreadsheet cell
     try:
         raw: Any = value.date() if isinstance(value, _dt.datetime) else value
         day = np.datetime64(raw, "D")
     except (ValueError, TypeError):
-        raise OptionError(name, value, "a date such as 2027-01-04") from None
+        raise OptionError(name, value, _EXAMPLE + " (or 04/01/2027 with dayfirst)") from None
     if np.isnat(day):
-        raise OptionError(name, value, "a date such as 2027-01-04")
+        raise OptionError(name, value, _EXAMPLE)
     return day
+
+
+def _numeric_day(text: str, name: str, m: re.Match[str], dayfirst: bool | None
+                 ) -> np.datetime64:
+    a, sep, b, year = int(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+    if dayfirst is None:
+        if a > 12 or sep == ".":
+            dayfirst = True
+        elif b > 12:
+            dayfirst = False
+        elif a != b:
+            day_first = _format(year, b, a)
+            month_first = _format(year, a, b)
+            raise OptionError(
+                name, text, f"a date that can be read only one way: {text!r} is "
+                f"{day_first} read day first, {month_first} read month first; say which "
+                f"(--dayfirst or --monthfirst, dayfirst=True or False) or write "
+                f"{day_first} or {month_first}")
+        else:
+            dayfirst = True
+    day, month = (a, b) if dayfirst else (b, a)
+    try:
+        return np.datetime64(_dt.date(year, month, day), "D")
+    except ValueError:
+        order = "day/month/year" if dayfirst else "month/day/year"
+        raise OptionError(name, text, f"{_EXAMPLE} (read as {order}, {text!r} is not a "
+                                      f"date)") from None
+
+
+def _format(year: int, month: int, day: int) -> str:
+    try:
+        return _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return "no date"
 
 
 @dataclass(frozen=True)
@@ -33,7 +95,8 @@ class Calendar:
 
     A duration of d working days from a start ends on working day ceil(d), counting
     the first working day on or after the start as day 1 (a one-day job finishes the
-    day it starts).
+    day it starts). A start on a non-working day is moved to the next working day
+    (:meth:`start_day`, with a warning).
 
     Examples
     --------
@@ -87,3 +150,29 @@ class Calendar:
         end = parse_day(day, "date") + np.timedelta64(1, "D")
         return max(int(np.busday_count(first, end, weekmask=self.weekmask,
                                        holidays=holidays)), 0)
+
+    def is_working_day(self, day: Any) -> bool:
+        return bool(np.is_busday(parse_day(day, "day"), weekmask=self.weekmask,
+                                 holidays=list(self.holidays)))
+
+    def start_day(self, start: Any, *, warn: bool = True) -> np.datetime64:
+        """The day work starts: ``start``, or the next working day when ``start`` is a
+        weekend day or a holiday (with an :class:`~riskkit.InputWarning` saying so).
+
+        >>> str(Calendar().start_day("2027-01-02", warn=False))  # a Saturday
+        '2027-01-04'
+        """
+        day = parse_day(start, "start")
+        first: np.datetime64 = np.busday_offset(day, 0, roll="forward",
+                                                weekmask=self.weekmask,
+                                                holidays=list(self.holidays))
+        if first != day and warn:
+            why = "a holiday" if day in self.holidays else "not a working day"
+            warnings.warn(f"the start {day} ({_weekday(day)}) is {why} of the calendar "
+                          f"({self.name}); the project starts on the next working day, "
+                          f"{_weekday(first)} {first}", InputWarning, stacklevel=3)
+        return first
+
+
+def _weekday(day: np.datetime64) -> str:
+    return _dt.date.fromisoformat(str(day)).strftime("%A")

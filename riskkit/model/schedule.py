@@ -156,11 +156,11 @@ class Schedule:
         if not self.activities:
             problems.append(Problem("has no activities (no rows below the header)",
                                     source=self.source))
-        if problems:
-            raise InputError(problems)
+        # cycles among the good links are found even when other links are bad, so that
+        # every problem is reported at once
         src = [index[lk.predecessor] for lk in good]
         dst = [index[lk.successor] for lk in good]
-        for members, cycle in find_cycles(len(index), src, dst):
+        for members, cycle in find_cycles(len(self.activities), src, dst):
             acts = [self.activities[i] for i in sorted(
                 members, key=lambda i: (self.activities[i].row or 0, i))]
             names = [a.id for a in acts]
@@ -303,7 +303,13 @@ class Schedule:
 def _logic_warnings(src: str, order: list[str], links: list[Link]) -> list[str]:
     """Open starts, open ends and disconnected parts of a network."""
     notes: list[str] = []
-    if not links or len(order) < 2:
+    if len(order) < 2:
+        return notes
+    if not links:
+        notes.append(f"{src}: NO LOGIC: none of its {len(order)} activities has a "
+                     "predecessor, so all run in parallel from the start and the project "
+                     "lasts as long as the longest one; if they follow one another, give "
+                     "the schedule a predecessors column (ids such as 'A; B FS+2')")
         return notes
     has_pred = {lk.successor for lk in links}
     has_succ = {lk.predecessor for lk in links}

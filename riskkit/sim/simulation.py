@@ -145,7 +145,9 @@ def simulate(
     chunk_size : int, optional
         Iterations per unit of work, rounded up to whole blocks of 65,536.
     start : date or ISO string, optional
-        Project start: finish dates are then reported on the ``calendar``.
+        Project start: finish dates are then reported on the ``calendar``. A start on a
+        non-working day is moved to the next working day, with a warning; for a date
+        such as ``04/01/2027`` pass ``riskkit.model.parse_day("04/01/2027", dayfirst=True)``.
     holidays : list of dates, optional
         Non-working days of a Monday-Friday calendar (or give ``calendar``).
     calendar : Calendar, optional
@@ -192,6 +194,8 @@ def simulate(
     if calendar is None:
         calendar = (schedule.calendar if schedule is not None and schedule.calendar
                     and not holidays else Calendar.of(holidays))
+    if start_day is not None:
+        start_day = calendar.start_day(start_day)  # a weekend start: the next working day
     if options.iterations == "auto":
         return _simulate_auto(register, schedule, options, tolerance, max_iterations,
                               scenario=scenario, start=start_day, calendar=calendar,
