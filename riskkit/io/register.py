@@ -16,7 +16,6 @@ import textwrap
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from itertools import product
 from typing import Any
 
 import pandas as pd
@@ -35,6 +34,7 @@ from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
 from .cells import NumberFormatError, parse_cell, parse_number, split_list
+from .headers import REGISTER_ALIASES, REGISTER_HEADERS
 from .scale import DEFAULT_SCALE, Level, Scale, read_scale
 from .tables import (
     RawTable,
@@ -55,92 +55,8 @@ FIXED_COLUMNS = ("cost_impact", "schedule_impact", "mitigated_cost_impact",
                  "mitigated_schedule_impact")
 _PARAMETERS = family_parameters()
 _INPUT_COLUMNS = REGISTER_COLUMNS + FIXED_COLUMNS + tuple(_PARAMETERS)
-_TOTAL_WORDS = ("total", "totals", "sum", "subtotal", "grandtotal", "overall")
-
-# --- the alias table ---------------------------------------------------------------
-# Written as people write headers; matching ignores case, spaces, punctuation and a
-# bracketed unit such as "(days)" or "($)". README.md prints this table.
-_PLAIN_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("ID", "Risk ID", "Ref", "Risk Ref", "Reference", "Risk Reference", "Risk No",
-           "Risk Number", "No", "Number", "#", "Risk #", "Key", "Risk Code", "Code"),
-    "title": ("Title", "Risk Title", "Risk Name", "Name", "Risk", "Summary",
-              "Short Description", "Risk Event"),
-    "description": ("Description", "Risk Description", "Details", "Risk Details",
-                    "Risk Statement", "Cause and Effect"),
-    "category": ("Category", "Risk Category", "Type", "Risk Type", "Class", "Area"),
-    "owner": ("Owner", "Risk Owner", "Responsible", "Assigned To", "Accountable"),
-    "status": ("Status", "Risk Status", "State"),
-    "project": ("Project", "Project Name", "Project ID"),
-    "probability": ("Probability", "Probability (%)", "P", "Prob", "Prob.", "Likelihood",
-                    "Likelihood (%)", "Chance", "Probability of Occurrence", "Pct",
-                    "Pre-mitigation Probability", "Inherent Probability",
-                    "Current Probability", "Initial Probability"),
-    "distribution": ("Distribution", "Dist", "Distribution Type", "Shape"),
-    "activities": ("Activities", "Activity", "Affected Activities", "Activity IDs",
-                   "Activity ID", "Tasks", "Task IDs", "Linked Activities"),
-    "mitigation": ("Mitigation", "Response", "Mitigation Action", "Mitigation Actions",
-                   "Mitigation Plan", "Response Plan", "Response Action", "Treatment",
-                   "Mitigation Strategy", "Measures", "Action", "Actions"),
-    "correlation_group": ("Correlation Group", "Corr Group", "Correlation Set",
-                          "Correlation Class", "Correlated Group"),
-    "mitigation_cost": ("Mitigation Cost", "Response Cost", "Cost of Mitigation",
-                        "Treatment Cost", "Cost of Response", "Mitigation Budget",
-                        "Action Cost", "Cost of Measures"),
-    **{name: p.aliases for name, p in _PARAMETERS.items()},
-}
-_IMPACT_WORDS = {
-    "cost": ("Cost", "Cost Impact", "Impact Cost", "Financial Impact", "Cost Consequence",
-             "Cost Exposure"),
-    "schedule": ("Schedule", "Schedule Impact", "Impact Schedule", "Time", "Time Impact",
-                 "Impact Time", "Delay", "Schedule Delay", "Schedule Impact Days",
-                 "Delay Days", "Days"),
-}
-_POINT_WORDS = {
-    "min": ("Min", "Minimum", "Low", "Optimistic", "Best", "Best Case"),
-    "most_likely": ("Most Likely", "ML", "Likely", "Base", "Mode", "Nominal"),
-    "max": ("Max", "Maximum", "High", "Pessimistic", "Worst", "Worst Case"),
-}
-_MITIGATED_WORDS = ("Mitigated", "Residual", "Post-mitigation", "Post mitigation",
-                    "Post-response", "Post", "After", "After Mitigation", "Target",
-                    "Treated")
 _POINTS = ("min", "most_likely", "max")
-
-
-def _build_aliases() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Expand the phrase lists into a lookup (normalised header -> canonical) and the
-    table README.md shows (canonical -> phrases)."""
-    shown: dict[str, list[str]] = {}
-
-    def add(canon: str, *phrases: str) -> None:
-        shown.setdefault(canon, []).extend(phrases)
-
-    for canon, phrases in _PLAIN_ALIASES.items():
-        add(canon, canon, *phrases)
-    for impact, words in _IMPACT_WORDS.items():
-        add(f"{impact}_impact", f"{impact}_impact", *words)
-        for point, pwords in _POINT_WORDS.items():
-            canon = f"{impact}_{point}"
-            add(canon, canon)
-            for w, p in product(words, pwords):
-                add(canon, f"{w} {p}", f"{p} {w}")
-    # Post-mitigation forms: every pre-mitigation impact or probability phrase with a
-    # "residual" / "post-mitigation" word before or after it.
-    for canon in ("probability", "cost_impact", "schedule_impact",
-                  *(f"{i}_{p}" for i in _IMPACT_WORDS for p in _POINT_WORDS)):
-        base = [s for s in shown[canon] if "_" not in s and "Pre-" not in s
-                and not s.startswith(("Inherent", "Current", "Initial"))]
-        add(f"mitigated_{canon}", f"mitigated_{canon}")
-        for w, b in product(_MITIGATED_WORDS, base):
-            add(f"mitigated_{canon}", f"{w} {b}", f"{b} {w}")
-    lookup: dict[str, str] = {}
-    for canon, written in shown.items():
-        for phrase in written:
-            lookup.setdefault(normalise_header(phrase), canon)
-    return lookup, {k: tuple(dict.fromkeys(v)) for k, v in shown.items()}
-
-
-_ALIAS_LOOKUP, REGISTER_ALIASES = _build_aliases()
-del _build_aliases
+_TOTAL_WORDS = ("total", "totals", "sum", "subtotal", "grandtotal", "overall")
 
 _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
          "mitigation", "correlation_group")
@@ -233,12 +149,12 @@ class _RegisterReader:
         self.scores = self.user_scale is not None
         self.scale = self.user_scale or DEFAULT_SCALE
         self.src = src = self.table.source
-        table, title_note = find_header(self.table, _ALIAS_LOOKUP, self.columns)
+        table, title_note = find_header(self.table, REGISTER_HEADERS, self.columns)
         self.table = table
         if title_note:
             self.notes.append(title_note)
         found, unrecognised, problems = resolve_columns(
-            table.header, _ALIAS_LOOKUP, self.columns, _INPUT_COLUMNS, src)
+            table.header, REGISTER_HEADERS, self.columns, _INPUT_COLUMNS, src)
         if problems:
             raise InputError(problems)
         if "id" not in found:
