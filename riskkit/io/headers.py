@@ -26,10 +26,12 @@ from functools import lru_cache
 from itertools import product
 
 from ..distributions import parameter_columns
+from ..exceptions import Problem
 from .tables import fold, normalise_header
 from .wordfiles import read_words, word_files
 
-__all__ = ["HEADER_LANGUAGES", "REGISTER_ALIASES", "REGISTER_HEADERS", "RegisterHeaders"]
+__all__ = ["HEADER_LANGUAGES", "REGISTER_ALIASES", "REGISTER_HEADERS", "RegisterHeaders",
+           "check_columns"]
 
 _POINTS = ("min", "most_likely", "max")
 _IMPACTS = ("cost", "schedule")
@@ -180,7 +182,8 @@ class RegisterHeaders(Mapping[str, str]):
             if len(word) < 4 or word in self._words:
                 continue
             for near in difflib.get_close_matches(word, self._words, n=3, cutoff=0.8):
-                fixed = header[:m.start()] + self._words[near] + header[m.end():]
+                fixed = header[:m.start()] + _case_of(m.group(), self._words[near]) \
+                    + header[m.end():]
                 canon = self.get(normalise_header(fixed))
                 if canon in wanted:
                     return fixed.strip(), canon
@@ -188,6 +191,15 @@ class RegisterHeaders(Mapping[str, str]):
             if self._plain[near] in wanted:
                 return self._display[near], self._plain[near]
         return None
+
+
+def _case_of(written: str, word: str) -> str:
+    """``word`` in the case ``written`` has (upper, capitalised or lower)."""
+    if written.isupper() and len(written) > 1:
+        return word.upper()
+    if written[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word[:1].lower() + word[1:]
 
 
 def _meaning(parts: list[_Part]) -> str | None:
@@ -277,3 +289,63 @@ def _english_table() -> dict[str, tuple[str, ...]]:
 REGISTER_ALIASES: dict[str, tuple[str, ...]] = _english_table()
 #: Every header of every language: normalised header -> canonical column.
 REGISTER_HEADERS = RegisterHeaders()
+
+
+def check_columns(header: tuple[str, ...], found: Mapping[str, int], unrecognised: list[int],
+                  canonical: Collection[str], source: str) -> tuple[list[Problem], str | None]:
+    """What a register's header lacks, and the near misses among the headers it has.
+
+    A header that is not recognised but is a near miss of a column the file needs (its
+    id, its probability, an impact, or the missing point of a three-point estimate) is
+    an error that names the header as written and the header it looks like, once,
+    instead of an error on every row; a near miss of a column the file can do without
+    is named in the note of the columns not used. Returns the problems (the register
+    cannot be read when there are any) and that note.
+    """
+    missing = set(canonical) - set(found)
+    needed = {c for c in ("id", "probability") if c in missing}
+    if not any(c.startswith(("cost_", "schedule_")) for c in found):
+        needed |= {c for c in missing if c.startswith(("cost_", "schedule_"))}
+    for prefix, impact in product(("", "mitigated_"), _IMPACTS):
+        points = [f"{prefix}{impact}_{p}" for p in _POINTS]
+        if any(p in found for p in points):
+            needed |= {p for p in points if p not in found}
+    near = {i: REGISTER_HEADERS.suggest(header[i], missing) for i in unrecognised}
+    problems, covered, hints = [], set(), {}
+    for i, suggestion in near.items():
+        if suggestion is None:
+            continue
+        fixed, canon = suggestion
+        advice = f'did you mean {fixed!r}? correct it, or map it: --map "{header[i]}={canon}"'
+        if canon in needed:
+            problems.append(Problem("not a header riskkit knows",
+                                    source=source, column=header[i], hint=advice))
+            covered.add(canon)
+        else:
+            hints[i] = advice
+    general = []
+    if "id" in missing and "id" not in covered:
+        general.append(Problem(
+            "no risk id column", source=source,
+            hint="name a column 'ID' or 'Risk ID', or map one with --map \"Header=id\""))
+    if "probability" in missing and "probability" not in covered:
+        general.append(Problem(
+            "no probability column", source=source,
+            hint="name a column 'Probability' or 'Likelihood', or map one with --map"))
+    if (not any(c.startswith(("cost_", "schedule_")) for c in found)
+            and not any(c.startswith(("cost_", "schedule_")) for c in covered)):
+        hint = ("add 'Cost Min / Cost Most Likely / Cost Max' (or 'Cost Impact'), and/or the "
+                "same for 'Schedule'")
+        bare = [header[i] for i in unrecognised if REGISTER_HEADERS.is_bare_impact(header[i])]
+        if bare:
+            hint = (f"{bare[0]!r} does not say whether it is a cost or a time impact: map it, "
+                    f'e.g. --map "{bare[0]}=cost_impact" or --map "{bare[0]}=schedule_impact"; '
+                    f"or {hint}")
+        general.append(Problem("no cost or schedule impact column", source=source, hint=hint))
+    if general:
+        general.append(Problem("headers found: " + ", ".join(map(repr, header)), source=source))
+    note = None
+    if unrecognised:
+        note = f"{source}: columns not used by riskkit: " + ", ".join(
+            repr(header[i]) + (f" ({hints[i]})" if i in hints else "") for i in unrecognised)
+    return problems + general, note

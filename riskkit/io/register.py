@@ -14,7 +14,7 @@ import math
 import re
 import textwrap
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,7 +34,7 @@ from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
 from .cells import NumberFormatError, parse_cell, parse_number, split_list
-from .headers import REGISTER_ALIASES, REGISTER_HEADERS
+from .headers import REGISTER_ALIASES, REGISTER_HEADERS, check_columns
 from .scale import DEFAULT_SCALE, Level, Scale, read_scale
 from .tables import (
     RawTable,
@@ -117,11 +117,31 @@ def read_register(
     if isinstance(source, pd.DataFrame):
         table = table_from_frame(source, name)
     elif is_workbook(source):
-        table = read_xlsx(source, sheet)
+        table = read_xlsx(source, sheet, _judge(columns))
     else:
         table = read_table(source, delimiter=delimiter, decimal=decimal, encoding=encoding)
     reader = _RegisterReader(table, columns, read_scale(scale) if scale is not None else None)
     return reader.register(project)
+
+
+def _judge(columns: Mapping[str, str] | None) -> Callable[[RawTable], int]:
+    """How much a worksheet looks like a register: 0 no header row, 1 a header row of
+    known columns, 2 one with an id, a probability and an impact."""
+
+    def judge(table: RawTable) -> int:
+        try:
+            table, _ = find_header(table, REGISTER_HEADERS, columns)
+        except InputError:
+            return 0
+        found, _, _ = resolve_columns(table.header, REGISTER_HEADERS, columns, _INPUT_COLUMNS,
+                                      table.source)
+        if len(found) < 2:
+            return 0
+        complete = "id" in found and "probability" in found and any(
+            c.startswith(("cost_", "schedule_")) for c in found)
+        return 2 if complete else 1
+
+    return judge
 
 
 def _is_total(cells: tuple[str, ...], positions: list[int]) -> bool:
@@ -157,31 +177,20 @@ class _RegisterReader:
             table.header, REGISTER_HEADERS, self.columns, _INPUT_COLUMNS, src)
         if problems:
             raise InputError(problems)
-        if "id" not in found:
-            problems.append(Problem(
-                "no risk id column", source=src,
-                hint="name a column 'ID' or 'Risk ID', or map one with --map \"Header=id\""))
-        if "probability" not in found:
-            problems.append(Problem(
-                "no probability column", source=src,
-                hint="name a column 'Probability' or 'Likelihood', or map one with --map"))
-        if not [c for c in found if c.startswith(("cost_", "schedule_"))]:
-            problems.append(Problem(
-                "no cost or schedule impact column", source=src,
-                hint="add 'Cost Min / Cost Most Likely / Cost Max' (or 'Cost Impact'), and/or "
-                     "the same for 'Schedule'"))
+        problems, unused = check_columns(table.header, found, unrecognised, _INPUT_COLUMNS,
+                                         src)
         if problems:
-            problems.append(Problem("headers found: " + ", ".join(map(repr, table.header)),
-                                    source=src))
             raise InputError(problems)
-        if unrecognised:
-            self.notes.append(f"{src}: columns not used by riskkit: "
-                              + ", ".join(repr(table.header[i]) for i in unrecognised))
+        if unused:
+            self.notes.append(unused)
         self.found = found
         self.written = {canon: table.header[i] for canon, i in found.items()}
-        self.prob_percent = header_says_percent(self.written["probability"])
-        self.mit_percent = ("mitigated_probability" in self.written
-                            and header_says_percent(self.written["mitigated_probability"]))
+        # a units row below the header ("%") says what the header might not
+        units = {canon: table.units[i] for canon, i in found.items() if i < len(table.units)}
+        self.prob_percent = header_says_percent(
+            f"{self.written['probability']} {units.get('probability', '')}")
+        self.mit_percent = ("mitigated_probability" in self.written and header_says_percent(
+            f"{self.written['mitigated_probability']} {units.get('mitigated_probability', '')}"))
 
     def register(self, project: str | None) -> RiskRegister:
         table, src, found = self.table, self.src, self.found
@@ -273,7 +282,11 @@ class _RowReader:
 
     def problem(self, canon: str | None, message: str, value: str | None = None,
                 hint: str | None = None) -> None:
-        column = self.file.written.get(canon, canon) if canon else None
+        # a column the file lacks has no name to give: the hint says how to add one
+        column = self.file.written.get(canon) if canon else None
+        if canon and column is None:
+            hint = (f"{hint}; " if hint else "") + (
+                f'the file has no column for it: add one, or map one with --map "Header={canon}"')
         self.problems.append(Problem(message, source=self.file.src, row=self.row,
                                      column=column, value=value, hint=hint))
 
@@ -380,11 +393,13 @@ class _RowReader:
         impacts: dict[str, Distribution | None] = {}
         any_impact = False
         for impact in ("cost", "schedule"):
+            before_impact = len(self.problems)
             pre, given = self.impact(impact, "", family, params, None)
             impacts[impact] = pre
             any_impact = any_impact or given
-            impacts[f"mitigated_{impact}"], _ = self.impact(impact, "mitigated_", family,
-                                                            params, pre)
+            impacts[f"mitigated_{impact}"], _ = self.impact(
+                impact, "mitigated_", family, params, pre,
+                pre_failed=len(self.problems) > before_impact)
         written_impact = any(self.cell(c) for c in self.file.found
                              if c.startswith(("cost_", "schedule_")))
         if not any_impact and not written_impact:
@@ -423,10 +438,13 @@ class _RowReader:
             return None
 
     def impact(self, impact: str, prefix: str, family: Family, params: dict[str, float],
-               pre: Distribution | None) -> tuple[Distribution | None, bool]:
+               pre: Distribution | None, pre_failed: bool = False
+               ) -> tuple[Distribution | None, bool]:
         """One impact of the row (``prefix`` "mitigated_" for the post-mitigation one,
         whose blank cells take the values of ``pre``): its distribution and whether
-        the row writes it."""
+        the row writes it. When the pre-mitigation estimate failed (``pre_failed``), a
+        post-mitigation one that needs its values is not read: its error would only
+        repeat the first."""
         key = f"{prefix}{impact}"
         days = impact == "schedule"
         level = self.qualitative(f"{key}_impact", impact)
@@ -457,6 +475,8 @@ class _RowReader:
             triple, given = [fixed, fixed, fixed], [True, True, True]
         filled = False
         if prefix and any(given) and not all(given):
+            if pre_failed:
+                return None, True
             # A blank post-mitigation field takes the pre-mitigation value.
             triple = [t if t is not None else p for t, p in zip(triple, _estimate_of(pre))]
             given, filled = [v is not None for v in triple], True
