@@ -185,7 +185,7 @@ class RegisterHeaders(Mapping[str, str]):
                 fixed = header[:m.start()] + _case_of(m.group(), self._words[near]) \
                     + header[m.end():]
                 canon = self.get(normalise_header(fixed))
-                if canon in wanted:
+                if canon is not None and canon in wanted:
                     return fixed.strip(), canon
         for near in difflib.get_close_matches(key, self._plain, n=3, cutoff=0.85):
             if self._plain[near] in wanted:
@@ -303,7 +303,7 @@ def check_columns(header: tuple[str, ...], found: Mapping[str, int], unrecognise
     cannot be read when there are any) and that note.
     """
     missing = set(canonical) - set(found)
-    needed = {c for c in ("id", "probability") if c in missing}
+    needed: set[str] = {c for c in ("id", "probability") if c in missing}
     if not any(c.startswith(("cost_", "schedule_")) for c in found):
         needed |= {c for c in missing if c.startswith(("cost_", "schedule_"))}
     for prefix, impact in product(("", "mitigated_"), _IMPACTS):

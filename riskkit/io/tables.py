@@ -300,7 +300,7 @@ def find_header(table: RawTable, aliases: Mapping[str, str], columns: Mapping[st
                 found.append(aliases[key])
         return found
 
-    for i, (row, cells) in enumerate(records[:scan + 1]):
+    for i, (_, cells) in enumerate(records[:scan + 1]):
         if not any(cells):
             continue
         own = names(cells)

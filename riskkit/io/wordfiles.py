@@ -28,7 +28,7 @@ def _strip_comments(value: Any) -> Any:
 def read_words(name: str) -> Any:
     """The content of ``words/<name>.json``, comments dropped (read once, then cached;
     treat it as read-only)."""
-    text = resources.files("riskkit.io").joinpath("words", f"{name}.json").read_text(
+    text = resources.files("riskkit.io").joinpath("words").joinpath(f"{name}.json").read_text(
         encoding="utf-8")
     return _strip_comments(json.loads(text))
 
