@@ -12,13 +12,13 @@ from riskkit.cli import main
 def test_a_schedule_data_row_is_never_its_header(write_csv):
     # "a" and "b" are the optimistic and pessimistic columns of a PERT sheet: main read
     # the data row B,A,6 as the header (and row 1 as a title)
-    path = write_csv("Vorgang,Vorgänger,Dauer\nA,,5\nB,A,6\nC,B,3\n", "plan.csv")
+    path = write_csv("Item,Follows,Span\nA,,5\nB,A,6\nC,B,3\n", "plan.csv")
     with pytest.raises(rk.InputError) as info:
         rk.read_schedule(path)
     text = str(info.value)
-    assert "headers found: 'Vorgang', 'Vorgänger', 'Dauer'" in text
+    assert "headers found: 'Item', 'Follows', 'Span'" in text
     assert "'B', 'A', '6'" not in text
-    columns = {"Vorgang": "id", "Vorgänger": "predecessors", "Dauer": "duration"}
+    columns = {"Item": "id", "Follows": "predecessors", "Span": "duration"}
     assert rk.read_schedule(path, columns=columns).ids == ("A", "B", "C")
 
 

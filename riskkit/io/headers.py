@@ -118,6 +118,7 @@ class RegisterHeaders(Mapping[str, str]):
                       for w in f.get("bare_impacts", ())}
         self._words = _word_list(files)
         self._compose = lru_cache(maxsize=8192)(self._parse)
+        self._near = lru_cache(maxsize=4096)(self._near_words)
 
     # -- the mapping ------------------------------------------------------------------
     def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
@@ -164,6 +165,9 @@ class RegisterHeaders(Mapping[str, str]):
                     yield [part, *rest]
 
     # -- hints ------------------------------------------------------------------------
+    def _near_words(self, word: str) -> tuple[str, ...]:
+        return tuple(difflib.get_close_matches(word, self._words, n=3, cutoff=0.8))
+
     def is_bare_impact(self, header: str) -> bool:
         """Whether a header names an impact without saying cost or time (``Impact``,
         ``Auswirkung``, ``Gevolg``)."""
@@ -181,7 +185,7 @@ class RegisterHeaders(Mapping[str, str]):
             word = fold(m.group())
             if len(word) < 4 or word in self._words:
                 continue
-            for near in difflib.get_close_matches(word, self._words, n=3, cutoff=0.8):
+            for near in self._near(word):
                 fixed = header[:m.start()] + _case_of(m.group(), self._words[near]) \
                     + header[m.end():]
                 canon = self.get(normalise_header(fixed))
