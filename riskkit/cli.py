@@ -21,7 +21,7 @@ import numpy as np
 from ._format import currency_symbol, number, plural
 from ._format import ratio as ratio_text
 from ._version import __version__
-from .analysis import rank_mitigations, select_mitigations
+from .analysis import efficient_frontier, rank_mitigations, select_mitigations
 from .correlation import Correlation
 from .distributions import FAMILIES
 from .exceptions import InputError, InputWarning, Problem, RiskkitError
@@ -29,7 +29,7 @@ from .io.correlation import read_correlation
 from .io.export import safe_frame
 from .io.register import read_register
 from .io.schedule import read_schedule
-from .model import RiskRegister, Schedule
+from .model import Calendar, RiskRegister, Schedule
 from .report import write_charts, write_report
 from .sim import simulate
 from .sim.correlation import resolve as resolve_correlation
@@ -165,14 +165,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--value-per-day", type=float, default=None, metavar="AMOUNT",
                    help="what a working day of delay is worth, for the mitigation values")
 
-    p = sub.add_parser("rank", help="rank mitigations by value for money")
+    p = sub.add_parser("rank", help="rank mitigations by value for money; choose which to fund")
     _add_input_options(p)
-    _add_run_options(p, dates=False)
+    _add_run_options(p)
     p.add_argument("--value-per-day", type=float, default=None, metavar="AMOUNT",
                    help="what a working day of delay is worth, to add delay savings to "
                         "the benefit")
     p.add_argument("--budget", type=float, default=None, metavar="AMOUNT",
-                   help="also choose the mitigations to fund within this budget")
+                   help="also choose the mitigations to fund within this budget (the "
+                        "largest net value, every set simulated together)")
+    p.add_argument("--objective", choices=["net", "benefit"], default="net",
+                   help="with --budget: 'net' (default) funds only what adds net value "
+                        "given the others; 'benefit' spends the budget on the largest "
+                        "gross risk reduction")
+    p.add_argument("--target-finish", metavar="DATE|DAYS",
+                   help="choose the cheapest set found whose P80 finish meets this date "
+                        "(needs --start) or number of working days")
+    p.add_argument("--target-cost", type=float, default=None, metavar="AMOUNT",
+                   help="choose the cheapest set found whose P80 cost (mitigation spend "
+                        "included) is at most this")
+    p.add_argument("--frontier", action="store_true",
+                   help="print the efficient frontier: spend against P80 cost and finish")
     p.add_argument("--json", metavar="PATH|-", help="write the ranking as JSON ('-': stdout)")
     p.add_argument("--csv", metavar="PATH", help="write the ranking as CSV")
 
@@ -257,6 +270,14 @@ def _write(path: str, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def _left_out(reg: Any) -> str:
+    """"2 closed" or "2 closed, 1 realised (an issue)": the risks a simulation leaves out."""
+    realised = len(reg.realised_ids)
+    return f"{len(reg.closed_ids)} closed" + (
+        f", {realised} realised ({'an issue' if realised == 1 else 'issues'})"
+        if realised else "")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     if reg is not None and sch is not None:
@@ -265,7 +286,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if reg is not None:
             ev = reg.expected_value()
             print(f"{reg.source}: {plural(len(reg), 'risk')} read, "
-                  f"{len(reg.closed_ids)} closed, {int(reg.has_mitigation.sum())} with a "
+                  f"{_left_out(reg)}, {int(reg.has_mitigation.sum())} with a "
                   f"mitigation" + (f"; amounts in {reg.currency}" if reg.currency else "")
                   + (f"; scores read with the {reg.scale}" if reg.scale else ""))
             print(f"  expected cost (sum of P x mean cost impact): "
@@ -309,7 +330,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         what = []
         if reg is not None:
             what.append(f"{reg.source}: {len(res.risk_ids)} risks"
-                        + (f" ({len(res.excluded)} closed left out)" if res.excluded else ""))
+                        + (f" ({_left_out(reg)} left out)" if res.excluded else ""))
         if sch is not None:
             what.append(f"{sch.source}: {len(sch)} activities")
         print("; ".join(what) + f"; {res.iterations:,} iterations, {res.sampling}, "
@@ -348,19 +369,31 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _target_finish(text: str | None) -> Any:
+    """A --target-finish: working days (a number) or a date."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def _cmd_rank(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     assert reg is not None
+    holidays = [h.strip() for h in args.holidays.split(",") if h.strip()] if args.holidays else None
     ranking = rank_mitigations(reg, sch, iterations=args.iterations, rng=args.seed,
                                value_per_day=args.value_per_day, sampling=args.sampling,
                                progress=_progress(args), workers=args.workers,
                                correlation=corr)
     chosen = None
-    if args.budget is not None:
+    target = _target_finish(args.target_finish)
+    if args.budget is not None or target is not None or args.target_cost is not None:
         chosen = select_mitigations(ranking, args.budget, sch, register=reg,
-                                    iterations=args.iterations, rng=args.seed,
-                                    value_per_day=args.value_per_day, sampling=args.sampling,
-                                    correlation=corr)
+                                    objective=args.objective, target_finish=target,
+                                    target_cost=args.target_cost, start=args.start,
+                                    holidays=holidays, correlation=corr)
     records = [{k: _json_value(v) for k, v in rec.items()}
                for rec in ranking.table.to_dict("records")]
     if chosen is not None:
@@ -375,47 +408,65 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             frame["funded"] = frame["id"].isin(chosen.ids)
         _write(args.csv, safe_frame(frame).to_csv(index=False, lineterminator="\n"))
     if not args.quiet and args.json != "-" and args.csv != "-":
-        print(f"{reg.source}: {plural(len(ranking), 'mitigation')} ranked against the unmitigated "
-              f"baseline, {args.iterations:,} iterations, seed {ranking.seed}"
-              + (f", a day of delay valued at {args.value_per_day:,.0f}"
-                 if args.value_per_day else ""))
-        if isinstance(corr, Correlation):
-            print(corr.describe())
-        print("Cost cuts are gross, before the mitigation's own cost; benefit = expected "
-              "cost cut" + (" + value of the expected days cut" if args.value_per_day else "")
-              + "; net = benefit - cost; ratio = benefit / cost.")
-        width = max(40, shutil.get_terminal_size((120, 24)).columns - 92)
-        print(f"{'rank':>4}  {'id':<10} {'cost':>10} {'E[cost cut]':>12} {'P80 cut':>10} "
-              f"{'E[days cut]':>11} {'benefit':>10} {'net':>10} {'ratio':>6}  title")
-        for rec in ranking.table.to_dict("records"):
-            ratio = rec["benefit_cost_ratio"]
-            title = textwrap.shorten(str(rec["title"] or rec["mitigation"] or ""), width,
-                                     placeholder="…")
-            days_cut = round(rec["expected_delay_reduction"], 1) + 0.0
-            print(f"{rec['rank']:>4}  {str(rec['id'])[:10]:<10} {rec['mitigation_cost']:>10,.0f} "
-                  f"{rec['expected_cost_reduction']:>12,.0f} {rec['p80_cost_reduction']:>10,.0f} "
-                  f"{days_cut:>11,.1f} {rec['total_benefit']:>10,.0f} "
-                  f"{rec['net_benefit']:>10,.0f} "
-                  f"{'free' if not np.isfinite(ratio) else ratio_text(ratio):>6}  {title}")
-        info = ranking.all_mitigations
-        e = info.effect
-        print(f"all {len(info.ids)} mitigations together: cost "
-              f"{info.mitigation_cost:,.0f}; they cut the expected cost by "
-              f"{e.expected_cost_reduction:,.0f} before their cost (net "
-              f"{e.expected_cost_reduction - info.mitigation_cost:,.0f}), the P80 "
-              f"cost by {e.percentile_cost_reduction:,.0f}, the expected delay by "
-              f"{e.expected_delay_reduction:,.1f} days and the P80 delay by "
-              f"{e.percentile_delay_reduction:,.1f} days")
+        _print_ranking(args, reg, ranking, corr)
         if chosen is not None:
-            conf = chosen.confirmed.effect if chosen.confirmed is not None else None
-            print(f"within a budget of {args.budget:,.0f}: fund {', '.join(chosen.ids)} "
-                  f"(cost {chosen.mitigation_cost:,.0f}); simulated together they "
-                  f"cut the expected cost by "
-                  f"{conf.expected_cost_reduction if conf else 0:,.0f} before their cost, "
-                  f"the expected delay by {conf.expected_delay_reduction if conf else 0:,.1f} "
-                  f"days and the P80 delay by "
-                  f"{conf.percentile_delay_reduction if conf else 0:,.1f} days")
+            print(textwrap.fill(chosen.describe(), width=100))
+        if args.frontier:
+            _print_frontier(efficient_frontier(ranking, sch, register=reg, correlation=corr),
+                            args.start, sch, holidays)
     return 0
+
+
+def _print_ranking(args: argparse.Namespace, reg: RiskRegister, ranking: Any,
+                   corr: Any) -> None:
+    print(f"{reg.source}: {plural(len(ranking), 'mitigation')} ranked against the unmitigated "
+          f"baseline, {args.iterations:,} iterations, seed {ranking.seed}"
+          + (f", a day of delay valued at {args.value_per_day:,.0f}"
+             if args.value_per_day else ""))
+    if isinstance(corr, Correlation):
+        print(corr.describe())
+    print("Cost cuts are gross, before the mitigation's own cost; benefit = expected "
+          "cost cut" + (" + value of the expected days cut" if args.value_per_day else "")
+          + "; net = benefit - cost; ratio = benefit / cost.")
+    width = max(40, shutil.get_terminal_size((120, 24)).columns - 92)
+    print(f"{'rank':>4}  {'id':<10} {'cost':>10} {'E[cost cut]':>12} {'P80 cut':>10} "
+          f"{'E[days cut]':>11} {'benefit':>10} {'net':>10} {'ratio':>6}  title")
+    for rec in ranking.table.to_dict("records"):
+        ratio = rec["benefit_cost_ratio"]
+        title = textwrap.shorten(str(rec["title"] or rec["mitigation"] or ""), width,
+                                 placeholder="…")
+        days_cut = round(rec["expected_delay_reduction"], 1) + 0.0
+        print(f"{rec['rank']:>4}  {str(rec['id'])[:10]:<10} {rec['mitigation_cost']:>10,.0f} "
+              f"{rec['expected_cost_reduction']:>12,.0f} {rec['p80_cost_reduction']:>10,.0f} "
+              f"{days_cut:>11,.1f} {rec['total_benefit']:>10,.0f} "
+              f"{rec['net_benefit']:>10,.0f} "
+              f"{'free' if not np.isfinite(ratio) else ratio_text(ratio):>6}  {title}")
+    info = ranking.all_mitigations
+    e = info.effect
+    print(f"all {len(info.ids)} mitigations together: cost "
+          f"{info.mitigation_cost:,.0f}; they cut the expected cost by "
+          f"{e.expected_cost_reduction:,.0f} before their cost, the P80 "
+          f"cost by {e.percentile_cost_reduction:,.0f}, the expected delay by "
+          f"{e.expected_delay_reduction:,.1f} days and the P80 delay by "
+          f"{e.percentile_delay_reduction:,.1f} days: benefit {info.total_benefit:,.0f}, "
+          f"net {info.net_benefit:,.0f}")
+
+
+def _print_frontier(frontier: Any, start: Any, sch: Schedule | None,
+                    holidays: list[str] | None) -> None:
+    table = frontier.table
+    cost, finish = frontier.cost_column, frontier.finish_column
+    calendar = Calendar.of(holidays) if holidays is not None or sch is None or \
+        sch.calendar is None else sch.calendar
+    print("efficient frontier (each step adds the mitigation that buys the most P80 "
+          "reduction per unit of spend; * = no cheaper point is as good on both):")
+    print(f"{'step':>4}  {'added':<10} {'spend':>12} {'P80 cost':>14} {'P80 finish':>11}"
+          + ("  finish date" if start else ""))
+    for rec in table.to_dict("records"):
+        date = f"  {calendar.finish_date(start, rec[finish])}" if start else ""
+        print(f"{rec['step']:>4}{'*' if rec['efficient'] else ' '} {str(rec['added'])[:10]:<10} "
+              f"{rec['mitigation_cost']:>12,.0f} {rec[cost]:>14,.0f} {rec[finish]:>11,.1f}"
+              + date)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from . import plot
 from ._format import compact, currency_symbol, money, short
 from ._version import __version__
-from .analysis import Analysis, Drivers, Ranking, analyse
+from .analysis import Analysis, Contingency, Drivers, Frontier, Ranking, analyse
 from .analysis import columns as C
 from .exceptions import InputError, OptionError, Problem
 from .model import Risk, RiskRegister, Schedule
@@ -150,6 +150,10 @@ def write_pack(analysis: Analysis, path: str | os.PathLike[str], *, title: str |
     pages.append(_drivers_page(drivers, res, cur, footer))
     if ranking is not None:
         pages.append(_mitigation_page(ranking, register, cur, footer))
+    if analysis.frontier is not None:
+        pages.append(_frontier_page(analysis.frontier, res, cur, footer))
+    if analysis.contingency is not None:
+        pages.append(_contingency_page(analysis.contingency, res, cur, footer))
     if schedule is not None:
         pages.append(_schedule_page(res, schedule, cur, footer))
     pages.append(_risk_table(register, drivers, cur, footer))
@@ -338,6 +342,75 @@ def _mitigation_page(ranking: Ranking, register: RiskRegister, cur: str | None,
     return fig
 
 
+def _contingency_page(split: Contingency, res: SimulationResult, cur: str | None,
+                      footer: str) -> Figure:
+    fig = _page("What is the contingency for?", footer)
+    grid = fig.add_gridspec(2, 2, height_ratios=[1.3, 1])
+    plot.contingency_split(split, "cost", ax=fig.add_subplot(grid[0, 0]), currency=cur)
+    if res.has_schedule or split.schedule.contingency:
+        plot.contingency_split(split, "schedule", ax=fig.add_subplot(grid[0, 1]),
+                               title=f"{'Schedule' if res.has_schedule else 'Delay'} "
+                                     f"contingency at P{round(100 * split.cost.percentile)}: "
+                                     f"{split.schedule.contingency:,.1f} d")
+    cost = split.cost.table.set_index("id")
+    sched = split.schedule.table.set_index("id")["allocation"]
+    rows = [["estimate uncertainty", "(activity ranges)", money(split.cost.estimate, cur),
+             f"{split.schedule.estimate:,.1f} d"]]
+    for rid in cost.index[:8]:
+        rows.append([str(rid), short(cost.at[rid, "title"] or "", 44),
+                     money(cost.at[rid, "allocation"], cur),
+                     f"{round(float(sched.get(rid, 0.0)), 1) + 0.0:,.1f} d"])
+    others = cost.index[8:]
+    if len(others):
+        rows.append([f"{len(others)} other risks", "",
+                     money(float(cost["allocation"].iloc[8:].sum()), cur),
+                     f"{float(sched.reindex(others).fillna(0).sum()):,.1f} d"])
+    rows.append(["contingency", "", money(split.cost.contingency, cur),
+                 f"{split.schedule.contingency:,.1f} d"])
+    ax = fig.add_subplot(grid[1, :])
+    _table(ax, rows, ["part", "risk", "cost", "days"], [0.16, 0.44, 0.14, 0.12], fontsize=8)
+    ax.set_title("By kind: the Shapley value over estimate ranges and risk events. Each "
+                 "risk's part: its mean effect near the P80, scaled to add up (method page)",
+                 fontsize=8, loc="left")
+    return fig
+
+
+def _frontier_page(frontier: Frontier, res: SimulationResult, cur: str | None,
+                   footer: str) -> Figure:
+    fig = _page("What does mitigation spend buy?", footer)
+    grid = fig.add_gridspec(2, 2, height_ratios=[1.25, 1])
+    plot.frontier(frontier, "cost", ax=fig.add_subplot(grid[0, 0]), currency=cur,
+                  title=f"{frontier.cost_column[:3].upper()} cost, spend included")
+    if res.has_schedule or frontier.table[frontier.finish_column].any():
+        plot.frontier(frontier, "schedule", ax=fig.add_subplot(grid[0, 1]), currency=cur,
+                      title=f"{frontier.finish_column[:3].upper()} "
+                            + ("finish" if res.has_schedule else "total delay"))
+    table = frontier.table
+    shown = table[table["efficient"]]
+    if len(shown) > 9:  # the first, the last and evenly spaced efficient points between
+        keep = sorted({round(k * (len(shown) - 1) / 8) for k in range(9)})
+        shown = shown.iloc[keep]
+    p = frontier.cost_column[:3].upper()
+    rows = []
+    for rec in shown.to_dict("records"):
+        finish = f"{rec[frontier.finish_column]:,.1f} d"
+        if res.start is not None:
+            finish += f" ({res.calendar.finish_date(res.start, rec[frontier.finish_column])})"
+        funded = len(frontier.sets[int(rec["step"])])
+        rows.append([str(rec["step"]), short(rec["added"] or "(none)", 24),
+                     str(funded), money(rec[C.MITIGATION_COST], cur),
+                     money(rec[frontier.cost_column], cur), finish,
+                     money(rec[C.NET_BENEFIT], cur)])
+    ax = fig.add_subplot(grid[1, :])
+    _table(ax, rows, ["step", "adds", "funded", "spend", f"{p} cost (spend incl.)",
+                      f"{p} finish", "net value"], [0.06, 0.22, 0.08, 0.12, 0.17, 0.2, 0.13],
+           fontsize=8)
+    ax.set_title("Efficient points: each step funds the mitigation that buys the most "
+                 f"{p} reduction per unit of spend, with those before it (simulated "
+                 "together)", fontsize=9, loc="left")
+    return fig
+
+
 def _schedule_page(res: SimulationResult, schedule: Schedule | None, cur: str | None,
                    footer: str) -> Figure:
     fig = _page("Schedule: joint confidence and critical activities", footer)
@@ -411,7 +484,7 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
          + ("with the correlation below. " if res.correlation else "independently. ") +
          "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
          + ". Triangular is the default; PERT is Beta-PERT with λ = 4. Opportunities are "
-         f"negative impacts. Closed risks left out: {closed}."),
+         f"negative impacts. Closed and realised risks left out: {closed}."),
         ("Correlation",
          res.correlation[0].upper() + res.correlation[1:] + ". It is induced by "
          "Iman–Conover reordering of the sampled values, so every distribution is "
@@ -438,7 +511,11 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
     text += [
         ("Base and contingency",
          "The base is the plan without risks (most-likely durations; 0 without a "
-         "schedule). Contingency at P80 is the P80 minus the base."),
+         "schedule). Contingency at P80 is the P80 minus the base. Its split by kind is "
+         "the Shapley value over estimate ranges and risk events (the P80 with each kind "
+         "alone and with both, on the same random numbers); the risk part goes to each "
+         "risk by its mean effect, if removed, over the iterations within 2.5% of the P80, "
+         "scaled to add up, rounded to the cent by largest remainder."),
         ("Mitigations",
          "The mitigated scenario replaces pre-mitigation values with the post-mitigation "
          "ones and adds every mitigation's cost. Each mitigation is also valued on its own "
@@ -446,7 +523,9 @@ def _method_page(register: RiskRegister, schedule: Schedule | None, res: Simulat
          "numbers): total benefit is the expected cost saving"
          + (f" plus {money(value_per_day, cur)} per working day saved"
             if value_per_day else "") + "; the benefit/cost ratio divides it by the "
-         "mitigation cost. Risk drivers remove one risk at a time (Hulett's method)."),
+         "mitigation cost. Risk drivers remove one risk at a time (Hulett's method). The "
+         "frontier adds, at each step, the mitigation that buys the most P80 reduction per "
+         "unit of spend together with those before it."),
         ("Currency",
          "Amounts are as written in the register"
          + (f" ({register.currency})" if register.currency else "")

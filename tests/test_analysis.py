@@ -197,8 +197,16 @@ def test_select_mitigations_with_confirmation():
         sub.table["total_benefit"][list(m)].sum()
         for m in itertools.product([False, True], repeat=10)
         if sub.table["mitigation_cost"][list(m)].sum() <= 20_000)
-    picked = rk.select_mitigations(sub, 20_000)
+    picked = rk.select_mitigations(sub, 20_000, objective="benefit")
     assert picked.additive_total_benefit == pytest.approx(best)
+    assert not picked.joint  # a ranking alone: the single figures are added, and it says so
+    best_net = max(
+        sub.table["net_benefit"][list(m)].sum()
+        for m in itertools.product([False, True], repeat=10)
+        if sub.table["mitigation_cost"][list(m)].sum() <= 20_000)
+    net = rk.select_mitigations(sub, 20_000)
+    assert net.to_frame()["net_benefit"].sum() == pytest.approx(best_net)
+    assert (net.to_frame()["net_benefit"] > 0).all()
     with pytest.raises(rk.OptionError, match="budget"):
         rk.select_mitigations(ranking, -1)
 

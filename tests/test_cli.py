@@ -82,7 +82,7 @@ def test_warnings_go_to_stderr(capsys, write_csv):
     (["simulate", "no_such_file.csv"], "file not found"),
     (["validate", OFFICE, "--map", "oops"], "--map takes"),
     (["rank", OFFICE, "-n", "auto"], "not a whole number"),  # auto is for simulate
-    (["rank", OFFICE, "--start", "2027-01-04"], "unrecognized arguments: --start"),
+    (["rank", OFFICE, "--start", "2027-01-04"], "--start needs --schedule"),
 ])
 def test_usage_errors_exit_2(capsys, argv, words):
     assert main(argv) == 2

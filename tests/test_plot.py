@@ -236,3 +236,21 @@ def test_mitigation_chart_takes_any_index_and_odd_rankings():
         if "B" in set(frame["id"]) and frame["total_benefit"].notna().all():
             assert "B ×0.10" in box and "C (free)" in box and "A ×5.0" in texts
         plt.close(fig)
+
+
+def test_frontier_draws_every_point_and_marks_the_efficient_ones(model):
+    reg, sch, _, _, _, ranking = model
+    frontier = rk.efficient_frontier(ranking, sch, register=reg, order="ranking", points=8)
+    table = frontier.to_frame()
+    assert len(table) == 8 and table["step"].tolist()[0] == 0
+    for metric, column in (("cost", frontier.cost_column), ("schedule", frontier.finish_column)):
+        fig, ax = plt.subplots()
+        plot.frontier(frontier, metric, ax=ax, currency="£")
+        line = ax.get_lines()[0]
+        np.testing.assert_allclose(line.get_xdata(), table["mitigation_cost"])
+        np.testing.assert_allclose(line.get_ydata(), table[column])
+        filled = sum(len(c.get_offsets()) for c in ax.collections[:1])
+        assert filled == int(table["efficient"].sum())
+        texts = " ".join(t.get_text() for t in ax.texts)
+        assert "no mitigation" in texts
+        plt.close(fig)

@@ -1,21 +1,27 @@
-"""Analysis of simulations: which mitigations pay, which risks drive the outcome, and
-the set of results a steering-committee pack presents.
+"""Analysis of simulations: which mitigations pay, which to fund, which risks drive the
+outcome, and the set of results a steering-committee pack presents.
 
 - :mod:`.columns`: the column names of the tables (one name per quantity);
 - :mod:`.results`: :class:`Ranking`, :class:`Drivers`, :class:`Selection`,
-  :class:`Effect`, :class:`MitigationSet`;
+  :class:`Frontier`, :class:`Effect`, :class:`MitigationSet`;
 - :mod:`.reductions`: mean and exact percentile reductions of many variants;
-- :mod:`.ranking`: :func:`rank_mitigations`, :func:`select_mitigations`;
+- :mod:`.ranking`: :func:`rank_mitigations`;
+- :mod:`.selection`: :func:`select_mitigations`, :func:`efficient_frontier` (sets of
+  mitigations compared by simulating each set together);
 - :mod:`.drivers`: :func:`risk_drivers`;
+- :mod:`.contingency`: :func:`contingency` (what the contingency is for);
 - :mod:`.pack`: :func:`analyse`.
 """
 
 from . import columns
+from .contingency import Contingency, ContingencySplit, contingency
 from .drivers import risk_drivers
 from .pack import Analysis, analyse
-from .ranking import knapsack, rank_mitigations, select_mitigations
-from .results import Baseline, Drivers, Effect, MitigationSet, Ranking, Selection
+from .ranking import knapsack, rank_mitigations
+from .results import Baseline, Drivers, Effect, Frontier, MitigationSet, Ranking, Selection
+from .selection import efficient_frontier, select_mitigations
 
-__all__ = ["Analysis", "Baseline", "Drivers", "Effect", "MitigationSet", "Ranking", "Selection",
-           "analyse", "columns", "knapsack", "rank_mitigations", "risk_drivers",
-           "select_mitigations"]
+__all__ = ["Analysis", "Baseline", "Contingency", "ContingencySplit", "Drivers", "Effect",
+           "Frontier", "MitigationSet", "Ranking", "Selection", "analyse", "columns",
+           "contingency", "efficient_frontier", "knapsack", "rank_mitigations",
+           "risk_drivers", "select_mitigations"]

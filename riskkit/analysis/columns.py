@@ -13,7 +13,7 @@ __all__ = [
     "EXPECTED_DELAY_REDUCTION", "ID", "MITIGATION", "MITIGATION_COST", "NET_BENEFIT", "OWNER",
     "PROBABILITY", "RANK", "SCHEDULE_SPEARMAN", "SCHEDULE_VARIANCE_SHARE", "TITLE",
     "TOTAL_BENEFIT", "cost_reduction", "delay_reduction", "drivers_columns", "label",
-    "ranking_columns", "reduction",
+    "percentile_cost", "percentile_finish", "ranking_columns", "reduction",
 ]
 
 ID = "id"
@@ -45,6 +45,16 @@ SCHEDULE_VARIANCE_SHARE = "schedule_variance_share"
 def label(q: float) -> str:
     """``p80`` for 0.8: how a percentile is written in column names."""
     return f"p{round(q * 100):d}"
+
+
+def percentile_cost(q: float) -> str:
+    """The column of a set's cost percentile, its mitigation spend included (frontier)."""
+    return f"{label(q)}_cost"
+
+
+def percentile_finish(q: float) -> str:
+    """The column of a set's duration percentile, working days (frontier)."""
+    return f"{label(q)}_finish"
 
 
 def cost_reduction(q: float) -> str:

@@ -11,12 +11,13 @@ import scipy.stats as st
 from ..exceptions import OptionError
 from ..model import RiskRegister, Schedule
 from ..sim import RunOptions, simulate_variants
+from ..sim.changes import VariantRun
 from . import columns as C
 from .ranking import check_percentile
 from .reductions import VariantEffects
 from .results import Drivers
 
-__all__ = ["risk_drivers"]
+__all__ = ["drivers_of", "removal_run", "risk_drivers"]
 
 _METRICS = {"cost": "cost", "schedule": "schedule", "delay": "schedule", "duration": "schedule"}
 
@@ -55,9 +56,26 @@ def risk_drivers(
     if key is None:
         raise OptionError("metric", metric, "'cost' or 'schedule'")
     options = RunOptions.of(options, **run)
+    return drivers_of(removal_run(register, schedule, options), register, q, key)
+
+
+def removal_run(register: RiskRegister, schedule: Schedule | None, options: RunOptions, *,
+                everything: bool = False) -> VariantRun:
+    """Each active risk removed on its own (and, with ``everything``, every risk removed
+    as one more variant), on the baseline's random numbers, keeping the baseline's
+    impacts: what :func:`risk_drivers` and :func:`riskkit.contingency` read."""
+    variants = [{r.id: "removed"} for r in register.active_risks]
+    if everything and variants:
+        variants.append({r.id: "removed" for r in register.active_risks})
+    return simulate_variants(register, schedule, variants, options=options,
+                             keep_impacts=True, label="risk drivers")
+
+
+def drivers_of(result: VariantRun, register: RiskRegister, percentile: float,
+               metric: str = "cost") -> Drivers:
+    """The drivers table of a :func:`removal_run`."""
+    q, key = percentile, metric
     active = register.active_risks
-    result = simulate_variants(register, schedule, [{r.id: "removed"} for r in active],
-                               options=options, keep_impacts=True, label="risk drivers")
     effects = VariantEffects.of(result, q)
     rank_cost = st.rankdata(result.base_cost)
     rank_sched = st.rankdata(result.base_schedule)
@@ -68,10 +86,10 @@ def risk_drivers(
         C.ID: [r.id for r in active], C.TITLE: [r.title for r in active],
         C.OWNER: [r.owner for r in active],
         C.PROBABILITY: [r.probability for r in active],
-        C.EXPECTED_COST_REDUCTION: effects.expected_cost,
-        C.cost_reduction(q): effects.percentile_cost,
-        C.EXPECTED_DELAY_REDUCTION: effects.expected_delay,
-        C.delay_reduction(q): effects.percentile_delay,
+        C.EXPECTED_COST_REDUCTION: effects.expected_cost[:len(active)],
+        C.cost_reduction(q): effects.percentile_cost[:len(active)],
+        C.EXPECTED_DELAY_REDUCTION: effects.expected_delay[:len(active)],
+        C.delay_reduction(q): effects.percentile_delay[:len(active)],
         C.COST_SPEARMAN: rc, C.SCHEDULE_SPEARMAN: rs,
         C.COST_VARIANCE_SHARE: shares(rc), C.SCHEDULE_VARIANCE_SHARE: shares(rs),
     })

@@ -9,24 +9,35 @@ numbers even with ``rng`` a Generator.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..exceptions import InputWarning
 from ..model import Calendar, RiskRegister, Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions, simulate
-from .drivers import risk_drivers
+from .contingency import Contingency, contingency
+from .drivers import drivers_of, removal_run
 from .ranking import check_value_per_day, rank_mitigations
-from .results import Drivers, Ranking
+from .results import Drivers, Frontier, Ranking
+from .selection import efficient_frontier
 
-__all__ = ["Analysis", "analyse"]
+__all__ = ["FRONTIER_GREEDY_LIMIT", "Analysis", "analyse"]
+
+#: Up to this many mitigations the pack's frontier adds them one at a time by joint
+#: value (one run per step); with more, it follows the ranking's order in one run, at
+#: FRONTIER_POINTS points (each a set simulated together).
+FRONTIER_GREEDY_LIMIT = 30
+FRONTIER_POINTS = 12
 
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """What a pack presents: the register and schedule, the current and mitigated
-    simulations, the drivers and (when the register has mitigations) the ranking."""
+    simulations, the drivers, the contingency split and (when the register has
+    mitigations) the ranking and the efficient frontier of mitigation spend."""
 
     register: RiskRegister
     schedule: Schedule | None
@@ -36,6 +47,8 @@ class Analysis:
     ranking: Ranking | None
     value_per_day: float | None = None
     options: RunOptions = field(default_factory=RunOptions, repr=False)
+    frontier: Frontier | None = None
+    contingency: Contingency | None = None
 
     @property
     def iterations(self) -> int:
@@ -77,10 +90,23 @@ def analyse(
     current = simulate(register, schedule, options=options, **dates)
     # every follow-on run draws the main run's streams (common random numbers)
     same = options.replace(rng=current.seed_sequence, iterations=current.iterations)
-    mitigated = simulate(register, schedule, options=same, scenario="mitigated", **dates)
-    drivers = risk_drivers(register, schedule, options=same)
-    ranking = (rank_mitigations(register, schedule, options=same,
-                                value_per_day=value_per_day)
-               if any(r.has_mitigation for r in register.active_risks) else None)
+    with warnings.catch_warnings():  # the main run has said what the register lacks
+        warnings.simplefilter("ignore", InputWarning)
+        mitigated = simulate(register, schedule, options=same, scenario="mitigated", **dates)
+        removals = removal_run(register, schedule, same, everything=True)
+        drivers = drivers_of(removals, register, 0.8)
+        ranking = (rank_mitigations(register, schedule, options=same,
+                                    value_per_day=value_per_day)
+                   if any(r.has_mitigation for r in register.active_risks) else None)
+    frontier = None
+    if ranking is not None and len(ranking):
+        few = len(ranking) <= FRONTIER_GREEDY_LIMIT
+        frontier = efficient_frontier(ranking, schedule, register=register, options=same,
+                                      order="greedy" if few else "ranking",
+                                      points=None if few else FRONTIER_POINTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        split = contingency(register, schedule, options=same, current=current,
+                            removals=removals)
     return Analysis(register, schedule, current, mitigated, drivers, ranking, value_per_day,
-                    same)
+                    same, frontier, split)

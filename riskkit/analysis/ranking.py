@@ -1,4 +1,5 @@
-"""Which mitigations pay: rankings and selections under a budget.
+"""Which mitigations pay: the ranking of single mitigations (selections of several:
+:mod:`.selection`).
 
 Both are computed from variants of the baseline simulated on common random numbers
 (:func:`riskkit.sim.simulate_variants`): a mitigation that changes nothing shows a
@@ -20,9 +21,9 @@ from ..model import RiskRegister, Schedule
 from ..sim import RunOptions, simulate_variants
 from . import columns as C
 from .reductions import VariantEffects
-from .results import Baseline, MitigationSet, Ranking, Selection
+from .results import Baseline, MitigationSet, Ranking
 
-__all__ = ["knapsack", "order", "rank_mitigations", "select_mitigations"]
+__all__ = ["knapsack", "order", "rank_mitigations"]
 
 
 def check_percentile(q: object, name: str = "percentile") -> float:
@@ -123,72 +124,6 @@ def rank_mitigations(
     return Ranking(table[list(C.ranking_columns(q))], everything, baseline,
                    result.iterations, q, vpd, result.seed_sequence,  # type: ignore[arg-type]
                    result.sampling)
-
-
-def select_mitigations(
-    ranking_or_register: Ranking | RiskRegister,
-    budget: float,
-    schedule: Schedule | None = None,
-    *,
-    register: RiskRegister | None = None,
-    options: RunOptions | None = None,
-    value_per_day: float | None = None,
-    percentile: float | None = None,
-    **run: Any,
-) -> Selection:
-    """Choose the mitigations to fund under ``budget``, maximising total benefit.
-
-    The choice is an exact 0/1 knapsack on the ranking's ``total_benefit`` and
-    ``mitigation_cost`` (branch and bound). Benefits of separate mitigations are not
-    additive through a schedule network, so when the register is known (passed first,
-    or as ``register=``) the chosen set is confirmed by one simulation of all of them
-    together on the ranking's random numbers; ``Selection.confirmed`` holds its figures.
-    ``value_per_day`` and ``percentile`` default to the ranking's own.
-
-    Examples
-    --------
-    >>> import riskkit as rk
-    >>> reg = rk.read_register("sample_registers/it_migration.csv")
-    >>> chosen = rk.select_mitigations(reg, 50_000, iterations=2_000, rng=1)
-    >>> chosen.mitigation_cost <= 50_000
-    True
-    """
-    if isinstance(budget, bool) or not isinstance(budget, (int, float, np.floating)) or \
-            not math.isfinite(budget) or budget < 0:
-        raise OptionError("budget", budget, "a non-negative amount")
-    if isinstance(ranking_or_register, RiskRegister):
-        register = ranking_or_register
-        ranking = rank_mitigations(register, schedule, options=options,
-                                   value_per_day=value_per_day,
-                                   percentile=0.8 if percentile is None else percentile, **run)
-    elif isinstance(ranking_or_register, Ranking):
-        ranking = ranking_or_register
-    else:
-        raise OptionError("ranking_or_register", type(ranking_or_register).__name__,
-                          "a Ranking from rank_mitigations or a RiskRegister")
-    table = ranking.table
-    costs = table[C.MITIGATION_COST].fillna(0.0).to_numpy(dtype=float)
-    benefits = table[C.TOTAL_BENEFIT].to_numpy(dtype=float)
-    pick = knapsack(benefits, costs, float(budget))
-    chosen = table.iloc[np.flatnonzero(pick)].reset_index(drop=True)
-    confirmed = None
-    if register is not None and pick.any():
-        # the ranking's random numbers and iterations unless told otherwise
-        if options is None:
-            defaults = {"rng": ranking.seed_sequence, "iterations": ranking.iterations,
-                        "sampling": ranking.sampling}
-            run = {**defaults, **{k: v for k, v in run.items() if v is not None}}
-        options = RunOptions.of(options, **run)
-        ids = tuple(chosen[C.ID])
-        result = simulate_variants(register, schedule, [{rid: "mitigated" for rid in ids}],
-                                   options=options)
-        q = check_percentile(ranking.percentile if percentile is None else percentile)
-        per_day = ranking.value_per_day if value_per_day is None else value_per_day
-        confirmed = MitigationSet(ids, float(costs[pick].sum()),
-                                  VariantEffects.of(result, q).effect(0),
-                                  check_value_per_day(per_day))
-    return Selection(chosen, float(budget), float(costs[pick].sum()),
-                     float(benefits[pick].sum()), confirmed, ranking.seed_sequence)
 
 
 def knapsack(values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray,

@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._format import number
+from .._format import number, plural
 from ..seeds import reported_seed
 from . import columns as C
 
-__all__ = ["Baseline", "Drivers", "Effect", "MitigationSet", "Ranking", "Selection"]
+__all__ = ["Baseline", "Drivers", "Effect", "Frontier", "MitigationSet", "Ranking",
+           "Selection"]
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,16 @@ class Drivers:
 
 @dataclass(frozen=True, eq=False)
 class Selection:
-    """Mitigations chosen under a budget (:func:`riskkit.select_mitigations`): their
-    rows of the ranking, and the set simulated together when the register was known."""
+    """Mitigations chosen (:func:`riskkit.select_mitigations`): their rows of the
+    ranking, and the set simulated together when the register was known.
+
+    ``objective`` is "net", "benefit" or "target". ``joint`` says whether sets were
+    compared by simulating them together (True whenever the register was known);
+    ``additive_total_benefit`` is the sum of the chosen rows' single benefits, which
+    differs from ``confirmed.total_benefit`` when mitigations interact. For a target
+    question, ``target`` is (metric, value, as written) and ``reached`` says whether the
+    chosen set meets it; when it does not, the set is the one that came closest.
+    """
 
     table: pd.DataFrame = field(repr=False)
     budget: float
@@ -249,7 +258,13 @@ class Selection:
     additive_total_benefit: float
     confirmed: MitigationSet | None = None
     seed_sequence: np.random.SeedSequence | None = field(default=None, repr=False)
-    """The ranking's random numbers, which the confirmation drew from too."""
+    """The ranking's random numbers, which the sets compared drew from too."""
+    objective: str = "net"
+    target: tuple[str, float, str] | None = None
+    reached: bool | None = None
+    joint: bool = False
+    sets_evaluated: int = 0
+    closest: MitigationSet | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -258,6 +273,14 @@ class Selection:
     def ids(self) -> tuple[str, ...]:
         return tuple(self.table[C.ID])
 
+    @property
+    def interaction(self) -> float | None:
+        """Joint benefit minus the sum of the single benefits (None without a joint
+        run): negative where mitigations overlap, positive where they only pay together."""
+        if self.confirmed is None:
+            return None
+        return self.confirmed.total_benefit - self.additive_total_benefit
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
@@ -265,16 +288,88 @@ class Selection:
         cols = [C.ID, C.TITLE, C.MITIGATION_COST, C.TOTAL_BENEFIT, C.NET_BENEFIT]
         return self.table[[c for c in cols if c in self.table.columns]].set_index(C.ID)
 
+    def describe(self) -> str:
+        """One paragraph in words: what is funded, what it buys, and how it was chosen."""
+        within = ("" if not np.isfinite(self.budget)
+                  else f" within a budget of {number(self.budget)}")
+        if self.target is not None:
+            metric, _, written = self.target
+            what = "P80 finish" if metric == "percentile_finish" else "P80 cost"
+            if not self.reached:
+                head = (f"No set of these mitigations{within} brings the {what} to "
+                        f"{written}; the closest ({plural(len(self), 'mitigation')}, "
+                        f"costing {number(self.mitigation_cost)}) is shown.")
+            elif not len(self):
+                head = f"The {what} already meets {written} without any mitigation."
+            else:
+                head = (f"The cheapest set found that brings the {what} to {written}: "
+                        f"{', '.join(self.ids)} (cost {number(self.mitigation_cost)}; "
+                        f"{self.sets_evaluated:,} sets compared).")
+        elif not len(self):
+            head = f"Fund nothing{within}: no set of mitigations adds net value."
+        else:
+            rule = ("the largest net value (benefit − cost)" if self.objective == "net"
+                    else "the largest gross benefit")
+            head = (f"Fund {', '.join(self.ids)}{within} (cost "
+                    f"{number(self.mitigation_cost)}), chosen for {rule}.")
+        if self.confirmed is None:
+            return head + (" Benefits were treated as additive (no register given)."
+                           if len(self) else "")
+        m = self.confirmed
+        text = (f"{head} Simulated together: benefit {number(m.total_benefit)}, net "
+                f"{number(m.net_benefit)}")
+        gap = self.interaction
+        if gap is not None and len(self) > 1 and abs(gap) > 1e-6 * max(
+                1.0, abs(self.additive_total_benefit)):
+            text += (f" (the single benefits add up to {number(self.additive_total_benefit)}:"
+                     f" they {'overlap' if gap < 0 else 'pay more together'})")
+        return text + "."
+
     def _repr_html_(self) -> str:
-        head = (f"<p><b>Funded within {self.budget:,.0f}</b>: {len(self)} mitigations "
-                f"costing {self.mitigation_cost:,.0f}")
-        if self.confirmed is not None:
-            head += (f"; together they cut the expected cost by "
-                     f"{self.confirmed.effect.expected_cost_reduction:,.0f} "
-                     f"(benefit {self.confirmed.total_benefit:,.0f}, net "
-                     f"{self.confirmed.net_benefit:,.0f})")
-        return head + ".</p>" + self.summary().to_html(float_format="{:,.0f}".format)
+        return (f"<p>{html.escape(self.describe())}</p>"
+                + self.summary().to_html(float_format="{:,.0f}".format))
 
     def __repr__(self) -> str:
-        return (f"Selection({len(self)} mitigations within "
-                f"{number(self.budget)}: {', '.join(self.ids[:5])})")
+        within = "" if not np.isfinite(self.budget) else f" within {number(self.budget)}"
+        return (f"Selection({len(self)} mitigations{within} by {self.objective}: "
+                f"{', '.join(self.ids[:5])})")
+
+
+@dataclass(frozen=True, eq=False)
+class Frontier:
+    """Spend on mitigation against the percentile cost (spend included) and finish
+    (:func:`riskkit.efficient_frontier`): one row per point, each a set of mitigations
+    (``sets[k]``), from none to all; ``efficient`` marks the points that no cheaper
+    point beats on both."""
+
+    table: pd.DataFrame = field(repr=False)
+    baseline: Baseline
+    percentile: float
+    value_per_day: float
+    seed_sequence: np.random.SeedSequence | None = field(default=None, repr=False)
+    sets: tuple[tuple[str, ...], ...] = field(default=(), repr=False)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def cost_column(self) -> str:
+        return C.percentile_cost(self.percentile)
+
+    @property
+    def finish_column(self) -> str:
+        return C.percentile_finish(self.percentile)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> pd.DataFrame:
+        return self.table.set_index("step")
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>Efficient frontier</b>: {len(self) - 1} mitigations added one at a "
+                f"time by value per unit of spend.</p>"
+                + self.summary().to_html(float_format="{:,.1f}".format))
+
+    def __repr__(self) -> str:
+        return f"Frontier({len(self)} points, {int(self.table['efficient'].sum())} efficient)"

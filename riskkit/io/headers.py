@@ -27,6 +27,7 @@ from itertools import product
 
 from ..distributions import parameter_columns
 from ..exceptions import Problem
+from .sense import TYPE_HEADERS
 from .tables import fold, normalise_header
 from .wordfiles import read_words, word_files
 
@@ -89,6 +90,9 @@ class RegisterHeaders(Mapping[str, str]):
                 for phrase in phrases:
                     add_plain(canon, phrase)
             if words is english:
+                # the threat/opportunity column's headers live with its words (types.json)
+                for phrase in TYPE_HEADERS:
+                    add_plain("type", phrase)
                 for name, p in parameter_columns().items():
                     for phrase in (name, *p.aliases):
                         add_plain(name, phrase)
@@ -226,7 +230,7 @@ def _meaning(parts: list[_Part]) -> str | None:
 
 
 def _canonical_names() -> list[str]:
-    names = ["id", "title", "description", "category", "owner", "status", "project",
+    names = ["id", "title", "description", "category", "type", "owner", "status", "project",
              "probability", "distribution", "activities", "mitigation", "correlation_group",
              "mitigation_cost"]
     names += [f"{i}_impact" for i in _IMPACTS]
@@ -267,6 +271,8 @@ def _english_table() -> dict[str, tuple[str, ...]]:
 
     for canon, phrases in english["columns"].items():
         add(canon, canon, *phrases)
+        if canon == "category":
+            add("type", "type", *TYPE_HEADERS)
     for name, p in parameter_columns().items():
         add(name, name, *p.aliases)
     points = english["points"]

@@ -33,9 +33,12 @@ from ..distributions import (
 from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
+from ..model.status import status_notes
+from . import sense
 from .cells import NumberFormatError, parse_cell, parse_number, split_list
 from .headers import REGISTER_ALIASES, REGISTER_HEADERS, check_columns
-from .scale import DEFAULT_SCALE, Level, Scale, read_scale
+from .scale import DEFAULT_SCALE, SCALE_HEADER, Level, Scale, read_scale
+from .scores import SCORE_COLUMNS, ScoreColumns, explicit_value, probability_hint
 from .tables import (
     RawTable,
     display_name,
@@ -54,7 +57,8 @@ __all__ = ["REGISTER_ALIASES", "read_register"]
 FIXED_COLUMNS = ("cost_impact", "schedule_impact", "mitigated_cost_impact",
                  "mitigated_schedule_impact")
 _PARAMETERS = family_parameters()
-_INPUT_COLUMNS = REGISTER_COLUMNS + FIXED_COLUMNS + tuple(_PARAMETERS)
+#: "type": threat or opportunity (riskkit.io.sense); read, not kept on the model
+_INPUT_COLUMNS = REGISTER_COLUMNS + FIXED_COLUMNS + tuple(_PARAMETERS) + ("type",)
 _POINTS = ("min", "most_likely", "max")
 _TOTAL_WORDS = ("total", "totals", "sum", "subtotal", "grandtotal", "overall")
 
@@ -62,7 +66,6 @@ _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
          "mitigation", "correlation_group")
 _CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": "USD", "US$": "USD",
                      "FR.": "CHF", "SFR": "CHF"}
-_EXPLICIT = re.compile(r"\s*\d+\s*[=:]\s*([^;|]*\S)\s*")
 _DISCRETE = re.compile(r"\d\s*:\s*[\d.,]+%?\s*[;|]")
 
 
@@ -91,9 +94,11 @@ def read_register(
     sheet : str or int, optional
         Worksheet of an ``.xlsx`` workbook (default: the first).
     scale : Scale, path or "default", optional
-        How to read qualitative scores. Labels such as "High" or "Likely" are always
-        read with the default scale (:data:`riskkit.io.scale.DEFAULT_SCALE`); with a
-        scale given, 1-5 style scores are read through it too, and its cost levels apply.
+        How to read qualitative scores. Labels such as "High", "Likely" or "Hoch" are
+        always read with the default scale (:data:`riskkit.io.scale.DEFAULT_SCALE`);
+        with a scale given, 1-5 style scores are read through it too (a column holds
+        scores or values, never both; ``-4`` is an opportunity of level 4), and its
+        levels apply. A custom scale extends the default labels (:func:`read_scale`).
     project : str, optional
         The project the register belongs to (namespaces its random streams).
 
@@ -164,6 +169,7 @@ class _RegisterReader:
     plain_probs: list[float] = field(default_factory=list)
     currencies: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    borrowed: set[str] = field(default_factory=set)  # dimensions read by default labels
 
     def __post_init__(self) -> None:
         self.scores = self.user_scale is not None
@@ -183,6 +189,11 @@ class _RegisterReader:
             raise InputError(problems)
         if unused:
             self.notes.append(unused)
+        # the column that marks opportunities: a type column, else the category; a
+        # type column is the category too when the register has no other
+        self.sense_at = found.get("type", found.get("category"))
+        if "type" in found and "category" not in found:
+            found["category"] = found["type"]
         self.found = found
         self.written = {canon: table.header[i] for canon, i in found.items()}
         # a units row below the header ("%") says what the header might not
@@ -191,6 +202,24 @@ class _RegisterReader:
             f"{self.written['probability']} {units.get('probability', '')}")
         self.mit_percent = ("mitigated_probability" in self.written and header_says_percent(
             f"{self.written['mitigated_probability']} {units.get('mitigated_probability', '')}"))
+        self.senses = sense.SenseReport(src, table.header[self.sense_at]
+                                  if self.sense_at is not None else "type")
+        if "type" in found:
+            self.notes += sense.type_column_notes(
+                src, table.header[found["type"]], self._column(found["type"]),
+                category=found["category"] == found["type"])
+        self.score_columns = ScoreColumns(self.scale, self.scale.name,
+                                          self.table.decimal_comma)
+        if self.scores:
+            self.score_columns.source = src
+            self.score_columns.decide(self.written, {
+                c: list(zip((r for r, _ in table.rows), self._column(found[c])))
+                for c in SCORE_COLUMNS if c in found})
+            self.notes += self.score_columns.notes
+
+    def _column(self, position: int) -> list[str]:
+        """The cells of one column, row by row."""
+        return [cells[position] if position < len(cells) else "" for _, cells in self.table.rows]
 
     def register(self, project: str | None) -> RiskRegister:
         table, src, found = self.table, self.src, self.found
@@ -221,10 +250,15 @@ class _RegisterReader:
             if risk is not None:
                 risks.append(risk)
         self._check_file()
+        self.notes += self.senses.notes()
+        self.notes += status_notes(risks, src, self.written.get("status", "status"))
         scale_used = None
         if self.used:
             dims = [d for d in ("probability", "cost", "schedule") if d in self.used]
             scale_used = f"{self.scale.name}: {', '.join(dims)}"
+            if self.borrowed:
+                scale_used += (f" ({', '.join(sorted(self.borrowed))} labels from the "
+                               f"{DEFAULT_SCALE.name})")
             self.notes.append(f"{src}: qualitative scores read with the {scale_used}")
         try:
             register = RiskRegister(tuple(risks), src, project,
@@ -260,12 +294,6 @@ class _RegisterReader:
                     hint="convert every amount to one currency"))
 
 
-def _explicit(text: str) -> str:
-    """"4 = 75%" style cells: the value the cell spells out wins over its score."""
-    m = _EXPLICIT.fullmatch(text)
-    return m.group(1).strip() if m else text
-
-
 Triple = list[float | None]
 
 
@@ -275,6 +303,11 @@ class _RowReader:
     def __init__(self, file: _RegisterReader, row: int, cells: tuple[str, ...]):
         self.file, self.row, self.cells = file, row, cells
         self.problems: list[Problem] = []
+        at = file.sense_at
+        self.sense = sense.sense_of(cells[at]) if at is not None and at < len(cells) else None
+        #: impacts negated as an opportunity's savings: their triples as written, which
+        #: blank post-mitigation fields take
+        self.written_triples: dict[str, Triple] = {}
 
     def cell(self, canon: str) -> str:
         found = self.file.found
@@ -291,7 +324,7 @@ class _RowReader:
                                      column=column, value=value, hint=hint))
 
     def number(self, canon: str, *, days: bool = False) -> float | None:
-        text = _explicit(self.cell(canon))
+        text = explicit_value(self.cell(canon))
         seen: set[str] = set()
         value = parse_cell(text, lambda message: self.problem(canon, message, text), seen,
                            decimal_comma=self.file.table.decimal_comma, allow_percent=False,
@@ -302,20 +335,44 @@ class _RowReader:
                                              text))
         return value
 
+    def level(self, canon: str, dimension: str) -> Level | None:
+        """The scale level a cell names: a label, or a score in a column of scores
+        (:mod:`.scores`); a score off the scale is reported and read as a level of NaNs."""
+        raw = self.cell(canon)
+        text = explicit_value(raw)
+        if not text:
+            return None
+        file, scale = self.file, self.file.scale
+        level = scale.lookup(dimension, text, scores=False)
+        if level is None and canon in file.score_columns.scored:
+            read = file.score_columns.read(canon, raw)
+            if isinstance(read, tuple):
+                self.problem(canon, read[0], raw.strip(), read[1])
+                return Level(dimension, 0, (), math.nan, math.nan, math.nan)
+            level = read
+            if level is not None and level.score < 0:
+                file.senses.negative_scores.append(self.row)
+        if level is not None:
+            file.used.add(dimension)
+            if scale.is_borrowed(level) and dimension not in scale.dimensions():
+                file.borrowed.add(dimension)
+        return level
+
     def probability(self, canon: str, header_percent: bool) -> float | None:
-        text = _explicit(self.cell(canon))
+        text = explicit_value(self.cell(canon))
         scale = self.file.scale
-        level = scale.lookup("probability", text, scores=self.file.scores) if text else None
+        level = self.level(canon, "probability")
         if level is not None:
             self.file.used.add("probability")
-            return level.most_likely
+            return None if math.isnan(level.most_likely) else level.most_likely
         try:
             parsed = parse_number(text, decimal_comma=self.file.table.decimal_comma,
                                   allow_currency=False)
         except NumberFormatError as exc:
             hint = "write it as 35% or 0.35"
             if any(ch.isalpha() for ch in text):
-                hint = (f"'{text}' is not a level of the {scale.name}; write a probability, "
+                hint = (f"'{text}' is not a level of the {scale.name} (its probability "
+                        f"levels: {scale.levels_text('probability')}); write a probability, "
                         f"or give a scale that names it (--scale scale.csv)")
             self.problem(canon, f"probability is {exc}", text, hint)
             return None
@@ -325,32 +382,32 @@ class _RowReader:
         if header_percent and not parsed.percent:
             self.file.plain_probs.append(value)
             value /= 100.0
+        if (parsed.percent or header_percent) and value > 1.0:
+            self.problem(canon, "probability above 100%", text,
+                         "a probability is between 0% and 100%")
+            return None
         if not parsed.percent and not header_percent and value > 1.0:
-            hint = f"write {text}% for a percentage, or a fraction such as 0.35"
-            if float(value).is_integer() and value <= 10:
-                hint += ("; if it is a 1-5 score, read the register with a scale "
-                         "(--scale default, or your own scale CSV)")
-            self.problem(canon, "probability above 1 without a % sign", text, hint)
+            self.problem(canon, "probability above 1 without a % sign", text,
+                         probability_hint(text, value, self.file.scale, self.file.scores))
             return None
         return value
 
     def qualitative(self, canon: str, dimension: str) -> Level | None:
         """The scale level a single-impact cell names, if it is a label or a score."""
-        text = _explicit(self.cell(canon))
-        if not text:
-            return None
-        scale = self.file.scale
-        level = scale.lookup(dimension, text, scores=self.file.scores)
-        if level is not None:
-            self.file.used.add(dimension)
+        text = explicit_value(self.cell(canon))
+        level = self.level(canon, dimension)
+        if level is not None or not text:
             return level
-        if any(ch.isalpha() for ch in text) and scale.lookup(
-                "probability", text, scores=False) is not None:
+        scale = self.file.scale
+        named = scale.lookup("probability", text, scores=False)
+        if any(ch.isalpha() for ch in text) and named is not None:
             # A qualitative word such as "High" with no level for this dimension.
+            example = "30,45,60" if dimension == "schedule" else "100000,250000,500000"
             self.problem(canon, f"'{text}' is a qualitative {dimension} score and the "
                          f"{scale.name} does not say what it means for {dimension}", text,
-                         f"give a scale with {dimension} levels, e.g. a CSV row "
-                         f"'{dimension},4,High,100000,250000,500000' (--scale scale.csv)")
+                         f"give a scale with {dimension} levels (--scale scale.csv), e.g. a "
+                         f"CSV with the header '{SCALE_HEADER}' and the row "
+                         f"'{dimension},{named.score},{text},{example}'")
             return Level(dimension, 0, (), math.nan, math.nan, math.nan)
         return None
 
@@ -456,8 +513,10 @@ class _RowReader:
         spec_text = self.cell(f"{key}_impact")
         if _DISCRETE.search(spec_text):
             try:
-                return Discrete.parse(spec_text,
-                                      decimal_comma=self.file.table.decimal_comma), True
+                d = Discrete.parse(spec_text, decimal_comma=self.file.table.decimal_comma)
+                how = sense.orientation(self.sense, d.values)
+                self.file.senses.add(how, self.row)
+                return (sense.mirrored_discrete(d) if how == "negate" else d), True
             except InputError as exc:
                 for p in exc.problems:
                     self.problem(f"{key}_impact", f"not a discrete distribution: {p.message}",
@@ -477,8 +536,9 @@ class _RowReader:
         if prefix and any(given) and not all(given):
             if pre_failed:
                 return None, True
-            # A blank post-mitigation field takes the pre-mitigation value.
-            triple = [t if t is not None else p for t, p in zip(triple, _estimate_of(pre))]
+            # A blank post-mitigation field takes the pre-mitigation value (as written).
+            pre_written = self.written_triples.get(impact) or _estimate_of(pre)
+            triple = [t if t is not None else p for t, p in zip(triple, pre_written)]
             given, filled = [v is not None for v in triple], True
         if not any(given):
             return (pre if prefix else None), False
@@ -504,8 +564,18 @@ class _RowReader:
         a, m, b = (math.nan if v is None else float(v) for v in triple)
         impact = key.removeprefix("mitigated_")
         try:
-            return make_distribution(family, a, 0.5 * (a + b) if math.isnan(m) else m, b,
-                                     **params)
+            d = make_distribution(family, a, 0.5 * (a + b) if math.isnan(m) else m, b,
+                                  **params)
+            how = sense.orientation(self.sense, (a, m, b))
+            self.file.senses.add(how, self.row)
+            if how == "negate":
+                # an opportunity written as magnitudes: its savings, negated once (the
+                # estimate is checked as written, so problems name the columns written)
+                if not key.startswith("mitigated_"):
+                    self.written_triples[impact] = [None if math.isnan(v) else v
+                                                    for v in (a, m, b)]
+                return self.negated(key, family, params, (a, m, b))
+            return d
         except InputError as exc:
             for p in exc.problems:
                 if p.message.startswith("estimate must"):
@@ -518,6 +588,19 @@ class _RowReader:
                     self.problem(f"{key}_min", f"{impact} estimate does not fit a "
                                  f"{family.name} distribution: {p.message}", p.value,
                                  percentile_hint())
+            return None
+
+    def negated(self, key: str, family: Family, params: dict[str, float],
+                estimate: tuple[float, float, float]) -> Distribution | None:
+        """The saving of an opportunity whose estimate was written as magnitudes."""
+        a, _, b = estimate
+        try:
+            return sense.mirrored(family, params, estimate)
+        except InputError:
+            self.problem(f"{key}_min", f"an opportunity's {key.removeprefix('mitigated_')} "
+                         f"cannot be a {family.name} distribution, which is never negative",
+                         f"{a:g} / {b:g}", "give the opportunity another distribution, "
+                         "e.g. triangular, pert or normal")
             return None
 
 

@@ -522,13 +522,17 @@ def resolve_columns(
                 continue
             same = header[found[alias]] == h
             which = f"{h}#2" if same else h
+            # propose only a column that exists: the post-mitigation twin if there is one
+            other = f"mitigated_{alias}"
+            hint = (f'say what the other one is with a column map, e.g. --map "{which}='
+                    f'{other}", or leave it out with --map "{which}=ignore"'
+                    if other in canonical else
+                    f'leave one out with a column map, e.g. --map "{which}=ignore", or '
+                    f'map it to another riskkit column')
             problems.append(Problem(
                 f"headers {header[found[alias]]!r} and {h!r} both mean {alias!r}"
                 + (" (the header appears twice)" if same else ""),
-                source=source, column=h,
-                hint=f'say what the other one is with a column map, e.g. --map "{which}='
-                     f'mitigated_{alias}"' if not alias.startswith("mitigated_") else
-                     f'say which one to use with a column map, e.g. --map "{which}={alias}"'))
+                source=source, column=h, hint=hint))
             continue
         found[alias] = i
     return found, unrecognised, problems

@@ -68,7 +68,7 @@ def read_xlsx(source: Any, sheet: str | int | None, judge: Judge | None = None,
 
 def _sheet(book: pd.ExcelFile, sheet: str | int, name: str) -> RawTable | None:
     """One sheet as a table (None when it is empty)."""
-    frame = book.parse(sheet_name=sheet, dtype=object, header=None)
+    frame = pd.read_excel(book, sheet_name=sheet, dtype=object, header=None)
     frame = frame.dropna(how="all", axis=1)
     cells = [[cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
     records = [(i, tuple(r)) for i, r in enumerate(cells, start=1)]

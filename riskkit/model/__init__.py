@@ -18,9 +18,10 @@ from .risk import (
                    relocate,
 )
 from .schedule import SCHEDULE_COLUMNS, Activity, Link, Schedule
+from .status import STATUS_KINDS, status_kind
 
 __all__ = [
-    "CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "Activity",
-    "Calendar", "Exposure", "Link", "Portfolio", "Project", "Risk", "RiskRegister",
-    "Schedule", "check_scenario", "parse_day", "relocate",
+    "CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS",
+    "Activity", "Calendar", "Exposure", "Link", "Portfolio", "Project", "Risk",
+    "RiskRegister", "Schedule", "check_scenario", "parse_day", "relocate", "status_kind",
 ]

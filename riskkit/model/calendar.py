@@ -76,3 +76,14 @@ class Calendar:
         days = max(int(np.ceil(duration - 1e-9)) - 1, 0)
         day: Any = self._offsets(parse_day(start, "start"), np.array(days))[()]
         return day  # type: ignore[no-any-return]
+
+    def working_days_through(self, start: Any, day: Any) -> int:
+        """How many working days run from ``start`` to ``day``, both included: the
+        largest duration whose finish date (:meth:`finish_date`) is on or before
+        ``day`` (0 when ``day`` is before the first working day)."""
+        holidays = list(self.holidays)
+        first = np.busday_offset(parse_day(start, "start"), 0, roll="forward",
+                                 weekmask=self.weekmask, holidays=holidays)
+        end = parse_day(day, "date") + np.timedelta64(1, "D")
+        return max(int(np.busday_count(first, end, weekmask=self.weekmask,
+                                       holidays=holidays)), 0)

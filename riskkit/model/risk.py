@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..distributions import Distribution, family_of, parameter_columns, parameter_values
 from ..exceptions import InputError, OptionError, Problem
+from .status import SIMULATED_KINDS, status_kind, status_words
 
 __all__ = ["CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "Exposure", "Risk",
            "RiskRegister", "check_scenario"]
@@ -34,9 +35,9 @@ REGISTER_COLUMNS: tuple[str, ...] = (
     "correlation_group",
 )
 
-#: Status values that mean a risk is closed and left out of the simulation.
-CLOSED_STATUSES = frozenset({"closed", "retired", "expired", "cancelled", "canceled",
-                             "withdrawn", "void"})
+#: Status values that mean a risk is closed and left out of the simulation (as
+#: :func:`~riskkit.model.status.words_key` writes them; riskkit/io/words/status.json).
+CLOSED_STATUSES = status_words("closed")
 
 #: The scenarios a register describes: before and after its mitigations.
 SCENARIOS = ("current", "mitigated")
@@ -154,9 +155,26 @@ class Risk:
         return self.current
 
     @property
+    def status_kind(self) -> str:
+        """What the status means: open, closed, realised, draft, on_hold or unknown
+        (:mod:`riskkit.model.status`)."""
+        return status_kind(self.status)
+
+    @property
     def closed(self) -> bool:
         """Whether the status says the risk is closed (left out of simulations)."""
-        return (self.status or "").strip().lower() in CLOSED_STATUSES
+        return self.status_kind == "closed"
+
+    @property
+    def realised(self) -> bool:
+        """Whether the status says the risk has occurred: an issue, left out of
+        simulations (its impact belongs in the estimate)."""
+        return self.status_kind == "realised"
+
+    @property
+    def simulated(self) -> bool:
+        """Whether a simulation draws the risk (neither closed nor realised)."""
+        return self.status_kind in SIMULATED_KINDS
 
     @property
     def parameters(self) -> dict[str, float]:
@@ -235,8 +253,9 @@ class RiskRegister:
 
     @property
     def active_risks(self) -> tuple[Risk, ...]:
-        """The risks that are not closed, in register order: those a simulation draws."""
-        return tuple(r for r in self.risks if not r.closed)
+        """The risks that are neither closed nor realised, in register order: those a
+        simulation draws."""
+        return tuple(r for r in self.risks if r.simulated)
 
     @property
     def closed(self) -> np.ndarray:
@@ -248,12 +267,23 @@ class RiskRegister:
         return tuple(r.id for r in self.risks if r.closed)
 
     @property
+    def realised_ids(self) -> tuple[str, ...]:
+        """Risks whose status says they have occurred (Occurred, Realised, Eingetreten,
+        ...): issues, left out of simulations."""
+        return tuple(r.id for r in self.risks if r.realised)
+
+    @property
+    def excluded_ids(self) -> tuple[str, ...]:
+        """Every risk a simulation leaves out (closed or realised), in register order."""
+        return tuple(r.id for r in self.risks if not r.simulated)
+
+    @property
     def has_mitigation(self) -> np.ndarray:
         """Risks with a mitigation: a text, a cost, or any post-mitigation value."""
         return np.array([bool(r.has_mitigation) for r in self.risks], dtype=bool)
 
     def active(self) -> RiskRegister:
-        """The register without its closed risks."""
+        """The register without its closed and realised risks."""
         return replace(self, risks=self.active_risks)
 
     def with_project(self, project: str | None) -> RiskRegister:
@@ -335,14 +365,17 @@ class RiskRegister:
     def __repr__(self) -> str:
         return (f"RiskRegister({self.source!r}, risks={len(self)}, "
                 f"closed={len(self.closed_ids)}, "
-                f"mitigated={int(self.has_mitigation.sum())})")
+                + (f"realised={len(self.realised_ids)}, " if self.realised_ids else "")
+                + f"mitigated={int(self.has_mitigation.sum())})")
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()
         ev = self.expected_value()
         head = (f"<p><b>Risk register</b> <code>{html.escape(self.source)}</code>: "
                 f"{len(frame)} risks, {len(self.closed_ids)} closed, "
-                f"{int(self.has_mitigation.sum())} with a mitigation. "
+                + (f"{len(self.realised_ids)} realised (issues, left out), "
+                   if self.realised_ids else "")
+                + f"{int(self.has_mitigation.sum())} with a mitigation. "
                 f"Expected cost {ev['expected_cost'].sum():,.0f}, "
                 f"expected delay {ev['expected_delay'].sum():,.1f} days.</p>")
         cols = ["id", "title", "owner", "status", "probability", "cost_min",

@@ -242,7 +242,7 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
         probabilities=np.array([r.run.probability for r in plan.risks]),
         occurrences=occurrences, base_cost=base_cost, base_schedule=base_schedule,
         mitigation_cost=mitigation_cost,
-        excluded=register.closed_ids if register is not None else (),
+        excluded=register.excluded_ids if register is not None else (),
         source=register.source if register is not None else schedule.source,  # type: ignore[union-attr]
         activity_ids=schedule.ids if schedule is not None else (),
         activity_names=(tuple(a.name or "" for a in schedule.activities)
