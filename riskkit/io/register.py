@@ -14,9 +14,8 @@ import math
 import re
 import textwrap
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from itertools import product
 from typing import Any
 
 import pandas as pd
@@ -37,6 +36,7 @@ from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
 from ..model.status import status_notes
 from . import sense
 from .cells import NumberFormatError, parse_cell, parse_number, split_list
+from .headers import REGISTER_ALIASES, REGISTER_HEADERS, check_columns
 from .scale import DEFAULT_SCALE, SCALE_HEADER, Level, Scale, read_scale
 from .scores import SCORE_COLUMNS, ScoreColumns, explicit_value, probability_hint
 from .tables import (
@@ -59,96 +59,8 @@ FIXED_COLUMNS = ("cost_impact", "schedule_impact", "mitigated_cost_impact",
 _PARAMETERS = family_parameters()
 #: "type": threat or opportunity (riskkit.io.sense); read, not kept on the model
 _INPUT_COLUMNS = REGISTER_COLUMNS + FIXED_COLUMNS + tuple(_PARAMETERS) + ("type",)
-_TOTAL_WORDS = ("total", "totals", "sum", "subtotal", "grandtotal", "overall")
-
-# --- the alias table ---------------------------------------------------------------
-# Written as people write headers; matching ignores case, spaces, punctuation and a
-# bracketed unit such as "(days)" or "($)". README.md prints this table.
-_PLAIN_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("ID", "Risk ID", "Ref", "Risk Ref", "Reference", "Risk Reference", "Risk No",
-           "Risk Number", "No", "Number", "#", "Risk #", "Key", "Risk Code", "Code"),
-    "title": ("Title", "Risk Title", "Risk Name", "Name", "Risk", "Summary",
-              "Short Description", "Risk Event"),
-    "description": ("Description", "Risk Description", "Details", "Risk Details",
-                    "Risk Statement", "Cause and Effect"),
-    "category": ("Category", "Risk Category", "Class", "Area"),
-    # Type and Risk Type are here, and are the category too when there is none
-    "type": sense.TYPE_HEADERS,
-    "owner": ("Owner", "Risk Owner", "Responsible", "Assigned To", "Accountable"),
-    "status": ("Status", "Risk Status", "State"),
-    "project": ("Project", "Project Name", "Project ID"),
-    "probability": ("Probability", "Probability (%)", "P", "Prob", "Prob.", "Likelihood",
-                    "Likelihood (%)", "Chance", "Probability of Occurrence", "Pct",
-                    "Pre-mitigation Probability", "Inherent Probability",
-                    "Current Probability", "Initial Probability"),
-    "distribution": ("Distribution", "Dist", "Distribution Type", "Shape"),
-    "activities": ("Activities", "Activity", "Affected Activities", "Activity IDs",
-                   "Activity ID", "Tasks", "Task IDs", "Linked Activities"),
-    "mitigation": ("Mitigation", "Response", "Mitigation Action", "Mitigation Actions",
-                   "Mitigation Plan", "Response Plan", "Response Action", "Treatment",
-                   "Mitigation Strategy", "Measures", "Action", "Actions"),
-    "correlation_group": ("Correlation Group", "Corr Group", "Correlation Set",
-                          "Correlation Class", "Correlated Group"),
-    "mitigation_cost": ("Mitigation Cost", "Response Cost", "Cost of Mitigation",
-                        "Treatment Cost", "Cost of Response", "Mitigation Budget",
-                        "Action Cost", "Cost of Measures"),
-    **{name: p.aliases for name, p in _PARAMETERS.items()},
-}
-_IMPACT_WORDS = {
-    "cost": ("Cost", "Cost Impact", "Impact Cost", "Financial Impact", "Cost Consequence",
-             "Cost Exposure"),
-    "schedule": ("Schedule", "Schedule Impact", "Impact Schedule", "Time", "Time Impact",
-                 "Impact Time", "Delay", "Schedule Delay", "Schedule Impact Days",
-                 "Delay Days", "Days"),
-}
-_POINT_WORDS = {
-    "min": ("Min", "Minimum", "Low", "Optimistic", "Best", "Best Case"),
-    "most_likely": ("Most Likely", "ML", "Likely", "Base", "Mode", "Nominal"),
-    "max": ("Max", "Maximum", "High", "Pessimistic", "Worst", "Worst Case"),
-}
-_MITIGATED_WORDS = ("Mitigated", "Residual", "Post-mitigation", "Post mitigation",
-                    "Post-response", "Post", "After", "After Mitigation", "Target",
-                    "Treated")
 _POINTS = ("min", "most_likely", "max")
-
-
-def _build_aliases() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Expand the phrase lists into a lookup (normalised header -> canonical) and the
-    table README.md shows (canonical -> phrases)."""
-    shown: dict[str, list[str]] = {}
-
-    def add(canon: str, *phrases: str) -> None:
-        shown.setdefault(canon, []).extend(phrases)
-
-    for canon, phrases in _PLAIN_ALIASES.items():
-        add(canon, canon, *phrases)
-    for impact, words in _IMPACT_WORDS.items():
-        add(f"{impact}_impact", f"{impact}_impact", *words)
-        for point, pwords in _POINT_WORDS.items():
-            canon = f"{impact}_{point}"
-            add(canon, canon)
-            for w, p in product(words, pwords):
-                add(canon, f"{w} {p}", f"{p} {w}")
-    # Post-mitigation forms: every pre-mitigation impact or probability phrase with a
-    # "residual" / "post-mitigation" word before or after it.
-    for canon in ("probability", "cost_impact", "schedule_impact",
-                  *(f"{i}_{p}" for i in _IMPACT_WORDS for p in _POINT_WORDS)):
-        base = [s for s in shown[canon] if "_" not in s and "Pre-" not in s
-                and not s.startswith(("Inherent", "Current", "Initial"))]
-        add(f"mitigated_{canon}", f"mitigated_{canon}")
-        for w, b in product(_MITIGATED_WORDS, base):
-            add(f"mitigated_{canon}", f"{w} {b}", f"{b} {w}")
-    lookup: dict[str, str] = {}
-    for canon, written in shown.items():
-        for phrase in written:
-            key = normalise_header(phrase)
-            if key:  # a header in a script the normalisation drops is no alias yet
-                lookup.setdefault(key, canon)
-    return lookup, {k: tuple(dict.fromkeys(v)) for k, v in shown.items()}
-
-
-_ALIAS_LOOKUP, REGISTER_ALIASES = _build_aliases()
-del _build_aliases
+_TOTAL_WORDS = ("total", "totals", "sum", "subtotal", "grandtotal", "overall")
 
 _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
          "mitigation", "correlation_group")
@@ -210,11 +122,31 @@ def read_register(
     if isinstance(source, pd.DataFrame):
         table = table_from_frame(source, name)
     elif is_workbook(source):
-        table = read_xlsx(source, sheet)
+        table = read_xlsx(source, sheet, _judge(columns))
     else:
         table = read_table(source, delimiter=delimiter, decimal=decimal, encoding=encoding)
     reader = _RegisterReader(table, columns, read_scale(scale) if scale is not None else None)
     return reader.register(project)
+
+
+def _judge(columns: Mapping[str, str] | None) -> Callable[[RawTable], int]:
+    """How much a worksheet looks like a register: 0 no header row, 1 a header row of
+    known columns, 2 one with an id, a probability and an impact."""
+
+    def judge(table: RawTable) -> int:
+        try:
+            table, _ = find_header(table, REGISTER_HEADERS, columns)
+        except InputError:
+            return 0
+        found, _, _ = resolve_columns(table.header, REGISTER_HEADERS, columns, _INPUT_COLUMNS,
+                                      table.source)
+        if len(found) < 2:
+            return 0
+        complete = "id" in found and "probability" in found and any(
+            c.startswith(("cost_", "schedule_")) for c in found)
+        return 2 if complete else 1
+
+    return judge
 
 
 def _is_total(cells: tuple[str, ...], positions: list[int]) -> bool:
@@ -243,34 +175,20 @@ class _RegisterReader:
         self.scores = self.user_scale is not None
         self.scale = self.user_scale or DEFAULT_SCALE
         self.src = src = self.table.source
-        table, title_note = find_header(self.table, _ALIAS_LOOKUP, self.columns)
+        table, title_note = find_header(self.table, REGISTER_HEADERS, self.columns)
         self.table = table
         if title_note:
             self.notes.append(title_note)
         found, unrecognised, problems = resolve_columns(
-            table.header, _ALIAS_LOOKUP, self.columns, _INPUT_COLUMNS, src)
+            table.header, REGISTER_HEADERS, self.columns, _INPUT_COLUMNS, src)
         if problems:
             raise InputError(problems)
-        if "id" not in found:
-            problems.append(Problem(
-                "no risk id column", source=src,
-                hint="name a column 'ID' or 'Risk ID', or map one with --map \"Header=id\""))
-        if "probability" not in found:
-            problems.append(Problem(
-                "no probability column", source=src,
-                hint="name a column 'Probability' or 'Likelihood', or map one with --map"))
-        if not [c for c in found if c.startswith(("cost_", "schedule_"))]:
-            problems.append(Problem(
-                "no cost or schedule impact column", source=src,
-                hint="add 'Cost Min / Cost Most Likely / Cost Max' (or 'Cost Impact'), and/or "
-                     "the same for 'Schedule'"))
+        problems, unused = check_columns(table.header, found, unrecognised, _INPUT_COLUMNS,
+                                         src)
         if problems:
-            problems.append(Problem("headers found: " + ", ".join(map(repr, table.header)),
-                                    source=src))
             raise InputError(problems)
-        if unrecognised:
-            self.notes.append(f"{src}: columns not used by riskkit: "
-                              + ", ".join(repr(table.header[i]) for i in unrecognised))
+        if unused:
+            self.notes.append(unused)
         # the column that marks opportunities: a type column, else the category; a
         # type column is the category too when the register has no other
         self.sense_at = found.get("type", found.get("category"))
@@ -278,9 +196,12 @@ class _RegisterReader:
             found["category"] = found["type"]
         self.found = found
         self.written = {canon: table.header[i] for canon, i in found.items()}
-        self.prob_percent = header_says_percent(self.written["probability"])
-        self.mit_percent = ("mitigated_probability" in self.written
-                            and header_says_percent(self.written["mitigated_probability"]))
+        # a units row below the header ("%") says what the header might not
+        units = {canon: table.units[i] for canon, i in found.items() if i < len(table.units)}
+        self.prob_percent = header_says_percent(
+            f"{self.written['probability']} {units.get('probability', '')}")
+        self.mit_percent = ("mitigated_probability" in self.written and header_says_percent(
+            f"{self.written['mitigated_probability']} {units.get('mitigated_probability', '')}"))
         self.senses = sense.SenseReport(src, table.header[self.sense_at]
                                   if self.sense_at is not None else "type")
         if "type" in found:
@@ -394,7 +315,11 @@ class _RowReader:
 
     def problem(self, canon: str | None, message: str, value: str | None = None,
                 hint: str | None = None) -> None:
-        column = self.file.written.get(canon, canon) if canon else None
+        # a column the file lacks has no name to give: the hint says how to add one
+        column = self.file.written.get(canon) if canon else None
+        if canon and column is None:
+            hint = (f"{hint}; " if hint else "") + (
+                f'the file has no column for it: add one, or map one with --map "Header={canon}"')
         self.problems.append(Problem(message, source=self.file.src, row=self.row,
                                      column=column, value=value, hint=hint))
 
@@ -525,11 +450,13 @@ class _RowReader:
         impacts: dict[str, Distribution | None] = {}
         any_impact = False
         for impact in ("cost", "schedule"):
+            before_impact = len(self.problems)
             pre, given = self.impact(impact, "", family, params, None)
             impacts[impact] = pre
             any_impact = any_impact or given
-            impacts[f"mitigated_{impact}"], _ = self.impact(impact, "mitigated_", family,
-                                                            params, pre)
+            impacts[f"mitigated_{impact}"], _ = self.impact(
+                impact, "mitigated_", family, params, pre,
+                pre_failed=len(self.problems) > before_impact)
         written_impact = any(self.cell(c) for c in self.file.found
                              if c.startswith(("cost_", "schedule_")))
         if not any_impact and not written_impact:
@@ -568,10 +495,13 @@ class _RowReader:
             return None
 
     def impact(self, impact: str, prefix: str, family: Family, params: dict[str, float],
-               pre: Distribution | None) -> tuple[Distribution | None, bool]:
+               pre: Distribution | None, pre_failed: bool = False
+               ) -> tuple[Distribution | None, bool]:
         """One impact of the row (``prefix`` "mitigated_" for the post-mitigation one,
         whose blank cells take the values of ``pre``): its distribution and whether
-        the row writes it."""
+        the row writes it. When the pre-mitigation estimate failed (``pre_failed``), a
+        post-mitigation one that needs its values is not read: its error would only
+        repeat the first."""
         key = f"{prefix}{impact}"
         days = impact == "schedule"
         level = self.qualitative(f"{key}_impact", impact)
@@ -604,6 +534,8 @@ class _RowReader:
             triple, given = [fixed, fixed, fixed], [True, True, True]
         filled = False
         if prefix and any(given) and not all(given):
+            if pre_failed:
+                return None, True
             # A blank post-mitigation field takes the pre-mitigation value (as written).
             pre_written = self.written_triples.get(impact) or _estimate_of(pre)
             triple = [t if t is not None else p for t, p in zip(triple, pre_written)]

@@ -11,7 +11,8 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InputError, Problem
+from .wordfiles import read_words
 
 #: Delimiters the sniffer considers, in order of preference on a tie.
 _DELIMITERS = (",", ";", "\t", "|")
@@ -37,28 +39,87 @@ class RawTable:
     decimal_comma: bool = False
     header_row: int = 1
     notes: tuple[str, ...] = field(default=())
+    #: A units row's cells under the header's (``"€"``, ``"von 1 bis 10"``), or empty.
+    units: tuple[str, ...] = field(default=())
+
+
+def fold(text: str) -> str:
+    """Text folded for matching: Unicode case folding, accents dropped, letters of every
+    script kept.
+
+    ``ß`` folds to ``ss`` (so ``Maßnahme`` matches ``Massnahme``), ``№`` to ``no``,
+    ``ł`` to ``l``; Cyrillic ``й`` and ``ё`` to ``и`` and ``е``. Only the combining marks
+    of the diacritics blocks are dropped: the vowel signs of Indic scripts or the voicing
+    marks of kana are part of the letter and stay.
+
+    >>> fold("Probabilità"), fold("MASSNAHME") == fold("Maßnahme"), fold("Zamknięte")
+    ('probabilita', True, 'zamkniete')
+    """
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", str(text)).casefold())
+    text = "".join(ch for ch in text if not _is_accent(ch)).translate(_LETTERS)
+    return unicodedata.normalize("NFC", text)
+
+
+def _is_accent(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _ACCENTS)
+
+
+#: The combining diacritical marks (and their extensions and supplement, and the marks
+#: for symbols and half marks): what accent stripping drops.
+_ACCENTS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF),
+            (0xFE20, 0xFE2F))
+#: Latin letters with a stroke or ligatures, which Unicode does not decompose (after
+#: case folding, so lower case only).
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t",
+                          "ƀ": "b", "ɨ": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
 
 
 def normalise_header(text: str) -> str:
-    """Lower-case a header and keep only letters and digits.
+    """Fold a header (:func:`fold`) and keep only its letters and digits, of any script.
 
-    Text in brackets (a unit such as ``(days)`` or ``($)``) is dropped first; ``#``
-    reads as ``no`` so that a ``#`` or ``Risk #`` column is recognised.
+    A unit in brackets (``(days)``, ``($)``, ``(T€)``, ``[руб.]``) or at the end after a
+    comma or ``in`` (``Kosten in €``, ``Срок, дн.``) is dropped first
+    (``words/header_units.json`` lists the units); ``#``, ``N°`` and ``№`` read as
+    ``no`` so that a ``#`` or ``Risk #`` column is recognised.
 
     >>> normalise_header("Schedule Impact (days)")
     'scheduleimpact'
     >>> normalise_header("Post-mitigation  Probability")
     'postmitigationprobability'
+    >>> normalise_header("Вероятность, %"), normalise_header("Wahrscheinlichkeit nach Maßnahme")
+    ('вероятность', 'wahrscheinlichkeitnachmassnahme')
     """
-    text = re.sub(r"[\(\[\{](.*?)[\)\]\}]", _drop_unit, str(text))
-    text = text.replace("#", "no").replace("%", " ")
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    # NFKC first, so that full-width brackets and signs read as brackets and signs
+    text = re.sub(r"[\(\[\{](.*?)[\)\]\}]", _drop_unit,
+                  unicodedata.normalize("NFKC", str(text)))
+    text = _TRAILING_UNIT.sub("", text)
+    text = _NUMBER_SIGN.sub("no", text).replace("#", "no").replace("%", " ")
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
-_UNIT = re.compile(
-    r"\s*(%|percent|pct|[$€£¥]|chf|usd|eur|gbp|aud|cad|nzd|sek|nok|dkk|jpy|inr|zar|sgd|hkd|"
-    r"cny|pln|czk|k[$€£]|[$€£]k|k|m|mm|[$€£]m|d|wd|days?|working days?|weeks?|currency|"
-    r"number|no\.?|#)\s*", re.IGNORECASE)
+def _unit_pattern(words: Iterable[str]) -> str:
+    """Alternatives for a regular expression, longest first; a space matches any run of
+    spaces, or none."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s*")
+                    for w in sorted(words, key=len, reverse=True))
+
+
+_UNITS = read_words("header_units")
+_UNIT = re.compile(r"\s*(?:" + _unit_pattern(
+    [*_UNITS["currency"], *_UNITS["time"], *_UNITS["bracket_only"]]) + r")\s*", re.IGNORECASE)
+_TRAILING_UNIT = re.compile(
+    r"(?<=\S)(?:\s*,|\s+(?:" + _unit_pattern(_UNITS["joins"]) + r"))\s*(?:"
+    + _unit_pattern([*_UNITS["currency"], *_UNITS["time"]]) + r")\s*$", re.IGNORECASE)
+_NUMBER_SIGN = re.compile(r"\b[Nn]\s?°")
+_JOINED_UNIT = re.compile(r"(?:" + _unit_pattern(_UNITS["joins"]) + r")\s+(?:" + _unit_pattern(
+    [*_UNITS["currency"], *_UNITS["time"]]) + r")", re.IGNORECASE)
+#: A scale as a units row writes it: "von 1 bis 10", "1-5", "scale 1..5", "от 1 до 5".
+_SCALE = re.compile(r"(?:[^\W\d_]+\s+)?[+-]?\d+(?:[.,]\d+)?\s*(?:-|–|—|\.\.|…|[^\W\d_]+)\s*"
+                    r"[+-]?\d+(?:[.,]\d+)?")
+#: A cell that holds a number (so that its row is data, not a header).
+_NUMBERISH = re.compile(r"[\s(+\-−–$€£¥₽]*\d[\d\s.,'’]*(?:[kKmM]|bn|%|\s*[A-Za-z]{3}|\s*d|"
+                        r"\s*days?|\s*wd)?\s*\)?")
 
 
 def _drop_unit(match: re.Match[str]) -> str:
@@ -207,28 +268,157 @@ def read_table(
 
 def find_header(table: RawTable, aliases: Mapping[str, str], columns: Mapping[str, str] | None,
                 scan: int = 15) -> tuple[RawTable, str | None]:
-    """Move the header down past title rows when the first row is not the header.
+    """Find the header row: the first of the first ``scan`` rows in which at least two
+    cells are known column names (or named in the user's column map).
 
-    Spreadsheets often start with a title, a date or merged banner cells. The header is
-    the first of the first ``scan`` rows in which at least two cells are known column
-    names (or named in the user's column map). Returns the table and a note naming the
-    rows left out, or the table unchanged.
+    - Title rows, dates or merged banner cells above the header are left out.
+    - A data row is never the header: in a row that holds a number, one-letter names
+      (the ``a``, ``m``, ``b`` of a PERT sheet) do not count, so ``B,A,6`` is data.
+    - Two header rows are read as one when together they name more columns than either
+      alone: a merged ``Cost`` over ``Min | Most likely | Max`` reads ``Cost Min``, ...,
+      and a ``Post-mitigation`` banner over a second ``Probability`` tells it apart.
+    - A units row right below the header (or right above it): cells such as
+      ``von 1 bis 10``, ``(1-5)``, ``€``, ``in Tagen`` or ``%`` and nothing else, is left
+      out; its cells are kept as the columns' units (:attr:`RawTable.units`).
+
+    Returns the table and a note naming the rows left out, or the table unchanged and
+    None. Raises :class:`InputError` when no row is a header and the first rows are
+    data (a file without a header row).
     """
-    known = set(aliases) | {normalise_header(k) for k in (columns or {})}
+    mapped = {normalise_header(_without_position(k)) for k in (columns or {})}
+    records = [(table.header_row, table.header), *table.rows[:scan + 1]]
 
-    def score(cells: tuple[str, ...]) -> int:
-        return sum(1 for c in cells if c and normalise_header(c) in known)
+    def names(cells: tuple[str, ...]) -> list[str]:
+        """The columns the cells name (a mapped header stands for itself)."""
+        data = any(_NUMBERISH.fullmatch(c) for c in cells if c)
+        found = []
+        for c in cells:
+            key = normalise_header(c) if c else ""
+            if key in mapped:
+                found.append("=" + key)
+            elif key and not (data and len(key) == 1) and key in aliases:
+                found.append(aliases[key])
+        return found
 
-    if score(table.header) >= 2:
-        return table, None
-    for i, (row, cells) in enumerate(table.rows[:scan]):
-        if score(cells) >= 2:
-            rest = tuple(table.rows[i + 1:])
-            note = (f"{table.source}: rows {table.header_row}-{row - 1} above the header "
-                    f"(row {row}) were read as titles and left out")
-            return RawTable(table.source, cells, rest, table.delimiter, table.decimal_comma,
-                            row), note
+    for i, (_, cells) in enumerate(records[:scan + 1]):
+        if not any(cells):
+            continue
+        own = names(cells)
+        choice: tuple[str, ...] | None = None
+        used = 1
+        if i + 1 < len(records):
+            merged = _merge_rows(cells, records[i + 1][1])
+            if merged is not None:
+                below = names(records[i + 1][1])
+                together = names(merged)
+                if (len(set(together)) > max(len(set(own)), len(set(below)))
+                        and len(together) >= 2 and _keeps_names(cells, merged, names)):
+                    choice, used = merged, 2
+        if choice is None and len(own) >= 2:
+            choice = cells
+        if choice is None:
+            continue
+        return _with_header(table, records, i, used, choice)
+    first_row, first = records[0]
+    if any(_NUMBERISH.fullmatch(c) for c in first if c) and not any(
+            names(tuple(c for c in cells if len(normalise_header(c)) > 1))
+            for _, cells in records):
+        raise InputError(Problem(
+            f"has no header row: row {first_row} ({', '.join(map(repr, first))}) holds "
+            f"data, and none of the first {scan} rows names the columns", source=table.source,
+            hint="add a header row that names the columns (README: 'Loading your register' "
+                 "lists the names riskkit knows)"))
     return table, None
+
+
+def _without_position(written: str) -> str:
+    """``Likelihood#2`` (the second column with that header) -> ``Likelihood``."""
+    m = re.fullmatch(r"(.*?)\s*#(\d+)", written)
+    return m.group(1) if m else written
+
+
+def _merge_rows(top: tuple[str, ...], bottom: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Two header rows as one: a banner cell spans the blank cells to its right until a
+    column blank in both rows; None when either row holds numbers (data) or the lower
+    row has fewer than two cells."""
+    if sum(1 for c in bottom if c) < 2 or any(
+            _NUMBERISH.fullmatch(c) for c in (*top, *bottom) if c):
+        return None
+    width = max(len(top), len(bottom))
+    top = top + ("",) * (width - len(top))
+    bottom = bottom + ("",) * (width - len(bottom))
+    out, banner = [], ""
+    for t, b in zip(top, bottom):
+        if t:
+            banner = t
+        elif not b:
+            banner = ""
+        head = t or (banner if b else "")
+        out.append(f"{head} {b}".strip() if b else head)
+    return tuple(out)
+
+
+def _keeps_names(top: tuple[str, ...], merged: tuple[str, ...],
+                 names: Callable[[tuple[str, ...]], list[str]]) -> bool:
+    """A header cell that names a column alone still names one once merged (so that a
+    header and the first row of data below it are never read as one header)."""
+    for t, m in zip(top, merged):
+        if t and m != t and names((t,)) and not names((m,)):
+            return False
+    return True
+
+
+def _with_header(table: RawTable, records: list[tuple[int, tuple[str, ...]]], i: int,
+                 used: int, header: tuple[str, ...]) -> tuple[RawTable, str | None]:
+    """The table with the header found at ``records[i]`` (``used`` rows of it), the
+    units row below or above it left out."""
+    notes = []
+    rest = list(table.rows[i + used - 1:])
+    row = records[i][0]
+    last = records[i + used - 1][0]
+    units: tuple[str, ...] = ()
+    first_title = records[0][0]
+    if i and _is_units_row(records[i - 1][1]):
+        units = records[i - 1][1]
+        notes.append(f"row {records[i - 1][0]} above the header reads as units "
+                     f"({_cells_text(units)}) and was left out")
+        i_titles_end = records[i - 1][0] - 1
+    else:
+        i_titles_end = row - 1
+    if i and i_titles_end >= first_title:
+        notes.insert(0, f"rows {first_title}-{i_titles_end} above the header (row {row}) were "
+                        f"read as titles and left out")
+    if used == 2:
+        notes.append(f"rows {row} and {last} were read as one header ("
+                     + ", ".join(repr(h) for h in header if h) + ")")
+    if rest and _is_units_row(rest[0][1]) and not units:
+        units = rest[0][1]
+        notes.append(f"row {rest[0][0]} below the header reads as units "
+                     f"({_cells_text(units)}) and was left out")
+        rest = rest[1:]
+    note = f"{table.source}: " + "; ".join(notes) if notes else None
+    width = len(header)
+    units = tuple(units[:width]) + ("",) * max(0, width - len(units))
+    return RawTable(table.source, header, tuple(rest), table.delimiter, table.decimal_comma,
+                    row, table.notes, units if any(units) else ()), note
+
+
+def _cells_text(cells: tuple[str, ...]) -> str:
+    return ", ".join(repr(c) for c in cells if c)
+
+
+def _is_units_row(cells: tuple[str, ...]) -> bool:
+    """Cells that only say units or scales (``von 1 bis 10``, ``€``, ``(days)``, ``%``)."""
+    filled = [c for c in cells if c]
+    return bool(filled) and all(_is_unit(c) for c in filled)
+
+
+def _is_unit(cell: str) -> bool:
+    text = unicodedata.normalize("NFKC", cell).strip()
+    if len(text) > 2 and text[0] in "([{" and text[-1] in ")]}":
+        text = text[1:-1].strip()
+    return bool(_UNIT.fullmatch(text) or _SCALE.fullmatch(text)
+                or _JOINED_UNIT.fullmatch(text) or text in ("%", "in %"))
 
 
 def cell_text(value: Any) -> str:
