@@ -165,7 +165,7 @@ def test_the_english_table_is_unchanged():
 
 def test_header_files_are_data_a_contributor_can_extend():
     from riskkit.io.headers import HEADER_LANGUAGES
-    from riskkit.io.wordfiles import read_words
+    from riskkit.words import read_words
 
     files = sorted(WORDS.glob("headers_*.json"))
     assert {p.stem.removeprefix("headers_") for p in files} == set(HEADER_LANGUAGES)

@@ -26,7 +26,7 @@ LAYERS = [
     {"model"},
     {"cpm"},
     {"distributions", "correlation", "graph", "seeds"},
-    {"kernels", "exceptions", "_format", "_progress", "_version"},
+    {"kernels", "exceptions", "_format", "_progress", "_version", "words"},
 ]
 # (importing module, imported module): lazy imports inside one method, documented
 UPWARD = {("model/risk.py", "io.export"), ("distributions/shapes.py", "io.cells")}

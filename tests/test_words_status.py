@@ -107,9 +107,10 @@ def test_status_rules_and_the_model_agree():
 
 
 def test_status_vocabulary_file_names_each_word_once():
-    from riskkit.model.status import STATUS_KINDS, load_words, status_kind, words_key
+    from riskkit.model.status import STATUS_KINDS, status_kind, words_key
+    from riskkit.words import read_words
 
-    data = load_words("status.json")
+    data = read_words("status")
     seen = {}
     for kind in STATUS_KINDS[:-1]:
         assert set(data[kind]) >= {"en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru"}

@@ -27,9 +27,9 @@ from itertools import product
 
 from ..distributions import parameter_columns
 from ..exceptions import Problem
+from ..words import read_words, word_files
 from .sense import TYPE_HEADERS
 from .tables import fold, normalise_header
-from .wordfiles import read_words, word_files
 
 __all__ = ["HEADER_LANGUAGES", "REGISTER_ALIASES", "REGISTER_HEADERS", "RegisterHeaders",
            "check_columns"]

@@ -16,7 +16,8 @@ from functools import cached_property
 from typing import Any
 
 from ..exceptions import InputError, Problem
-from ..model.status import flatten, load_words, words_key
+from ..model.status import flatten, words_key
+from ..words import read_words
 from .cells import NumberFormatError, parse_number
 from .tables import read_table, resolve_columns
 
@@ -118,7 +119,7 @@ class Scale:
 def default_labels(dimension: str, score: int) -> tuple[str, ...]:
     """The words of ``riskkit/io/words/labels.json`` for level ``score`` (1-5) of
     ``dimension``: English first, then the other languages, each once."""
-    words = load_words("labels.json")
+    words = read_words("labels")
     group = words["probability" if dimension == "probability" else "impact"]
     common, specific = words["common"].get(str(score), {}), group.get(str(score), {})
     ordered = [*common.get("en", []), *specific.get("en", [])]

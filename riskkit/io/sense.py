@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..distributions import Discrete, Distribution, Family, make_distribution
-from ..model.status import flatten, load_words, words_key
+from ..model.status import flatten, words_key
+from ..words import read_words
 
 __all__ = ["TYPE_HEADERS", "SenseReport", "mirrored", "mirrored_discrete", "orientation",
            "sense_of", "type_column_notes"]
@@ -36,7 +37,7 @@ THREAT = "threat"
 
 @lru_cache(maxsize=1)
 def _words() -> tuple[dict[str, str], tuple[str, ...]]:
-    data = load_words("types.json")
+    data = read_words("types")
     lookup: dict[str, str] = {}
     for sense in (OPPORTUNITY, THREAT):
         for word in flatten(data[sense]):

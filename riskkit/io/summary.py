@@ -18,16 +18,15 @@ activities, or, first or last, the sum of the others (:func:`spanning_rows`).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from ..exceptions import Problem
 from ..model import Link
+from ..words import read_words
 from .units import fold_unit
 
 __all__ = ["Outline", "RowFacts", "find_summaries", "is_dash", "spanning_rows"]
@@ -35,10 +34,8 @@ __all__ = ["Outline", "RowFacts", "find_summaries", "is_dash", "spanning_rows"]
 
 @lru_cache(maxsize=1)
 def _words() -> dict[str, frozenset[str]]:
-    data = json.loads(resources.files("riskkit.io").joinpath("words/schedule_rows.json")
-                      .read_text(encoding="utf-8"))
-    return {k: frozenset(fold_unit(w) for w in v) for k, v in data.items()
-            if not k.startswith("_")}
+    data = read_words("schedule_rows")
+    return {k: frozenset(fold_unit(w) for w in v) for k, v in data.items()}
 
 
 def is_dash(text: str) -> bool:

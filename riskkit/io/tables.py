@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InputError, Problem
-from .wordfiles import read_words
+from ..words import read_words
 
 #: Delimiters the sniffer considers, in order of preference on a tie.
 _DELIMITERS = (",", ";", "\t", "|")

@@ -9,16 +9,15 @@ converts the other units. The words for each unit are data:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from ..exceptions import OptionError
+from ..words import read_words
 from .cells import NumberFormatError, parse_number
 
 __all__ = ["UNITS", "WorkTime", "fold_unit", "header_unit", "parse_duration", "split_unit",
@@ -82,8 +81,7 @@ def fold_unit(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _words() -> dict[str, Any]:
-    data = json.loads(resources.files("riskkit.io").joinpath("words/units.json")
-                      .read_text(encoding="utf-8"))
+    data = read_words("units")
     table: dict[str, str] = {}
     for unit in UNITS:
         for word in data[unit]:

@@ -17,13 +17,13 @@ A blank status is open. Only a status riskkit is sure of leaves a risk out.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
+
+from ..words import read_words
 
 __all__ = ["SIMULATED_KINDS", "STATUS_KINDS", "status_kind", "status_notes", "status_words",
            "words_key"]
@@ -50,21 +50,6 @@ def words_key(text: object) -> str:
     return " ".join(_NOT_WORD.sub(" ", bare.casefold()).split())
 
 
-def load_words(name: str) -> dict[str, Any]:
-    """A vocabulary file of ``riskkit/io/words/`` (its ``_comment`` keys dropped).
-
-    The files live with the readers, as package data, so that a contributor finds every
-    word list in one folder; the model reads them as data and imports nothing from io."""
-    text = (files("riskkit") / "io" / "words" / name).read_text(encoding="utf-8")
-    return _strip_comments(json.loads(text))
-
-
-def _strip_comments(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _strip_comments(v) for k, v in data.items() if k != "_comment"}
-    return data
-
-
 def flatten(groups: Mapping[str, Any] | Iterable[str]) -> list[str]:
     """The words of a ``{language: [words]}`` table (or a plain list), in file order."""
     if isinstance(groups, Mapping):
@@ -74,7 +59,7 @@ def flatten(groups: Mapping[str, Any] | Iterable[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[dict[str, str], frozenset[str]]:
-    data = load_words("status.json")
+    data = read_words("status")
     lookup: dict[str, str] = {}
     for kind in STATUS_KINDS[:-1]:
         for word in flatten(data.get(kind, {})):
