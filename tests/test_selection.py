@@ -189,3 +189,30 @@ def test_rank_cli_target_and_frontier(capsys):
     assert code == 0
     assert "P80 finish to 2027-06-30" in out
     assert "efficient frontier" in out and "finish date" in out
+
+
+def test_many_mitigations_start_from_the_ranking_and_keep_only_what_pays():
+    """60 independent cost risks (more than GREEDY_LIMIT): net values add up, so with no
+    budget the best set is every mitigation with a positive single net value, and under
+    a budget no funded one has a non-positive marginal net value."""
+    from riskkit.analysis.selection import GREEDY_LIMIT
+
+    g = np.random.default_rng(8)
+    n = 60
+    assert n > GREEDY_LIMIT
+    p = g.uniform(0.1, 0.6, n).round(2)
+    reg = rk.read_register(pd.DataFrame({
+        "id": [f"C{i:02d}" for i in range(n)], "probability": p,
+        "cost_impact": g.uniform(1_000, 20_000, n).round(-2), "mitigation": "act",
+        "mitigation_cost": g.uniform(100, 6_000, n).round(-1),
+        "mitigated_probability": (p * g.uniform(0.1, 0.9, n)).round(3)}))
+    ranking = rk.rank_mitigations(reg, iterations=2_000, rng=3)
+    everything = rk.select_mitigations(ranking, None, register=reg)
+    positive = set(ranking.table.loc[ranking.table["net_benefit"] > 0, "id"])
+    assert set(everything.ids) == positive
+    chosen = rk.select_mitigations(ranking, 20_000, register=reg)
+    assert chosen.mitigation_cost <= 20_000
+    ev = _evaluator(reg, None, ranking)
+    whole = ev.one(chosen.ids)
+    for m in chosen.ids:
+        assert whole.net - ev.one(frozenset(chosen.ids) - {m}).net > 0, m

@@ -15,7 +15,9 @@ The searches (see METHODS.md, "Choosing mitigations"):
   (benefit − cost) is funded. With more, a forward selection adds the mitigation (or,
   when no single one helps, the pair) with the largest gain in net value, then a
   backward pass drops any funded mitigation whose marginal net value, given the others,
-  is not positive, and the two alternate until neither changes the set. Either way every
+  is not positive, and the two alternate until neither changes the set. With more than
+  :data:`GREEDY_LIMIT` the search starts from the ranking's mitigations with a positive
+  single net value (in its order, within the budget) rather than from none. Either way every
   funded mitigation adds net value given the others: nothing funded destroys value.
 - **benefit**: the largest gross benefit within the budget (an exact knapsack on the
   ranking's single figures, then the chosen set simulated together) — the explicit
@@ -46,13 +48,16 @@ from .ranking import check_percentile, check_value_per_day, knapsack, rank_mitig
 from .reductions import VariantEffects
 from .results import Baseline, Effect, Frontier, MitigationSet, Ranking, Selection
 
-__all__ = ["EXACT_LIMIT", "OBJECTIVES", "PAIR_LIMIT", "SetEvaluator", "efficient_frontier",
-           "select_mitigations"]
+__all__ = ["EXACT_LIMIT", "GREEDY_LIMIT", "OBJECTIVES", "PAIR_LIMIT", "SetEvaluator",
+           "efficient_frontier", "select_mitigations"]
 
 #: With at most this many candidate mitigations every subset is evaluated (2^10 sets).
 EXACT_LIMIT = 10
 #: Pairs are tried among at most this many candidates (the ranking's first ones).
 PAIR_LIMIT = 40
+#: With more candidates than this, the net-value search starts from the ranking's
+#: mitigations with a positive single net value (within the budget) instead of from none.
+GREEDY_LIMIT = 40
 #: Sets simulated in one run (bounds the memory of the change table).
 BATCH = 256
 OBJECTIVES = ("net", "benefit")
@@ -175,7 +180,7 @@ def best_net(ev: SetEvaluator, candidates: Sequence[str], budget: float) -> SetV
                 best = value
         assert best is not None
         return best
-    current = ev.one(())
+    current = ev.one(_seed(ev, candidates, budget) if len(candidates) > GREEDY_LIMIT else ())
     seen = {current.ids}
     pairs = list(combinations(candidates[:PAIR_LIMIT], 2))
     for _ in range(4 * len(candidates) + 4):  # each round gains net value; bounded anyway
@@ -194,15 +199,35 @@ def best_net(ev: SetEvaluator, candidates: Sequence[str], budget: float) -> SetV
             current, changed = step, True
             seen.add(current.ids)
         while current.ids:  # backward: drop what does not pay given the others
-            without = ev([current.ids - {m} for m in current.ids])
-            worst = max(without, key=lambda v: (v.net, -v.mitigation_cost))
-            if worst.net < current.net:  # every funded mitigation adds net value
+            members = sorted(current.ids)
+            without = ev([current.ids - {m} for m in members])
+            idle = [m for m, v in zip(members, without) if v.net >= current.net]
+            if not idle:  # every funded mitigation adds net value
                 break
+            worst = max(without, key=lambda v: (v.net, -v.mitigation_cost))
+            if len(idle) > 1 and len(candidates) > GREEDY_LIMIT:
+                # many at once (a seeded start): then check the smaller set as a whole
+                smaller = ev.one(current.ids - set(idle))
+                worst = smaller if smaller.net >= worst.net else worst
             current, changed = worst, True
             seen.add(current.ids)
         if not changed:
             break
     return current
+
+
+def _seed(ev: SetEvaluator, candidates: Sequence[str], budget: float) -> frozenset[str]:
+    """A start for a search among many mitigations: in the ranking's order (value for
+    money one at a time), each whose single net value is positive, while the budget
+    lasts (one run of the single sets, usually the ranking's own numbers)."""
+    singles = ev([frozenset((m,)) for m in candidates])
+    chosen: list[str] = []
+    spend = 0.0
+    for m, v in zip(candidates, singles):
+        if v.net > 0 and spend + v.mitigation_cost <= budget + 1e-9:
+            chosen.append(m)
+            spend += v.mitigation_cost
+    return frozenset(chosen)
 
 
 def cheapest_meeting(ev: SetEvaluator, candidates: Sequence[str], budget: float,
