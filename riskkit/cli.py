@@ -32,6 +32,7 @@ from .io.register import read_register
 from .io.schedule import read_schedule
 from .model import Calendar, RiskRegister, Schedule, parse_day
 from .report import write_charts, write_report
+from .seeds import fresh_seed
 from .sim import modelled_metrics, simulate
 from .sim.correlation import resolve as resolve_correlation
 
@@ -582,7 +583,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     assert reg is not None
     holidays = _holidays(args)
-    path = write_report(args.output, reg, sch, iterations=args.iterations, rng=args.seed,
+    # drawn here, as simulate() would, so that the line below can say which seed it was
+    seed = args.seed if args.seed is not None else fresh_seed()
+    path = write_report(args.output, reg, sch, iterations=args.iterations, rng=seed,
                         title=args.title, currency=args.currency, start=args.start,
                         holidays=holidays, value_per_day=args.value_per_day,
                         sampling=args.sampling, progress=_progress(args),
@@ -590,7 +593,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {path}: the steering-committee pack for {reg.source}"
               + (f" and {sch.source}" if sch is not None else "")
-              + f" ({args.iterations:,} iterations)")
+              + f" ({args.iterations:,} iterations, seed {seed})")
     return 0
 
 

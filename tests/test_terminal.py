@@ -173,3 +173,14 @@ def test_the_bundled_schedule_lists_no_milestone_as_most_critical(capsys):
                  "--seed", "1"]) == 0
     listed = capsys.readouterr().out.split("most critical activities")[1]
     assert "(milestone)" not in listed and "A01" not in listed.splitlines()[1]
+
+
+def test_an_unseeded_pack_names_its_seed_and_that_seed_repeats_it(capsys, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first, again = tmp_path / "first.pdf", tmp_path / "again.pdf"
+    assert main(["report", OFFICE, "-n", "1000", "-o", str(first)]) == 0
+    seed = re.search(r"\(1,000 iterations, seed (\d+)\)", capsys.readouterr().out)
+    assert seed and int(seed[1]) in FRESH_SEEDS
+    assert main(["report", OFFICE, "-n", "1000", "--seed", seed[1], "-o", str(again)]) == 0
+    assert first.read_bytes() == again.read_bytes()
