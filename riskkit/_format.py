@@ -10,8 +10,8 @@ import math
 import textwrap
 from typing import Any
 
-__all__ = ["CURRENCY_SYMBOLS", "compact", "currency_symbol", "days", "money", "number",
-           "plural", "ratio", "ratio_label", "short"]
+__all__ = ["CURRENCY_SYMBOLS", "amount", "compact", "currency_code", "currency_symbol", "days",
+           "money", "number", "plural", "ratio", "ratio_label", "short"]
 
 #: ISO codes riskkit writes as a symbol; any other code is written before the amount.
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
@@ -73,6 +73,19 @@ def number(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def amount(value: float, currency: str | None = None, digits: int = 0) -> str:
+    """An exact amount for a line of text: the currency symbol (as
+    :func:`currency_symbol` writes it), thousands separators, no scientific notation,
+    the sign before the symbol; no "-0".
+
+    >>> amount(499_817.4, "£"), amount(-582, "£"), amount(48_500, "CHF "), amount(-0.2)
+    ('£499,817', '-£582', 'CHF 48,500', '0')
+    """
+    text = f"{abs(value):,.{digits}f}"
+    sign = "-" if value < 0 and text.strip("0.,") else ""
+    return f"{sign}{currency or ''}{text}"
+
+
 def ratio(value: float, decimals: int = 2) -> str:
     """A benefit/cost ratio to ``decimals`` places, never rounded up to 1 from below: a
     mitigation that costs more than it saves must not read as breaking even.
@@ -111,6 +124,20 @@ def currency_symbol(code: str | None) -> str | None:
     if code is None:
         return None
     return CURRENCY_SYMBOLS.get(code, code + " ")
+
+
+def currency_code(text: str | None) -> str | None:
+    """The ISO code of a currency as a user types it (``--currency '£'``): the code of a
+    symbol riskkit writes, else the text itself, trimmed; None for None or blank.
+
+    >>> currency_code("£"), currency_code("CHF "), currency_code("eur")
+    ('GBP', 'CHF', 'EUR')
+    """
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    codes = {symbol: code for code, symbol in CURRENCY_SYMBOLS.items()}
+    return codes.get(text, text.upper() if text.isalpha() and len(text) == 3 else text)
 
 
 def plural(n: int, word: str) -> str:

@@ -7,6 +7,7 @@ never a traceback); 1 an unexpected internal error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._format import currency_symbol, number, plural
+from ._format import amount, currency_code, currency_symbol, number, plural
 from ._format import ratio as ratio_text
 from ._version import __version__
 from .analysis import efficient_frontier, rank_mitigations, select_mitigations
@@ -31,7 +32,8 @@ from .io.register import read_register
 from .io.schedule import read_schedule
 from .model import Calendar, RiskRegister, Schedule, parse_day
 from .report import write_charts, write_report
-from .sim import simulate
+from .seeds import fresh_seed
+from .sim import modelled_metrics, simulate
 from .sim.correlation import resolve as resolve_correlation
 
 
@@ -192,7 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="PATH|-", help="write the summary as JSON ('-': stdout)")
     p.add_argument("--csv", metavar="PATH", help="write one row per iteration")
     p.add_argument("--pdf", metavar="PATH", help="write the charts of this run to a PDF")
-    p.add_argument("--currency", help="currency symbol for the charts, e.g. '£' or 'CHF '")
+    p.add_argument("--currency", help="currency of the amounts, for the printed table, the "
+                                      "JSON and the charts, e.g. '£', 'GBP' or 'CHF ' "
+                                      "(default: the register's, if it writes one)")
 
     p = sub.add_parser("report", help="write the steering-committee PDF pack")
     _add_input_options(p)
@@ -223,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target-cost", type=float, default=None, metavar="AMOUNT",
                    help="choose the cheapest set found whose P80 cost (mitigation spend "
                         "included) is at most this")
+    p.add_argument("--currency", help="currency of the printed amounts, e.g. '£' or 'CHF' "
+                                      "(default: the register's, if it writes one)")
     p.add_argument("--frontier", action="store_true",
                    help="print the efficient frontier: spend against P80 cost and finish")
     p.add_argument("--json", metavar="PATH|-", help="write the ranking as JSON ('-': stdout)")
@@ -315,13 +321,23 @@ def _progress(args: argparse.Namespace) -> bool | None:
 
 
 def _summary_table(res: Any) -> str:
+    """The summary as :class:`~riskkit.result.Summary` shows it, in fixed columns: cost
+    in the currency, days to one decimal, no row for a metric the inputs do not model."""
     s = res.summary()
-    cols = list(s.columns)
-    lines = [f"{'':<16}" + "".join(f"{c:>13}" for c in cols)]
-    for metric, digits, label in (("cost", 0, "cost"), ("schedule", 1, "schedule (days)")):
-        lines.append(f"{label:<16}"
-                     + "".join(f"{number(s.loc[metric, c], digits):>13}" for c in cols))
-    return "\n".join(lines)
+    shown = s.shown()
+    label = max([16, *(len(str(i)) + 1 for i in shown.index)])
+    width = max([13, *(len(v) + 2 for v in shown.to_numpy().ravel())])
+    lines = [" " * label + "".join(f"{c:>{width}}" for c in shown.columns)]
+    for name, row in shown.iterrows():
+        lines.append(f"{name!s:<{label}}" + "".join(f"{v:>{width}}" for v in row))
+    return "\n".join(lines + s.notes)
+
+
+def _currency(args: argparse.Namespace, reg: RiskRegister | None) -> str | None:
+    """The ISO code of the amounts: --currency, else the register's."""
+    if getattr(args, "currency", None) is not None:
+        return currency_code(args.currency)
+    return reg.currency if reg is not None else None
 
 
 def _write(path: str, text: str) -> None:
@@ -355,13 +371,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                   f"mitigation" + (f"; amounts in {reg.currency}" if reg.currency else "")
                   + (f"; scores read with the {reg.scale}" if reg.scale else ""))
             print(f"  expected cost (sum of P x mean cost impact): "
-                  f"{number(ev['expected_cost'].sum())}")
+                  f"{amount(ev['expected_cost'].sum(), currency_symbol(reg.currency))}")
             print(f"  expected delay (sum of P x mean delay, before any float): "
                   f"{number(ev['expected_delay'].sum(), 1)} days")
         if sch is not None:
             print(f"{sch.source}: {len(sch)} activities, {len(sch.links)} links; "
                   f"deterministic duration {number(sch.duration(), 1)} working days, "
-                  f"base cost {number(sch.base_cost())}")
+                  f"base cost "
+                  f"{amount(sch.base_cost(), currency_symbol(_currency(args, reg)))}")
             print(f"  critical path: {' > '.join(sch.critical_path())}")
         plan = getattr(args, "correlation_plan", None)
         if isinstance(corr, Correlation) and plan is not None:
@@ -381,6 +398,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     res = simulate(reg, sch, iterations=args.iterations, rng=args.seed, sampling=args.sampling,
                    scenario=args.scenario, start=args.start, holidays=holidays,
                    progress=_progress(args), workers=args.workers, correlation=corr)
+    if _currency(args, reg) != res.currency:  # --currency names the amounts' currency
+        res = dataclasses.replace(res, currency=_currency(args, reg))
     if args.json:
         _write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
     if args.csv:
@@ -394,7 +413,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if not args.quiet and args.json != "-" and args.csv != "-":
         what = []
         if reg is not None:
-            what.append(f"{reg.source}: {len(res.risk_ids)} risks"
+            what.append(f"{reg.source}: {plural(len(res.risk_ids), 'risk')}"
                         + (f" ({_left_out(reg)} left out)" if res.excluded else ""))
         if sch is not None:
             what.append(f"{sch.source}: {len(sch)} activities")
@@ -403,13 +422,20 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         if res.correlation:
             print(res.correlation)
         print(_summary_table(res))
-        print(f"contingency at P80: cost {number(res.contingency(0.8, 'cost'))}, "
-              f"schedule {number(res.contingency(0.8, 'schedule'), 1)} days")
-        print(f"standard error of the P80: cost {number(res.standard_error(0.8, 'cost'))}, "
-              f"schedule {number(res.standard_error(0.8, 'schedule'), 2)} days "
-              f"({res.standard_error_method}"
-              + ("" if res.converged() else "; not yet within 1%: run more iterations")
-              + ")")
+        sym = currency_symbol(res.currency)
+        shown = [m for m in ("cost", "schedule") if m in res.metrics]
+        if shown:
+            print("contingency at P80: " + ", ".join(
+                f"cost {amount(res.contingency(0.8, 'cost'), sym)}" if m == "cost" else
+                f"schedule {number(res.contingency(0.8, 'schedule'), 1)} days"
+                for m in shown))
+            print("standard error of the P80: " + ", ".join(
+                f"cost {amount(res.standard_error(0.8, 'cost'), sym)}" if m == "cost" else
+                f"schedule {number(res.standard_error(0.8, 'schedule'), 2)} days"
+                for m in shown)
+                + f" ({res.standard_error_method}"
+                + ("" if res.converged() else "; not yet within 1%: run more iterations")
+                + ")")
         if sch is not None:
             print(f"probability of meeting the base: cost "
                   f"{res.probability_within(res.base_cost, 'cost'):.0%}, duration "
@@ -418,10 +444,19 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                 print("finish dates: " + ", ".join(
                     f"P{q} {res.finish_date(q / 100)}" for q in (10, 50, 80, 90)))
             top = res.activity_table().head(5)
-            print("most critical activities (share of iterations on a critical path):")
+            print("most critical activities (share of iterations on a critical path"
+                  + (f"; milestones left out: {_listed(res.milestones)}"
+                     if res.milestones else "") + "):")
             for a, name, c in zip(top["id"], top["name"], top["criticality"]):
                 print(f"  {c:>4.0%}  {a}  {name}")
     return 0
+
+
+def _listed(ids: Sequence[str], most: int = 6) -> str:
+    """"A01, A38" or "A01, A05, … (9)": ids for a line of text."""
+    if len(ids) <= most:
+        return ", ".join(ids)
+    return ", ".join(ids[:most]) + f", … ({len(ids)})"
 
 
 def _json_value(value: Any) -> Any:
@@ -473,72 +508,84 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             frame["funded"] = frame["id"].isin(chosen.ids)
         _write(args.csv, safe_frame(frame).to_csv(index=False, lineterminator="\n"))
     if not args.quiet and args.json != "-" and args.csv != "-":
-        _print_ranking(args, reg, ranking, corr)
+        sym = currency_symbol(_currency(args, reg))
+        delays = "schedule" in modelled_metrics(reg, sch)
+        _print_ranking(args, reg, ranking, corr, sym, delays)
         if chosen is not None:
-            print(textwrap.fill(chosen.describe(), width=100))
+            print(textwrap.fill(chosen.describe(currency=sym), width=100))
         if args.frontier:
             _print_frontier(efficient_frontier(ranking, sch, register=reg, correlation=corr),
-                            args.start, sch, holidays)
+                            args.start, sch, holidays, sym, delays)
     return 0
 
 
 def _print_ranking(args: argparse.Namespace, reg: RiskRegister, ranking: Any,
-                   corr: Any) -> None:
+                   corr: Any, sym: str | None, delays: bool) -> None:
+    """The ranking table; without delays in the inputs (a cost-only register), no
+    column or words about days."""
     print(f"{reg.source}: {plural(len(ranking), 'mitigation')} ranked against the unmitigated "
           f"baseline, {args.iterations:,} iterations, seed {ranking.seed}"
-          + (f", a day of delay valued at {args.value_per_day:,.0f}"
+          + (f", a day of delay valued at {amount(args.value_per_day, sym)}"
              if args.value_per_day else ""))
     if isinstance(corr, Correlation):
         print(corr.describe())
-    print("Cost cuts are gross, before the mitigation's own cost; benefit = expected "
+    print((f"Amounts in {sym.strip()}. " if sym else "")
+          + "Cost cuts are gross, before the mitigation's own cost; benefit = expected "
           "cost cut" + (" + value of the expected days cut" if args.value_per_day else "")
           + "; net = benefit - cost; ratio = benefit / cost.")
-    width = max(40, shutil.get_terminal_size((120, 24)).columns - 92)
+    width = max(40, shutil.get_terminal_size((120, 24)).columns - (92 if delays else 80))
     print(f"{'rank':>4}  {'id':<10} {'cost':>10} {'E[cost cut]':>12} {'P80 cut':>10} "
-          f"{'E[days cut]':>11} {'benefit':>10} {'net':>10} {'ratio':>6}  title")
+          + (f"{'E[days cut]':>11} " if delays else "")
+          + f"{'benefit':>10} {'net':>10} {'ratio':>6}  title")
     for rec in ranking.table.to_dict("records"):
         ratio = rec["benefit_cost_ratio"]
         title = textwrap.shorten(str(rec["title"] or rec["mitigation"] or ""), width,
                                  placeholder="…")
-        days_cut = round(rec["expected_delay_reduction"], 1) + 0.0
-        print(f"{rec['rank']:>4}  {str(rec['id'])[:10]:<10} {rec['mitigation_cost']:>10,.0f} "
-              f"{rec['expected_cost_reduction']:>12,.0f} {rec['p80_cost_reduction']:>10,.0f} "
-              f"{days_cut:>11,.1f} {rec['total_benefit']:>10,.0f} "
-              f"{rec['net_benefit']:>10,.0f} "
+        cut = round(rec["expected_delay_reduction"], 1) + 0.0  # no "-0.0"
+        days_cut = f"{number(cut, 1):>11} " if delays else ""
+        print(f"{rec['rank']:>4}  {str(rec['id'])[:10]:<10} "
+              f"{number(rec['mitigation_cost']):>10} "
+              f"{number(rec['expected_cost_reduction']):>12} "
+              f"{number(rec['p80_cost_reduction']):>10} {days_cut}"
+              f"{number(rec['total_benefit']):>10} {number(rec['net_benefit']):>10} "
               f"{'free' if not np.isfinite(ratio) else ratio_text(ratio):>6}  {title}")
     info = ranking.all_mitigations
     e = info.effect
+    cuts = (f"the P80 cost by {amount(e.percentile_cost_reduction, sym)}"
+            + (f", the expected delay by {number(e.expected_delay_reduction, 1)} days and the "
+               f"P80 delay by {number(e.percentile_delay_reduction, 1)} days" if delays else ""))
     print(f"all {len(info.ids)} mitigations together: cost "
-          f"{info.mitigation_cost:,.0f}; they cut the expected cost by "
-          f"{e.expected_cost_reduction:,.0f} before their cost, the P80 "
-          f"cost by {e.percentile_cost_reduction:,.0f}, the expected delay by "
-          f"{e.expected_delay_reduction:,.1f} days and the P80 delay by "
-          f"{e.percentile_delay_reduction:,.1f} days: benefit {info.total_benefit:,.0f}, "
-          f"net {info.net_benefit:,.0f}")
+          f"{amount(info.mitigation_cost, sym)}; they cut the expected cost by "
+          f"{amount(e.expected_cost_reduction, sym)} before their cost, {cuts}: benefit "
+          f"{amount(info.total_benefit, sym)}, net {amount(info.net_benefit, sym)}")
 
 
 def _print_frontier(frontier: Any, start: Any, sch: Schedule | None,
-                    holidays: list[Any] | None) -> None:
+                    holidays: list[Any] | None, sym: str | None = None,
+                    delays: bool = True) -> None:
     table = frontier.table
     cost, finish = frontier.cost_column, frontier.finish_column
     calendar = Calendar.of(holidays) if holidays is not None or sch is None or \
         sch.calendar is None else sch.calendar
+    unit = f" ({sym.strip()})" if sym else ""
     print("efficient frontier (each step adds the mitigation that buys the most P80 "
           "reduction per unit of spend; * = no cheaper point is as good on both):")
-    print(f"{'step':>4}  {'added':<10} {'spend':>12} {'P80 cost':>14} {'P80 finish':>11}"
-          + ("  finish date" if start else ""))
+    print(f"{'step':>4}  {'added':<10} {'spend' + unit:>12} {'P80 cost' + unit:>14}"
+          + (f" {'P80 finish':>11}" if delays else "") + ("  finish date" if start else ""))
     for rec in table.to_dict("records"):
         date = f"  {calendar.finish_date(start, rec[finish])}" if start else ""
         print(f"{rec['step']:>4}{'*' if rec['efficient'] else ' '} {str(rec['added'])[:10]:<10} "
-              f"{rec['mitigation_cost']:>12,.0f} {rec[cost]:>14,.0f} {rec[finish]:>11,.1f}"
-              + date)
+              f"{number(rec['mitigation_cost']):>12} {number(rec[cost]):>14}"
+              + (f" {number(rec[finish], 1):>11}" if delays else "") + date)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     reg, sch, corr = _load(args)
     assert reg is not None
     holidays = _holidays(args)
-    path = write_report(args.output, reg, sch, iterations=args.iterations, rng=args.seed,
+    # drawn here, as simulate() would, so that the line below can say which seed it was
+    seed = args.seed if args.seed is not None else fresh_seed()
+    path = write_report(args.output, reg, sch, iterations=args.iterations, rng=seed,
                         title=args.title, currency=args.currency, start=args.start,
                         holidays=holidays, value_per_day=args.value_per_day,
                         sampling=args.sampling, progress=_progress(args),
@@ -546,7 +593,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {path}: the steering-committee pack for {reg.source}"
               + (f" and {sch.source}" if sch is not None else "")
-              + f" ({args.iterations:,} iterations)")
+              + f" ({args.iterations:,} iterations, seed {seed})")
     return 0
 
 

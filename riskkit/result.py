@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._format import amount, currency_symbol, number, plural
 from .exceptions import OptionError
 from .model import Calendar
 from .seeds import reported_seed
 
-__all__ = ["STATISTICS", "SimulationResult", "metric_name"]
+__all__ = ["STATISTICS", "SimulationResult", "Summary", "metric_name"]
 
 #: Columns of :meth:`SimulationResult.summary`, in order.
 STATISTICS = ("base", "mean", "std", "p10", "p50", "p80", "p90")
@@ -50,12 +51,64 @@ def _quantile(q: float) -> float:
     return q
 
 
+class Summary(pd.DataFrame):
+    """The table of :meth:`SimulationResult.summary`: a DataFrame of floats, shown as
+    people read it.
+
+    The numbers are the plain floats of the statistics; only the display changes: cost
+    in whole units of the register's currency with thousands separators, days to one
+    decimal, never in scientific notation, and a metric the inputs do not model (the
+    schedule of a register without delays) left out of the display with a note, its
+    zeros still in the data. Any operation on it gives an ordinary DataFrame.
+    """
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def shown(self) -> pd.DataFrame:
+        """The table as displayed: one row of text per metric shown, labelled with its
+        unit ("cost (£)", "schedule (days)")."""
+        currency = self.attrs.get("currency")
+        unit = self.attrs.get("unit", "days")
+        idle = dict(self.attrs.get("idle", {}))
+        rows, labels = [], []
+        for metric in self.index:
+            if metric in idle:
+                continue
+            if metric == "cost":
+                symbol = (currency_symbol(currency) or "").strip()
+                labels.append(f"cost ({symbol})" if symbol else "cost")
+                rows.append([number(v) for v in self.loc[metric]])
+            else:
+                labels.append(f"{metric} ({unit})")
+                rows.append([number(v, 1) for v in self.loc[metric]])
+        return pd.DataFrame(rows, index=labels, columns=list(self.columns))
+
+    @property
+    def notes(self) -> list[str]:
+        """What the display leaves out, and why."""
+        return [f"{metric} not shown: {why}"
+                for metric, why in dict(self.attrs.get("idle", {})).items()]
+
+    def __repr__(self) -> str:
+        return "\n".join([self.shown().to_string(), *self.notes])
+
+    def _repr_html_(self) -> str:
+        table = self.shown().to_html(justify="right")
+        table = table.replace("<td>", '<td style="text-align: right">')
+        return table + "".join(f"<p><i>{html.escape(n)}</i></p>" for n in self.notes)
+
+
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
     """Per-iteration cost and schedule of one simulation, with their summaries.
 
-    ``cost`` is in the register's currency; ``schedule`` is in working days (total
-    risk delay without a schedule). Arrays are read-only.
+    ``cost`` is in the register's currency (``currency``, its ISO code when the register
+    writes one); ``schedule`` is in working days (total risk delay without a schedule).
+    ``metrics`` names the ones the inputs model: a register without schedule impacts
+    and without a schedule has a schedule of 0 in every iteration, which printed
+    summaries leave out. Arrays are read-only.
 
     Examples
     --------
@@ -91,6 +144,13 @@ class SimulationResult:
     has_schedule: bool = False
     block_size: int = 65_536
     correlation: str = ""  # what was correlated, for reports ("" = none)
+    #: the register's currency (an ISO code such as "GBP"), None when it writes none
+    currency: str | None = None
+    #: the metrics the inputs model ("cost", "schedule"); see :meth:`summary`
+    metrics: tuple[str, ...] = ("cost", "schedule")
+    #: the schedule's milestones (activities of zero duration), left out of
+    #: :meth:`activity_table` unless asked for
+    milestones: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("cost", "schedule", "occurrences", "probabilities", "criticality",
@@ -205,21 +265,44 @@ class SimulationResult:
             raise OptionError("start", None, "a project start date (simulate(start=...))")
         return self.calendar.finish_date(self.start, duration)
 
-    def activity_table(self) -> pd.DataFrame:
+    def activity_table(self, *, milestones: bool = False) -> pd.DataFrame:
         """Per activity: criticality index (share of iterations on a critical path) and
         mean early finish, most critical first; equally critical ones in the order they
-        finish."""
+        finish.
+
+        Milestones (zero-duration activities, :attr:`milestones`) are left out unless
+        ``milestones=True``: a milestone is critical whenever the path through it is, so
+        a project start would head every list at 100% and say nothing. This is the one
+        rule behind every "most critical" list: the command line, the notebooks'
+        views, the criticality chart and the pack.
+        """
         names = list(self.activity_names) or [""] * len(self.activity_ids)
         table = pd.DataFrame({"id": list(self.activity_ids), "name": names,
                               "criticality": self.criticality, "mean_finish": self.mean_finish})
+        if not milestones and self.milestones:
+            table = table[~table["id"].isin(list(self.milestones))]
         return table.sort_values(["criticality", "mean_finish"], ascending=[False, True],
                                  kind="stable").reset_index(drop=True)
 
-    def summary(self) -> pd.DataFrame:
+    def idle(self, metric: str) -> str | None:
+        """Why ``metric`` is 0 in every iteration when the inputs do not model it (a
+        register without schedule impacts and no schedule), else None."""
+        metric = metric_name(metric)
+        if metric in self.metrics:
+            return None
+        if metric == "schedule":
+            return "no risk has a schedule impact and there is no schedule, so it is 0 " \
+                   "days in every iteration"
+        return "no risk has a cost impact and the schedule has no costs, so it is 0 in " \
+               "every iteration"
+
+    def summary(self) -> Summary:
         """Metrics (cost, schedule) x statistics (base, mean, std, p10, p50, p80, p90).
 
         ``std`` is the sample standard deviation; percentiles use numpy's default
-        (linear) method.
+        (linear) method. The numbers are floats; the table is shown with cost in the
+        register's currency and days to one decimal (:class:`Summary`), and without the
+        row of a metric the inputs do not model (:meth:`idle`), which stays in the data.
         """
         rows = {}
         for metric in ("cost", "schedule"):
@@ -227,8 +310,11 @@ class SimulationResult:
             p = np.percentile(v, [10, 50, 80, 90])
             rows[metric] = [self.base(metric), float(v.mean()),
                             float(v.std(ddof=1)) if v.size > 1 else 0.0, *map(float, p)]
-        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(STATISTICS))
+        frame = Summary(pd.DataFrame.from_dict(rows, orient="index", columns=list(STATISTICS)))
         frame.index.name = "metric"
+        frame.attrs.update(currency=self.currency, unit=self.schedule_unit,
+                           idle={m: why for m in ("cost", "schedule")
+                                 if (why := self.idle(m)) is not None})
         return frame
 
     def to_frame(self) -> pd.DataFrame:
@@ -247,7 +333,8 @@ class SimulationResult:
         s = self.summary()
         out: dict = {"iterations": self.iterations, "seed": self.seed,
                      "risks": len(self.risk_ids), "excluded": len(self.excluded),
-                     "sampling": self.sampling, "scenario": self.scenario}
+                     "sampling": self.sampling, "scenario": self.scenario,
+                     "currency": self.currency}
         for metric in ("cost", "schedule"):
             out[metric] = {k: float(s.loc[metric, k]) for k in STATISTICS}
         out["schedule"]["unit"] = self.schedule_unit
@@ -265,28 +352,36 @@ class SimulationResult:
                                       for q in (10, 50, 80, 90)}}
         return out
 
+    def _p80_text(self, metric: str) -> str:
+        """The P80 of a metric in its unit: '£2,292,481', '229.1 days'."""
+        p80 = self.percentile(0.8, metric)
+        if metric_name(metric) == "cost":
+            return amount(p80, currency_symbol(self.currency))
+        return f"{number(p80, 1)} {self.schedule_unit}"
+
     def __repr__(self) -> str:
+        p80 = "".join(f", P80 {m}={self._p80_text(m)}" for m in self.metrics)
         return (f"SimulationResult(iterations={self.iterations}, seed={self.seed}, "
-                f"risks={len(self.risk_ids)}, scenario={self.scenario!r}, "
-                f"P80 cost={self.percentile(0.8, 'cost'):,.0f}, "
-                f"P80 schedule={self.percentile(0.8, 'schedule'):,.1f} {self.schedule_unit})")
+                f"risks={len(self.risk_ids)}, scenario={self.scenario!r}{p80})")
 
     def _repr_html_(self) -> str:
-        s = self.summary()
-        head = (f"<p><b>Simulation</b> of {len(self.risk_ids)} risks"
+        p80 = ", ".join(f"P80 {m} <b>{html.escape(self._p80_text(m))}</b>"
+                        for m in self.metrics)
+        head = (f"<p><b>Simulation</b> of {plural(len(self.risk_ids), 'risk')}"
                 f"{' (' + html.escape(self.source) + ')' if self.source else ''}, "
                 f"{self.iterations:,} iterations ({self.sampling}, seed {self.seed}), "
-                f"scenario <i>{self.scenario}</i>. "
-                f"P80 cost <b>{s.loc['cost', 'p80']:,.0f}</b>, "
-                f"P80 schedule <b>{s.loc['schedule', 'p80']:,.1f} {self.schedule_unit}</b>."
-                + (f" {len(self.excluded)} closed risks left out." if self.excluded else "")
+                f"scenario <i>{self.scenario}</i>. " + (p80 + "." if p80 else "")
+                + (f" {plural(len(self.excluded), 'closed risk')} left out."
+                   if self.excluded else "")
                 + (f" {html.escape(self.correlation[0].upper() + self.correlation[1:])}."
                    if self.correlation else "")
                 + "</p>")
-        html_out = head + s.to_html(float_format="{:,.1f}".format)
+        html_out = head + self.summary()._repr_html_()
         if self.has_schedule and len(self.activity_ids):
             top = self.activity_table().head(5)
-            html_out += ("<p>Most critical activities: " + ", ".join(
-                f"{html.escape(a)} ({c:.0%})" for a, c in zip(top["id"], top["criticality"]))
-                + "</p>")
+            html_out += ("<p>Most critical activities"
+                         + (" (milestones left out)" if self.milestones else "") + ": "
+                         + ", ".join(f"{html.escape(a)} ({c:.0%})"
+                                     for a, c in zip(top["id"], top["criticality"]))
+                         + "</p>")
         return html_out

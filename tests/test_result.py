@@ -64,7 +64,7 @@ def test_to_dict_matches_design_json(res):
 def test_reprs(res):
     html = res._repr_html_()
     assert "P80 cost" in html and "20,000 iterations" in html and "<table" in html
-    assert "1 closed risks left out" in html
+    assert "1 closed risk left out" in html
     assert "P80 cost=" in repr(res)
     assert isinstance(res.summary(), pd.DataFrame)
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._format import number, plural
+from .._format import amount, number, plural
 from ..seeds import reported_seed
 from . import columns as C
 
@@ -288,22 +288,23 @@ class Selection:
         cols = [C.ID, C.TITLE, C.MITIGATION_COST, C.TOTAL_BENEFIT, C.NET_BENEFIT]
         return self.table[[c for c in cols if c in self.table.columns]].set_index(C.ID)
 
-    def describe(self) -> str:
-        """One paragraph in words: what is funded, what it buys, and how it was chosen."""
+    def describe(self, currency: str | None = None) -> str:
+        """One paragraph in words: what is funded, what it buys, and how it was chosen;
+        amounts with ``currency`` (a symbol such as "£" or "CHF ") when given."""
         within = ("" if not np.isfinite(self.budget)
-                  else f" within a budget of {number(self.budget)}")
+                  else f" within a budget of {amount(self.budget, currency)}")
         if self.target is not None:
             metric, _, written = self.target
             what = "P80 finish" if metric == "percentile_finish" else "P80 cost"
             if not self.reached:
                 head = (f"No set of these mitigations{within} brings the {what} to "
                         f"{written}; the closest ({plural(len(self), 'mitigation')}, "
-                        f"costing {number(self.mitigation_cost)}) is shown.")
+                        f"costing {amount(self.mitigation_cost, currency)}) is shown.")
             elif not len(self):
                 head = f"The {what} already meets {written} without any mitigation."
             else:
                 head = (f"The cheapest set found that brings the {what} to {written}: "
-                        f"{', '.join(self.ids)} (cost {number(self.mitigation_cost)}; "
+                        f"{', '.join(self.ids)} (cost {amount(self.mitigation_cost, currency)}; "
                         f"{self.sets_evaluated:,} sets compared).")
         elif not len(self):
             head = f"Fund nothing{within}: no set of mitigations adds net value."
@@ -311,18 +312,19 @@ class Selection:
             rule = ("the largest net value (benefit − cost)" if self.objective == "net"
                     else "the largest gross benefit")
             head = (f"Fund {', '.join(self.ids)}{within} (cost "
-                    f"{number(self.mitigation_cost)}), chosen for {rule}.")
+                    f"{amount(self.mitigation_cost, currency)}), chosen for {rule}.")
         if self.confirmed is None:
             return head + (" Benefits were treated as additive (no register given)."
                            if len(self) else "")
         m = self.confirmed
-        text = (f"{head} Simulated together: benefit {number(m.total_benefit)}, net "
-                f"{number(m.net_benefit)}")
+        text = (f"{head} Simulated together: benefit {amount(m.total_benefit, currency)}, net "
+                f"{amount(m.net_benefit, currency)}")
         gap = self.interaction
         if gap is not None and len(self) > 1 and abs(gap) > 1e-6 * max(
                 1.0, abs(self.additive_total_benefit)):
-            text += (f" (the single benefits add up to {number(self.additive_total_benefit)}:"
-                     f" they {'overlap' if gap < 0 else 'pay more together'})")
+            text += (" (the single benefits add up to "
+                     f"{amount(self.additive_total_benefit, currency)}: they "
+                     f"{'overlap' if gap < 0 else 'pay more together'})")
         return text + "."
 
     def _repr_html_(self) -> str:

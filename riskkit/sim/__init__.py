@@ -14,7 +14,8 @@ shared with the analysis; the compiled rules in :mod:`riskkit.kernels`.
 """
 
 from .options import RunOptions, Sampling
-from .simulation import simulate
+from .simulation import modelled_metrics, simulate
 from .variants import Variant, simulate_variants
 
-__all__ = ["RunOptions", "Sampling", "Variant", "simulate", "simulate_variants"]
+__all__ = ["RunOptions", "Sampling", "Variant", "modelled_metrics", "simulate",
+           "simulate_variants"]

@@ -255,7 +255,26 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
                      and plan.network.criticality else np.full(n_act, np.nan)),
         mean_finish=finish_sum / iterations, start=start, calendar=calendar,
         has_schedule=schedule is not None, block_size=BLOCK_SIZE,
-        correlation=plan.correlation.description)
+        correlation=plan.correlation.description,
+        currency=register.currency if register is not None else None,
+        metrics=modelled_metrics(register, schedule, scenario),
+        milestones=schedule.milestones if schedule is not None else ())
+
+
+def modelled_metrics(register: RiskRegister | None, schedule: Schedule | None,
+                     scenario: str = "current") -> tuple[str, ...]:
+    """The metrics the inputs speak of: cost when a risk has a cost impact, a
+    mitigation costs something (mitigated scenario) or the schedule has costs; schedule
+    when there is a schedule or a risk has a schedule impact. The other one is 0 in every
+    iteration."""
+    risks = register.active_risks if register is not None else ()
+    exposures = [r.exposure(scenario) for r in risks]
+    cost = any(e.cost is not None for e in exposures) or (
+        schedule is not None and bool(np.any(schedule.cost_per_day) or
+                                      np.any(schedule.fixed_cost))) or (
+        scenario == "mitigated" and any(r.mitigation_cost for r in risks))
+    delay = schedule is not None or any(e.schedule is not None for e in exposures)
+    return tuple(m for m, on in (("cost", cost), ("schedule", delay)) if on)
 
 
 def _simulate_auto(register: RiskRegister | None, schedule: Schedule | None,
