@@ -375,7 +375,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(f"  expected delay (sum of P x mean delay, before any float): "
                   f"{number(ev['expected_delay'].sum(), 1)} days")
         if sch is not None:
-            print(f"{sch.source}: {len(sch)} activities, {len(sch.links)} links; "
+            print(f"{sch.source}: {len(sch):,} activit{'y' if len(sch) == 1 else 'ies'}, "
+                  f"{plural(len(sch.links), 'link')}; "
                   f"deterministic duration {number(sch.duration(), 1)} working days, "
                   f"base cost "
                   f"{amount(sch.base_cost(), currency_symbol(_currency(args, reg)))}")

@@ -166,7 +166,7 @@ def test_the_schedule_is_read_with_the_delimiter_and_decimal_given(capsys, write
                     "A|Dig|1,5|2|3,5|\nB|Build|2|3|4|A\n", name="schedule.csv")
     assert main(["validate", "--schedule", str(sch), "--delimiter", "|",
                  "--decimal", ","]) == 0
-    assert "2 activities, 1 links; deterministic duration 5.0 working days" in \
+    assert "2 activities, 1 link; deterministic duration 5.0 working days" in \
         capsys.readouterr().out
 
 

@@ -4,6 +4,7 @@ and 14)."""
 
 import io
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,8 @@ def test_a_negative_score_is_an_opportunity_of_its_level_never_a_fixed_value():
     assert r1.schedule.estimate == (60, 90, 120)
     assert r3.schedule.estimate == (30, 45, 60)
     assert r2.schedule.estimate == (-60, -45, -30)  # level 4, an opportunity
-    assert any("row 3: a negative score read as opportunities of their level" in str(w.message)
+    assert any("negative scores read as opportunities of their level" in str(w.message)
+               and "row 3, column" in str(w.message)
                for w in record)
     res = rk.simulate(reg, iterations=20_000, rng=3)
     values = np.asarray(res.schedule)
@@ -175,3 +177,19 @@ def test_a_custom_probability_scale_keeps_its_own_numbers_for_default_words(tmp_
     assert [r.probability for r in reg] == pytest.approx([0.3, 0.4, 0.3])
     # schedule labels from the default scale; its scores are not read from the default
     assert [r.schedule.estimate[1] for r in reg] == [20, 45, 1]
+
+
+def test_a_cost_column_of_small_whole_numbers_is_named_as_possible_scores(tmp_path):
+    """Review of #16: 'High,4,4' rows read the 4 as money without a word said."""
+    path = tmp_path / "scored.csv"
+    path.write_text("ID,Likelihood,Cost Impact,Schedule Impact\nR1,High,4,4\nR2,Medium,3,2\n"
+                    "R3,Low,2,1\nR4,High,5,3\n")
+    with pytest.warns(rk.InputWarning, match=r"'Cost Impact' holds only whole numbers from 2 "
+                                             r"to 5: read as amounts of money"):
+        reg = rk.read_register(path)
+    assert reg.risks[0].cost.mean == 4.0  # read as written, and said
+    money = tmp_path / "money.csv"
+    money.write_text("ID,Probability,Cost Impact\nR1,0.5,£4\nR2,0.2,£3\nR3,0.1,£2\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", rk.InputWarning)
+        rk.read_register(money)  # written as money: nothing to say

@@ -141,7 +141,7 @@ def test_schedule_map_delimiter_and_decimal_from_the_cli(write_csv, capsys):
                  "Abhängig von=predecessors", "--schedule-decimal", "."])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "2 activities, 1 links; deterministic duration 3.5 working days" in out
+    assert "2 activities, 1 link; deterministic duration 3.5 working days" in out
 
 
 def test_schedule_errors_name_the_schedule_options(write_csv, capsys):
@@ -326,3 +326,17 @@ def test_a_start_on_a_weekend_moves_to_the_next_working_day(write_csv, capsys):
         res = rk.simulate(schedule=sch, iterations=100, rng=1, start="2027-12-27",
                           holidays=["2027-12-27"])
     assert res.start == np.datetime64("2027-12-28")
+
+
+def test_review_findings_planning_files_as_registers_and_schedule_hints(tmp_path):
+    """Review of #16: an XER given as the register says it is a schedule; a schedule's
+    duplicate-header hint names --schedule-map; one link is '1 link'."""
+    xer = tmp_path / "plan.xer"
+    xer.write_text("ERMHDR\t8.1\t2020-01-01\n%T\tTASK\n%F\ttask_id\n%R\t1\n%E\n",
+                   encoding="cp1252")
+    with pytest.raises(rk.InputError, match="a schedule, not a risk register"):
+        rk.read_register(xer)
+    plan = tmp_path / "plan.csv"
+    plan.write_text("ID,Task,Duration,Predecessors\nA,Dig,2,\nB,Build,3,A\n")
+    with pytest.raises(rk.InputError, match='--schedule-map "Task=ignore"'):
+        rk.read_schedule(plan)

@@ -6,6 +6,7 @@ import math
 import unicodedata
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -291,3 +292,17 @@ def test_a_category_of_opportunity_with_positive_impacts_is_an_opportunity():
                    "R2,Opportunity,50%,100\nR3,Opportunity,50%,-100\n")
     assert [r.cost.mean for r in reg] == [100, -100, -100]
     assert [r.category for r in reg] == ["Design", "Opportunity", "Opportunity"]
+
+
+def test_a_closed_status_that_also_says_reopened_is_named_not_left_out():
+    """Review of #16: 'Closed - reopened' started with 'Closed' and was left out."""
+    from riskkit.model.status import status_kind
+
+    assert status_kind("Closed - reopened") == "unknown"
+    assert status_kind("Closed - on hold") == "unknown"
+    assert status_kind("Closed - no longer relevant") == "closed"
+    frame = pd.DataFrame({"id": ["S1", "S4"], "probability": [0.5, 0.5],
+                          "cost_impact": [100, 100], "status": ["Open", "Closed - reopened"]})
+    with pytest.warns(rk.InputWarning, match="Closed - reopened"):
+        reg = rk.read_register(frame)
+    assert len(reg.active_risks) == 2

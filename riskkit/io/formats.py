@@ -12,7 +12,8 @@ from typing import Any
 
 from ..exceptions import InputError, Problem
 
-__all__ = ["EXPORT_HINT", "buffered", "planning_format_error", "sniff_format"]
+__all__ = ["EXPORT_HINT", "buffered", "not_a_register_error", "planning_format_error",
+           "sniff_format"]
 
 #: What to export from a planning tool so that riskkit can read the schedule.
 EXPORT_HINT = ("export the activities as CSV or .xlsx with the columns ID, Name, Duration "
@@ -120,6 +121,17 @@ def planning_format_error(kind: str, source: str) -> InputError:
     elif kind == "zip":
         hint = "unpack it, or " + EXPORT_HINT
     return InputError(Problem(f"is {what}: {cannot}", source=source, hint=hint))
+
+
+def not_a_register_error(kind: str, source: str) -> InputError:
+    """The error for a planning tool's file given as a risk register."""
+    what, _ = _FORMATS[kind]
+    if kind in ("xls", "ole", "xml", "zip"):
+        return InputError(Problem(f"is {what}, not a risk register", source=source,
+                                  hint="save the register as .xlsx or CSV"))
+    return InputError(Problem(f"is {what}: a schedule, not a risk register", source=source,
+                              hint="give it as the schedule (--schedule FILE, or "
+                                   "read_schedule); the register is a CSV or .xlsx of risks"))
 
 
 def buffered(source: Any) -> Any:

@@ -36,6 +36,7 @@ from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
 from ..model.status import status_notes
 from . import sense
 from .cells import NumberFormatError, parse_cell, parse_number, split_list
+from .formats import buffered, not_a_register_error, sniff_format
 from .headers import REGISTER_ALIASES, REGISTER_HEADERS, check_columns
 from .scale import DEFAULT_SCALE, SCALE_HEADER, Level, Scale, read_scale
 from .scores import SCORE_COLUMNS, ScoreColumns, explicit_value, probability_hint
@@ -60,6 +61,10 @@ _PARAMETERS = family_parameters()
 #: "type": threat or opportunity (riskkit.io.sense); read, not kept on the model
 _INPUT_COLUMNS = REGISTER_COLUMNS + FIXED_COLUMNS + tuple(_PARAMETERS) + ("type",)
 _POINTS = ("min", "most_likely", "max")
+#: Columns of money whose values may be scores written as amounts.
+COST_COLUMNS = ("cost_impact", "cost_min", "cost_most_likely", "cost_max",
+                "mitigated_cost_impact", "mitigated_cost_min", "mitigated_cost_most_likely",
+                "mitigated_cost_max")
 _TOTAL_WORDS = ("total", "totals", "sum", "subtotal", "grandtotal", "overall")
 
 _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
@@ -121,10 +126,16 @@ def read_register(
     name = display_name(source)
     if isinstance(source, pd.DataFrame):
         table = table_from_frame(source, name)
-    elif is_workbook(source):
-        table = read_xlsx(source, sheet, _judge(columns))
     else:
-        table = read_table(source, delimiter=delimiter, decimal=decimal, encoding=encoding)
+        source = buffered(source)
+        kind = sniff_format(source)
+        if kind == "xlsx" or (kind is None and is_workbook(source)):
+            table = read_xlsx(source, sheet, _judge(columns))
+        elif kind is not None:
+            raise not_a_register_error(kind, name)
+        else:
+            table = read_table(source, delimiter=delimiter, decimal=decimal,
+                               encoding=encoding)
     reader = _RegisterReader(table, columns, read_scale(scale) if scale is not None else None)
     return reader.register(project)
 
@@ -216,6 +227,39 @@ class _RegisterReader:
                 c: list(zip((r for r, _ in table.rows), self._column(found[c])))
                 for c in SCORE_COLUMNS if c in found})
             self.notes += self.score_columns.notes
+        self.notes += self._score_like_costs()
+
+    def _score_like_costs(self) -> list[str]:
+        """A cost column read as money whose every value is a whole number from 1 to 10
+        looks like a column of scores: say so (never guess)."""
+        scored = set(self.score_columns.scored) if self.scores else set()
+        notes = []
+        for canon in COST_COLUMNS:
+            if canon not in self.found or canon in scored:
+                continue
+            values: list[float] = []
+            for cell in self._column(self.found[canon]):
+                if not cell.strip():
+                    continue
+                try:
+                    read = parse_number(cell, decimal_comma=self.table.decimal_comma)
+                except (NumberFormatError, ValueError, TypeError):
+                    values = []
+                    break
+                if read is None:
+                    continue
+                if read.currency or read.percent:  # written as money: not scores
+                    values = []
+                    break
+                values.append(float(read.value))
+            if len(values) >= 3 and all(float(v).is_integer() and 1 <= v <= 10
+                                        for v in values):
+                notes.append(
+                    f"{self.src}: column {self.written.get(canon, canon)!r} holds only whole "
+                    f"numbers from {min(values):g} to {max(values):g}: read as amounts of "
+                    f"money. If they are scores, give a scale with cost levels "
+                    f"(--scale FILE; README: Qualitative registers), or write the amounts")
+        return notes
 
     def _column(self, position: int) -> list[str]:
         """The cells of one column, row by row."""
@@ -351,7 +395,8 @@ class _RowReader:
                 return Level(dimension, 0, (), math.nan, math.nan, math.nan)
             level = read
             if level is not None and level.score < 0:
-                file.senses.negative_scores.append(self.row)
+                file.senses.negative_scores.append(
+                    (self.row, file.written.get(canon, canon), raw.strip(), -level.score))
         if level is not None:
             file.used.add(dimension)
             if scale.is_borrowed(level) and dimension not in scale.dimensions():

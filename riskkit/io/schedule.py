@@ -188,9 +188,10 @@ def read_schedule(
 def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
                          project: str | None, time: WorkTime | None = None) -> Schedule:
     src = table.source
-    table, title_note = find_header(table, _LOOKUP, columns)
+    table, title_note = find_header(table, _LOOKUP, columns,
+                                    section="Schedule risk analysis")
     found, unrecognised, problems = resolve_columns(table.header, _LOOKUP, columns,
-                                                    _COLUMNS, src)
+                                                    _COLUMNS, src, "--schedule-map")
     if problems:
         raise InputError(problems)
     if "id" not in found and "wbs" in found:

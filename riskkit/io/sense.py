@@ -129,7 +129,8 @@ class SenseReport:
     negated: list[int] = field(default_factory=list)
     ambiguous: list[int] = field(default_factory=list)
     threat_negative: list[int] = field(default_factory=list)
-    negative_scores: list[int] = field(default_factory=list)
+    #: (row, column as written, value, level) of each negative score
+    negative_scores: list[tuple[int, str, str, int]] = field(default_factory=list)
 
     def add(self, what: str, row: int) -> None:
         rows = {"negate": self.negated, "ambiguous": self.ambiguous,
@@ -159,7 +160,10 @@ class SenseReport:
                        f"negative impacts; simulated as the numbers say (negative impacts "
                        f"reduce cost and time)")
         if self.negative_scores:
-            out.append(f"{rows(self.negative_scores, 'a negative score', 'negative scores')}"
-                       f" read as opportunities of their level (-4: the range of level 4, "
-                       f"negated)")
+            cells = "; ".join(f"row {r}, column {c!r}: {v} (level {lv})"
+                              for r, c, v, lv in self.negative_scores[:12])
+            more = len(self.negative_scores) - 12
+            out.append(f"{self.source}: negative scores read as opportunities of their "
+                       f"level (the level's range, negated): {cells}"
+                       + (f" and {more} more" if more > 0 else ""))
         return out

@@ -267,7 +267,8 @@ def read_table(
 
 
 def find_header(table: RawTable, aliases: Mapping[str, str], columns: Mapping[str, str] | None,
-                scan: int = 15) -> tuple[RawTable, str | None]:
+                scan: int = 15, section: str = "Loading your register"
+                ) -> tuple[RawTable, str | None]:
     """Find the header row: the first of the first ``scan`` rows in which at least two
     cells are known column names (or named in the user's column map).
 
@@ -326,8 +327,8 @@ def find_header(table: RawTable, aliases: Mapping[str, str], columns: Mapping[st
         raise InputError(Problem(
             f"has no header row: row {first_row} ({', '.join(map(repr, first))}) holds "
             f"data, and none of the first {scan} rows names the columns", source=table.source,
-            hint="add a header row that names the columns (README: 'Loading your register' "
-                 "lists the names riskkit knows)"))
+            hint=f"add a header row that names the columns (README: {section!r} lists "
+                 f"the names riskkit knows)"))
     return table, None
 
 
@@ -451,13 +452,15 @@ def resolve_columns(
     columns: Mapping[str, str] | None,
     canonical: Iterable[str],
     source: str,
+    option: str = "--map",
 ) -> tuple[dict[str, int], list[int], list[Problem]]:
     """Map canonical names to column positions.
 
     ``aliases`` maps normalised header text to a canonical name; ``columns`` is the
     user's explicit ``{"Header as written": "canonical"}`` map, which wins. Returns the
     mapping, the positions left unrecognised and the problems found (two headers for the
-    same canonical column, a map naming a header the file lacks).
+    same canonical column, a map naming a header the file lacks); hints name the
+    command-line ``option`` that maps this file's columns.
     """
     canonical = set(canonical)
     header = list(header)
@@ -524,10 +527,10 @@ def resolve_columns(
             which = f"{h}#2" if same else h
             # propose only a column that exists: the post-mitigation twin if there is one
             other = f"mitigated_{alias}"
-            hint = (f'say what the other one is with a column map, e.g. --map "{which}='
-                    f'{other}", or leave it out with --map "{which}=ignore"'
+            hint = (f'say what the other one is with a column map, e.g. {option} "{which}='
+                    f'{other}", or leave it out with {option} "{which}=ignore"'
                     if other in canonical else
-                    f'leave one out with a column map, e.g. --map "{which}=ignore", or '
+                    f'leave one out with a column map, e.g. {option} "{which}=ignore", or '
                     f'map it to another riskkit column')
             problems.append(Problem(
                 f"headers {header[found[alias]]!r} and {h!r} both mean {alias!r}"

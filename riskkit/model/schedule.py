@@ -293,7 +293,8 @@ class Schedule:
         path = self.critical_path()
         crit = " → ".join(path[:12])
         head = (f"<p><b>Schedule</b> <code>{html.escape(self.source)}</code>: {len(self)} "
-                f"activities, {len(self.links)} links; deterministic duration "
+                f"activities, {len(self.links)} link{'s' * (len(self.links) != 1)}; "
+                f"deterministic duration "
                 f"<b>{self.duration():,.1f} working days</b>, base cost "
                 f"{self.base_cost():,.0f}. Critical path: {html.escape(crit)}"
                 f"{' …' if len(path) > 12 else ''}</p>")

@@ -88,6 +88,9 @@ def status_kind(status: str | None) -> str:
     ('closed', 'realised', 'on_hold')
     >>> status_kind("Closed - not occurred"), status_kind(""), status_kind("Maybe")
     ('closed', 'open', 'unknown')
+
+    A closed status that also names an open, draft or on-hold word ("Closed -
+    reopened") says two things: it is "unknown", so it is simulated and named.
     """
     key = words_key(status or "")
     if not key:
@@ -101,10 +104,12 @@ def status_kind(status: str | None) -> str:
         if kind is None:
             continue
         rest = words[n:]
-        if kind == "closed" and not negations.intersection(rest) and any(
-                lookup.get(" ".join(rest[i:j])) == "realised"
-                for i in range(len(rest)) for j in range(i + 1, len(rest) + 1)):
+        named = {lookup.get(" ".join(rest[i:j]))
+                 for i in range(len(rest)) for j in range(i + 1, len(rest) + 1)}
+        if kind == "closed" and not negations.intersection(rest) and "realised" in named:
             return "realised"
+        if kind in ("closed", "realised") and named & {"open", "draft", "on_hold"}:
+            return "unknown"  # "Closed - reopened": says two things; simulated and named
         return kind
     return "unknown"
 
