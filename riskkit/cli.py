@@ -74,7 +74,8 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
     p.add_argument("--decimal", choices=[".", ","],
                    help="decimal separator (default: ',' in ';'-delimited files, else '.')")
     p.add_argument("--encoding", help="text encoding (default: detected)")
-    p.add_argument("--sheet", help="worksheet of an .xlsx workbook (default: the first)")
+    p.add_argument("--sheet", help="worksheet of an .xlsx workbook: its name, or its number "
+                                   "counted from 1 (default: the first)")
     p.add_argument("--scale", metavar="FILE|default",
                    help="how to read qualitative scores (1-5, High/Low): a scale CSV, or "
                         "'default'; labels are read with the default scale anyway")
@@ -85,7 +86,8 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
                    help="map a schedule header to a riskkit column, e.g. --schedule-map "
                         "\"Task Code=id\" (repeatable; 'ignore' leaves a column out)")
     g.add_argument("--schedule-sheet", metavar="SHEET",
-                   help="worksheet of an .xlsx schedule (default: the first)")
+                   help="worksheet of an .xlsx schedule: its name, or its number counted "
+                        "from 1 (default: the first)")
     g.add_argument("--schedule-delimiter", metavar="D",
                    help="CSV delimiter of the schedule (default: --delimiter, or detected)")
     g.add_argument("--schedule-decimal", choices=[".", ","],
@@ -239,13 +241,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sheet_option(text: str | None, option: str) -> str | int | None:
+    """A sheet name, or a sheet number counted from 1 as a spreadsheet user counts
+    (Python's ``sheet=`` counts from 0, as pandas does)."""
+    if text is None or not text.strip().isdigit():
+        return text
+    number = int(text)
+    if number < 1:
+        raise _UsageError(f"riskkit: error: {option} {text}: sheets are counted from 1 "
+                          f"(or give the sheet's name)")
+    return number - 1
+
+
 def _load(args: argparse.Namespace
           ) -> tuple[RiskRegister | None, Schedule | None, Correlation | str | None]:
     """Read the register, the schedule and the correlation, reporting the problems of
     all at once."""
-    sheet: Any = args.sheet
-    if sheet is not None and sheet.isdigit():
-        sheet = int(sheet)
+    sheet = _sheet_option(args.sheet, "--sheet")
     if args.register is None and args.schedule is None:
         raise _UsageError("riskkit: error: give a risk register, a --schedule, or both")
     if getattr(args, "start", None) and args.schedule is None:
@@ -263,9 +275,7 @@ def _load(args: argparse.Namespace
         except InputError as exc:
             problems += exc.problems
     if args.schedule is not None:
-        schedule_sheet: Any = args.schedule_sheet
-        if schedule_sheet is not None and schedule_sheet.isdigit():
-            schedule_sheet = int(schedule_sheet)
+        schedule_sheet = _sheet_option(args.schedule_sheet, "--schedule-sheet")
         try:
             # --delimiter, --decimal and --encoding apply to both files unless the
             # --schedule-* options say otherwise; --map, --sheet and --scale are the

@@ -340,3 +340,26 @@ def test_review_findings_planning_files_as_registers_and_schedule_hints(tmp_path
     plan.write_text("ID,Task,Duration,Predecessors\nA,Dig,2,\nB,Build,3,A\n")
     with pytest.raises(rk.InputError, match='--schedule-map "Task=ignore"'):
         rk.read_schedule(plan)
+
+
+def test_a_schedule_workbook_behind_a_cover_sheet_names_its_sheet(tmp_path, capsys):
+    """Review of #16: a schedule's cover sheet gave 'no activity id column'; sheet
+    numbers on the command line count from 1."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from riskkit.cli import main
+
+    book = openpyxl.Workbook()
+    book.active.title = "Instructions"
+    book.active.append(["Fill in the 'Schedule' sheet only"])
+    sheet = book.create_sheet("Schedule")
+    for row in (["ID", "Name", "Duration", "Predecessors"], ["A", "Dig", 2, None],
+                ["B", "Build", 3, "A"]):
+        sheet.append(row)
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    with pytest.raises(rk.InputError, match='--schedule-sheet "Schedule"'):
+        rk.read_schedule(path)
+    assert main(["validate", "--schedule", str(path), "--schedule-sheet", "2"]) == 0
+    assert "deterministic duration 5.0 working days" in capsys.readouterr().out
+    assert main(["validate", "--schedule", str(path), "--schedule-sheet", "3"]) == 2
+    assert "has no sheet number 3" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,13 +176,30 @@ def read_schedule(
         source = buffered(source)
         kind = sniff_format(source)
         if kind == "xlsx" or (kind is None and is_workbook(source)):
-            table = read_xlsx(source, sheet)
+            table = read_xlsx(source, sheet, _judge(columns), what="schedule")
         elif kind is not None:
             raise planning_format_error(kind, name)
         else:
             table = read_table(source, delimiter=delimiter, decimal=decimal,
                                encoding=encoding)
     return _schedule_from_table(table, columns, project, time)
+
+
+def _judge(columns: Mapping[str, str] | None) -> Callable[[RawTable], int]:
+    """How much a worksheet looks like a schedule: 0 no header row, 1 a header row of
+    known columns, 2 one with an id and a duration (or its three points)."""
+
+    def judge(table: RawTable) -> int:
+        try:
+            table, _ = find_header(table, _LOOKUP, columns)
+        except InputError:
+            return 0
+        found, _, _ = resolve_columns(table.header, _LOOKUP, columns, _COLUMNS, table.source)
+        if len(found) < 2:
+            return 0
+        return 2 if "id" in found and any(c.startswith("duration") for c in found) else 1
+
+    return judge
 
 
 def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,

@@ -53,6 +53,11 @@ def read_xlsx(source: Any, sheet: str | int | None, judge: Judge | None = None,
             f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})", source=name,
             hint="is it really an .xlsx file? a CSV file must be named .csv")) from None
     names = [str(s) for s in book.sheet_names]
+    if isinstance(sheet, int) and not 0 <= sheet < len(names):
+        raise InputError(Problem(
+            f"has no sheet number {sheet + 1} (counted from 1; sheet={sheet} in Python "
+            f"counts from 0): it has {len(names)}", source=name,
+            hint="the workbook's sheets: " + ", ".join(map(repr, names))))
     try:
         first = _sheet(book, sheet if sheet is not None else 0, name)
     except ValueError as exc:  # no such sheet
@@ -82,6 +87,8 @@ def _sheet(book: pd.ExcelFile, sheet: str | int, name: str) -> RawTable | None:
 def _refuse_cover(book: pd.ExcelFile, names: list[str], judge: Judge, what: str,
                   name: str) -> None:
     """The first sheet is no ``what``: say which sheets are."""
+    option = "--sheet" if what == "register" else f"--{what}-sheet"
+    mapping = "--map" if what == "register" else f"--{what}-map"
     scores = {}
     for sheet in names[1:]:
         try:
@@ -96,11 +103,11 @@ def _refuse_cover(book: pd.ExcelFile, names: list[str], judge: Judge, what: str,
                f"names {what} columns); the workbook's sheets: {listed}")
     if len(likely) == 1:
         message += f"; {likely[0]!r} looks like one"
-        hint = f'read it with --sheet "{likely[0]}" (sheet="{likely[0]}" in Python)'
+        hint = f'read it with {option} "{likely[0]}" (sheet="{likely[0]}" in Python)'
     elif likely:
         message += "; " + ", ".join(map(repr, likely)) + f" look like {what}s"
-        hint = 'say which one with --sheet "Sheet name" (sheet= in Python)'
+        hint = f'say which one with {option} "Sheet name" (sheet= in Python)'
     else:
-        hint = (f'give the {what}\'s sheet with --sheet "Sheet name" (sheet= in Python), '
-                f"and map its columns with --map if riskkit does not know their names")
+        hint = (f'give the {what}\'s sheet with {option} "Sheet name" (sheet= in Python), '
+                f"and map its columns with {mapping} if riskkit does not know their names")
     raise InputError(Problem(message, source=name, hint=hint))
