@@ -289,3 +289,15 @@ def test_the_german_example_of_the_issue(write_csv):
     assert (r["cost_min"], r["cost_most_likely"], r["cost_max"]) == (10000, 12500, 25000)
     assert r["mitigated_cost_max"] == 15000
     assert r["mitigated_probability"] == pytest.approx(0.2)
+
+
+def test_a_currency_in_the_cost_headers_is_the_registers(tmp_path):
+    """Review of #16: 'Kosten min (€)' left the register without a currency."""
+    path = tmp_path / "eur.csv"
+    path.write_text("ID,Probability,Kosten min (€),Kosten wahrscheinlich (€),Kosten max (€)\n"
+                    "R1,0.5,100,200,400\n", encoding="utf-8")
+    assert rk.read_register(path).currency == "EUR"
+    path.write_text("ID,Probability,Cost Impact in GBP\nR1,0.5,100\n", encoding="utf-8")
+    assert rk.read_register(path).currency == "GBP"
+    path.write_text("ID,Probability,Cost Impact\nR1,0.5,100\n", encoding="utf-8")
+    assert rk.read_register(path).currency is None

@@ -71,6 +71,13 @@ _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
          "mitigation", "correlation_group")
 _CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": "USD", "US$": "USD",
                      "FR.": "CHF", "SFR": "CHF"}
+_ISO = ("USD|EUR|GBP|CHF|AUD|CAD|NZD|SEK|NOK|DKK|JPY|INR|ZAR|SGD|HKD|CNY|PLN|CZK|RUB|BRL|"
+        "MXN|TRY|HUF|RON")
+#: a currency in a header: "(€)", "[GBP]", "in €", "in T€" (thousands are not read: the
+#: cells say the amounts)
+_HEADER_CURRENCY = re.compile(
+    rf"[\(\[]\s*k?([$€£¥₹]|{_ISO})\s*k?[\)\]]|\bin\s+([$€£¥₹]|{_ISO})(?![\w])",
+    re.IGNORECASE)
 _DISCRETE = re.compile(r"\d\s*:\s*[\d.,]+%?\s*[;|]")
 
 
@@ -206,6 +213,7 @@ class _RegisterReader:
         if "type" in found and "category" not in found:
             found["category"] = found["type"]
         self.found = found
+        self._header_currencies()
         self.written = {canon: table.header[i] for canon, i in found.items()}
         # a units row below the header ("%") says what the header might not
         units = {canon: table.units[i] for canon, i in found.items() if i < len(table.units)}
@@ -228,6 +236,19 @@ class _RegisterReader:
                 for c in SCORE_COLUMNS if c in found})
             self.notes += self.score_columns.notes
         self.notes += self._score_like_costs()
+
+    def _header_currencies(self) -> None:
+        """A currency written in a cost column's header (``Kosten min (€)``, ``Cost in
+        GBP``) is the register's currency, as one written in its cells would be."""
+        for canon in (*COST_COLUMNS, "mitigation_cost"):
+            if canon not in self.found:
+                continue
+            written = self.table.header[self.found[canon]]
+            match = _HEADER_CURRENCY.search(written)
+            if match:
+                code = match.group(1) or match.group(2)
+                code = _CURRENCY_ALIASES.get(code.upper(), code.upper())
+                self.currencies.setdefault(code, (self.table.header_row, written, written))
 
     def _score_like_costs(self) -> list[str]:
         """A cost column read as money whose every value is a whole number from 1 to 10
