@@ -2,6 +2,7 @@
 the schedule's own input options and .xlsx schedules (16.7), every problem at once
 (16.10), planning tools' own formats (16.16), and dates (16.17)."""
 
+import io
 import json
 import warnings
 
@@ -145,7 +146,7 @@ def test_schedule_map_delimiter_and_decimal_from_the_cli(write_csv, capsys):
 
 
 def test_schedule_errors_name_the_schedule_options(write_csv, capsys):
-    path = write_csv("Vorgang,Dauer\nA,1\n", "plan.csv")
+    path = write_csv("Schrittfolge,Zeitbedarf\nA,1\n", "plan.csv")  # no language names these
     assert main(["validate", "--schedule", str(path)]) == 2
     err = capsys.readouterr().err
     assert '--schedule-map "Header=id"' in err and '--schedule-map "Header=duration"' in err
@@ -363,3 +364,28 @@ def test_a_schedule_workbook_behind_a_cover_sheet_names_its_sheet(tmp_path, caps
     assert "deterministic duration 5.0 working days" in capsys.readouterr().out
     assert main(["validate", "--schedule", str(path), "--schedule-sheet", "3"]) == 2
     assert "has no sheet number 3" in capsys.readouterr().err
+
+
+def test_schedule_headers_in_other_languages():
+    """Review of #16: German schedule headers needed six --schedule-map options."""
+    from riskkit.io.tables import normalise_header
+    from riskkit.words import read_words
+
+    seen: dict[str, str] = {}
+    for canon, languages in read_words("schedule_headers").items():
+        for phrase in (p for phrases in languages.values() for p in phrases):
+            key = normalise_header(phrase)
+            assert seen.setdefault(key, canon) == canon, (phrase, seen[key], canon)
+    frames = {
+        "de": ("Vorgangs-Nr.", "Vorgang", "Optimistisch", "Wahrscheinlich", "Pessimistisch",
+               "Vorgänger"),
+        "fr": ("N°", "Tâche", "Optimiste", "Probable", "Pessimiste", "Prédécesseurs"),
+        "es": ("Nº", "Tarea", "Optimista", "Más probable", "Pesimista", "Predecesoras"),
+        "it": ("N.", "Attività", "Ottimistica", "Più probabile", "Pessimistica", "Predecessori"),
+        "ru": ("№", "Задача", "Оптимистическая", "Наиболее вероятная", "Пессимистическая",
+               "Предшественники"),
+    }
+    for language, header in frames.items():
+        text = ",".join(header) + "\n1,A,2,3,5,\n2,B,4,6,9,1\n"
+        sch = rk.read_schedule(io.StringIO(text))
+        assert sch.ids == ("1", "2") and sch.duration() == 9.0, language

@@ -34,6 +34,7 @@ from ..distributions import (
 from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import SCHEDULE_COLUMNS, Activity, Link, Schedule, relocate
+from ..words import read_words
 from .cells import BAD, NumberFormatError, parse_cell
 from .formats import buffered, planning_format_error, sniff_format
 from .summary import Outline, RowFacts, find_summaries, is_dash, spanning_rows
@@ -96,6 +97,11 @@ _UNIT_WORDS = ("hours", "hrs", "h", "weeks", "wks", "w", "months", "mo", "minute
                "d", "wd", "working days")
 _LOOKUP = {normalise_header(p): canon
            for canon, phrases in SCHEDULE_ALIASES.items() for p in (canon, *phrases)}
+# the same columns in other languages (riskkit/io/words/schedule_headers.json); an
+# English phrase wins where a word means something else in another language
+for _canon, _languages in read_words("schedule_headers").items():
+    for _phrase in (p for phrases in _languages.values() for p in phrases):
+        _LOOKUP.setdefault(normalise_header(_phrase), _canon)
 # A duration header with its unit, as 'Duration (hours)' or 'Optimistic hrs': the unit is
 # read from the header as written (riskkit.io.units.header_unit).
 _LOOKUP.update({normalise_header(form.format(p, u)): canon
