@@ -1,6 +1,7 @@
-"""What a schedule file is, from its first bytes: CSV text, an xlsx workbook, or a
-planning tool's own format (P6 XER or PMXML, MS Project MSPDI XML, .mpp, MPX) that
-riskkit 0.2 cannot read yet and says so, with what to export instead."""
+"""What a schedule file is, from its first bytes: CSV text, an xlsx workbook, a
+Primavera P6 XER export (read by :mod:`.xer`), or a planning tool's own format (P6
+PMXML, MS Project MSPDI XML, .mpp, MPX) that riskkit 0.2 cannot read yet and says so,
+with what to export instead."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ EXPORT_HINT = ("export the activities as CSV or .xlsx with the columns ID, Name,
                "schedule")
 
 _FORMATS = {
-    "xer": ("a Primavera P6 XER export", "riskkit 0.2 cannot read P6 XER yet"),
     "pmxml": ("a Primavera P6 XML (PMXML) export", "riskkit 0.2 cannot read P6 XML yet"),
     "mspdi": ("a Microsoft Project XML (MSPDI) file",
               "riskkit 0.2 cannot read MS Project XML yet"),
@@ -68,9 +68,9 @@ def _is_xlsx(source: Any, data: bytes) -> bool:
 
 
 def sniff_format(source: Any) -> str | None:
-    """``"xlsx"``, a key of the planning formats (``"xer"``, ``"mspdi"``, ``"pmxml"``,
-    ``"mpp"``, ``"mpx"``, ``"xls"``, ``"ole"``, ``"xml"``, ``"zip"``), or None for text
-    that should be read as CSV."""
+    """``"xlsx"``, ``"xer"`` (P6), a key of the planning formats riskkit cannot read
+    (``"mspdi"``, ``"pmxml"``, ``"mpp"``, ``"mpx"``, ``"xls"``, ``"ole"``, ``"xml"``,
+    ``"zip"``), or None for text that should be read as CSV."""
     data = _head(source)
     if data is None:
         return None

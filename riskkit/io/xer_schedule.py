@@ -107,7 +107,8 @@ def xer_activities(xer: XerFile, project: XerProject
                                                   "P6 (File > Export > XER)"))
     cal_table = xer.table("CALENDAR")
     calendars = read_calendars(cal_table.records(), cal_table.lines, src)
-    default = _project_record(xer, project).get("clndr_id")
+    default = _project_record(xer, project).get("clndr_id") or next(
+        (str(r.get("clndr_id")) for r in cal_table.records() if r.get("default_flag")), None)
     tasks = xer.table("TASK")
     out: dict[str, XerActivity] = {}
     problems: list[Problem] = []
@@ -126,8 +127,10 @@ def xer_activities(xer: XerFile, project: XerProject
             problem("activity id (task_code) is missing", "task_code")
             continue
         if cid not in calendars:
-            problem(f"activity {code} names a calendar the file does not have", "clndr_id",
-                    cid, "export the project with its calendars")
+            problem(f"activity {code} names a calendar the file does not have" if cid else
+                    f"activity {code} has no calendar, and neither has its project nor the "
+                    f"file a default one", "clndr_id", cid,
+                    "export the project with its calendars")
             continue
         if str(r.get("task_type") or "TT_Task") not in TASK_KINDS:
             problem(f"activity {code} has an unknown type", "task_type", r.get("task_type"),
@@ -190,7 +193,7 @@ def schedule_from_xer(xer: XerFile, project: str | None = None) -> Schedule:
                    data_date or _dt.datetime.min, problems, notes)
     if problems:
         raise InputError(problems)
-    notes[:0] = _unhonoured(xer, chosen, acts, calendar, base, record)
+    notes[:0] = _unhonoured(xer, chosen, acts, calendars, calendar, base, record)
     start = None
     if data_date is not None:
         start = calendar.start_day(np.datetime64(data_date.date(), "D"), warn=False)
@@ -308,8 +311,8 @@ def _links(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
         "rcal_24Hour": lambda p, s: _DAY_24,
         "rcal_ProjDefault": lambda p, s: default or p.calendar,
     }.get(rule, lambda p, s: p.calendar)
-    ss_from_early = options.get("sched_lag_early_start_flag")
-    override = options.get("sched_progress_override") is True
+    ss_from_early = _yes(options.get("sched_lag_early_start_flag", True))
+    override = _yes(options.get("sched_progress_override"))
     left: Counter[str] = Counter()
     other_lags: Counter[str] = Counter()
     out: list[Link] = []
@@ -320,7 +323,7 @@ def _links(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
         pred = acts.get(str(r.get("pred_task_id") or ""))
         if pred is None:
             if (r.get("pred_proj_id") or project.id) != project.id:
-                left["to activities of other projects"] += 1
+                left["links to activities of other projects"] += 1
             else:
                 problems.append(Problem(
                     f"activity {succ.id} has a predecessor (task_id {r.get('pred_task_id')}) "
@@ -339,20 +342,21 @@ def _links(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
             if pred.complete:  # both done: the link stays, with nothing left to hold
                 out.append(Link(pred.id, succ.id, kind, 0.0, line))
             else:
-                left["from unfinished into completed activities (out-of-sequence "
+                left["links from unfinished into completed activities (out-of-sequence "
                      "progress: nothing moves a completed activity)"] += 1
             continue
         if override and succ.started:
-            left["into activities in progress (P6's progress override)"] += 1
+            left["links into activities in progress (P6's progress override)"] += 1
             continue
         if succ.started and kind == "SS":
-            left["start-to-start into activities in progress (they have started)"] += 1
+            left["start-to-start links into activities in progress (met: they have "
+                 "started)"] += 1
             continue
         cal = lag_calendar(pred, succ)
         hours = float(r.get("lag_hr_cnt") or 0.0)
         reads_start = kind in ("SS", "SF")
         actual = None
-        if reads_start and pred.started and ss_from_early is False:
+        if reads_start and pred.started and not ss_from_early:
             actual = pred.task.get("act_start_date")
         elif not reads_start and pred.complete:
             actual = pred.task.get("act_end_date")
@@ -361,19 +365,20 @@ def _links(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
         if hours and not same_days(cal.to_calendar()[0], calendar):
             other_lags[cal.name] += 1
         out.append(Link(pred.id, succ.id, kind, hours / cal.hours_per_day, line))
-    notes += [f"{n:,} {'link' if n == 1 else 'links'} {what} left out"
+    notes += [f"{n:,} {what if n != 1 else what.replace('links', 'link', 1)} left out"
               for what, n in left.items() if n]
     if other_lags:
         n = sum(other_lags.values())
         notes.append(f"{n:,} {'lag' if n == 1 else 'lags'} that P6 counts on another calendar "
                      f"(" + ", ".join(f"{k:,} on {c!r}" for c, k in other_lags.most_common())
-                     + f"; P6's lag calendar: {rule}), counted in its days on the schedule's")
+                     + f"; P6's lag calendar: {rule}), counted as working days of the "
+                       "schedule's calendar")
     return out
 
 
 def _unhonoured(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
-                calendar: Calendar, base: P6Calendar | None, record: dict[str, Any]
-                ) -> list[str]:
+                calendars: dict[str, P6Calendar], calendar: Calendar, base: P6Calendar | None,
+                record: dict[str, Any]) -> list[str]:
     """What the file says that the engine does not do yet, each with how many."""
     out: list[str] = []
     values = list(acts.values())
@@ -387,11 +392,10 @@ def _unhonoured(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
                    ": riskkit schedules every activity on the one calendar, their "
                    "durations in their own calendar's days)")
     default = str(record.get("clndr_id") or "")
-    if base is not None and default and default != base.id:
+    if base is not None and default in calendars and default != base.id:
         used = sum(a.calendar.id == default for a in values)
-        name = next((a.calendar.name for a in values if a.calendar.id == default), default)
-        out.append(f"the project's default calendar {name!r} (used by {used:,}) is not the "
-                   f"schedule's: that is the one most activities use")
+        out.append(f"the project's default calendar {calendars[default].name!r} (used by "
+                   f"{used:,}) is not the schedule's: that is the one most activities use")
     kinds = Counter(CONSTRAINTS.get(str(a.task.get(f) or ""), str(a.task.get(f)))
                     for a in values if not a.complete
                     for f in ("cstr_type", "cstr_type2") if a.task.get(f))
@@ -443,6 +447,11 @@ def _unhonoured(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
         out.append(f"{expenses:,} project {'expense' if expenses == 1 else 'expenses'} "
                    f"(PROJCOST) not read")
     return out
+
+
+def _yes(value: Any) -> bool:
+    """A P6 yes/no option, typed (a ``*_flag`` field) or not (``Y``/``N`` text)."""
+    return value is True or str(value).strip().upper() == "Y"
 
 
 def _act(n: int) -> str:
