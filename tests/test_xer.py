@@ -278,6 +278,10 @@ def test_the_command_line_reads_xer_and_chooses_the_project(capsys):
      "not in the TASK table"),
     ((("%R\t1\t£\tGBP", "%R\t1\t£\tGBP\tone too many"),), 4, None, "has 4 values but table "
                                                                   "CURRTYPE has 3 fields"),
+    ((("%R\t2\t101\t105", "%R\t2\t105\t106"),), None, "TASKPRED.pred_task_id",
+     "the logic has a cycle through B1005"),
+    ((("B1020\tPfeiler Nord “A”\t24", "B1020\tPfeiler Nord “A”\t-24"),), 30,
+     "TASK.remain_drtn_hr_cnt", "B1020 has a negative remaining duration"),
 ])
 def test_bad_files_are_errors_with_line_and_field(tmp_path, capsys, replacements, row,
                                                   column, words):

@@ -15,7 +15,8 @@ What is read, and how:
   "calendar for scheduling relationship lag": the predecessor's by default);
 - the schedule's calendar: the working days (weekmask, holidays, hours per day) of the
   calendar most of the project's activities work on; its start: the first working day
-  at or after the data date (``last_recalc_date``).
+  at or after the data date (``last_recalc_date``; a data date within a working day
+  counts from that day's start).
 
 Progress. Time 0 is the data date. An activity in progress keeps its remaining
 duration from the data date and, with P6's retained logic, still waits for its
@@ -48,7 +49,7 @@ import numpy as np
 
 from ..distributions import Fixed
 from ..exceptions import InputError, InputWarning, Problem
-from ..model import Activity, Calendar, Link, Schedule
+from ..model import Activity, Calendar, Link, Schedule, relocate
 from .xer import XerFile, XerProject
 from .xer_calendar import P6Calendar, read_calendars
 
@@ -185,12 +186,22 @@ def schedule_from_xer(xer: XerFile, project: str | None = None) -> Schedule:
         problems.append(Problem("has activities in progress or complete but no data date",
                                 source=src, column="PROJECT.last_recalc_date",
                                 hint="schedule the project in P6 (F9) and export it again"))
+    links = _links(xer, chosen, acts, calendars, calendar, options, record,
+                   data_date or _dt.datetime.min, problems, notes)
+    if problems:
+        raise InputError(problems)
     wbs = _wbs_paths(xer, chosen, str(record.get("name_sep_char") or "."))
     codes = _activity_codes(xer, acts)
     costs = _costs(xer, acts)
-    activities = [_activity(a, wbs, codes, costs) for a in acts.values()]
-    links = _links(xer, chosen, acts, calendars, calendar, options, record,
-                   data_date or _dt.datetime.min, problems, notes)
+    activities = []
+    for a in acts.values():
+        try:
+            activities.append(_activity(a, wbs, codes, costs))
+        except InputError as exc:  # the model's own checks, placed in the file
+            problems += relocate(exc, src, a.row, {"id": "TASK.task_code",
+                                                   "duration_min": "TASK.remain_drtn_hr_cnt",
+                                                   "fixed_cost": "TASKRSRC.target_cost"}
+                                 ).problems
     if problems:
         raise InputError(problems)
     notes[:0] = _unhonoured(xer, chosen, acts, calendars, calendar, base, record)
