@@ -66,7 +66,8 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
     else:
         p.add_argument("register", help="risk register: CSV (any delimiter) or .xlsx")
     p.add_argument("--schedule", metavar="FILE",
-                   help="activity schedule (CSV or .xlsx): durations, predecessors, costs")
+                   help="activity schedule (CSV, .xlsx or a Primavera P6 .xer): durations, "
+                        "predecessors, costs")
     p.add_argument("--map", action="append", metavar='"HEADER=column"',
                    help="map a header to a riskkit column, e.g. --map \"Cost of Measures="
                         "mitigation_cost\" (repeatable)")
@@ -95,6 +96,9 @@ def _add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fal
                         "';'-delimited files, else '.')")
     g.add_argument("--schedule-encoding", metavar="E",
                    help="text encoding of the schedule (default: --encoding, or detected)")
+    g.add_argument("--project", metavar="NAME",
+                   help="the project to read from a P6 XER schedule that holds several (its "
+                        "short name or id); it also names the schedule's project")
     g.add_argument("--hours-per-day", type=_positive, default=8.0, metavar="H",
                    help="working hours in a day, for durations and lags in hours "
                         "(default 8)")
@@ -285,7 +289,8 @@ def _load(args: argparse.Namespace
                 delimiter=args.schedule_delimiter or args.delimiter,
                 decimal=args.schedule_decimal or args.decimal,
                 encoding=args.schedule_encoding or args.encoding, sheet=schedule_sheet,
-                hours_per_day=args.hours_per_day, days_per_week=args.days_per_week)
+                project=args.project, hours_per_day=args.hours_per_day,
+                days_per_week=args.days_per_week)
         except InputError as exc:
             problems += exc.problems
     corr: Correlation | str | None = None

@@ -232,8 +232,6 @@ MPX = "MPX,Microsoft Project for Windows,4.0,ANSI\n30,1,Dig,5d\n"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 
 FORMATS = [
-    ("plan.xer", XER, "is a Primavera P6 XER export: riskkit 0.2 cannot read P6 XER yet"),
-    ("plan.csv", XER, "cannot read P6 XER yet"),  # by content, not by name
     ("plan.xml", MSPDI, "is a Microsoft Project XML (MSPDI) file"),
     ("plan.xml", PMXML, "is a Primavera P6 XML (PMXML) export"),
     ("plan.mpx", MPX, "is a Microsoft Project exchange (MPX) file"),
@@ -264,9 +262,21 @@ def test_what_the_export_hint_proposes_loads(write_csv):
     assert sch.duration() == 3 + 1 + 2 + 2
 
 
+def test_an_xer_is_read_by_content_whatever_its_name(write_csv):
+    # P6 XER is read natively since #18 (tests/test_xer.py); a .csv name does not matter
+    text = XER.replace("%T\tTASK", "%T\tPROJECT\n%F\tproj_id\tproj_short_name\n%R\t1\tP\n"
+                       "%T\tCALENDAR\n%F\tclndr_id\tdefault_flag\tclndr_name\tclndr_data\n"
+                       "%R\t7\tY\tStandard\t\n%T\tTASK")
+    text = text.replace("task_code\n%R\t1\tA1000", "task_code\tproj_id\tremain_drtn_hr_cnt\n"
+                        "%R\t1\tA1000\t1\t16")
+    with pytest.raises(rk.InputError, match="has no project"):
+        rk.read_schedule(write_csv(XER, "plan.csv"))
+    sch = rk.read_schedule(write_csv(text, "plan.csv"))
+    assert sch.ids == ("A1000",) and sch.duration() == 2.0
+
+
 @needs_realworld
 @pytest.mark.parametrize("name, words", [
-    ("pyp6xer_SP10_cost_loaded.xer", "cannot read P6 XER yet"),
     ("mpxj_python_samples_example.mpx", "cannot read MPX yet")])
 def test_realworld_planning_files(name, words):
     with pytest.raises(rk.InputError, match=words):

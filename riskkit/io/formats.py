@@ -1,6 +1,7 @@
-"""What a schedule file is, from its first bytes: CSV text, an xlsx workbook, or a
-planning tool's own format (P6 XER or PMXML, MS Project MSPDI XML, .mpp, MPX) that
-riskkit 0.2 cannot read yet and says so, with what to export instead."""
+"""What a schedule file is, from its first bytes: CSV text, an xlsx workbook, a
+Primavera P6 XER export (read by :mod:`.xer`), or a planning tool's own format (P6
+PMXML, MS Project MSPDI XML, .mpp, MPX) that riskkit 0.2 cannot read yet and says so,
+with what to export instead."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ EXPORT_HINT = ("export the activities as CSV or .xlsx with the columns ID, Name,
                "optional type and lag, such as 'A; B FS+2d'), and give that file as the "
                "schedule")
 
+#: Planning tools' formats riskkit reads as schedules.
+_READABLE = {"xer": "a Primavera P6 XER export"}
 _FORMATS = {
-    "xer": ("a Primavera P6 XER export", "riskkit 0.2 cannot read P6 XER yet"),
     "pmxml": ("a Primavera P6 XML (PMXML) export", "riskkit 0.2 cannot read P6 XML yet"),
     "mspdi": ("a Microsoft Project XML (MSPDI) file",
               "riskkit 0.2 cannot read MS Project XML yet"),
@@ -69,9 +71,9 @@ def _is_xlsx(source: Any, data: bytes) -> bool:
 
 
 def sniff_format(source: Any) -> str | None:
-    """``"xlsx"``, a key of the planning formats (``"xer"``, ``"mspdi"``, ``"pmxml"``,
-    ``"mpp"``, ``"mpx"``, ``"xls"``, ``"ole"``, ``"xml"``, ``"zip"``), or None for text
-    that should be read as CSV."""
+    """``"xlsx"``, ``"xer"`` (P6), a key of the planning formats riskkit cannot read
+    (``"mspdi"``, ``"pmxml"``, ``"mpp"``, ``"mpx"``, ``"xls"``, ``"ole"``, ``"xml"``,
+    ``"zip"``), or None for text that should be read as CSV."""
     data = _head(source)
     if data is None:
         return None
@@ -125,7 +127,7 @@ def planning_format_error(kind: str, source: str) -> InputError:
 
 def not_a_register_error(kind: str, source: str) -> InputError:
     """The error for a planning tool's file given as a risk register."""
-    what, _ = _FORMATS[kind]
+    what, _ = _FORMATS.get(kind, (_READABLE.get(kind, f"a {kind} file"), ""))
     if kind in ("xls", "ole", "xml", "zip"):
         return InputError(Problem(f"is {what}, not a risk register", source=source,
                                   hint="save the register as .xlsx or CSV"))

@@ -6,7 +6,8 @@ in the unit a cell, a units column or the header writes: :mod:`.units`), costs a
 predecessor cell (``A; B FS+2; C SS-1; D FF``), leaves out summary rows
 (:mod:`.summary`), and builds activities and links. The network checks (unknown
 predecessors, self-links, cycles, open ends, no links at all) are the model's. A
-planning tool's own file (P6 XER, MS Project XML or .mpp, MPX) is recognised by its
+Primavera P6 XER file is read natively (:mod:`.xer`, :mod:`.xer_schedule`); another
+planning tool's own file (P6 XML, MS Project XML or .mpp, MPX) is recognised by its
 content and refused with what to export instead (:mod:`.formats`).
 """
 
@@ -48,6 +49,8 @@ from .tables import (
     table_from_frame,
 )
 from .units import UnitError, WorkTime, header_unit, parse_duration, unit_of
+from .xer import read_xer
+from .xer_schedule import schedule_from_xer
 from .xlsx import is_workbook, read_xlsx
 
 __all__ = ["SCHEDULE_ALIASES", "read_schedule"]
@@ -128,7 +131,8 @@ def read_schedule(
     hours_per_day: float = 8.0,
     days_per_week: float = 5.0,
 ) -> Schedule:
-    """Read and check an activity schedule (CSV or xlsx path, file object or DataFrame).
+    """Read and check an activity schedule (CSV, xlsx or Primavera P6 XER path, file
+    object or DataFrame).
 
     Columns: ``id, name, duration_min, duration_most_likely, duration_max`` (or a single
     ``duration``), ``predecessors, distribution, cost_per_day, fixed_cost``, under the
@@ -141,8 +145,13 @@ def read_schedule(
     months) or the header does (``Duration (hours)``). Summary rows (a ``Summary``
     column saying yes, an ``Outline Level`` or WBS codes with rows under them, ``—`` as
     the duration, a row no link touches that spans the others) are left out with a
-    warning; see :mod:`riskkit.io.summary`. A file that is a planning tool's own format
-    (P6 XER or XML, MS Project XML or .mpp, MPX) is refused with what to export instead.
+    warning; see :mod:`riskkit.io.summary`.
+
+    A P6 XER file (recognised by its content) is read natively: one project's
+    activities, links, calendars, WBS and activity codes, durations remaining from the
+    data date (:func:`riskkit.io.xer_schedule.schedule_from_xer`); ``encoding`` applies
+    (default cp1252), the other options do not. Another planning tool's own format (P6
+    XML, MS Project XML or .mpp, MPX) is refused with what to export instead.
 
     Parameters
     ----------
@@ -155,7 +164,8 @@ def read_schedule(
     sheet : str or int, optional
         The worksheet of an .xlsx workbook (default: the first).
     project : str, optional
-        The schedule's project (namespaces its random streams).
+        The schedule's project (namespaces its random streams). For a P6 XER file that
+        holds several projects, the one to read (its short name or id).
     hours_per_day, days_per_week : float, default 8 and 5
         How hours and weeks become working days (a month is 52/12 weeks).
 
@@ -183,6 +193,8 @@ def read_schedule(
         kind = sniff_format(source)
         if kind == "xlsx" or (kind is None and is_workbook(source)):
             table = read_xlsx(source, sheet, _judge(columns), what="schedule")
+        elif kind == "xer":
+            return schedule_from_xer(read_xer(source, encoding=encoding), project)
         elif kind is not None:
             raise planning_format_error(kind, name)
         else:

@@ -17,11 +17,12 @@ from .risk import (
                    check_scenario,
                    relocate,
 )
-from .schedule import SCHEDULE_COLUMNS, Activity, Link, Schedule
+from .schedule import ACTIVITY_KINDS, SCHEDULE_COLUMNS, Activity, Link, Schedule
 from .status import STATUS_KINDS, status_kind
 
 __all__ = [
-    "CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS",
+    "ACTIVITY_KINDS", "CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS",
+    "STATUS_KINDS",
     "Activity", "Calendar", "Exposure", "Link", "Portfolio", "Project", "Risk",
     "RiskRegister", "Schedule", "check_scenario", "parse_day", "relocate", "status_kind",
 ]

@@ -91,7 +91,8 @@ def _format(year: int, month: int, day: int) -> str:
 @dataclass(frozen=True)
 class Calendar:
     """Working days: a week (``weekmask``, numpy's "1111100" for Monday to Friday) and
-    non-working ``holidays``.
+    non-working ``holidays``; ``hours_per_day`` turns a planning tool's hours into its
+    working days (P6's "hours per day" of the calendar).
 
     A duration of d working days from a start ends on working day ceil(d), counting
     the first working day on or after the start as day 1 (a one-day job finishes the
@@ -108,10 +109,15 @@ class Calendar:
     weekmask: str = "1111100"
     holidays: tuple[np.datetime64, ...] = ()
     name: str = "Monday to Friday"
+    hours_per_day: float = 8.0
 
     def __post_init__(self) -> None:
         days = tuple(sorted({parse_day(h, "holidays") for h in self.holidays}))
         object.__setattr__(self, "holidays", days)
+        if not (isinstance(self.hours_per_day, (int, float))
+                and 0 < self.hours_per_day <= 24):
+            raise OptionError("hours_per_day", self.hours_per_day, "a number of hours above "
+                              "0 and at most 24")
         try:
             np.busdaycalendar(weekmask=self.weekmask)
         except ValueError:

@@ -21,13 +21,21 @@ from ..cpm import LINK_TYPES, Network
 from ..distributions import Distribution, family_of, parameter_columns, parameter_values
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..graph import find_cycles
-from .calendar import Calendar
+from .calendar import Calendar, parse_day
 
-__all__ = ["SCHEDULE_COLUMNS", "Activity", "Link", "Schedule"]
+__all__ = ["ACTIVITY_KINDS", "SCHEDULE_COLUMNS", "Activity", "Link", "Schedule"]
 
 SCHEDULE_COLUMNS: tuple[str, ...] = (
     "id", "name", "duration_min", "duration_most_likely", "duration_max", "duration",
     "predecessors", "distribution", "cost_per_day", "fixed_cost", "correlation_group",
+)
+#: What an activity is, in a planning tool's words (P6: task dependent, resource
+#: dependent, start and finish milestone, level of effort, WBS summary). The engine
+#: schedules every kind as work of its duration; a reader says when that differs from
+#: the tool (a level of effort stretches between its links in P6).
+ACTIVITY_KINDS: tuple[str, ...] = (
+    "task", "resource_dependent", "start_milestone", "finish_milestone", "level_of_effort",
+    "wbs_summary",
 )
 
 
@@ -60,7 +68,11 @@ class Link:
 class Activity:
     """One activity: its duration in working days (a distribution), the duration the
     deterministic plan uses (``most_likely``; by default the estimate's most likely
-    value, or the middle of its range), and its costs."""
+    value, or the middle of its range), and its costs.
+
+    ``kind`` (one of :data:`ACTIVITY_KINDS`), ``wbs`` (the WBS path, such as
+    ``"PRJ.1.2"``) and ``codes`` (``(code type, value)`` pairs, P6's activity codes) are
+    what a planning tool says about the activity; the engine does not read them."""
 
     id: str
     duration: Distribution
@@ -72,9 +84,15 @@ class Activity:
     #: the family the schedule named (for tables and reports); blank: the duration's
     distribution: str = ""
     row: int | None = field(default=None, compare=False)
+    kind: str = "task"
+    wbs: str | None = None
+    codes: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
+        if self.kind not in ACTIVITY_KINDS:
+            raise OptionError("kind", self.kind, "one of " + ", ".join(ACTIVITY_KINDS))
+        object.__setattr__(self, "codes", tuple((str(k), str(v)) for k, v in self.codes))
         if not isinstance(self.id, str) or not self.id.strip():
             problems.append(Problem("activity id is missing", column="id", value=str(self.id)))
         if not isinstance(self.duration, Distribution):
@@ -101,8 +119,10 @@ class Schedule:
     """A validated activity network. Immutable; build it with :func:`riskkit.read_schedule`
     or from :class:`Activity` and :class:`Link` objects.
 
-    Durations are in working days. ``calendar`` turns them into dates; ``project``
-    namespaces the random streams of its activities (see :class:`RiskRegister`).
+    Durations are in working days. ``calendar`` turns them into dates from ``start``
+    (the first working day at or after a planning tool's data date, None when the file
+    gives none); ``project`` namespaces the random streams of its activities (see
+    :class:`RiskRegister`).
 
     Examples
     --------
@@ -119,8 +139,11 @@ class Schedule:
     calendar: Calendar | None = None
     warnings: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    start: np.datetime64 | None = None
 
     def __post_init__(self) -> None:
+        if self.start is not None:
+            object.__setattr__(self, "start", parse_day(self.start, "start"))
         object.__setattr__(self, "activities", tuple(self.activities))
         object.__setattr__(self, "links", tuple(self.links))
         problems: list[Problem] = []

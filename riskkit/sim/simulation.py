@@ -148,6 +148,7 @@ def simulate(
         Project start: finish dates are then reported on the ``calendar``. A start on a
         non-working day is moved to the next working day, with a warning; for a date
         such as ``04/01/2027`` pass ``riskkit.model.parse_day("04/01/2027", dayfirst=True)``.
+        Default: the schedule's own start (a P6 file's data date), if it has one.
     holidays : list of dates, optional
         Non-working days of a Monday-Friday calendar (or give ``calendar``).
     calendar : Calendar, optional
@@ -190,6 +191,8 @@ def simulate(
     if start is not None and schedule is None:
         raise OptionError("start", start, "given together with a schedule (finish dates "
                           "come from the network)")
+    if start is None and schedule is not None:
+        start = schedule.start  # a planning tool's data date; None for a CSV schedule
     start_day = parse_day(start, "start") if start is not None else None
     if calendar is None:
         calendar = (schedule.calendar if schedule is not None and schedule.calendar
