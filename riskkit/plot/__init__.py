@@ -1,0 +1,34 @@
+"""Charts for risk results: ``f(data, *, ax=None, **options) -> Axes``.
+
+Each function draws only through ``ax.`` methods, creates a figure with
+``plt.subplots()`` only when ``ax`` is None, never calls ``plt.show()``, and returns the
+Axes. Nothing here recomputes a simulation. Colours are the Okabe–Ito palette (safe for
+colour-blind readers), and every series also differs by line style or marker so the
+charts read in greyscale print.
+"""
+
+from __future__ import annotations
+
+from .curves import contingency_waterfall, histogram, s_curve
+from .drivers import mitigation_ranking, tornado
+from .heat import heat_map, impact_bands_for
+from .schedule import criticality, joint_confidence
+from .spend import contingency_split, frontier
+from .style import LINESTYLES, MARKERS, PALETTE
+
+__all__ = [
+    "LINESTYLES",
+    "MARKERS",
+    "PALETTE",
+    "contingency_split",
+    "contingency_waterfall",
+    "criticality",
+    "frontier",
+    "heat_map",
+    "histogram",
+    "impact_bands_for",
+    "joint_confidence",
+    "mitigation_ranking",
+    "s_curve",
+    "tornado",
+]
