@@ -11,10 +11,13 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from ..result import SimulationResult, metric_name
 from .style import (
     LINESTYLES,
+    MARKERS,
     PALETTE,
     PERCENTILES,
     as_results,
     axis_formatter,
+    date_axis,
+    date_text,
     metric_label,
     new_axes,
     value_text,
@@ -34,8 +37,11 @@ def s_curve(
     title: str | None = None,
 ) -> Axes:
     """Cumulative probability of a metric (the S-curve), with P10/P50/P80/P90 marked
-    on the first result and the base value; several results (a mapping label -> result,
-    or a list) are overlaid with a legend, e.g. before and after mitigation.
+    on every result and the first one's base value; several results (a mapping label ->
+    result, or a list) are overlaid with a legend, e.g. before and after mitigation.
+
+    With a start date (``simulate(start=...)``) the schedule curve's percentiles carry
+    their finish dates and a second axis on top reads the duration as dates.
 
     Examples
     --------
@@ -47,29 +53,55 @@ def s_curve(
     metric = metric_name(metric)
     ax = new_axes(ax)
     series = as_results(results)
+    first = series[0][1]
+    dated = metric == "schedule" and first.start is not None
+    lowest, reach = np.inf, 0.0  # the leftmost label and how far left of it it reaches
+    spread = float(np.ptp(first.values(metric))) if first.iterations else 0.0
     for i, (label, res) in enumerate(series):
         values = np.sort(res.values(metric))
         prob = np.arange(1, values.size + 1) / values.size
-        ax.plot(values, prob, color=PALETTE[i % len(PALETTE)],
-                linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=2, label=label)
-        if i == 0:
-            for q in percentiles:
-                x = res.percentile(q, metric)
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(values, prob, color=color, linestyle=LINESTYLES[i % len(LINESTYLES)],
+                linewidth=2, label=label)
+        for q in percentiles:
+            x = res.percentile(q, metric)
+            if i == 0:
                 ax.plot([x, x], [0, q], color="0.45", linewidth=0.8, linestyle=":")
                 ax.plot([values[0], x], [q, q], color="0.45", linewidth=0.8, linestyle=":")
-                ax.plot([x], [q], marker="o", color=PALETTE[0], markersize=4)
-                ax.annotate(f"P{round(q * 100)} {value_text(x, metric, currency)}",
-                            (x, q), xytext=(6, -12 if q > 0.5 else 4),
-                            textcoords="offset points", fontsize=8, zorder=4,
-                            # not struck through by the next percentile's guide
-                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8,
-                                  "alpha": 0.85})
-    first = series[0][1]
+            ax.plot([x], [q], marker=MARKERS[i % len(MARKERS)], color=color, markersize=4,
+                    linestyle="none")
+            # the first result's labels to the right of its points; another result's
+            # to the left when its point is left of (or near) the first's, else to the
+            # right on the other side of its point, so the two sets never overprint
+            near = first.percentile(q, metric) + 0.03 * spread
+            left, flip = i > 0 and x <= near, i > 0 and x > near
+            above = (q <= 0.5) != flip
+            text = f"P{round(q * 100)} {value_text(x, metric, currency)}"
+            if dated and res.start is not None:
+                text += f"\n{date_text(res.finish_date(q))}"
+            if left:
+                width = max(len(line) for line in text.split("\n")) * 8 * 0.6 + 8
+                if x - width < lowest - reach:
+                    lowest, reach = x, width
+            ax.annotate(text, (x, q), xytext=(-6 if left else 6, 4 if above else -4),
+                        textcoords="offset points", fontsize=8, zorder=4, color=color,
+                        ha="right" if left else "left", va="bottom" if above else "top",
+                        # not struck through by the next percentile's guide
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.8,
+                              "alpha": 0.85})
+    if np.isfinite(lowest):  # room on the left for the labels placed there
+        lo, hi = ax.get_xlim()
+        share = min(reach / max(ax.get_window_extent().width * 72 / ax.figure.dpi, 1.0), 0.6)
+        need = (lowest - share * hi) / (1 - share)  # lowest - need = share * (hi - need)
+        if need < lo:
+            ax.set_xlim(need, hi)
     if show_base and (first.base(metric) or first.has_schedule):
         base = first.base(metric)
         ax.axvline(base, color="0.2", linestyle="--", linewidth=1)
-        ax.annotate(f"base {value_text(base, metric, currency)}\n"
-                    f"({first.probability_within(base, metric):.0%} likely)",
+        when = (f" ({date_text(first.calendar.finish_date(first.start, base))})"
+                if dated and first.start is not None else "")
+        ax.annotate(f"base {value_text(base, metric, currency)}{when}\n"
+                    f"met in {first.probability_within(base, metric):.0%} of outcomes",
                     (base, 0.97), xytext=(4, 0), textcoords="offset points", fontsize=8,
                     va="top", zorder=4,  # above the percentile guides
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
@@ -82,6 +114,8 @@ def s_curve(
     ax.grid(True, alpha=0.3)
     if len(series) > 1:
         ax.legend(loc="lower right", frameon=False)
+    if dated:
+        date_axis(ax, first)
     ax.set_title(title or f"{metric.capitalize()} S-curve")
     return ax
 

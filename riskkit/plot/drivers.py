@@ -9,10 +9,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from .._format import compact, ratio_label, short
+from .._format import compact, ratio_label
 from ..analysis import Drivers, Ranking, columns
 from ..result import metric_name
-from .style import PALETTE, axis_formatter, new_axes
+from .style import PALETTE, axis_formatter, new_axes, wrap
 
 __all__ = ["mitigation_ranking", "place_labels", "tornado"]
 
@@ -27,10 +27,25 @@ def tornado(
     percentile: float | None = None,
     title: str | None = None,
 ) -> Axes:
-    """The risks that move the percentile most: its reduction when each risk alone is
-    removed (from :func:`riskkit.risk_drivers`), top ``top``, labelled with the id and
-    a shortened title. A plain DataFrame needs the drivers columns and its
-    ``percentile`` (default 0.8)."""
+    """The risks that move the percentile most: how much each adds to it, measured as
+    its reduction when that risk alone is removed (from :func:`riskkit.risk_drivers`),
+    labelled with the id and the title (on two lines where it needs them).
+
+    Threats add to the percentile (bars to the right); opportunities lower it (bars to
+    the left, green and hatched, labelled as savings). Of the ``top`` bars, up to a
+    third (at least one) go to the opportunities with the largest savings when there
+    are any, the rest to the largest threats. An opportunity is a row whose expected
+    reduction is negative (removing it raises the mean). A plain DataFrame needs the
+    drivers columns and its ``percentile`` (default 0.8).
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> reg = rk.read_register("sample_registers/office_fitout.csv")
+    >>> ax = rk.plot.tornado(rk.risk_drivers(reg, iterations=2_000, rng=1), top=8)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['threat: adds to the P80', 'opportunity: saves']
+    """
     metric = metric_name(metric)
     if isinstance(drivers, Drivers):
         q = drivers.percentile if percentile is None else percentile
@@ -38,30 +53,48 @@ def tornado(
     else:
         q = 0.8 if percentile is None else percentile
     column = columns.reduction(metric, q)
-    table = drivers.sort_values(column, ascending=False, kind="stable").head(top)
-    table = table.iloc[::-1]
+    expected = columns.reduction(metric, q, kind="expected")
+    value = drivers[column].astype(float)
+    saving = (drivers[expected] < 0) if expected in drivers else value < 0
+    saving &= value < 0
+    threats = drivers[~saving].sort_values(column, ascending=False, kind="stable")
+    savings = drivers[saving].sort_values(column, ascending=True, kind="stable")
+    n_save = min(len(savings), max(1, top // 3)) if len(savings) else 0
+    n_save = max(n_save, top - len(threats))  # room the threats leave
+    table = pd.concat([threats.head(top - n_save), savings.head(n_save)]).iloc[::-1]
     ax = new_axes(ax, (8, 0.45 * len(table) + 1.5))
     titles = table.get(columns.TITLE, table[columns.ID])
-    labels = [f"{i}  {short(t, 38)}" for i, t in zip(table[columns.ID], titles)]
+    labels = ["\n".join(wrap(f"{i}  {'' if t is None else t}", 34)) or str(i)
+              for i, t in zip(table[columns.ID], titles)]
     values = table[column].to_numpy(dtype=float)
-    colors = [PALETTE[1] if v >= 0 else PALETTE[2] for v in values]
-    y = np.arange(len(table))
-    ax.barh(y, values, color=colors, height=0.65)
+    kinds = saving.loc[table.index].to_numpy(dtype=bool)
+    y = np.arange(len(table), dtype=float)
+    y[~kinds] += 0.5 if kinds.any() else 0.0  # a gap between opportunities and threats
+    ax.barh(y[~kinds], values[~kinds], color=PALETTE[1], height=0.65,
+            label=f"threat: adds to the {columns.label(q).upper()}")
+    if kinds.any():
+        ax.barh(y[kinds], values[kinds], color=PALETTE[2], height=0.65, hatch="//",
+                edgecolor="white", label="opportunity: saves")
     ax.set_yticks(y, labels, fontsize=8)
     span = max(np.abs(values).max(initial=0), 1e-9)
-    for yi, v in zip(y, values):
+    for yi, v, kind in zip(y, values, kinds):
         text = compact(v, currency) if metric == "cost" else f"{v:,.1f} d"  # one format
-        ax.annotate(text, (v, yi), xytext=(4 if v >= 0 else -4, 0),
-                    textcoords="offset points", va="center", ha="left" if v >= 0 else "right",
-                    fontsize=8)
-    ax.set_xlim(min(0, values.min(initial=0)) - 0.05 * span, values.max(initial=0) + 0.25 * span)
+        if kind:  # right of the zero line, clear of the labels on the left
+            text = "saves " + (compact(-v, currency) if metric == "cost" else f"{-v:,.1f} d")
+        ax.annotate(text, (max(v, 0.0), yi), xytext=(4, 0), textcoords="offset points",
+                    va="center", ha="left", fontsize=8)
+    ax.set_xlim(min(0, values.min(initial=0)) - 0.05 * span,
+                values.max(initial=0) + 0.25 * span)
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(axis_formatter(metric, currency))
     label = columns.label(q).upper()
-    ax.set_xlabel(f"{label} reduction if removed"
-                  + (f" ({currency.strip()})" if currency and metric == "cost"
-                     else "" if metric == "cost" else " (working days)"))
+    unit = f" ({currency.strip()})" if currency and metric == "cost" else \
+        "" if metric == "cost" else " (working days)"
+    ax.set_xlabel(f"what each risk adds to the {label}{unit}\n(the {label} reduction if it "
+                  f"were removed)")
+    if kinds.any():
+        ax.legend(loc="lower right", frameon=False, fontsize=8)
     ax.set_title(title or f"Top risk drivers of the {label} {metric}")
     return ax
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
@@ -12,7 +16,7 @@ from .._format import compact, days, money
 from ..result import SimulationResult
 
 __all__ = ["LINESTYLES", "MARKERS", "PALETTE", "PERCENTILES", "as_results", "axis_formatter",
-           "metric_label", "new_axes", "value_text"]
+           "date_axis", "date_text", "metric_label", "new_axes", "value_text", "wrap"]
 
 #: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
@@ -53,3 +57,66 @@ def as_results(results: Any) -> list[tuple[str, SimulationResult]]:
     if isinstance(results, Mapping):
         return list(results.items())
     return [(r.scenario, r) for r in results]
+
+
+def date_text(day: Any) -> str:
+    """A date as the pack writes it, one way in every country: ``19 Nov 2027``."""
+    return _dt.date.fromisoformat(str(np.datetime64(day, "D"))).strftime("%d %b %Y").lstrip("0")
+
+
+def date_axis(ax: Axes, result: SimulationResult, *, label: str = "finish date") -> None:
+    """A second x axis on top of a working-days axis, reading it as dates: a tick where
+    each month (or every second, third or sixth month, so at most seven ticks) begins on
+    the run's calendar from its start."""
+    assert result.start is not None
+    lo, hi = ax.get_xlim()
+    cal, start = result.calendar, result.start
+    first, last = cal.finish_date(start, max(lo, 0.0)), cal.finish_date(start, max(hi, 0.0))
+    months = np.arange(first.astype("datetime64[M]") + 1, last.astype("datetime64[M]") + 1)
+    step = next((k for k in (1, 2, 3, 6, 12, 24) if len(months) / k <= 7), 60)
+    chosen = [m for m in months if int(m.astype(int)) % step == 0]  # Jan, Apr, ... for 3
+    # a month begins after the last working day of the month before
+    ticks = [float(cal.working_days_through(start, m.astype("datetime64[D]") - 1))
+             for m in chosen]
+    keep = [(t, m) for t, m in zip(ticks, chosen) if lo <= t <= hi]
+    top = ax.secondary_xaxis("top")
+    top.set_xticks([t for t, _ in keep],
+                   [_dt.date.fromisoformat(f"{m}-01").strftime("%b %Y") for _, m in keep],
+                   fontsize=8)
+    top.set_xlabel(label, fontsize=8)
+
+
+def wrap(text: Any, width: int, lines: int = 2) -> list[str]:
+    """``text`` in at most ``lines`` lines of ``width`` characters, broken between words
+    (a path also after ``/``, ``\\``, ``_``), never inside one while a word fits on a
+    line; what does not fit ends the last line with an ellipsis after a whole word.
+    [] for None, NaN or "".
+
+    >>> wrap("Lift refurbishment clashes with fit-out works", 22)
+    ['Lift refurbishment', 'clashes with fit-out…']
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return []
+    words = [w for w in re.split(r"(?<=[/\\_])|\s+", str(text).strip()) if w]
+    out: list[str] = []
+    line = ""
+    for word in words:
+        glue = "" if not line or line.endswith(("/", "\\", "_")) else " "
+        if len(line) + len(glue) + len(word) <= width:
+            line += glue + word
+            continue
+        if line:
+            out.append(line)
+        while len(word) > width:  # a word longer than a line: the only place it is cut
+            out.append(word[:width])
+            word = word[width:]
+        line = word
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        cut = out[lines - 1]
+        while len(cut) + 1 > width and " " in cut:  # whole words only, room for "…"
+            cut = cut.rsplit(" ", 1)[0]
+        cut = cut[:width - 1].rstrip(" /\\_,;:-")
+        out = [*out[:lines - 1], cut + "…"]
+    return out
