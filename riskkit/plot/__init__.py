@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .curves import contingency_waterfall, histogram, s_curve
 from .drivers import mitigation_ranking, tornado
-from .heat import heat_map, impact_bands_for
+from .heat import heat_map, impact_bands_for, impact_bands_of
 from .schedule import criticality, joint_confidence
 from .spend import contingency_split, frontier
 from .style import LINESTYLES, MARKERS, PALETTE
@@ -27,6 +27,7 @@ __all__ = [
     "heat_map",
     "histogram",
     "impact_bands_for",
+    "impact_bands_of",
     "joint_confidence",
     "mitigation_ranking",
     "s_curve",

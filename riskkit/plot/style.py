@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -86,37 +86,43 @@ def date_axis(ax: Axes, result: SimulationResult, *, label: str = "finish date")
     top.set_xlabel(label, fontsize=8)
 
 
-def wrap(text: Any, width: int, lines: int = 2) -> list[str]:
-    """``text`` in at most ``lines`` lines of ``width`` characters, broken between words
-    (a path also after ``/``, ``\\``, ``_``), never inside one while a word fits on a
-    line; what does not fit ends the last line with an ellipsis after a whole word.
-    [] for None, NaN or "".
+def wrap(text: Any, width: float, lines: int | None = 2, *,
+         measure: Callable[[str], float] = len) -> list[str]:
+    """``text`` in at most ``lines`` lines (None: as many as it needs) no wider than
+    ``width``, broken between words (a path also after ``/``, ``\\``, ``_``), never
+    inside a word that fits on a line; what does not fit ends the last line with an
+    ellipsis after a whole word. Width is in characters, or in what ``measure`` returns
+    for a string (points, say). [] for None, NaN or "".
 
     >>> wrap("Lift refurbishment clashes with fit-out works", 22)
     ['Lift refurbishment', 'clashes with fit-out…']
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return []
-    words = [w for w in re.split(r"(?<=[/\\_])|\s+", str(text).strip()) if w]
+    # pieces of words: a word of a path also breaks after / \\ _ (no space there)
+    pieces = [(piece, k == 0) for word in str(text).split()
+              for k, piece in enumerate(p for p in re.split(r"(?<=[/\\_])", word) if p)]
     out: list[str] = []
     line = ""
-    for word in words:
-        glue = "" if not line or line.endswith(("/", "\\", "_")) else " "
-        if len(line) + len(glue) + len(word) <= width:
+    for word, spaced in pieces:
+        glue = " " if line and spaced else ""
+        if measure(line + glue + word) <= width:
             line += glue + word
             continue
         if line:
             out.append(line)
-        while len(word) > width:  # a word longer than a line: the only place it is cut
-            out.append(word[:width])
-            word = word[width:]
+        while measure(word) > width and len(word) > 1:  # longer than a line: cut it
+            k = max(n for n in range(1, len(word)) if measure(word[:n]) <= width or n == 1)
+            out.append(word[:k])
+            word = word[k:]
         line = word
     if line:
         out.append(line)
-    if len(out) > lines:
+    if lines is not None and len(out) > lines:
         cut = out[lines - 1]
-        while len(cut) + 1 > width and " " in cut:  # whole words only, room for "…"
+        while measure(cut + "…") > width and " " in cut:  # whole words, room for "…"
             cut = cut.rsplit(" ", 1)[0]
-        cut = cut[:width - 1].rstrip(" /\\_,;:-")
-        out = [*out[:lines - 1], cut + "…"]
+        while measure(cut + "…") > width and len(cut) > 1:
+            cut = cut[:-1]
+        out = [*out[:lines - 1], cut.rstrip(" /\\_,;:-") + "…"]
     return out

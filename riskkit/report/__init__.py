@@ -21,20 +21,23 @@ from ..exceptions import OptionError
 from ..model import RiskRegister, Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions
+from .facts import activity_warning
 from .layout import check_folder, now, page, save
-from .method import method_page
+from .meaning import meaning_pages
+from .method import method_pages
 from .pages import (
     contingency_page,
     curves_page,
     drivers_page,
     frontier_page,
+    heat_pages,
     mitigation_page,
     schedule_page,
 )
 from .risks import risk_table_page
 from .summary import cover, summary_page
 
-__all__ = ["write_charts", "write_pack", "write_report"]
+__all__ = ["pack_pages", "pack_title", "write_charts", "write_pack", "write_report"]
 
 
 def write_report(
@@ -58,11 +61,14 @@ def write_report(
     ``options`` or the keyword arguments of :class:`riskkit.RunOptions`, ``start``,
     ``holidays`` and ``value_per_day``.
 
-    Pages: cover; executive summary (P10-P90 cost and finish, contingency at P80, the
-    probability of meeting the base cost and date, top five risks, top five mitigations
-    by value); cost and schedule S-curves before and after mitigation; contingency;
-    risk drivers; mitigation value; heat maps before and after; joint confidence and
-    criticality (with a schedule); the top-20 risk table; assumptions and method.
+    Pages (:func:`pack_pages`): cover (files, start, calendar, scale, currency, run);
+    executive summary (P10-P90 cost and finish, contingency at P80, how often the plan
+    is met, top five risks, top five mitigations by value); what the results mean, in
+    plain words, with a glossary; cost and schedule S-curves before and after
+    mitigation; risk drivers (opportunities as savings); mitigation value; cost and
+    schedule heat maps before and after (opportunities apart); the frontier of
+    mitigation spend; the contingency split; joint confidence and criticality (with a
+    schedule); the top-20 risk table; assumptions and method.
 
     Examples
     --------
@@ -92,30 +98,9 @@ def write_pack(analysis: Analysis, path: str | os.PathLike[str], *, title: str |
     only draws what the analysis holds."""
     path = Path(path)
     check_folder(path)
-    register, schedule = analysis.register, analysis.schedule
-    res, after, drivers, ranking = (analysis.current, analysis.mitigated, analysis.drivers,
-                                    analysis.ranking)
-    cur = currency if currency is not None else currency_symbol(register.currency)
-    name = title or f"Quantitative risk analysis: {Path(register.source).stem.replace('_', ' ')}"
+    name = pack_title(analysis, title)
     when = now()
-    footer = (f"{name} · riskkit {__version__} · {res.iterations:,} iterations · "
-              f"seed {res.seed}")
-    pages: list[Figure] = [
-        cover(name, register, schedule, res, when),
-        summary_page(res, after, drivers, ranking, cur, footer),
-        curves_page(res, after, cur, footer),
-    ]
-    pages.append(drivers_page(drivers, res, cur, footer))
-    if ranking is not None:
-        pages.append(mitigation_page(ranking, register, cur, footer))
-    if analysis.frontier is not None:
-        pages.append(frontier_page(analysis.frontier, res, cur, footer))
-    if analysis.contingency is not None:
-        pages.append(contingency_page(analysis.contingency, res, cur, footer))
-    if schedule is not None:
-        pages.append(schedule_page(res, schedule, cur, footer))
-    pages.append(risk_table_page(register, drivers, cur, footer))
-    pages.append(method_page(register, schedule, res, cur, footer, analysis.value_per_day))
+    pages = pack_pages(analysis, title=title, currency=currency, when=when)
     metadata = {"Title": name, "Author": "riskkit", "Subject": "Quantitative risk analysis",
                 "Creator": f"riskkit {__version__}", "Producer": f"riskkit {__version__}",
                 "CreationDate": when, "Keywords": "risk; Monte Carlo; contingency"}
@@ -123,9 +108,58 @@ def write_pack(analysis: Analysis, path: str | os.PathLike[str], *, title: str |
     return path
 
 
+def pack_title(analysis: Analysis, title: str | None = None) -> str:
+    """The pack's title: ``title``, or one made from the register's file name."""
+    stem = Path(analysis.register.source).stem.replace("_", " ")
+    return title or f"Quantitative risk analysis: {stem}"
+
+
+def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | None = None,
+               when: Any = None) -> list[Figure]:
+    """The pages of the pack of ``analysis`` as matplotlib Figures, in order, before
+    their layout (:func:`riskkit.report.layout.lay_out` fits each to its page, as
+    :func:`write_pack` does): to look at, or to test.
+
+    Cover; executive summary; what the results mean (and its glossary); S-curves
+    before and after mitigation; risk drivers; mitigation value; heat maps of cost and
+    of schedule before and after mitigation; the frontier of mitigation spend; the
+    contingency split; joint confidence and criticality (with a schedule); the top-20
+    risk table; assumptions and method.
+    """
+    register, schedule = analysis.register, analysis.schedule
+    res, after, drivers, ranking = (analysis.current, analysis.mitigated, analysis.drivers,
+                                    analysis.ranking)
+    cur = currency if currency is not None else currency_symbol(register.currency)
+    name = pack_title(analysis, title)
+    footer = (f"{name} · riskkit {__version__} · {res.iterations:,} iterations · "
+              f"seed {res.seed}")
+    warning = activity_warning(register, schedule)
+    pages: list[Figure] = [
+        cover(name, register, schedule, res, now() if when is None else when, cur),
+        summary_page(res, after, drivers, ranking, cur, footer, warning),
+        *meaning_pages(analysis, cur, footer),
+        curves_page(res, after, cur, footer, waterfalls=analysis.contingency is None),
+        drivers_page(drivers, res, cur, footer),
+    ]
+    if ranking is not None:
+        pages.append(mitigation_page(ranking, cur, footer))
+    pages += heat_pages(register, cur, footer)
+    if analysis.frontier is not None:
+        pages.append(frontier_page(analysis.frontier, res, cur, footer))
+    if analysis.contingency is not None:
+        pages.append(contingency_page(analysis.contingency, res, cur, footer))
+    if schedule is not None:
+        pages.append(schedule_page(res, schedule, cur, footer))
+    pages.append(risk_table_page(register, drivers, cur, footer))
+    pages += method_pages(register, schedule, res, cur, footer, analysis.value_per_day)
+    return pages
+
+
 def write_charts(path: str | os.PathLike[str], result: SimulationResult, *,
-                 currency: str | None = None) -> Path:
-    """Write the charts of one simulation to a PDF (``riskkit simulate --pdf``)."""
+                 currency: str | None = None, schedule: Schedule | None = None) -> Path:
+    """Write the charts of one simulation to a PDF (``riskkit simulate --pdf``); with
+    the ``schedule`` it ran, its milestones are left out of the most critical
+    activities, as in the pack."""
     path = Path(path)
     check_folder(path)
     footer = (f"{result.source} · riskkit {__version__} · {result.iterations:,} iterations · "
@@ -142,7 +176,7 @@ def write_charts(path: str | os.PathLike[str], result: SimulationResult, *,
     plot.histogram(result, "schedule", ax=axes[1])
     pages.append(fig)
     if result.has_schedule:
-        pages.append(schedule_page(result, None, currency, footer))
+        pages.append(schedule_page(result, schedule, currency, footer))
     metadata = {"Title": f"riskkit charts: {result.source}", "Creator": f"riskkit {__version__}",
                 "CreationDate": now()}
     save(path, pages, metadata)

@@ -1,8 +1,7 @@
-"""The pack's page of assumptions and method."""
+"""The pack's pages of assumptions and method: what was read, assumed and computed, in
+the terms a reviewer checks. Text flows onto a second page rather than into the footer."""
 
 from __future__ import annotations
-
-import textwrap
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -10,14 +9,16 @@ from matplotlib.figure import Figure
 from .._format import money
 from ..model import RiskRegister, Schedule
 from ..result import SimulationResult
-from .layout import INK, page
+from .facts import activity_warning, calendar_text, scale_text, start_text
+from .layout import Block, flow_pages
 
-__all__ = ["method_page"]
+__all__ = ["method_pages", "method_sections"]
 
 
-def method_page(register: RiskRegister, schedule: Schedule | None, res: SimulationResult,
-                 cur: str | None, footer: str, value_per_day: float | None) -> Figure:
-    fig = page("Assumptions and method", footer)
+def method_sections(register: RiskRegister, schedule: Schedule | None,
+                    res: SimulationResult, cur: str | None,
+                    value_per_day: float | None) -> list[tuple[str, str]]:
+    """The method page's (heading, paragraph) pairs."""
     dists = pd.Series([r.distribution for r in register.active_risks]).value_counts()
     se_cost = res.standard_error(0.8, "cost")
     se_sched = res.standard_error(0.8, "schedule")
@@ -33,6 +34,10 @@ def method_page(register: RiskRegister, schedule: Schedule | None, res: Simulati
          f"({res.standard_error_method}); "
          + ("the P80s are converged to 1%." if res.converged() else
             "the P80s are NOT yet within 1%: run more iterations.")),
+        ("Dates and calendar",
+         f"Start: {start_text(res)}. Calendar: {calendar_text(res)}. Durations and delays are "
+         "in working days; a duration of d working days finishes on working day d counted "
+         "from the start day as day 1."),
         ("Risks",
          "Each active risk occurs in an iteration with its probability; if it occurs, its "
          "cost and delay are drawn from its three-point estimate, "
@@ -40,19 +45,28 @@ def method_page(register: RiskRegister, schedule: Schedule | None, res: Simulati
          "Distributions used: " + ", ".join(f"{k} ({v})" for k, v in dists.items())
          + ". Triangular is the default; PERT is Beta-PERT with λ = 4. Opportunities are "
          f"negative impacts. Closed and realised risks left out: {closed}."),
-        ("Correlation",
-         res.correlation[0].upper() + res.correlation[1:] + ". It is induced by "
-         "Iman–Conover reordering of the sampled values, so every distribution is "
-         "unchanged; risk occurrences stay independent." if res.correlation else
-         "None is modelled between risks: correlation arises only through shared "
-         "activities in the schedule. Leaving out correlation that exists understates the "
-         "spread, and so the contingency (riskkit --correlation FILE)."),
+        ("Qualitative scores", scale_text(register)[0].upper() + scale_text(register)[1:]
+         + "."),
     ]
-    if register.scale:
-        text.append(("Qualitative scores",
-                     f"Scores and labels in the register (such as High or 4) were turned "
-                     f"into numbers with the {register.scale}: a probability level gives its "
-                     f"most likely value, an impact level a triangular range."))
+    if res.correlation:
+        text.append(("Correlation",
+                     res.correlation[0].upper() + res.correlation[1:] + ". It is induced by "
+                     "Iman–Conover reordering of the sampled values, so every distribution "
+                     "is unchanged; risk occurrences stay independent."))
+    elif schedule is not None:
+        text.append(("Correlation",
+                     "None is modelled between risks: correlation arises only through shared "
+                     "activities in the schedule. Leaving out correlation that exists "
+                     "understates the spread, and so the contingency (riskkit --correlation "
+                     "FILE)."))
+    else:
+        text.append(("Correlation",
+                     "None is modelled: risks occur and vary independently of each other. "
+                     "Leaving out correlation that exists understates the spread, and so the "
+                     "contingency (riskkit --correlation FILE)."))
+    warning = activity_warning(register, schedule)
+    if warning:
+        text.append(("Warning: activities ignored", warning))
     if schedule is not None:
         text.append((
             "Schedule",
@@ -61,8 +75,14 @@ def method_page(register: RiskRegister, schedule: Schedule | None, res: Simulati
             "a risk on activities adds its drawn delay to each of them, so float can absorb "
             "it; a risk without activities delays the finish. Cost includes fixed costs and "
             "cost per day × duration. Criticality is the share of iterations in which an "
-            "activity has zero total float. The joint confidence level is P(cost ≤ C and "
+            "activity has zero total float; milestones (zero duration) are left out of the "
+            "most critical activities. The joint confidence level is P(cost ≤ C and "
             "duration ≤ T) from the same iterations."))
+    else:
+        text.append((
+            "Delay without a schedule",
+            "Without a schedule the 'schedule' figures are the total delay: the sum of the "
+            "drawn delays of the risks that occur in an iteration, added to the finish."))
     text += [
         ("Base and contingency",
          "The base is the plan without risks (most-likely durations; 0 without a "
@@ -78,9 +98,24 @@ def method_page(register: RiskRegister, schedule: Schedule | None, res: Simulati
          "numbers): total benefit is the expected cost saving"
          + (f" plus {money(value_per_day, cur)} per working day saved"
             if value_per_day else "") + "; the benefit/cost ratio divides it by the "
-         "mitigation cost. Risk drivers remove one risk at a time (Hulett's method). The "
-         "frontier adds, at each step, the mitigation that buys the most P80 reduction per "
-         "unit of spend together with those before it."),
+         "mitigation cost. Risk drivers remove one risk at a time (Hulett's method); the "
+         "tornado charts show opportunities as savings, to the left. The frontier adds, at "
+         "each step, the mitigation that buys the most P80 reduction per unit of spend "
+         "together with those before it."),
+        ("Heat maps",
+         "A risk is placed by its probability and its mean impact if it occurs, on the cost "
+         "map by its cost and on the schedule map by its delay (before float); a risk "
+         "without that impact is not on that map. Opportunities have a matrix of their "
+         "own. The axes are labelled at the band edges; a value on an edge is in the band "
+         "above it. A cell's level is its probability band times its impact band: low "
+         "(1–4), medium (5–9), high (10–14), very high (15–25). Before and after mitigation "
+         "share their bands."),
+        ("What the results mean",
+         "That page is written from the numbers by fixed rules (riskkit.report.meaning): "
+         "chances in words by fixed bounds (under 5% very unlikely, under 35% unlikely, "
+         "under 65% about as likely as not, under 95% likely), always with the count of "
+         "outcomes; the risks needing most contingency until half of the risk part; the "
+         "frontier's point of most net value; twice the standard error as the precision."),
         ("Currency",
          "Amounts are as written in the register"
          + (f" ({register.currency})" if register.currency else "")
@@ -89,20 +124,14 @@ def method_page(register: RiskRegister, schedule: Schedule | None, res: Simulati
          f"Register {register.source}"
          + (f"; schedule {schedule.source}" if schedule is not None else "") + "."),
     ]
-    ax = fig.add_subplot()
-    ax.axis("off")
-    # a bold heading above each paragraph, placed in points down from the top of the
-    # axes (so the layout engine's resizing does not change the spacing); 145
-    # characters of 10 pt type fit the width of an A4 landscape page
-    line = 10 * 1.45
-    down = 0.0
-    for heading, body in text:
-        ax.annotate(heading, (0, 1), xycoords="axes fraction", xytext=(0, -down),
-                    textcoords="offset points", fontsize=10, fontweight="bold", va="top",
-                    color=INK)
-        lines = textwrap.wrap(body, 145)
-        ax.annotate("\n".join(lines), (0, 1), xycoords="axes fraction",
-                    xytext=(0, -down - line), textcoords="offset points", fontsize=10,
-                    va="top", color=INK, linespacing=1.45)
-        down += line * (len(lines) + 1.8)
-    return fig
+    return text
+
+
+def method_pages(register: RiskRegister, schedule: Schedule | None, res: SimulationResult,
+                 cur: str | None, footer: str, value_per_day: float | None) -> list[Figure]:
+    """The method's page, or pages when it does not fit on one."""
+    blocks: list[Block] = []
+    for heading, body in method_sections(register, schedule, res, cur, value_per_day):
+        blocks.append(Block(heading, size=10, bold=True, before=7, keep=1))
+        blocks.append(Block(body, size=9.5, before=1))
+    return flow_pages("Assumptions and method", blocks, footer)

@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.figure import Figure
 
 from .. import plot
-from .._format import money, short
+from .._format import compact, money
+from .._format import ratio as ratio_text
 from ..analysis import Contingency, Drivers, Frontier, Ranking
 from ..analysis import columns as C
 from ..model import RiskRegister, Schedule
+from ..plot.style import date_text
 from ..result import SimulationResult
 from .layout import draw_table, has_delay, page
 
-__all__ = ["contingency_page", "curves_page", "drivers_page", "frontier_page", "mitigation_page",
-           "schedule_page"]
+__all__ = ["contingency_page", "curves_page", "drivers_page", "frontier_page", "heat_pages",
+           "mitigation_page", "schedule_page"]
 
 
 def curves_page(res: SimulationResult, after: SimulationResult, cur: str | None,
-            footer: str) -> Figure:
+                footer: str, waterfalls: bool = True) -> Figure:
+    """The S-curves before and after mitigation, each with its P-values marked (the
+    finish in dates when the start is known); below them the contingency waterfalls
+    unless the pack has a contingency page (``waterfalls=False``)."""
     both = {"current (unmitigated)": res, "all mitigations funded": after}
-    if not has_delay(res):
-        fig = page("How likely is the cost?", footer)
-        axes = fig.subplots(1, 2)
-        plot.s_curve(both, "cost", ax=axes[0], currency=cur, title="Cost S-curve")
-        plot.contingency_waterfall(res, "cost", ax=axes[1], currency=cur,
-                                   title="Cost")
-        return fig
-    fig = page("How likely are the cost and the " + ("finish" if res.has_schedule
-                                                        else "delay") + "?", footer)
-    axes = fig.subplots(2, 2, height_ratios=[1.4, 1])
-    plot.s_curve(both, "cost", ax=axes[0, 0], currency=cur, title="Cost S-curve")
-    plot.s_curve(both, "schedule", ax=axes[0, 1],
-                 title="Finish S-curve" if res.has_schedule else "Delay S-curve")
-    plot.contingency_waterfall(res, "cost", ax=axes[1, 0], currency=cur,
-                               title="Cost")
-    plot.contingency_waterfall(res, "schedule", ax=axes[1, 1], title="Schedule")
+    delay = has_delay(res)
+    what = ("cost and the " + ("finish" if res.has_schedule else "delay")) if delay else "cost"
+    fig = page(f"How likely {'are' if delay else 'is'} the {what}?", footer)
+    metrics = ["cost", "schedule"] if delay else ["cost"]
+    axes = fig.subplots(2 if waterfalls else 1, len(metrics), squeeze=False,
+                        height_ratios=[1.4, 1] if waterfalls else None)
+    for j, metric in enumerate(metrics):
+        plot.s_curve(both, metric, ax=axes[0, j], currency=cur if metric == "cost" else None,
+                     title="Cost S-curve" if metric == "cost" else
+                     "Finish S-curve" if res.has_schedule else "Delay S-curve")
+        if waterfalls:
+            plot.contingency_waterfall(res, metric, ax=axes[1, j],
+                                       currency=cur if metric == "cost" else None,
+                                       title="Cost" if metric == "cost" else "Schedule")
     return fig
 
 
@@ -55,18 +59,48 @@ def drivers_page(drivers: Drivers, res: SimulationResult, cur: str | None,
     return fig
 
 
-def mitigation_page(ranking: Ranking, register: RiskRegister, cur: str | None,
-                     footer: str) -> Figure:
+def mitigation_page(ranking: Ranking, cur: str | None, footer: str) -> Figure:
+    """Benefit against cost per mitigation, beside the ranking's first rows."""
     fig = page("Which mitigations are worth paying for?", footer)
-    grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1])
-    plot.mitigation_ranking(ranking, ax=fig.add_subplot(grid[:, 0]), currency=cur)
-    plot.heat_map(register, ax=fig.add_subplot(grid[0, 1]), currency=cur,
-                  title="Heat map before mitigation")
-    ref = max((r.cost.mean for r in register.active_risks if r.cost is not None), default=1.0)
-    bands = plot.impact_bands_for(ref)  # the same bands before and after
-    plot.heat_map(register, ax=fig.add_subplot(grid[1, 1]), scenario="mitigated",
-                  impact_bands=bands, currency=cur, title="Heat map after mitigation")
+    grid = fig.add_gridspec(1, 2, width_ratios=[1.15, 1])
+    plot.mitigation_ranking(ranking, ax=fig.add_subplot(grid[0, 0]), currency=cur)
+    ax = fig.add_subplot(grid[0, 1])
+    table = ranking.table
+    rows = []
+    for r in table.head(14).to_dict("records"):
+        ratio = r[C.BENEFIT_COST_RATIO]
+        rows.append([str(r[C.RANK]), r[C.ID], r[C.MITIGATION] or r[C.TITLE] or "",
+                     compact(r[C.MITIGATION_COST], cur), compact(r[C.TOTAL_BENEFIT], cur),
+                     compact(r[C.NET_BENEFIT], cur),
+                     "free" if not np.isfinite(ratio) else ratio_text(ratio, 1)])
+    draw_table(ax, rows, ["rank", "risk", "mitigation", "cost", "benefit", "net", "ratio"],
+               [0.08, 0.1, 0.4, 0.1, 0.11, 0.11, 0.1], fontsize=7.5)
+    more = len(table) - len(rows)
+    ax.set_title("Best value for money first, each on its own"
+                 + (f" ({more} more in the ranking)" if more > 0 else ""), loc="left",
+                 fontsize=9)
     return fig
+
+
+def heat_pages(register: RiskRegister, cur: str | None, footer: str) -> list[Figure]:
+    """A page per metric the register's risks have an impact on: its heat map before
+    and after mitigation, on the same bands."""
+    pages = []
+    for metric, word in (("cost", "cost"), ("schedule", "schedule")):
+        has = [r for r in register.active_risks if
+               any(getattr(r.exposure(s), metric) is not None for s in ("current", "mitigated"))]
+        if not has:
+            continue
+        fig = page(f"Where are the threats and opportunities? {word.capitalize()}", footer)
+        axes = fig.subplots(1, 2)
+        bands = plot.impact_bands_of(register, metric)  # the same bands before and after
+        for ax, scenario, when in ((axes[0], "current", "before"),
+                                   (axes[1], "mitigated", "after")):
+            plot.heat_map(register, ax=ax, metric=metric, scenario=scenario,
+                          impact_bands=bands, currency=cur,
+                          title=f"{word.capitalize()} heat map {when} mitigation")
+        pages.append(fig)
+    return pages
 
 
 def contingency_page(split: Contingency, res: SimulationResult, cur: str | None,
@@ -84,7 +118,7 @@ def contingency_page(split: Contingency, res: SimulationResult, cur: str | None,
     rows = [["estimate uncertainty", "(activity ranges)", money(split.cost.estimate, cur),
              f"{split.schedule.estimate:,.1f} d"]]
     for rid in cost.index[:8]:
-        rows.append([str(rid), short(cost.at[rid, "title"] or "", 44),
+        rows.append([str(rid), cost.at[rid, "title"] or "",
                      money(cost.at[rid, "allocation"], cur),
                      f"{round(float(sched.get(rid, 0.0)), 1) + 0.0:,.1f} d"])
     others = cost.index[8:]
@@ -96,9 +130,9 @@ def contingency_page(split: Contingency, res: SimulationResult, cur: str | None,
                  f"{split.schedule.contingency:,.1f} d"])
     ax = fig.add_subplot(grid[1, :])
     draw_table(ax, rows, ["part", "risk", "cost", "days"], [0.16, 0.44, 0.14, 0.12], fontsize=8)
-    ax.set_title("By kind: the Shapley value over estimate ranges and risk events. Each "
-                 "risk's part: its mean effect near the P80, scaled to add up (method page)",
-                 fontsize=8, loc="left")
+    ax.set_title("The contingency split between the plan's own ranges (estimate uncertainty) "
+                 "and the register's risks; each risk's part is its effect near the P80, "
+                 "scaled to add up (method page)", fontsize=8, loc="left")
     return fig
 
 
@@ -120,11 +154,12 @@ def frontier_page(frontier: Frontier, res: SimulationResult, cur: str | None,
     p = frontier.cost_column[:3].upper()
     rows = []
     for rec in shown.to_dict("records"):
-        finish = f"{rec[frontier.finish_column]:,.1f} d"
+        days = rec[frontier.finish_column]
+        finish = f"{days:,.1f} d"
         if res.start is not None:
-            finish += f" ({res.calendar.finish_date(res.start, rec[frontier.finish_column])})"
+            finish += f" ({date_text(res.calendar.finish_date(res.start, days))})"
         funded = len(frontier.sets[int(rec["step"])])
-        rows.append([str(rec["step"]), short(rec["added"] or "(none)", 24),
+        rows.append([str(rec["step"]), rec["added"] or "(none)",
                      str(funded), money(rec[C.MITIGATION_COST], cur),
                      money(rec[frontier.cost_column], cur), finish,
                      money(rec[C.NET_BENEFIT], cur)])

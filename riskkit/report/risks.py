@@ -5,20 +5,22 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._format import compact, short
+from .._format import compact
 from ..analysis import Drivers
 from ..analysis import columns as C
 from ..model import Risk, RiskRegister
 from .layout import draw_table, page
 
-__all__ = ["mitigation_cost_text", "risk_table_page"]
+__all__ = ["mitigation_text", "risk_table_page"]
 
 
 def risk_table_page(register: RiskRegister, drivers: Drivers, cur: str | None,
-                footer: str) -> Figure:
+                    footer: str) -> Figure:
+    """The 20 risks with the largest P80 cost effect: estimates, effects and the
+    mitigation (what it is and what it costs). Titles and mitigations wrap to two lines."""
     label = C.label(drivers.percentile).upper()
     fig = page(f"Top 20 risks by {label} cost effect (the {label} reduction if removed)",
-                footer)
+               footer)
     ax = fig.add_subplot()
     frame = register.frame.set_index("id")
     cost_col, delay_col = drivers.reduction_column("cost"), drivers.reduction_column("schedule")
@@ -32,21 +34,29 @@ def risk_table_page(register: RiskRegister, drivers: Drivers, cur: str | None,
                 return "—"
             # one format down the column: £8k / £15k / £30k, not £8,000 / £15k
             f = (lambda v: compact(v, cur)) if money else (lambda v: f"{v:,.0f}")
-            return f(lo) if lo == hi else f"{f(lo)} / {f(ml)} / {f(hi)}"
+            if lo == hi:
+                return f(lo)
+            if pd.isna(ml):  # a range without a most likely value (uniform)
+                return f"{f(lo)} – {f(hi)}"
+            return f"{f(lo)} / {f(ml)} / {f(hi)}"
 
-        rows.append([r[C.ID], short(rec["title"], 44), short(rec["owner"], 16),
+        risk = register.risk(r[C.ID])
+        rows.append([r[C.ID], rec["title"] if isinstance(rec["title"], str) else "",
+                     rec["owner"] if isinstance(rec["owner"], str) else "",
                      f"{rec['probability']:.0%}", rng3("cost", True), rng3("schedule", False),
                      compact(r[cost_col], cur), f"{r[delay_col]:,.1f}",
-                     mitigation_cost_text(register.risk(r[C.ID]), cur)])
+                     mitigation_text(risk, cur)])
     draw_table(ax, rows, ["id", "risk", "owner", "P", "cost min / ML / max", "delay (d)",
-                      f"{label} cost cut", f"{label} days cut", "mitigation"],
-           [0.06, 0.27, 0.11, 0.05, 0.18, 0.09, 0.08, 0.08, 0.07], fontsize=8)
+                          f"{label} cost cut", f"{label} days cut", "mitigation (cost: action)"],
+               [0.05, 0.22, 0.1, 0.04, 0.14, 0.075, 0.07, 0.07, 0.235], fontsize=8)
     return fig
 
 
-def mitigation_cost_text(risk: Risk, cur: str | None) -> str:
-    """A risk's mitigation in a table cell: its cost, "free", or a dash for none."""
+def mitigation_text(risk: Risk, cur: str | None) -> str:
+    """A risk's mitigation in a table cell: what it costs ("free" without a cost) and
+    what it is, the cost first so that wrapping never cuts it; a dash for none."""
     if not risk.has_mitigation:
         return "—"
     cost = risk.mitigation_cost
-    return "free" if cost is None or cost == 0 else compact(float(cost), cur)
+    price = "free" if cost is None or cost == 0 else compact(float(cost), cur)
+    return f"{price}: {risk.mitigation}" if risk.mitigation else price
