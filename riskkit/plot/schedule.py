@@ -8,9 +8,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
-from .._format import money, short
+from .._format import money
 from ..result import SimulationResult
-from .style import PALETTE, axis_formatter, metric_label, new_axes
+from .style import PALETTE, axis_formatter, metric_label, new_axes, wrap
 
 __all__ = ["criticality", "jcl_frontier", "joint_confidence"]
 
@@ -94,7 +94,8 @@ def criticality(
     y = np.arange(len(table))
     ax.barh(y, table["criticality"], color=PALETTE[0], height=0.65)
     names = table["name"] if "name" in table else [""] * len(table)
-    ax.set_yticks(y, [f"{a}  {short(n, 36)}" for a, n in zip(table["id"], names)], fontsize=8)
+    ax.set_yticks(y, ["\n".join(wrap(f"{a}  {n}", 40)) or str(a)
+                      for a, n in zip(table["id"], names)], fontsize=8)
     for yi, v in zip(y, table["criticality"]):
         ax.annotate(f"{v:.0%}", (v, yi), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize=8)

@@ -23,7 +23,7 @@ from ..result import SimulationResult
 from ..sim import RunOptions
 from .facts import activity_warning
 from .layout import check_folder, now, page, save
-from .meaning import meaning_pages
+from .meaning import glossary_blocks, meaning_pages
 from .method import method_pages
 from .pages import (
     contingency_page,
@@ -64,11 +64,11 @@ def write_report(
     Pages (:func:`pack_pages`): cover (files, start, calendar, scale, currency, run);
     executive summary (P10-P90 cost and finish, contingency at P80, how often the plan
     is met, top five risks, top five mitigations by value); what the results mean, in
-    plain words, with a glossary; cost and schedule S-curves before and after
-    mitigation; risk drivers (opportunities as savings); mitigation value; cost and
-    schedule heat maps before and after (opportunities apart); the frontier of
-    mitigation spend; the contingency split; joint confidence and criticality (with a
-    schedule); the top-20 risk table; assumptions and method.
+    plain words; cost and schedule S-curves before and after mitigation; risk drivers
+    (opportunities as savings); mitigation value; cost and schedule heat maps before
+    and after (opportunities apart); the frontier of mitigation spend; the contingency
+    split; joint confidence and criticality (with a schedule); the top-20 risk table;
+    assumptions and method, and a glossary.
 
     Examples
     --------
@@ -120,11 +120,11 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
     their layout (:func:`riskkit.report.layout.lay_out` fits each to its page, as
     :func:`write_pack` does): to look at, or to test.
 
-    Cover; executive summary; what the results mean (and its glossary); S-curves
+    Cover; executive summary; what the results mean; S-curves
     before and after mitigation; risk drivers; mitigation value; heat maps of cost and
     of schedule before and after mitigation; the frontier of mitigation spend; the
     contingency split; joint confidence and criticality (with a schedule); the top-20
-    risk table; assumptions and method.
+    risk table; assumptions and method, and the glossary.
     """
     register, schedule = analysis.register, analysis.schedule
     res, after, drivers, ranking = (analysis.current, analysis.mitigated, analysis.drivers,
@@ -151,7 +151,8 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
     if schedule is not None:
         pages.append(schedule_page(res, schedule, cur, footer))
     pages.append(risk_table_page(register, drivers, cur, footer))
-    pages += method_pages(register, schedule, res, cur, footer, analysis.value_per_day)
+    pages += method_pages(register, schedule, res, cur, footer, analysis.value_per_day,
+                          glossary_blocks())
     return pages
 
 

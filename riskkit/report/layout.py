@@ -38,8 +38,7 @@ INK = "#1a1a1a"
 LEFT = 0.035
 BOTTOM = 0.045
 _TOP = 0.905  # text pages start below the title
-_LINE = 1.22  # a line of type is about 1.22 times its size high (DejaVu Sans)
-_SPACING = 1.3  # line spacing of paragraphs
+_SPACING = 1.3  # line spacing of paragraphs: a line takes 1.3 times the type's size
 _PTS = 72.0
 
 
@@ -71,7 +70,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width in points of ``text`` set in ``size`` point type."""
     prop = FontProperties(size=size, weight="bold" if bold else "normal")
     width, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
-    return float(width) * 1.02  # a margin for the renderers' rounding
+    return float(width) * 1.06  # a margin for the renderers' hinting and rounding
 
 
 def fit_lines(text: str, size: float, width: float, *, bold: bool = False,
@@ -116,7 +115,7 @@ class Block:
     def height(self, width: float) -> float:
         """Points it takes on the page, its space above included."""
         n = len(self.lines(width))
-        own = self.before + self.size * (_LINE + (n - 1) * _SPACING * _LINE) + 2.0
+        own = self.before + n * _SPACING * self.size + 2.0
         return max(own, self.beside.height(width)) if self.beside is not None else own
 
 
@@ -136,7 +135,7 @@ def flow_pages(title: str, blocks: list[Block], footer: str, *, top: float = _TO
         need = block.height(width_pts)
         if block.keep == 1 and pending:  # a heading stays with the first lines after it
             nxt = pending[0]
-            need += nxt.before + nxt.size * _LINE * (1 + _SPACING) + 2.0
+            need += nxt.before + 2 * _SPACING * nxt.size + 2.0
         elif block.keep:  # a group stays together
             need += sum(b.height(width_pts) for b in pending[:block.keep])
         room = y - floor
@@ -145,9 +144,9 @@ def flow_pages(title: str, blocks: list[Block], footer: str, *, top: float = _TO
             y = top * height_pts
             room = y - floor
         lines = block.lines(width_pts)
-        step = block.size * _SPACING * _LINE
+        step = block.size * _SPACING
         if block.height(width_pts) > room:  # longer than a page: split between lines
-            fit = max(int((room - block.before - block.size * _LINE - 2.0) // step) + 1, 1)
+            fit = max(int((room - block.before - 2.0) // step), 1)
             head = "\n".join(lines[:fit])
             rest = "\n".join(lines[fit:])
             pending.insert(0, Block(rest, block.size, block.bold, block.color, 0.0,
@@ -172,7 +171,7 @@ def _place(fig: Figure, block: Block, lines: list[str], y: float, x: float = 0.0
              "\n".join(lines), fontsize=block.size,
              fontweight="bold" if block.bold else "normal", va="top", color=block.color,
              linespacing=_SPACING)
-    y -= block.size * (_LINE + (len(lines) - 1) * _SPACING * _LINE) + 2.0
+    y -= len(lines) * _SPACING * block.size + 2.0
     if block.beside is not None:
         text_width_pts = width * (1 - 2 * LEFT)
         other = _place(fig, block.beside, block.beside.lines(text_width_pts), top,
@@ -238,8 +237,7 @@ def draw_table(ax: Axes, rows: list[list[str]], header: list[str], widths: list[
             wrapped = [[fit_lines(text, size, w * axes_pts - 2 * pad, lines=lines,
                                   bold=r == 0) for w, text in zip(widths, row)]
                        for r, row in enumerate(cells)]
-            heights = [size * (_LINE + (max(len(x) for x in row) - 1) * _LINE * 1.2 + 1.05)
-                       for row in wrapped]
+            heights = [size * (1.2 * max(len(x) for x in row) + 0.9) for row in wrapped]
             if sum(heights) <= axes_h or size <= 6.0:
                 break
             size -= 0.5

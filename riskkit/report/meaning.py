@@ -51,7 +51,8 @@ from ..result import SimulationResult
 from .facts import activity_warning
 from .layout import Block, flow_pages, text_width
 
-__all__ = ["chance_words", "glossary", "meaning", "meaning_pages", "outcomes", "share"]
+__all__ = ["chance_words", "glossary", "glossary_blocks", "meaning", "meaning_pages", "outcomes",
+           "share"]
 
 
 @lru_cache(maxsize=1)
@@ -347,15 +348,24 @@ def _trust(analysis: Analysis, cur: str | None) -> tuple[str, str]:
 
 
 def meaning_pages(analysis: Analysis, currency: str | None, footer: str) -> list[Figure]:
-    """The page (or pages) of :func:`meaning` and the glossary in two columns."""
+    """The page (or pages) of :func:`meaning`; the glossary is at the end of the pack
+    (:func:`glossary_blocks`)."""
     blocks: list[Block] = []
     for heading, text in meaning(analysis, currency):
         blocks.append(Block(heading, size=10.5, bold=True, before=5, keep=1))
         blocks.append(Block(text, size=9.5, before=1))
+    blocks.append(Block("The terms that remain (P80, contingency, criticality, joint "
+                        "confidence ...) are explained on the last page.", size=8.5,
+                        color="0.35", before=8))
+    return flow_pages("What the results mean", blocks, footer)
+
+
+def glossary_blocks() -> list[Block]:
+    """The glossary as text blocks in two columns, kept together under its heading."""
     terms = glossary()
     half = (len(terms) + 1) // 2
-    blocks.append(Block("Terms used in the pack", size=10.5, bold=True, before=9, keep=half))
     room = max(text_width(t, 8, True) for t, _ in terms) + 8
+    blocks = [Block("Terms used in the pack", size=10, bold=True, before=9, keep=half)]
     for (term, text), right in zip(terms[:half], [*terms[half:], None]):
         beside = None
         if right is not None:
@@ -363,4 +373,4 @@ def meaning_pages(analysis: Analysis, currency: str | None, footer: str) -> list
                            color="0.15", share=0.49)
         blocks.append(Block(text, size=8, before=1.5, term=term, term_width=room,
                             color="0.15", share=0.49, beside=beside))
-    return flow_pages("What the results mean", blocks, footer)
+    return blocks

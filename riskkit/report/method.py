@@ -3,6 +3,8 @@ the terms a reviewer checks. Text flows onto a second page rather than into the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -128,10 +130,12 @@ def method_sections(register: RiskRegister, schedule: Schedule | None,
 
 
 def method_pages(register: RiskRegister, schedule: Schedule | None, res: SimulationResult,
-                 cur: str | None, footer: str, value_per_day: float | None) -> list[Figure]:
-    """The method's page, or pages when it does not fit on one."""
+                 cur: str | None, footer: str, value_per_day: float | None,
+                 then: Sequence[Block] = ()) -> list[Figure]:
+    """The method's page, or pages when it does not fit on one, and ``then`` (the
+    glossary) after it."""
     blocks: list[Block] = []
     for heading, body in method_sections(register, schedule, res, cur, value_per_day):
-        blocks.append(Block(heading, size=10, bold=True, before=7, keep=1))
-        blocks.append(Block(body, size=9.5, before=1))
-    return flow_pages("Assumptions and method", blocks, footer)
+        blocks.append(Block(heading, size=9.5, bold=True, before=5, keep=1))
+        blocks.append(Block(body, size=9, before=0.5))
+    return flow_pages("Assumptions and method", [*blocks, *then], footer)
