@@ -23,8 +23,8 @@ def long_date(day: object) -> str:
 def start_text(res: SimulationResult) -> str:
     """When the project starts, or how finishes read without a start."""
     if res.start is None:
-        return ("no start date given: finishes are in working days from the start "
-                "(riskkit report --start gives them dates)")
+        return ("none given, so finishes are in working days from the start (riskkit "
+                "report --start dates them)")
     return long_date(res.start)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -210,8 +211,8 @@ def draw_table(ax: Axes, rows: list[list[str]], header: list[str], widths: list[
     """A table at the top left of ``ax`` (axis off) whose cells wrap between words to
     their column's width, up to ``lines`` lines (an ellipsis after a whole word beyond
     that), each row as high as its tallest cell, the type made smaller (to 6 pt) when
-    the rows would not fit the axes. The wrapping is redone for the size the page's
-    layout gives the table (:func:`lay_out`)."""
+    the rows would not fit the axes or a word would not fit its column. The wrapping is
+    redone for the size the page's layout gives the table (:func:`lay_out`)."""
     ax.axis("off")
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     if not rows:
@@ -238,7 +239,9 @@ def draw_table(ax: Axes, rows: list[list[str]], header: list[str], widths: list[
                                   bold=r == 0) for w, text in zip(widths, row)]
                        for r, row in enumerate(cells)]
             heights = [size * (1.2 * max(len(x) for x in row) + 0.9) for row in wrapped]
-            if sum(heights) <= axes_h or size <= 6.0:
+            whole = all(_longest_word(text, size, r == 0) <= w * axes_pts - 2 * pad
+                        for r, row in enumerate(cells) for w, text in zip(widths, row))
+            if (sum(heights) <= axes_h and whole) or size <= 6.0:
                 break
             size -= 0.5
         table.set_fontsize(size)
@@ -250,6 +253,12 @@ def draw_table(ax: Axes, rows: list[list[str]], header: list[str], widths: list[
 
     fit()  # for the axes as they are; again once the page is laid out
     _FIT.setdefault(ax.get_figure(root=True), []).append(fit)
+
+
+def _longest_word(text: str, size: float, bold: bool) -> float:
+    """The width of the widest piece of ``text`` that wrapping cannot break."""
+    pieces = [p for word in text.split() for p in re.split(r"(?<=[/\\_])", word) if p]
+    return max((text_width(p, size, bold) for p in pieces), default=0.0)
 
 
 #: per page, what to redo once the layout has sized its axes (the tables' wrapping)

@@ -164,8 +164,9 @@ def _plan(res: SimulationResult, cur: str | None, n: int) -> tuple[str, str]:
             f"{outcomes(p_time, n)}.")
     if both < 0.05:
         text += (" That is usual: a plan made of most-likely values without risks is a "
-                 "target, not a forecast (which is what 0% in the tables means). The "
-                 "figures below say what to budget and promise instead.")
+                 "target, not a forecast, which is why the S-curves show it met in so few "
+                 "outcomes (0% when none). The figures below say what to budget and "
+                 "promise instead.")
     return "How likely is the plan?", text
 
 
@@ -174,9 +175,15 @@ def _promise(res: SimulationResult, cur: str | None) -> tuple[str, str]:
     cont = res.contingency(0.8, "cost")
     above = "the plan" if res.has_schedule else "the estimate"
     share = f" ({cont / res.base_cost:.0%} of it)" if res.base_cost > 0 else ""
-    text = (f"Cost: a budget of {money(p50, cur)} is as likely to be enough as not (P50); "
-            f"{money(p80, cur)} is enough four times in five (P80). Budgeting at the P80 "
-            f"means holding {money(cont, cur)} of contingency above {above}{share}.")
+    if res.has_schedule:
+        text = (f"Cost: a budget of {money(p50, cur)} is as likely to be enough as not "
+                f"(P50); {money(p80, cur)} is enough four times in five (P80). Budgeting at "
+                f"the P80 means holding {money(cont, cur)} of contingency above "
+                f"{above}{share}.")
+    else:
+        text = (f"Cost: the risks add {money(p50, cur)} or less in half of the outcomes "
+                f"(P50) and {money(p80, cur)} or less four times in five (P80): holding "
+                f"{money(cont, cur)} of contingency above {above} covers them at the P80.")
     if res.has_schedule:
         d50, d80 = res.percentile(0.5, "schedule"), res.percentile(0.8, "schedule")
         text += (f" Time: finishing by {_when(res, d50)} is even odds (P50); by "
@@ -233,9 +240,11 @@ def _contingency(analysis: Analysis, cur: str | None,
                         f"({part.estimate / total:.0%}) is for estimate uncertainty, the "
                         f"ranges on the plan's own {own}, and {amount(part.risk)} "
                         f"({part.risk / total:.0%}) for the register's risks.")
-        else:
+        elif metric == "cost":
             sentence = (f"All {amount(total)} of the {noun} is for the register's risks "
                         f"(without a schedule there are no estimate ranges).")
+        else:
+            sentence = f"All {amount(total)} of the delay contingency are for them too."
         if chosen:
             sentence += (f" The risk{'s' if len(chosen) > 1 else ''} needing most: "
                          f"{_join(chosen)}, together {covered / total:.0%} of it.")
@@ -293,7 +302,8 @@ def _mitigations(analysis: Analysis, cur: str | None) -> tuple[str, str]:
         d80, d80_after = res.percentile(0.8, "schedule"), after.percentile(0.8, "schedule")
         to = (f"finish to {_when(after, d80_after)}" if res.has_schedule else
               f"delay to {_days(d80_after)}")
-        sooner = "earlier" if d80 >= d80_after else "later"
+        sooner = (("earlier" if d80 >= d80_after else "later") if res.has_schedule else
+                  ("less" if d80 >= d80_after else "more"))
         text += f", and the P80 {to} ({_days(abs(d80 - d80_after))} {sooner})"
     text += "."
     frontier = analysis.frontier

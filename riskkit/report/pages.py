@@ -74,7 +74,7 @@ def mitigation_page(ranking: Ranking, cur: str | None, footer: str) -> Figure:
                      compact(r[C.NET_BENEFIT], cur),
                      "free" if not np.isfinite(ratio) else ratio_text(ratio, 1)])
     draw_table(ax, rows, ["rank", "risk", "mitigation", "cost", "benefit", "net", "ratio"],
-               [0.08, 0.1, 0.4, 0.1, 0.11, 0.11, 0.1], fontsize=7.5)
+               [0.08, 0.1, 0.37, 0.1, 0.13, 0.12, 0.1], fontsize=7.5)
     more = len(table) - len(rows)
     ax.set_title("Best value for money first, each on its own"
                  + (f" ({more} more in the ranking)" if more > 0 else ""), loc="left",
@@ -160,7 +160,7 @@ def frontier_page(frontier: Frontier, res: SimulationResult, cur: str | None,
             finish += f" ({date_text(res.calendar.finish_date(res.start, days))})"
         funded = len(frontier.sets[int(rec["step"])])
         rows.append([str(rec["step"]), rec["added"] or "(none)",
-                     str(funded), money(rec[C.MITIGATION_COST], cur),
+                     str(funded), compact(rec[C.MITIGATION_COST], cur),
                      money(rec[frontier.cost_column], cur), finish,
                      money(rec[C.NET_BENEFIT], cur)])
     ax = fig.add_subplot(grid[1, :])

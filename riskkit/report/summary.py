@@ -93,11 +93,11 @@ def summary_page(res: SimulationResult, after: SimulationResult, drivers: Driver
     n = res.iterations
     when = (f" and a finish by {date_text(res.finish_date(0.8))}"
             if res.has_schedule and res.start is not None else "")
+    budget = f": a budget of {money(p80_cost, cur)}{when}" if res.has_schedule else ""
     lines = [
         f"Hold {money(res.contingency(0.8, 'cost'), cur)} of cost contingency"
         + (f" and {res.contingency(0.8, 'schedule'):,.0f} working days of schedule "
-           f"contingency" if delay else "") + f" for 80% confidence: a budget of "
-        f"{money(p80_cost, cur)}{when}.",
+           f"contingency" if delay else "") + f" for 80% confidence{budget}.",
     ]
     if res.has_schedule:
         finish = "" if res.start is None else f", finishing {plan_finish(res)}"
