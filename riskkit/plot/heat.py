@@ -122,7 +122,11 @@ def heat_map(
         raise OptionError("bands", (pb, ib), "four increasing boundaries each")
     threats = [x for x in placed if x[2] > 0]
     opportunities = [x for x in placed if x[2] < 0]
-    fmt = (lambda v: compact(v, currency)) if metric == "cost" else (lambda v: days(v) + " d")
+    # a symbol (£) on every edge; a code (CHF) once, in the axis label, as the edges
+    # would not fit beside each other with it
+    code = currency.strip() if currency and len(currency.strip()) > 1 else None
+    shown = None if code else currency
+    fmt = (lambda v: compact(v, shown)) if metric == "cost" else (lambda v: days(v) + " d")
     halves = [(threats, _THREAT_COLOURS, False)]
     if opportunities:
         halves.append((opportunities, _OPPORTUNITY_COLOURS, True))
@@ -159,7 +163,8 @@ def heat_map(
             xticks.append(centre(k) + (0.5 if mirrored else -0.5))
             xlabels.append("0" if edge == 0 else fmt(edge))
     return _finish(ax, metric, scenario, pb, xticks, xlabels, len(threats),
-                   len(opportunities), left_out, title, legend)
+                   len(opportunities), left_out, title, legend,
+                   f" ({code})" if code and metric == "cost" else "")
 
 
 def _cell_text(ids: list[str], width: int, lines: int) -> str:
@@ -185,7 +190,7 @@ def _level(score: int) -> int:
 
 def _finish(ax: Axes, metric: str, scenario: str, pb: list[float], xticks: list[float],
             xlabels: list[str], threats: int, opportunities: int, left_out: int,
-            title: str | None, legend: bool) -> Axes:
+            title: str | None, legend: bool, unit: str = "") -> Axes:
     left = -1.5 - _GAP - 4 if opportunities else -0.5
     ax.set_xlim(left, 4.5)
     ax.set_ylim(-0.5, 5.0)
@@ -201,8 +206,8 @@ def _finish(ax: Axes, metric: str, scenario: str, pb: list[float], xticks: list[
     if opportunities:
         ax.text(-3.0 - _GAP, 4.55, f"opportunities ({opportunities})", ha="center",
                 va="bottom", fontsize=8, fontweight="bold", color="0.25")
-    label = (f"← saving if it happens   |   {word} if it occurs →" if opportunities else
-             f"mean {word} impact if it occurs")
+    label = (f"← saving if it happens   |   {word} if it occurs{unit} →" if opportunities
+             else f"mean {word} impact if it occurs{unit}")
     label += ("\nmean impact; a value on a band edge is in the band above it")
     if left_out:
         label += (f"\n{left_out} risk{'s' if left_out != 1 else ''} without a {word} "

@@ -86,6 +86,10 @@ def date_axis(ax: Axes, result: SimulationResult, *, label: str = "finish date")
     top.set_xlabel(label, fontsize=8)
 
 
+_SPACE = re.compile(r"[ \t\r\n\f\v]+")  # not the no-break space
+_AMOUNT = re.compile(r"(?<=\b[A-Z]{3}) (?=-?\d)")  # "CHF 1.4M": no break in an amount
+
+
 def wrap(text: Any, width: float, lines: int | None = 2, *,
          measure: Callable[[str], float] = len) -> list[str]:
     """``text`` in at most ``lines`` lines (None: as many as it needs) no wider than
@@ -99,8 +103,10 @@ def wrap(text: Any, width: float, lines: int | None = 2, *,
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return []
-    # pieces of words: a word of a path also breaks after / \\ _ (no space there)
-    pieces = [(piece, k == 0) for word in str(text).split()
+    # pieces of words: a word of a path also breaks after / \\ _ (no space there); an
+    # amount in a currency code ("CHF 1.4M") is one word
+    text = _AMOUNT.sub("\u00a0", str(text))
+    pieces = [(piece, k == 0) for word in _SPACE.split(text.strip()) if word
               for k, piece in enumerate(p for p in re.split(r"(?<=[/\\_])", word) if p)]
     out: list[str] = []
     line = ""

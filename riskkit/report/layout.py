@@ -257,7 +257,8 @@ def draw_table(ax: Axes, rows: list[list[str]], header: list[str], widths: list[
 
 def _longest_word(text: str, size: float, bold: bool) -> float:
     """The width of the widest piece of ``text`` that wrapping cannot break."""
-    pieces = [p for word in text.split() for p in re.split(r"(?<=[/\\_])", word) if p]
+    words = re.split(r"[ \t\r\n\f\v]+", re.sub(r"(?<=\b[A-Z]{3}) (?=-?\d)", "\u00a0", text))
+    pieces = [p for word in words for p in re.split(r"(?<=[/\\_])", word) if p]
     return max((text_width(p, size, bold) for p in pieces), default=0.0)
 
 

@@ -152,7 +152,8 @@ def _plan(res: SimulationResult, cur: str | None, n: int) -> tuple[str, str]:
                 f"The risks add no cost {outcomes(p_cost, n)}")
         if np.any(res.schedule):
             text += f" and no delay {outcomes(p_time, n)}"
-        text += (". Every figure below is an amount or a delay on top of the estimate.")
+        text += (". Every figure below is an amount" + (" or a delay" if np.any(res.schedule)
+                                                      else "") + " on top of the estimate.")
         return "What the figures measure", text
     p_time = res.probability_within(res.base_schedule, "schedule")
     both = max(p_cost, p_time)
@@ -200,10 +201,13 @@ def _promise(res: SimulationResult, cur: str | None) -> tuple[str, str]:
 
 
 def _name(rid: str, title: object, named: set[str]) -> str:
+    """A risk as the page names it: its id with its title the first time, "risk 12"
+    for an id that is a number."""
+    shown = f"risk {rid}" if str(rid)[:1].isdigit() else str(rid)
     if rid in named or not isinstance(title, str) or not title:
-        return rid
+        return shown
     named.add(rid)
-    return f"{rid} {title}"
+    return f"{shown} {title}"
 
 
 def _contingency(analysis: Analysis, cur: str | None,
@@ -321,7 +325,8 @@ def _mitigations(analysis: Analysis, cur: str | None) -> tuple[str, str]:
             text += " No set of mitigations is expected to save more than it costs."
     losing = table[table[C.TOTAL_BENEFIT] < table[C.MITIGATION_COST].fillna(0)]
     if len(losing):
-        ids = ", ".join(map(str, losing[C.ID].head(8))) + (" …" if len(losing) > 8 else "")
+        ids = ", ".join(_name(str(r), None, set()) for r in losing[C.ID].head(8)) + (
+            " …" if len(losing) > 8 else "")
         one = len(losing) == 1
         text += (f" {plural(len(losing), 'mitigation')} "
                  f"{'costs more than it saves' if one else 'cost more than they save'} on "
