@@ -296,7 +296,7 @@ def test_the_plain_words_follow_fixed_rules():
     assert "The risks add no cost in none of the 1,000 simulated outcomes" in \
         said["What the figures measure"]
     promise = said["What to budget and promise"]
-    assert "a budget of £1,000 is as likely to be enough as not (P50)" in promise
+    assert "the risks add £1,000 or less in half of the outcomes (P50)" in promise
     assert "precise enough to decide on" in said["How far to trust these figures"]
     assert said["What the mitigations buy"] == "The register lists no mitigations."
 

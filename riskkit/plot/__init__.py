@@ -9,12 +9,16 @@ charts read in greyscale print.
 
 from __future__ import annotations
 
+from .._format import compact, days, money, ratio_label, short  # noqa: F401
 from .curves import contingency_waterfall, histogram, s_curve
 from .drivers import mitigation_ranking, tornado
 from .heat import heat_map, impact_bands_for, impact_bands_of
 from .schedule import criticality, joint_confidence
 from .spend import contingency_split, frontier
 from .style import LINESTYLES, MARKERS, PALETTE
+
+# compact, days, money, ratio_label and short stay readable as riskkit.plot.money ...,
+# as they were when the charts were one module (notebooks use them)
 
 __all__ = [
     "LINESTYLES",

@@ -83,22 +83,31 @@ def mitigation_page(ranking: Ranking, cur: str | None, footer: str) -> Figure:
 
 
 def heat_pages(register: RiskRegister, cur: str | None, footer: str) -> list[Figure]:
-    """A page per metric the register's risks have an impact on: its heat map before
-    and after mitigation, on the same bands."""
+    """The heat maps: with cost and schedule impacts, a page before mitigation and one
+    after, each with the schedule map beside the cost one; with one kind of impact, a
+    page with its map before and after. Before and after share their bands."""
+    metrics = [m for m in ("cost", "schedule") if any(
+        getattr(r.exposure(s), m) is not None for r in register.active_risks
+        for s in ("current", "mitigated"))]
+    if not metrics:
+        return []
+    bands = {m: plot.impact_bands_of(register, m) for m in metrics}
+    title = "Where are the threats and opportunities?"
+    panels: list[tuple[str, list[tuple[str, str]]]]
+    if len(metrics) == 2:
+        panels = [(f"{title} Before mitigation", [("cost", "current"), ("schedule", "current")]),
+                  (f"{title} After mitigation",
+                   [("cost", "mitigated"), ("schedule", "mitigated")])]
+    else:
+        panels = [(title, [(metrics[0], "current"), (metrics[0], "mitigated")])]
     pages = []
-    for metric, word in (("cost", "cost"), ("schedule", "schedule")):
-        has = [r for r in register.active_risks if
-               any(getattr(r.exposure(s), metric) is not None for s in ("current", "mitigated"))]
-        if not has:
-            continue
-        fig = page(f"Where are the threats and opportunities? {word.capitalize()}", footer)
-        axes = fig.subplots(1, 2)
-        bands = plot.impact_bands_of(register, metric)  # the same bands before and after
-        for ax, scenario, when in ((axes[0], "current", "before"),
-                                   (axes[1], "mitigated", "after")):
+    for heading, maps in panels:
+        fig = page(heading, footer)
+        for ax, (metric, scenario) in zip(fig.subplots(1, 2), maps):
+            when = "before" if scenario == "current" else "after"
             plot.heat_map(register, ax=ax, metric=metric, scenario=scenario,
-                          impact_bands=bands, currency=cur,
-                          title=f"{word.capitalize()} heat map {when} mitigation")
+                          impact_bands=bands[metric], currency=cur,
+                          title=f"{metric.capitalize()} {when} mitigation")
         pages.append(fig)
     return pages
 
