@@ -55,6 +55,8 @@ def compact(value: float, currency: str | None = None) -> str:
         return f"{sign}{cur}{v / 1e6:.3g}M"
     if v >= 1e3:
         return f"{sign}{cur}{v / 1e3:.3g}k"
+    if v < 0.005:  # noise from a change that saves nothing: 0, never 4.59e-05
+        return f"{cur}0"
     return f"{sign}{cur}{v:.3g}"
 
 

@@ -84,14 +84,23 @@ def test_histogram_percentile_lines(model):
 
 
 def test_tornado_bars_and_labels(model):
+    """Threats by their P80 effect, largest on top; the opportunities below them as
+    savings (bars to the left, labelled "saves")."""
     *_, drivers, _ = model
     fig, ax = plt.subplots()
     plot.tornado(drivers, "cost", ax=ax, top=6)
     assert len(ax.patches) == 6
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[-1].startswith(drivers.ids[0])  # the largest effect on top
+    table = drivers.table
+    threats = table[table["expected_cost_reduction"] >= 0]
+    savings = table[table["expected_cost_reduction"] < 0].sort_values("p80_cost_reduction")
+    assert len(savings) == 2  # OF-16 and OF-17: a third of the bars
     widths = [p.get_width() for p in ax.patches]
-    assert widths[::-1] == pytest.approx(list(drivers.table["p80_cost_reduction"].head(6)))
+    assert widths[:4][::-1] == pytest.approx(list(threats["p80_cost_reduction"].head(4)))
+    assert widths[4:][::-1] == pytest.approx(list(savings["p80_cost_reduction"]))
+    texts = [t.get_text() for t in ax.texts]
+    assert sum(t.startswith("saves £") or t.startswith("saves ") for t in texts) == 2
     plt.close(fig)
 
 
@@ -117,18 +126,22 @@ def test_mitigation_ranking_has_break_even_and_ratios(model):
     plt.close(fig)
 
 
-def test_heat_map_places_every_active_threat_and_lists_opportunities(model):
+def test_heat_map_places_every_risk_with_that_impact_and_opportunities_apart(model):
     reg, *_ = model
     fig, ax = plt.subplots()
     plot.heat_map(reg, ax=ax)
-    cells = " ".join(t.get_text().replace("\n", " ") for t in ax.texts).split(", ")
-    cells = {rid for text in cells for rid in text.split()}
+    positions = {}
+    for t in ax.texts:
+        for rid in t.get_text().replace("\n", " ").replace(",", " ").split():
+            positions[rid] = t.get_position()
+    with_cost = {r.id for r in reg.active_risks if r.cost is not None}
     opportunities = {r.id for r in reg.active_risks if r.cost is not None and r.cost.mean < 0}
     assert opportunities == {"OF-16"}
-    for rid in (r.id for r in reg.active_risks):
-        assert (rid in cells) is (rid not in opportunities)
-    assert "not shown, opportunities: OF-16" in ax.get_xlabel()
-    assert "OF-25" not in cells  # closed
+    assert with_cost <= set(positions) and "OF-17" not in positions  # no cost impact
+    for rid in with_cost:
+        assert (positions[rid][0] < 0) is (rid in opportunities)  # to the left
+    assert "1 risk without a cost impact not on this map" in ax.get_xlabel()
+    assert "OF-25" not in positions  # closed
     with pytest.raises(rk.OptionError):
         plot.heat_map(reg, ax=ax, probability_bands=(0.5, 0.1, 0.3, 0.7))
     plt.close(fig)
