@@ -238,7 +238,7 @@ def draw_table(ax: Axes, rows: list[list[str]], header: list[str], widths: list[
             wrapped = [[fit_lines(text, size, w * axes_pts - 2 * pad, lines=lines,
                                   bold=r == 0) for w, text in zip(widths, row)]
                        for r, row in enumerate(cells)]
-            heights = [size * (1.2 * max(len(x) for x in row) + 0.9) for row in wrapped]
+            heights = [size * (1.2 * max(len(x) for x in row) + 0.75) for row in wrapped]
             whole = all(_longest_word(text, size, r == 0) <= w * axes_pts - 2 * pad
                         for r, row in enumerate(cells) for w, text in zip(widths, row))
             if (sum(heights) <= axes_h and whole) or size <= 6.0:
