@@ -423,7 +423,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.pdf:
         cur = (args.currency if args.currency is not None
                else currency_symbol(reg.currency if reg is not None else None))
-        write_charts(args.pdf, res, currency=cur)
+        write_charts(args.pdf, res, currency=cur, schedule=sch)
         if not args.quiet and args.json != "-" and args.csv != "-":
             print(f"wrote {args.pdf}: the charts of this run")
     if not args.quiet and args.json != "-" and args.csv != "-":

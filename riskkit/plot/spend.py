@@ -83,7 +83,8 @@ def contingency_split(
                                                  PALETTE[4], "//")]
     shown = table.head(top)
     for rid, value in zip(shown["id"], shown["allocation"]):
-        steps.append((str(rid), float(value), PALETTE[1], ""))
+        # a saving (an opportunity's negative part) in the savings colour
+        steps.append((str(rid), float(value), PALETTE[1] if value >= 0 else PALETTE[2], ""))
     rest = float(table["allocation"].iloc[top:].sum()) + part.unallocated
     if len(table) > top or abs(part.unallocated) > 0.005:
         steps.append(("other\nrisks", rest, PALETTE[3], "xx"))
@@ -91,23 +92,27 @@ def contingency_split(
     ax.annotate(value_text(part.base, metric, currency), (0, part.base), xytext=(0, 3),
                 textcoords="offset points", ha="center", fontsize=8)
     level = part.base
+    levels = [part.base, part.value]
     for i, (_, height, color, hatch) in enumerate(steps, start=1):
         ax.bar(i, height, bottom=level, color=color, hatch=hatch, edgecolor="white",
                width=0.6)
-        ax.annotate(("+" if height >= 0 else "") + value_text(height, metric, currency),
+        shown_height = round(height, 1) + 0.0 if metric != "cost" else height
+        ax.annotate(("+" if shown_height > 0 else "") + value_text(shown_height, metric,
+                                                                   currency),
                     (i, level + max(height, 0)), xytext=(0, 3), textcoords="offset points",
                     ha="center", fontsize=8)
         level += height
+        levels.append(level)
     last = len(steps) + 1
     ax.bar(last, part.value, color=PALETTE[2], width=0.6)
     ax.annotate(value_text(part.value, metric, currency), (last, part.value), xytext=(0, 3),
                 textcoords="offset points", ha="center", fontsize=8)
     p = columns.label(part.percentile).upper()
     ax.set_xticks(range(last + 1), ["base", *[s[0] for s in steps], p], fontsize=8)
-    low = min(part.base, level, part.value)
-    high = max(part.base, part.value, level)
-    ax.set_ylim(max(0.0, low - 0.35 * (high - low)) if part.base > 0 else 0,
-                high + 0.12 * (high - low or 1))
+    low, high = min(levels), max(levels)  # every step's top and bottom on the chart
+    span = high - low or 1.0
+    ax.set_ylim(max(0.0, low - 0.35 * span) if part.base > 0 and low > 0 else low - 0.08 * span,
+                high + 0.16 * span)
     ax.yaxis.set_major_formatter(axis_formatter(metric, currency))
     ax.set_ylabel(metric_label(metric, currency))
     ax.grid(True, axis="y", alpha=0.3)
