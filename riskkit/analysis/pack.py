@@ -30,7 +30,7 @@ __all__ = ["FRONTIER_GREEDY_LIMIT", "Analysis", "analyse"]
 #: value (one run per step); with more, it follows the ranking's order in one run, at
 #: FRONTIER_POINTS points (each a set simulated together).
 FRONTIER_GREEDY_LIMIT = 30
-FRONTIER_POINTS = 12
+FRONTIER_POINTS = 8
 
 
 @dataclass(frozen=True, eq=False)

@@ -66,7 +66,7 @@ def page(title: str | None = None, footer: str = "") -> Figure:
     return fig
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width in points of ``text`` set in ``size`` point type."""
     prop = FontProperties(size=size, weight="bold" if bold else "normal")
