@@ -421,3 +421,15 @@ def test_the_top_20_mitigation_column_holds_the_mitigation(office):
     assert "mitigation (cost: action)" in table
     assert "£3k: Formal change control board" in table  # OF-06
     assert "free: Submit clearance requests 6 weeks ahead" in table  # OF-22, no cost
+
+
+@needs_pdftotext
+def test_a_register_without_mitigations_never_speaks_of_funding_them(tmp_path):
+    """Review of #17: 'Funding every mitigation moves the P80 ...' stood above 'The
+    register lists no mitigations'."""
+    reg = rk.read_register(pd.DataFrame({"id": ["R1", "R2"], "probability": [0.3, 0.5],
+                                         "cost_impact": [10_000, 5_000]}))
+    out = rk.write_report(tmp_path / "bare.pdf", reg, iterations=1_000, rng=1)
+    summary = page_titled(pdf_pages(out), "Executive summary")
+    assert "Funding every mitigation" not in summary
+    assert "The register lists no mitigations" in summary

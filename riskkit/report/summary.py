@@ -106,12 +106,17 @@ def summary_page(res: SimulationResult, after: SimulationResult, drivers: Driver
             f"{finish}) is met on cost {outcomes(res.probability_within(base_cost, 'cost'), n)}"
             f" and on time {outcomes(res.probability_within(res.base_schedule, 'schedule'), n)}"
             ": a plan without risks is a target, not a forecast (see What the results mean).")
-    lines.append(
-        f"Funding every mitigation moves the P80 cost to "
-        f"{money(after.percentile(0.8, 'cost'), cur)} (mitigation costs included)"
-        + (f" and the P80 {sched_label} to {after.percentile(0.8, 'schedule'):,.0f} working "
-           f"days" + (f" ({date_text(after.finish_date(0.8))})" if after.start is not None
-                      else "") + "." if delay else "."))
+    if ranking is not None and len(ranking):
+        lines.append(
+            f"Funding every mitigation moves the P80 cost to "
+            f"{money(after.percentile(0.8, 'cost'), cur)} (mitigation costs included)"
+            + (f" and the P80 {sched_label} to {after.percentile(0.8, 'schedule'):,.0f} "
+               f"working days" + (f" ({date_text(after.finish_date(0.8))})"
+                                  if after.start is not None else "") + "."
+               if delay else "."))
+    else:
+        lines.append("The register lists no mitigations: the figures above are what the "
+                     "risks as they stand call for.")
     if warning:
         lines.append("Warning: " + warning)
     width = A4_LANDSCAPE[0] * 72 * (1 - 2 * LEFT) - 12
