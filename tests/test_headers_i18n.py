@@ -301,3 +301,16 @@ def test_a_currency_in_the_cost_headers_is_the_registers(tmp_path):
     assert rk.read_register(path).currency == "GBP"
     path.write_text("ID,Probability,Cost Impact\nR1,0.5,100\n", encoding="utf-8")
     assert rk.read_register(path).currency is None
+
+
+def test_every_misspelt_header_is_named_in_one_run(tmp_path):
+    """Review of #16: a misspelt optional header surfaced only after the required one
+    was fixed; when the file is refused, every near miss is named at once."""
+    path = tmp_path / "missp.csv"
+    path.write_text("ID,Probabilty,Cost Impact,Schedule Imapct,Mitigaton Cost\nR1,0.5,100,5,10\n")
+    with pytest.raises(rk.InputError) as caught:
+        rk.read_register(path)
+    text = str(caught.value)
+    for written, meant in (("Probabilty", "Probability"), ("Schedule Imapct", "Schedule Impact"),
+                           ("Mitigaton Cost", "Mitigation Cost")):
+        assert f"column {written!r}" in text and f"did you mean {meant!r}" in text

@@ -354,6 +354,10 @@ def check_columns(header: tuple[str, ...], found: Mapping[str, int], unrecognise
         general.append(Problem("no cost or schedule impact column", source=source, hint=hint))
     if general:
         general.append(Problem("headers found: " + ", ".join(map(repr, header)), source=source))
+    if problems or general:  # the file is refused: name every near miss at once
+        problems += [Problem("not a header riskkit knows (a column riskkit would leave out)",
+                             source=source, column=header[i], hint=advice)
+                     for i, advice in hints.items()]
     note = None
     if unrecognised:
         note = f"{source}: columns not used by riskkit: " + ", ".join(
