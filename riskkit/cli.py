@@ -581,8 +581,7 @@ def _print_frontier(frontier: Any, start: Any, sch: Schedule | None,
                     delays: bool = True) -> None:
     table = frontier.table
     cost, finish = frontier.cost_column, frontier.finish_column
-    calendar = Calendar.of(holidays) if holidays is not None or sch is None or \
-        sch.calendar is None else sch.calendar
+    calendar = Calendar.of(holidays, default=sch.calendar if sch is not None else None)
     unit = f" ({sym.strip()})" if sym else ""
     print("efficient frontier (each step adds the mitigation that buys the most P80 "
           "reduction per unit of spend; * = no cheaper point is as good on both):")

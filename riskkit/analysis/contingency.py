@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._format import money as _money
+from .._format import money
 from ..distributions import Fixed
 from ..exceptions import InputWarning, OptionError
 from ..model import RiskRegister, Schedule
@@ -129,11 +129,9 @@ class Contingency:
     def describe(self, currency: str | None = None) -> str:
         c, s = self.cost, self.schedule
         p = f"P{round(100 * c.percentile)}"
-        def money(v: float) -> str:
-            return _money(v, currency)
-
-        text = (f"{p} cost contingency {money(c.contingency)}: {money(c.estimate)} for "
-                f"estimate uncertainty, {money(c.risk)} for risk events")
+        text = (f"{p} cost contingency {money(c.contingency, currency)}: "
+                f"{money(c.estimate, currency)} for estimate uncertainty, "
+                f"{money(c.risk, currency)} for risk events")
         if s.contingency or s.base:
             text += (f"; {p} schedule contingency {s.contingency:,.1f} working days: "
                      f"{s.estimate:,.1f} for estimate uncertainty, {s.risk:,.1f} for risk "
@@ -152,10 +150,6 @@ def _plan_schedule(schedule: Schedule) -> Schedule:
     with warnings.catch_warnings():  # its logic warnings were given once already
         warnings.simplefilter("ignore", InputWarning)
         return replace(schedule, activities=fixed, warnings=())
-
-
-def _value(res: SimulationResult, metric: str, q: float) -> float:
-    return float(res.percentile(q, metric))
 
 
 def contingency(
@@ -196,10 +190,11 @@ def contingency(
                           f"a removal_run of the {len(ids)} active risks with everything=True")
     if not ids:
         removals = None
+    titles = {r.id: r.title for r in register.active_risks}
     splits = []
     for k, metric in enumerate(_METRICS):
         base = full.base(metric)
-        v_er = _value(full, metric, q)
+        v_er = float(full.percentile(q, metric))
         if schedule is None:
             v_e = base  # no estimate ranges without a schedule
         elif removals is None:
@@ -210,7 +205,7 @@ def contingency(
             pos, delta = removals.changes.layer(len(ids), k + 1)
             np.add.at(totals_e, pos, delta)
             v_e = float(np.percentile(totals_e, 100 * q))
-        v_r = _value(risks_only, metric, q)
+        v_r = float(risks_only.percentile(q, metric))
         estimate = 0.5 * ((v_e - base) + (v_er - v_r))
         risk = 0.5 * ((v_r - base) + (v_er - v_e))
         totals = full.cost if metric == "cost" else full.schedule
@@ -220,22 +215,22 @@ def contingency(
         order = np.argsort(totals, kind="stable")
         inside = np.zeros(n, dtype=bool)
         inside[order[max(rank - half, 0):min(rank + half + 1, n)]] = True
+        window_size = int(inside.sum())
         raw = np.zeros(len(ids))
         if removals is not None:
             for v in range(len(ids)):
                 pos, delta = removals.changes.layer(v, k + 1)
-                raw[v] = -float(delta[inside[pos]].sum()) / int(inside.sum())
+                raw[v] = -float(delta[inside[pos]].sum()) / window_size
         estimate_c, risk_c = allocate_cents(np.array([estimate, risk]), v_er - base)
         # shares of the risk part by Euler contribution (an opportunity's is negative)
         share = raw / raw.sum() if raw.sum() != 0 else np.zeros(len(ids))
         allocation = allocate_cents(share * risk_c, risk_c) if raw.sum() != 0 \
             else np.zeros(len(ids))
-        titles = {r.id: r.title for r in register.active_risks}
         table = pd.DataFrame({"id": ids, "title": [titles[i] for i in ids],
                               "allocation": allocation, "share": share,
                               "window_mean_change": raw})
         table = table.sort_values("allocation", ascending=False, kind="stable")
         splits.append(ContingencySplit(metric, q, base, v_er, float(estimate_c),
                                        float(risk_c), table.reset_index(drop=True),
-                                       int(inside.sum())))
+                                       window_size))
     return Contingency(splits[0], splits[1], full.iterations, full.seed_sequence)

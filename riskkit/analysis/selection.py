@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -153,6 +153,26 @@ def _affordable(ev: SetEvaluator, base: frozenset[str], adds: Iterable[Sequence[
     return [base | frozenset(a) for a in adds if ev.cost(a) <= room + 1e-9]
 
 
+def _subsets(ev: SetEvaluator, candidates: Sequence[str], budget: float,
+             smallest: int = 0) -> list[frozenset[str]]:
+    """Every set of at least ``smallest`` of ``candidates`` within ``budget``."""
+    return [frozenset(c) for k in range(smallest, len(candidates) + 1)
+            for c in combinations(candidates, k) if ev.cost(c) <= budget + 1e-9]
+
+
+def _larger(ev: SetEvaluator, current: SetValue, candidates: Sequence[str],
+            pairs: Sequence[tuple[str, str]], budget: float,
+            better: Callable[[SetValue], bool]) -> list[SetValue]:
+    """The affordable sets one mitigation larger than ``current`` that are ``better``;
+    when there are none, those one pair larger (pairs that only pay together)."""
+    for adds in ([(m,) for m in candidates if m not in current.ids],
+                 [p for p in pairs if not set(p) & current.ids]):
+        trial = [v for v in ev(_affordable(ev, current.ids, adds, budget)) if better(v)]
+        if trial:
+            return trial
+    return []
+
+
 def _better_net(a: SetValue, b: SetValue | None) -> bool:
     """More net value; on a tie, cheaper, then fewer mitigations."""
     if b is None:
@@ -172,10 +192,8 @@ def best_net(ev: SetEvaluator, candidates: Sequence[str], budget: float) -> SetV
     """The set of ``candidates`` within ``budget`` with the largest net value (see the
     module docstring for the search)."""
     if len(candidates) <= EXACT_LIMIT:
-        subsets = [frozenset(c) for k in range(len(candidates) + 1)
-                   for c in combinations(candidates, k) if ev.cost(c) <= budget + 1e-9]
         best: SetValue | None = None
-        for value in ev(subsets):
+        for value in ev(_subsets(ev, candidates, budget)):
             if _better_net(value, best):
                 best = value
         assert best is not None
@@ -186,14 +204,12 @@ def best_net(ev: SetEvaluator, candidates: Sequence[str], budget: float) -> SetV
     for _ in range(4 * len(candidates) + 4):  # each round gains net value; bounded anyway
         changed = False
         while True:  # forward: the best single addition, else the best pair
-            step = None
-            for adds in ([(m,) for m in candidates if m not in current.ids],
-                         [p for p in pairs if not set(p) & current.ids]):
-                trial = [v for v in ev(_affordable(ev, current.ids, adds, budget))
-                         if v.net > current.net + _tolerance(current.net)]
-                if trial:
-                    step = max(trial, key=lambda v: (v.net, -v.mitigation_cost))
-                    break
+            def gains(v: SetValue, floor: float = current.net + _tolerance(current.net)
+                      ) -> bool:
+                return v.net > floor
+
+            trial = _larger(ev, current, candidates, pairs, budget, gains)
+            step = max(trial, key=lambda v: (v.net, -v.mitigation_cost)) if trial else None
             if step is None or step.ids in seen:
                 break
             current, changed = step, True
@@ -247,27 +263,24 @@ def cheapest_meeting(ev: SetEvaluator, candidates: Sequence[str], budget: float,
     if ev.cost(everything) <= budget + 1e-9:
         ev.one(everything)
     if len(candidates) <= EXACT_LIMIT:
-        ev([frozenset(c) for k in range(1, len(candidates) + 1)
-            for c in combinations(candidates, k) if ev.cost(c) <= budget + 1e-9])
+        ev(_subsets(ev, candidates, budget, smallest=1))
     elif not meets(ev.one(())):
         current = ev.one(())
         pairs = list(combinations(candidates[:PAIR_LIMIT], 2))
         while not meets(current):
-            step = None
-            for adds in ([(m,) for m in candidates if m not in current.ids],
-                         [p for p in pairs if not set(p) & current.ids]):
-                trial = [v for v in ev(_affordable(ev, current.ids, adds, budget))
-                         if value_of(v) < value_of(current) - 1e-9]
-                if trial:
-                    def progress(v: SetValue, base: SetValue = current) -> float:
-                        spend = v.mitigation_cost - base.mitigation_cost
-                        gain = value_of(base) - value_of(v)
-                        return math.inf if spend <= 0 else gain / spend
-                    step = max(trial, key=lambda v: (meets(v), progress(v), -v.mitigation_cost))
-                    break
-            if step is None:
+            def closer(v: SetValue, ceiling: float = value_of(current) - 1e-9) -> bool:
+                return value_of(v) < ceiling
+
+            trial = _larger(ev, current, candidates, pairs, budget, closer)
+            if not trial:
                 break
-            current = step
+
+            def progress(v: SetValue, base: SetValue = current) -> float:
+                spend = v.mitigation_cost - base.mitigation_cost
+                gain = value_of(base) - value_of(v)
+                return math.inf if spend <= 0 else gain / spend
+
+            current = max(trial, key=lambda v: (meets(v), progress(v), -v.mitigation_cost))
         if meets(current):  # prune: the dearest first, while the target still holds
             for m in sorted(current.ids, key=lambda i: -ev.costs[i]):
                 smaller = ev.one(current.ids - {m})
@@ -307,9 +320,13 @@ def _evaluator(ranking: Ranking, register: RiskRegister, schedule: Schedule | No
     table = ranking.table
     costs = dict(zip(table[C.ID], table[C.MITIGATION_COST].fillna(0.0).astype(float)))
     q = check_percentile(ranking.percentile if percentile is None else percentile)
-    vpd = check_value_per_day(ranking.value_per_day if value_per_day is None
-                              else value_per_day)
-    return SetEvaluator(register, schedule, options, costs, q, vpd)
+    return SetEvaluator(register, schedule, options, costs, q,
+                        _value_per_day(ranking, value_per_day))
+
+
+def _value_per_day(ranking: Ranking, given: float | None) -> float:
+    """The value of a day: the one given, else the ranking's own."""
+    return check_value_per_day(ranking.value_per_day if given is None else given)
 
 
 def _check_amount(name: str, value: object, what: str) -> float:
@@ -338,9 +355,8 @@ def _target(target_finish: Any, target_cost: Any, start: Any, schedule: Schedule
     if start is None:
         raise OptionError("start", None, "the project start date, to read target_finish "
                           f"{target_finish!s} as a date (or give it in working days)")
-    calendar = schedule.calendar if schedule is not None else None
-    if holidays is not None or calendar is None:
-        calendar = Calendar.of(holidays)
+    calendar = Calendar.of(
+        holidays, default=schedule.calendar if schedule is not None else None)
     day = parse_day(target_finish, "target_finish")
     days = calendar.working_days_through(start, day)
     return "percentile_finish", float(days), str(day)
@@ -400,8 +416,7 @@ def select_mitigations(
     table = ranking.table
     ids = list(table[C.ID])
     costs = table[C.MITIGATION_COST].fillna(0.0).to_numpy(dtype=float)
-    vpd = check_value_per_day(ranking.value_per_day if value_per_day is None
-                              else value_per_day)
+    vpd = _value_per_day(ranking, value_per_day)
     benefits = (table[C.EXPECTED_COST_REDUCTION].to_numpy(dtype=float)
                 + vpd * table[C.EXPECTED_DELAY_REDUCTION].to_numpy(dtype=float))
     additive = dict(zip(ids, benefits))

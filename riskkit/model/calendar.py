@@ -125,9 +125,15 @@ class Calendar:
                               "as 1111100") from None
 
     @classmethod
-    def of(cls, holidays: Iterable[Any] | None = None) -> Calendar:
-        """Monday to Friday without ``holidays``."""
-        return cls(holidays=tuple(holidays or ()))
+    def of(cls, holidays: Iterable[Any] | None = None, *,
+           default: Calendar | None = None) -> Calendar:
+        """Monday to Friday without ``holidays``; with no holidays given, ``default``
+        (a schedule's own calendar) where there is one. The rule of every run's finish
+        dates."""
+        holidays = tuple(holidays or ())
+        if default is not None and not holidays:
+            return default
+        return cls(holidays=holidays)
 
     def _offsets(self, start: np.datetime64, days: np.ndarray) -> np.ndarray:
         holidays = list(self.holidays)

@@ -195,8 +195,8 @@ def simulate(
         start = schedule.start  # a planning tool's data date; None for a CSV schedule
     start_day = parse_day(start, "start") if start is not None else None
     if calendar is None:
-        calendar = (schedule.calendar if schedule is not None and schedule.calendar
-                    and not holidays else Calendar.of(holidays))
+        calendar = Calendar.of(
+            holidays, default=schedule.calendar if schedule is not None else None)
     if start_day is not None:
         start_day = calendar.start_day(start_day)  # a weekend start: the next working day
     if options.iterations == "auto":
