@@ -39,7 +39,13 @@ from .cells import NumberFormatError, parse_cell, parse_number, split_list
 from .formats import buffered, not_a_register_error, sniff_format
 from .headers import REGISTER_ALIASES, REGISTER_HEADERS, check_columns
 from .scale import DEFAULT_SCALE, SCALE_HEADER, Level, Scale, read_scale
-from .scores import SCORE_COLUMNS, ScoreColumns, explicit_value, probability_hint
+from .scores import (
+    SCORE_COLUMNS,
+    ScoreColumns,
+    explicit_value,
+    probability_hint,
+    scores_as_amounts,
+)
 from .tables import (
     RawTable,
     display_name,
@@ -258,26 +264,11 @@ class _RegisterReader:
         for canon in COST_COLUMNS:
             if canon not in self.found or canon in scored:
                 continue
-            values: list[float] = []
-            for cell in self._column(self.found[canon]):
-                if not cell.strip():
-                    continue
-                try:
-                    read = parse_number(cell, decimal_comma=self.table.decimal_comma)
-                except (NumberFormatError, ValueError, TypeError):
-                    values = []
-                    break
-                if read is None:
-                    continue
-                if read.currency or read.percent:  # written as money: not scores
-                    values = []
-                    break
-                values.append(float(read.value))
-            if len(values) >= 3 and all(float(v).is_integer() and 1 <= v <= 10
-                                        for v in values):
+            span = scores_as_amounts(self._column(self.found[canon]), self.table.decimal_comma)
+            if span is not None:
                 notes.append(
                     f"{self.src}: column {self.written.get(canon, canon)!r} holds only whole "
-                    f"numbers from {min(values):g} to {max(values):g}: read as amounts of "
+                    f"numbers from {span[0]:g} to {span[1]:g}: read as amounts of "
                     f"money. If they are scores, give a scale with cost levels "
                     f"(--scale FILE; README: Qualitative registers), or write the amounts")
         return notes

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from .cells import NumberFormatError, parse_number
 from .scale import DEFAULT_SCALE, Level, Scale
 
-__all__ = ["SCORE_COLUMNS", "ScoreColumns", "explicit_value", "probability_hint"]
+__all__ = ["SCORE_COLUMNS", "ScoreColumns", "explicit_value", "probability_hint",
+           "scores_as_amounts"]
 
 #: The columns whose numbers may be scores, and the dimension of their scale.
 SCORE_COLUMNS: dict[str, str] = {
@@ -51,6 +52,28 @@ def _is_number(text: str, decimal_comma: bool, days: bool) -> bool:
         return parse_number(text, decimal_comma=decimal_comma, allow_days=days) is not None
     except NumberFormatError:
         return False
+
+
+def scores_as_amounts(cells: Iterable[str], decimal_comma: bool) -> tuple[float, float] | None:
+    """(lowest, highest) when a column read as amounts holds at least three numbers,
+    every one a whole number from 1 to 10 written without a currency or a %: scores,
+    most likely, that no scale read. None otherwise (a cell that is text or money)."""
+    values: list[float] = []
+    for cell in cells:
+        if not cell.strip():
+            continue
+        try:
+            read = parse_number(cell, decimal_comma=decimal_comma)
+        except (NumberFormatError, ValueError, TypeError):
+            return None
+        if read is None:
+            continue
+        if read.currency or read.percent:  # written as money: not scores
+            return None
+        values.append(float(read.value))
+    if len(values) >= 3 and all(v.is_integer() and 1 <= v <= 10 for v in values):
+        return min(values), max(values)
+    return None
 
 
 @dataclass
