@@ -35,9 +35,6 @@ No method names appear here; they are on the method page.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -48,6 +45,7 @@ from ..analysis import Analysis
 from ..analysis import columns as C
 from ..plot.style import date_text
 from ..result import SimulationResult
+from ..words import read_words
 from .facts import activity_warning
 from .layout import Block, flow_pages, text_width
 
@@ -55,12 +53,9 @@ __all__ = ["chance_words", "glossary", "glossary_blocks", "meaning", "meaning_pa
            "share"]
 
 
-@lru_cache(maxsize=1)
 def _words() -> dict[str, Any]:
-    text = resources.files("riskkit.io").joinpath("words/pack_meaning.json").read_text(
-        encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+    words: dict[str, Any] = read_words("pack_meaning")
+    return words
 
 
 def glossary() -> list[tuple[str, str]]:
