@@ -104,9 +104,7 @@ def analyse(
         frontier = efficient_frontier(ranking, schedule, register=register, options=same,
                                       order="greedy" if few else "ranking",
                                       points=None if few else FRONTIER_POINTS)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", InputWarning)
-        split = contingency(register, schedule, options=same, current=current,
-                            removals=removals)
+    split = contingency(register, schedule, options=same, current=current,
+                        removals=removals)  # its own runs keep quiet about the register
     return Analysis(register, schedule, current, mitigated, drivers, ranking, value_per_day,
                     same, frontier, split)
