@@ -24,22 +24,18 @@ midnight.
 from __future__ import annotations
 
 import datetime as _dt
-from bisect import bisect_left
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
-import numpy as np
-
 from ..exceptions import InputError, Problem
-from ..model import Calendar
+from ..model.worktime import Period, WorkCalendar
 
 __all__ = ["P6_EPOCH", "P6Calendar", "parse_clndr_data", "read_calendars"]
 
+#: A P6 calendar is a :class:`~riskkit.model.worktime.WorkCalendar`.
+P6Calendar = WorkCalendar
+
 #: Day 0 of P6's (and spreadsheets') day serials.
 P6_EPOCH = _dt.date(1899, 12, 30)
-Period = tuple[float, float]  # work from, to: hours after midnight
 _Node = tuple[str, dict[str, str], list[Any]]
 
 
@@ -141,119 +137,6 @@ def _hours(text: str) -> float:
 
 def _length(periods: tuple[Period, ...]) -> float:
     return sum(f - s for s, f in periods)
-
-
-@dataclass(frozen=True)
-class P6Calendar:
-    """A P6 calendar: the work periods of each day of the week (Monday first), the
-    exceptions by day and P6's hours per day (``day_hr_cnt``), which turns hours into
-    days.
-
-    Examples
-    --------
-    >>> from datetime import date, datetime
-    >>> cal = P6Calendar("1", "5 days", 8.0, (((8.0, 16.0),),) * 5 + ((), ()),
-    ...                  {date(2027, 1, 1): ()})
-    >>> cal.hours_between(datetime(2026, 12, 31, 8), datetime(2027, 1, 4, 12))
-    12.0
-    >>> [str(day) for day in cal.to_calendar()[0].holidays]
-    ['2027-01-01']
-    """
-
-    id: str
-    name: str
-    hours_per_day: float
-    week: tuple[tuple[Period, ...], ...]
-    exceptions: Mapping[_dt.date, tuple[Period, ...]] = field(default_factory=dict)
-    kind: str = ""
-    row: int | None = field(default=None, compare=False)
-    _days: tuple[_dt.date, ...] = field(init=False, repr=False, compare=False)
-    _weekday: tuple[float, ...] = field(init=False, repr=False, compare=False)
-    _converted: list[tuple[Calendar, list[str]]] = field(default_factory=list, init=False,
-                                                         repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if len(self.week) != 7:
-            raise ValueError("a week has seven days")
-        object.__setattr__(self, "exceptions", MappingProxyType(dict(self.exceptions)))
-        object.__setattr__(self, "_days", tuple(sorted(self.exceptions)))
-        object.__setattr__(self, "_weekday", tuple(_length(p) for p in self.week))
-
-    def periods(self, day: _dt.date) -> tuple[Period, ...]:
-        """The work periods of ``day`` (its exception's, else its weekday's)."""
-        found = self.exceptions.get(day)
-        return found if found is not None else self.week[day.weekday()]
-
-    def day_hours(self, day: _dt.date) -> float:
-        return _length(self.periods(day))
-
-    def hours_between(self, start: _dt.datetime, end: _dt.datetime) -> float:
-        """Working hours from ``start`` to ``end`` (negative when ``end`` is earlier)."""
-        if end < start:
-            return -self.hours_between(end, start)
-        first, last = start.date(), end.date()
-        if first == last:
-            return self._within(first, start, end)
-        total = self._within(first, start, None) + self._within(last, None, end)
-        return total + self._full_days(first + _dt.timedelta(days=1), last)
-
-    def _within(self, day: _dt.date, start: _dt.datetime | None,
-                end: _dt.datetime | None) -> float:
-        lo = 0.0 if start is None else start.hour + start.minute / 60 + start.second / 3600
-        hi = 24.0 if end is None else end.hour + end.minute / 60 + end.second / 3600
-        return sum(max(0.0, min(f, hi) - max(s, lo)) for s, f in self.periods(day))
-
-    def _full_days(self, first: _dt.date, stop: _dt.date) -> float:
-        """Hours of the days ``first`` <= day < ``stop``."""
-        weekday = self._weekday
-        weeks, rest = divmod((stop - first).days, 7)
-        total = weeks * sum(weekday)
-        total += sum(weekday[(first.weekday() + k) % 7] for k in range(rest))
-        days = self._days
-        for day in days[bisect_left(days, first):bisect_left(days, stop)]:
-            total += _length(self.exceptions[day]) - weekday[day.weekday()]
-        return total
-
-    @property
-    def weekmask(self) -> str:
-        return "".join("1" if p else "0" for p in self.week)
-
-    def to_calendar(self) -> tuple[Calendar, list[str]]:
-        """The working-day :class:`~riskkit.model.Calendar` (weekmask, holidays, hours
-        per day) and what it cannot say of this calendar (days of other lengths, extra
-        working days), each with how many."""
-        if not self._converted:
-            self._converted.append(self._convert())
-        return self._converted[0][0], list(self._converted[0][1])
-
-    def _convert(self) -> tuple[Calendar, list[str]]:
-        working = [h > 0 for h in self._weekday]
-        holidays = [day for day, periods in self.exceptions.items()
-                    if not periods and working[day.weekday()]]
-        extra = [day for day, periods in self.exceptions.items()
-                 if periods and not working[day.weekday()]]
-        other = [day for day, periods in self.exceptions.items() if periods
-                 and working[day.weekday()] and
-                 abs(_length(periods) - self.hours_per_day) > 1e-9]
-        uneven = [d for d, h in zip(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                     "Saturday", "Sunday"), self._weekday)
-                  if h and abs(h - self.hours_per_day) > 1e-9]
-        notes = []
-        if extra:
-            notes.append(f"{len(extra)} extra working "
-                         f"{'day' if len(extra) == 1 else 'days'} on days off of its week "
-                         f"(first {min(extra)})")
-        if other:
-            notes.append(f"{len(other)} {'day' if len(other) == 1 else 'days'} of other "
-                         f"than {self.hours_per_day:g} hours (first {min(other)})")
-        if uneven:
-            notes.append(f"{', '.join(uneven)} not of {self.hours_per_day:g} hours")
-        if not any(working):
-            raise ValueError("the calendar has no working day in its week")
-        cal = Calendar("".join("1" if w else "0" for w in working),
-                       tuple(np.datetime64(d, "D") for d in holidays), self.name,
-                       self.hours_per_day)
-        return cal, notes
 
 
 def read_calendars(records: tuple[dict[str, Any], ...], lines: tuple[int, ...],

@@ -17,12 +17,21 @@ from .risk import (
                    check_scenario,
                    relocate,
 )
-from .schedule import ACTIVITY_KINDS, SCHEDULE_COLUMNS, Activity, Link, Schedule
+from .schedule import (
+                       ACTIVITY_KINDS,
+                       ACTIVITY_STATUSES,
+                       SCHEDULE_COLUMNS,
+                       Activity,
+                       Link,
+                       Schedule,
+)
 from .status import STATUS_KINDS, status_kind
+from .worktime import CONSTRAINT_KINDS, Constraint, SavedDates, WorkCalendar, moment
 
 __all__ = [
-    "ACTIVITY_KINDS", "CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS",
-    "STATUS_KINDS",
-    "Activity", "Calendar", "Exposure", "Link", "Portfolio", "Project", "Risk",
-    "RiskRegister", "Schedule", "check_scenario", "parse_day", "relocate", "status_kind",
+    "ACTIVITY_KINDS", "ACTIVITY_STATUSES", "CLOSED_STATUSES", "CONSTRAINT_KINDS",
+    "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS",
+    "Activity", "Calendar", "Constraint", "Exposure", "Link", "Portfolio", "Project", "Risk",
+    "RiskRegister", "SavedDates", "Schedule", "WorkCalendar", "check_scenario", "moment",
+    "parse_day", "relocate", "status_kind",
 ]

@@ -22,8 +22,10 @@ from ..distributions import Distribution, family_of, parameter_columns, paramete
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..graph import find_cycles
 from .calendar import Calendar, parse_day
+from .worktime import Constraint, SavedDates, WorkCalendar, moment
 
-__all__ = ["ACTIVITY_KINDS", "SCHEDULE_COLUMNS", "Activity", "Link", "Schedule"]
+__all__ = ["ACTIVITY_KINDS", "ACTIVITY_STATUSES", "SCHEDULE_COLUMNS", "Activity", "Link",
+           "Schedule"]
 
 SCHEDULE_COLUMNS: tuple[str, ...] = (
     "id", "name", "duration_min", "duration_most_likely", "duration_max", "duration",
@@ -37,18 +39,22 @@ ACTIVITY_KINDS: tuple[str, ...] = (
     "task", "resource_dependent", "start_milestone", "finish_milestone", "level_of_effort",
     "wbs_summary",
 )
+#: Progress at the data date.
+ACTIVITY_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "complete")
 
 
 @dataclass(frozen=True)
 class Link:
     """A precedence link: ``successor`` depends on ``predecessor`` (FS: starts after it
-    finishes; SS, FF, SF alike), ``lag`` working days after."""
+    finishes; SS, FF, SF alike), ``lag`` working days after: days of ``lag_calendar``
+    (a planning tool's lag calendar), of the schedule's calendar when None."""
 
     predecessor: str
     successor: str
     type: str = "FS"
     lag: float = 0.0
     row: int | None = field(default=None, compare=False)  # the successor's row
+    lag_calendar: WorkCalendar | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         kind = str(self.type).strip().upper()
@@ -72,7 +78,15 @@ class Activity:
 
     ``kind`` (one of :data:`ACTIVITY_KINDS`), ``wbs`` (the WBS path, such as
     ``"PRJ.1.2"``) and ``codes`` (``(code type, value)`` pairs, P6's activity codes) are
-    what a planning tool says about the activity; the engine does not read them."""
+    what a planning tool says about the activity; the engine does not read them.
+
+    From a planning tool, also: ``calendar`` (its working hours; None: the schedule's),
+    ``constraints``, ``status`` (one of :data:`ACTIVITY_STATUSES`) with its actual
+    start and finish, its baseline dates, its ``resources`` (names of assigned
+    resources) and ``saved`` (the dates the tool computed, for ``riskkit verify``).
+    Durations are then the remaining working time from the data date, in days of the
+    activity's calendar (its hours / its hours per day). Moments are
+    ``datetime64[m]``."""
 
     id: str
     duration: Distribution
@@ -87,11 +101,27 @@ class Activity:
     kind: str = "task"
     wbs: str | None = None
     codes: tuple[tuple[str, str], ...] = ()
+    calendar: WorkCalendar | None = field(default=None, compare=False)
+    constraints: tuple[Constraint, ...] = ()
+    status: str = "not_started"
+    actual_start: np.datetime64 | None = None
+    actual_finish: np.datetime64 | None = None
+    baseline_start: np.datetime64 | None = None
+    baseline_finish: np.datetime64 | None = None
+    resources: tuple[str, ...] = ()
+    saved: SavedDates | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
         if self.kind not in ACTIVITY_KINDS:
             raise OptionError("kind", self.kind, "one of " + ", ".join(ACTIVITY_KINDS))
+        if self.status not in ACTIVITY_STATUSES:
+            raise OptionError("status", self.status, "one of " + ", ".join(ACTIVITY_STATUSES))
+        for name in ("actual_start", "actual_finish", "baseline_start", "baseline_finish"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, moment(getattr(self, name), name))
+        object.__setattr__(self, "constraints", tuple(self.constraints))
+        object.__setattr__(self, "resources", tuple(str(r) for r in self.resources))
         object.__setattr__(self, "codes", tuple((str(k), str(v)) for k, v in self.codes))
         if not isinstance(self.id, str) or not self.id.strip():
             problems.append(Problem("activity id is missing", column="id", value=str(self.id)))
@@ -122,7 +152,9 @@ class Schedule:
     Durations are in working days. ``calendar`` turns them into dates from ``start``
     (the first working day at or after a planning tool's data date, None when the file
     gives none); ``project`` namespaces the random streams of its activities (see
-    :class:`RiskRegister`).
+    :class:`RiskRegister`). From a planning tool, ``data_date`` is the moment
+    progress was recorded (time 0 of the network) and ``must_finish_by`` the project's
+    deadline.
 
     Examples
     --------
@@ -140,10 +172,15 @@ class Schedule:
     warnings: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     start: np.datetime64 | None = None
+    data_date: np.datetime64 | None = None
+    must_finish_by: np.datetime64 | None = None
 
     def __post_init__(self) -> None:
         if self.start is not None:
             object.__setattr__(self, "start", parse_day(self.start, "start"))
+        for name in ("data_date", "must_finish_by"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, moment(getattr(self, name), name))
         object.__setattr__(self, "activities", tuple(self.activities))
         object.__setattr__(self, "links", tuple(self.links))
         problems: list[Problem] = []
