@@ -27,7 +27,8 @@ from .options import Parser, UsageError
 __all__ = ["COMMANDS", "build_parser", "command", "main", "run"]
 
 #: The commands' modules, in the order ``riskkit --help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "simulation", "report", "ranking", "families")
+COMMANDS: tuple[str, ...] = ("validate", "simulation", "report", "ranking", "families",
+                            "verify")
 
 
 def command(name: str) -> ModuleType:

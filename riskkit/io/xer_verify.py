@@ -123,6 +123,7 @@ class DateComparison:
             "activities": self.activities, "compared": self.compared,
             "completed": self.completed, "early_start_matches": self.early_start_matches,
             "early_finish_matches": self.early_finish_matches, "matches": self.matches,
+            "late_finish_matches": 0, "total_float_matches": 0,  # not compared yet
             "project_finish": {"ours": None if ours is None else ours.isoformat(),
                                "file": None if theirs is None else theirs.isoformat()},
             "causes": dict(self.causes),
