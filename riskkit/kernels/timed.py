@@ -30,10 +30,11 @@ import numpy as np
 
 from ._jit import Array, inline, jit
 
-__all__ = ["FINISH_MILESTONE", "FIXED", "backward", "forward", "work_at", "work_sums"]
+__all__ = ["FINISH_MILESTONE", "FIXED", "START_MILESTONE", "backward", "forward", "work_at",
+           "work_sums"]
 
 #: bits of an activity's flags
-FIXED, FINISH_MILESTONE = 1, 2
+FIXED, FINISH_MILESTONE, START_MILESTONE = 1, 2, 4
 #: bits of a link's kind (as in :mod:`.network`)
 _READS_FINISH, _SETS_FINISH = 1, 2
 
@@ -231,7 +232,6 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
         sc = scale[a]
         fixed_start = start_fixed[a]
         fixed_finish = finish_fixed[a]
-        finish_mile = flags[a] & FINISH_MILESTONE
         for i in range(m):
             h = durations[a, i] * sc
             if h < 0.0:
@@ -247,13 +247,19 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
                 w = _work(W, WK, c, fixed_finish, overflow)
             if h > 0.0:
                 lf[a, i] = _finish_at(T, NW, c, w, overflow)
+                # a late start is the start of its first working slot, unless a
+                # start-on-or-before date lies in the gap before it
                 t = _start_at(T, NW, c, w - h, overflow)
-                if t > s_bound[i]:
+                if t > start_before[a]:
                     t = _finish_at(T, NW, c, w - h, overflow)
                 ls[a, i] = t
             else:
-                t = _finish_at(T, NW, c, w, overflow) if finish_mile else \
-                    _start_at(T, NW, c, w, overflow)
+                # a start milestone's late dates start the next working slot; any
+                # other activity of no duration ends the last one before (a finish)
+                if flags[a] & START_MILESTONE:
+                    t = _start_at(T, NW, c, w, overflow)
+                else:
+                    t = _finish_at(T, NW, c, w, overflow)
                 lf[a, i] = t
                 ls[a, i] = t
             slack = w - _work(W, WK, c, ef[a, i], overflow)

@@ -281,6 +281,7 @@ class Schedule:
             actual=[(a.actual_start, a.actual_finish) for a in acts],
             complete=[a.status == "complete" for a in acts],
             finish_milestone=[a.kind == "finish_milestone" for a in acts],
+            start_milestone=[a.kind == "start_milestone" for a in acts],
             must_finish_by=self.must_finish_by,
             drives=[a.kind != "level_of_effort" for a in acts])
 

@@ -169,7 +169,8 @@ class TimedNetwork:
                  actual: Sequence[tuple[np.datetime64 | None, np.datetime64 | None]],
                  complete: Sequence[bool], finish_milestone: Sequence[bool],
                  must_finish_by: np.datetime64 | None = None,
-                 drives: Sequence[bool] | None = None):
+                 drives: Sequence[bool] | None = None,
+                 start_milestone: Sequence[bool] | None = None):
         self.n = n
         self.calendar = calendar
         self.activity_calendars = tuple(calendars)
@@ -179,6 +180,8 @@ class TimedNetwork:
         self._actual = tuple(actual)
         self._complete = np.asarray(complete, dtype=bool)
         self._finish_mile = np.asarray(finish_milestone, dtype=bool)
+        self._start_mile = np.asarray(start_milestone if start_milestone is not None
+                                      else [False] * n, dtype=bool)
         drives = [True] * n if drives is None else list(drives)
         keep = [drives[s] for s in src]
         self._links = [(s, d, t, lg, lc) for s, d, t, lg, lc, k in
@@ -257,6 +260,7 @@ class TimedNetwork:
             flags[a] |= 1
             fix_s[a], fix_f[a] = fs, ff
         flags[self._finish_mile] |= 2
+        flags[self._start_mile] |= 4
         fixed_row = np.full(n, -1, dtype=np.int64)
         fixed_row[self._complete] = np.arange(int(self._complete.sum()))
         order = np.asarray(self.order, dtype=np.int64)
