@@ -2,22 +2,21 @@
 command line (DESIGN.md, "Schedule files from planning tools").
 
 On ``tests/data/two_projects.xer`` (see tests/test_xer.py for the hand-worked dates)
-project BRIDGE matches P6 to the day (exit 0), and so does DEPOT; DEPOT with its first
-activity's start-on-or-after constraint taken out of the file (P6's dates still those
-it computed with it) differs on every early date (exit 1): a week earlier.
+both projects match P6 to the day (exit 0). With the start-on-or-after constraint of
+DEPOT's first activity taken out of the file, but P6's dates kept, every compared early
+date of DEPOT differs (exit 1): D100 by its own cause, the three after it upstream.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from riskkit.cli import main
-from riskkit.io.xer_verify import compare_dates
+from riskkit.io.verify import compare_dates
 
 from .conftest import REALWORLD, SAMPLES
 
@@ -31,14 +30,15 @@ KEYS = {"activities": int, "compared": int, "early_start_matches": int,
         "project_finish": dict, "differences": list}
 
 
-def _differs() -> Path:
-    text = TWO.read_bytes().decode("cp1252").replace("CS_MSOA\t2027-03-08 08:00", "\t")
-    path = Path(tempfile.mkdtemp()) / "depot_without_constraint.xer"
-    path.write_bytes(text.encode("cp1252"))
+@pytest.fixture
+def unconstrained(tmp_path) -> Path:
+    """The test file without D100's constraint: P6's dates no longer follow from it."""
+    text = TWO.read_bytes().decode("cp1252")
+    old = "\tCS_MSOA\t2027-03-08 08:00\t"
+    assert text.count(old) == 1
+    path = tmp_path / "unconstrained.xer"
+    path.write_bytes(text.replace(old, "\t\t\t").encode("cp1252"))
     return path
-
-
-DIFFERS = _differs()
 
 
 def verify_json(capsys, *args: str) -> tuple[int, dict]:
@@ -78,76 +78,87 @@ def assert_counts_are_compare_dates(result: dict, cmp) -> None:
         list(zip(diffs["id"], diffs["field"], diffs["reason"]))
 
 
-def test_a_project_that_matches_exits_0_with_every_key(capsys):
-    code, result = verify_json(capsys, str(TWO), "--project", "BRIDGE")
+@pytest.mark.parametrize("project, activities, compared, finish",
+                         [("BRIDGE", 8, 7, "2027-01-19"), ("DEPOT", 4, 4, "2027-03-19")])
+def test_a_project_that_matches_exits_0_with_every_key(capsys, project, activities,
+                                                       compared, finish):
+    code, result = verify_json(capsys, str(TWO), "--project", project)
     assert code == 0
     assert_contract(result)
-    assert (result["activities"], result["compared"]) == (8, 7)  # B1000 is complete
-    assert result["early_start_matches"] == result["early_finish_matches"] == 7
-    assert result["project_finish"] == {"ours": "2027-01-19", "file": "2027-01-19"}
+    assert (result["activities"], result["compared"]) == (activities, compared)
+    for name in ("early_start", "early_finish", "late_finish", "total_float"):
+        assert result[f"{name}_matches"] == compared, name
+    assert result["project_finish"] == {"ours": finish, "file": finish}
     assert result["differences"] == []
-    assert_counts_are_compare_dates(result, compare_dates(TWO, project="BRIDGE"))
+    assert_counts_are_compare_dates(result, compare_dates(TWO, project=project))
 
 
-def test_a_project_that_differs_exits_1_and_lists_every_difference(capsys):
-    code, result = verify_json(capsys, str(DIFFERS), "--project", "DEPOT")
+def test_a_project_that_differs_exits_1_and_lists_every_difference(capsys, unconstrained):
+    code, result = verify_json(capsys, str(unconstrained), "--project", "DEPOT")
     assert code == 1
     assert_contract(result)
     assert (result["activities"], result["compared"]) == (4, 4)
     assert result["early_start_matches"] == result["early_finish_matches"] == 0
+    # the file saves no late dates or floats: nothing of them to differ
+    assert result["late_finish_matches"] == result["total_float_matches"] == 4
+    # D100 now starts at the data date, Monday 1 March, a week before P6 held it
     assert result["project_finish"] == {"ours": "2027-03-12", "file": "2027-03-19"}
     assert len(result["differences"]) == 8  # two dates of each of the four activities
     first = result["differences"][0]
     assert first == {"id": "D100", "field": "early_start", "ours": "2027-03-01",
                      "file": "2027-03-08", "reason": "not explained"}
-    assert_counts_are_compare_dates(result, compare_dates(DIFFERS, project="DEPOT"))
+    assert_counts_are_compare_dates(result, compare_dates(unconstrained, project="DEPOT"))
 
 
-def test_the_table_counts_matches_and_groups_differences_by_reason(capsys):
-    assert main(["verify", str(DIFFERS), "--project", "DEPOT"]) == 1
+def test_the_table_counts_matches_and_groups_differences_by_reason(capsys, unconstrained):
+    assert main(["verify", str(unconstrained), "--project", "DEPOT"]) == 1
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == (f"{DIFFERS}, project DEPOT: 4 activities, 4 compared, 0 complete "
-                        "(not compared)")
+    assert lines[0] == (f"{unconstrained}, project DEPOT: 4 activities, 4 compared, "
+                        "0 complete (not compared)")
+    assert lines[1].split() == ["matches", "of", "share"]
     assert lines[2].split() == ["early", "start", "0", "4", "0.0%"]
     assert lines[3].split() == ["early", "finish", "0", "4", "0.0%"]
-    assert "project finish: ours 2027-03-12, file 2027-03-19  (differs)" in lines
-    assert "8 dates differ, by likely reason:" in lines
+    assert lines[4].split() == ["late", "finish", "4", "4", "100.0%"]
+    assert lines[5].split() == ["total", "float", "4", "4", "100.0%"]
+    assert lines[6] == "project finish: ours 2027-03-12, file 2027-03-19  (differs)"
+    assert lines[7] == "8 dates differ, by likely reason:"
     # the larger group first, its count, then up to three examples and what is left
-    at = lines.index("8 dates differ, by likely reason:")
-    assert lines[at + 1].split() == ["6", "upstream:", "not", "explained"]
-    assert lines[at + 2].split() == ["D110", "early", "start", "ours", "2027-03-06,",
-                                     "file", "2027-03-13"]
-    assert lines[at + 5].strip() == "… and 3 more"
-    assert lines[at + 6].split() == ["2", "not", "explained"]
+    assert lines[8].split() == ["6", "upstream:", "not", "explained"]
+    assert lines[9].split() == ["D110", "early", "start", "ours", "2027-03-06,", "file",
+                                "2027-03-13"]
+    assert lines[12].strip() == "… and 3 more"
+    assert lines[13].split() == ["2", "not", "explained"]
+    assert lines[14].split() == ["D100", "early", "start", "ours", "2027-03-01,", "file",
+                                 "2027-03-08"]
     assert lines[-1] == "(--all lists every difference)"
 
 
-def test_all_lists_every_difference_and_examples_limits_them(capsys):
-    assert main(["verify", str(DIFFERS), "--project", "DEPOT", "--all"]) == 1
+def test_all_lists_every_difference_and_examples_limits_them(capsys, unconstrained):
+    assert main(["verify", str(unconstrained), "--project", "DEPOT", "--all"]) == 1
     out = capsys.readouterr().out
     listed = [line.split()[0] for line in out.splitlines() if is_example(line)]
-    assert sorted(listed) == sorted(["D100", "D100", "D110", "D110", "D120", "D120", "D130",
-                                     "D130"])
+    assert sorted(listed) == ["D100", "D100", "D110", "D110", "D120", "D120", "D130",
+                              "D130"]
     assert "more" not in out and "--all" not in out
-    assert main(["verify", str(DIFFERS), "--project", "DEPOT", "--examples", "1"]) == 1
+    assert main(["verify", str(unconstrained), "--project", "DEPOT", "--examples", "1"]) == 1
     out = capsys.readouterr().out
     assert sum(map(is_example, out.splitlines())) == 2  # one per reason
     assert "… and 5 more" in out and "… and 1 more" in out
 
 
-def test_a_matching_project_says_so_and_quiet_prints_nothing(capsys):
+def test_a_matching_project_says_so_and_quiet_prints_nothing(capsys, unconstrained):
     assert main(["verify", str(TWO), "--project", "BRIDGE"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "every compared date matches the file's (7 activities)"
-    assert "late finish" in out and "total float" in out
-    assert main(["verify", str(DIFFERS), "--project", "DEPOT", "-q"]) == 1
+    assert "(differs)" not in out
+    assert main(["verify", str(unconstrained), "--project", "DEPOT", "-q"]) == 1
     assert capsys.readouterr().out == ""
 
 
-def test_json_to_a_file_and_the_table_on_the_terminal(capsys, tmp_path):
+def test_json_to_a_file_and_the_table_on_the_terminal(capsys, tmp_path, unconstrained):
     path = tmp_path / "verify.json"
-    assert main(["verify", str(DIFFERS), "--project", "DEPOT", "--json", str(path)]) == 1
+    assert main(["verify", str(unconstrained), "--project", "DEPOT", "--json", str(path)]) == 1
     assert "8 dates differ" in capsys.readouterr().out
     result = json.loads(path.read_text(encoding="utf-8"))
     assert_contract(result)
@@ -177,12 +188,13 @@ def test_a_table_of_activities_has_no_saved_dates_exit_2(capsys, tmp_path, name)
 
 def test_a_missing_file_and_a_format_riskkit_cannot_read_exit_2(capsys, tmp_path):
     assert main(["verify", str(tmp_path / "absent.xer")]) == 2
-    assert "file not found" in capsys.readouterr().err
-    pmxml = tmp_path / "p.xml"
-    pmxml.write_text('<?xml version="1.0"?>\n<APIBusinessObjects xmlns="x"></APIBusinessObjects>',
-                     encoding="utf-8")
-    assert main(["verify", str(pmxml)]) == 2
-    assert "P6 XML" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "absent.xer" in err and "not found" in err and "Traceback" not in err
+    mpp = tmp_path / "plan.mpp"  # the first bytes of an OLE compound file, nothing more
+    mpp.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    assert main(["verify", str(mpp)]) == 2
+    err = capsys.readouterr().err
+    assert "plan.mpp" in err and "Traceback" not in err
 
 
 def _without_early_dates(tmp_path: Path) -> Path:
@@ -215,8 +227,15 @@ def test_a_project_without_saved_dates_is_exit_2(capsys, tmp_path):
 def test_the_real_p6_file(capsys):
     code, result = verify_json(capsys, str(REAL))
     cmp = compare_dates(REAL)
-    assert code == 1
+    assert code == (0 if cmp.all_match else 1)
     assert_contract(result)
     assert_counts_are_compare_dates(result, cmp)
     assert (result["activities"], result["compared"]) == (3994, 3471)
     assert result["project_finish"]["file"] == "2023-01-13"
+    assert main(["verify", str(REAL), "--all"]) == code
+    lines = capsys.readouterr().out.splitlines()
+    assert sum(map(is_example, lines)) == len(result["differences"])
+    floats = [line for line in lines if is_example(line) and "total float" in line]
+    assert len(floats) == len(result["differences"]) - sum(
+        d["field"] != "total_float" for d in result["differences"])
+    assert all(line.endswith(" h") for line in floats)

@@ -1,11 +1,11 @@
 """``riskkit verify``: our CPM's dates against the dates the planning tool saved, the
 proof a user needs before trusting a risk result on an imported schedule.
 
-A thin layer over :func:`riskkit.io.xer_verify.compare_dates`: the JSON is its
-``to_dict()``; the table counts the matches of each field compared, the project
-finish ours and the file's, then the differences by their likely reason, with
-examples. Exit 0 when every compared date matches, 1 when some differ, 2 on bad input
-(a CSV or xlsx schedule has no saved dates to compare).
+A thin layer over :func:`riskkit.io.verify.compare_dates`: the JSON is its
+``to_dict()``; the table counts the matches of each field, the project finish ours and
+the file's, then the differences by their likely reason, with examples. Exit 0 when
+every compared date matches (``DateComparison.all_match``), 1 when some differ, 2 on
+bad input (a CSV or xlsx schedule has no saved dates to compare).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 
 from .._format import plural
 from ..exceptions import InputError, Problem
-from ..io.formats import planning_format_error, sniff_format
-from ..io.xer_verify import compare_dates
+from ..io.formats import sniff_format
+from ..io.verify import compare_dates
 from .options import count
 from .output import write
 
@@ -29,15 +29,15 @@ NAME = "verify"
 FIELDS = (("early_start", "early start"), ("early_finish", "early finish"),
           ("late_finish", "late finish"), ("total_float", "total float"))
 #: What verify reads: a planning tool's file with the dates it computed.
-_NEEDS = ("verify needs a file from a planning tool, with the dates it computed: a "
-          "Primavera P6 .xer export")
+_NEEDS = ("verify needs a file from a planning tool, with the dates it computed (a "
+          "Primavera P6 .xer export)")
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser(
         NAME, help="compare riskkit's CPM dates with the dates the planning tool saved")
     p.add_argument("schedule", metavar="SCHEDULE",
-                   help="a schedule from a planning tool, with its computed dates "
+                   help="a schedule from a planning tool, with the dates it computed "
                         "(a Primavera P6 .xer)")
     p.add_argument("--project", metavar="NAME",
                    help="the project to compare when the file holds several (its short "
@@ -61,34 +61,33 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(Problem(
             "is a table of activities (CSV or .xlsx): it holds no dates computed by a "
             "planning tool to compare with", source=str(path), hint=_NEEDS))
-    if kind not in (None, "xer"):  # a planning tool's format riskkit cannot read yet
-        raise planning_format_error(kind, str(path))
     comparison = compare_dates(path, project=args.project, encoding=args.encoding)
     result = comparison.to_dict()
-    if result["compared"] == 0 and result["activities"] > comparison.completed:
+    if result["compared"] == 0 and result["activities"] > result["completed"]:
         raise InputError(Problem(
-            f"project {comparison.project}: no activity has the early dates the planning "
-            f"tool computes, so there is nothing to compare", source=comparison.source,
+            (f"project {comparison.project}: " if comparison.project else "")
+            + "no activity has the early dates the planning tool computes, so there is "
+              "nothing to compare", source=comparison.source,
             hint="schedule the project in the planning tool (P6: F9) and export it again"))
     if args.json:
         write(args.json, json.dumps(result, indent=2) + "\n")
     if not args.quiet and args.json != "-":
-        print(table(comparison, result, None if args.all else args.examples))
-    return 1 if result["differences"] else 0
+        print(table(comparison, None if args.all else args.examples))
+    return 0 if comparison.all_match else 1
 
 
-def table(comparison: Any, result: dict[str, Any], examples: int | None) -> str:
-    """The table: matches by field, the project finish, the differences by reason with
-    up to ``examples`` of each (None: all)."""
+def table(comparison: Any, examples: int | None) -> str:
+    """The table of a :class:`~riskkit.io.verify.DateComparison`: matches by field,
+    the project finish, the differences by reason with up to ``examples`` of each
+    (None: all)."""
+    result = comparison.to_dict()
     compared = result["compared"]
-    lines = [f"{comparison.source}, project {comparison.project}: "
-             f"{_activities(result['activities'])}, {compared:,} compared, "
-             f"{comparison.completed:,} complete (not compared)",
+    lines = [f"{comparison.source}"
+             + (f", project {comparison.project}" if comparison.project else "")
+             + f": {_activities(result['activities'])}, {compared:,} compared, "
+             f"{result['completed']:,} complete (not compared)",
              f"{'':<16}{'matches':>9}{'of':>9}{'share':>9}"]
     for name, words in FIELDS:
-        if getattr(comparison, f"{name}_matches", None) is None:
-            lines.append(f"{words:<16}{'-':>9}{'-':>9}   not compared yet")
-            continue
         n = result[f"{name}_matches"]
         share = f"{n / compared:.1%}" if compared else "-"
         lines.append(f"{words:<16}{n:>9,}{compared:>9,}{share:>9}")
@@ -97,8 +96,13 @@ def table(comparison: Any, result: dict[str, Any], examples: int | None) -> str:
                  + ("" if finish["ours"] == finish["file"] else "  (differs)"))
     differences = result["differences"]
     if not differences:
-        lines.append(f"every compared date matches the file's ({_activities(compared)})"
-                     if compared else "nothing to compare: every activity is complete")
+        if not compared:
+            lines.append("nothing to compare: every activity is complete")
+        elif comparison.all_match:
+            lines.append(f"every compared date matches the file's ({_activities(compared)})")
+        else:
+            lines.append(f"the dates of every compared activity match the file's "
+                         f"({_activities(compared)}), the project finish does not")
         return "\n".join(lines)
     by_reason = Counter(d["reason"] or "no reason given" for d in differences)
     lines.append(f"{plural(len(differences), 'date')} "
@@ -110,14 +114,22 @@ def table(comparison: Any, result: dict[str, Any], examples: int | None) -> str:
         rows = [d for d in differences if (d["reason"] or "no reason given") == reason]
         for d in rows[:examples]:
             field = dict(FIELDS).get(d["field"], d["field"])
-            lines.append(f"          {d['id']!s:<{width}}  {field:<13} ours {d['ours']}, "
-                         f"file {d['file']}")
+            lines.append(f"          {d['id']!s:<{width}}  {field:<13} ours "
+                         f"{_value(d['ours'], d['field'])}, file "
+                         f"{_value(d['file'], d['field'])}")
         if examples is not None and len(rows) > examples:
             lines.append(f"          … and {len(rows) - examples:,} more")
             cut = True
     if cut:
         lines.append("(--all lists every difference)")
     return "\n".join(lines)
+
+
+def _value(value: Any, field: str) -> str:
+    """A date as it is; a total float in hours."""
+    if value is None:
+        return "-"
+    return f"{value:g} h" if field == "total_float" else str(value)
 
 
 def _activities(n: int) -> str:
