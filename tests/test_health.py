@@ -21,7 +21,16 @@ DCMA = ("logic", "leads", "lags", "relationship_types", "hard_constraints", "hig
         "critical_path_test", "cpli", "bei")
 
 
+DATA_DATE = "2027-01-04T08:00"  # a Monday
+
+
 def act(id: str, days: float = 5.0, **kw) -> rk.Activity:
+    """An activity of ``days``; a complete one finished (by default) before DATA_DATE."""
+    if kw.get("status") == "complete":
+        kw.setdefault("actual_start", "2026-12-28T08:00")
+        kw.setdefault("actual_finish", "2026-12-31T16:00")
+    elif kw.get("status") == "in_progress":
+        kw.setdefault("actual_start", "2026-12-28T08:00")
     return rk.Activity(id, rk.Fixed(days), most_likely=days, **kw)
 
 
@@ -71,7 +80,7 @@ def test_logic_and_open_ends_skip_the_project_start_and_finish():
     acts = [act("S", 0, kind="start_milestone"), act("C", 0, status="complete"), act("A"),
             act("B"), act("F", 0, kind="finish_milestone"), act("X", 3), act("Y", 2)]
     links = [("S", "A"), ("A", "B"), ("B", "F"), ("A", "Y")]
-    health = rk.check_schedule(sched(acts, links))
+    health = rk.check_schedule(sched(acts, links, data_date=DATA_DATE))
     logic = health["logic"]
     assert logic.ids == ("X", "Y") and logic.total == 6
     assert logic.value == pytest.approx(2 / 6) and logic.failed and logic.severe
@@ -84,7 +93,7 @@ def test_leads_lags_and_relationship_types_count_links_between_incomplete_activi
     acts = [act(x) for x in "ABCDEF"] + [act("Z", status="complete")]
     links = [("A", "B", "FS", -2), ("B", "C", "SS", 3), ("C", "D", "FF"), ("D", "E"),
              ("E", "F", "FS", 1), ("Z", "A", "FS", -5)]  # Z's link is not counted
-    health = rk.check_schedule(sched(acts, links))
+    health = rk.check_schedule(sched(acts, links, data_date=DATA_DATE))
     assert health["leads"].value == 1 and health["leads"].ids == ("B",)
     assert health["leads"].total == 5
     assert health["lags"].value == pytest.approx(2 / 5) and health["lags"].ids == ("C", "F")
@@ -101,7 +110,7 @@ def test_hard_constraints_count_the_kinds_that_hold_a_date():
             act("D", constraints=(Constraint("as_late_as_possible"),)),
             act("E", status="complete", constraints=(Constraint("mandatory_finish", day),)),
             *[act(f"P{i}") for i in range(6)]]
-    check = rk.check_schedule(sched(acts))["hard_constraints"]
+    check = rk.check_schedule(sched(acts, data_date=DATA_DATE))["hard_constraints"]
     assert check.ids == ("A", "B") and check.total == 10
     assert check.value == pytest.approx(0.2) and check.failed and not check.severe
     assert rules("schedule")["hard_constraints"].threshold == 0.05
@@ -155,7 +164,7 @@ def test_invalid_dates_against_the_data_date():
 def test_resources_flags_work_without_resources_or_cost():
     acts = [act("A", cost_per_day=100), act("B", resources=("crew",)), act("C"),
             act("M", 0), act("D", status="complete"), act("E", fixed_cost=500)]
-    check = rk.check_schedule(sched(acts))["resources"]
+    check = rk.check_schedule(sched(acts, data_date=DATA_DATE))["resources"]
     assert check.ids == ("C",) and check.total == 4 and check.value == 0.25
     bare = rk.check_schedule(sched([act("A"), act("B")]))["resources"]
     assert not bare.applicable and "not resource-loaded" in bare.note
@@ -232,7 +241,7 @@ def test_out_of_sequence_progress_against_each_link_type():
             act("G", status="in_progress"), act("H", status="in_progress"),  # SS: fine
             act("I", status="complete"), act("J", status="complete")]  # FS: fine
     links = [("A", "B"), ("C", "D", "SS"), ("E", "F", "FF"), ("G", "H", "SS"), ("I", "J")]
-    check = rk.check_schedule(sched(acts, links))["out_of_sequence"]
+    check = rk.check_schedule(sched(acts, links, data_date=DATA_DATE))["out_of_sequence"]
     assert check.ids == ("B", "D", "F") and check.value == 3 and check.total == 5
     assert not rk.check_schedule(chain())["out_of_sequence"].applicable
 
@@ -243,7 +252,7 @@ def test_dangling_starts_and_finishes():
              ("C", "D", "SS"),  # C's finish drives nothing
              ("F", "E", "FF"),  # E has started: its start is history
              ("G", "H"), ("B", "G"), ("D", "G"), ("E", "G")]
-    check = rk.check_schedule(sched(acts, links))["dangling"]
+    check = rk.check_schedule(sched(acts, links, data_date=DATA_DATE))["dangling"]
     assert check.ids == ("B", "C") and check.value == 2
 
 

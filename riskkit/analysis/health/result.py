@@ -86,12 +86,12 @@ class HealthCheck:
     ``applicable``: it never passes, ``note`` says why, and it fails nothing."""
 
     name: str
-    metric: str
+    metric: str = field(repr=False)
     value: float | None
     threshold: float
     rule: str
     unit: str
-    ids: tuple[str, ...] = ()
+    ids: tuple[str, ...] = field(default=(), repr=False)
     count: int | None = None
     total: int | None = None
     note: str = ""

@@ -6,8 +6,10 @@ effort nor WBS summary (a planning tool's bookkeeping, not work); *links between
 incomplete activities* join two of them. The project's start (the first activity
 without a predecessor, a milestone first) and finish (the activity without a
 successor that finishes last) are not counted as missing logic. Total float, early
-dates and the critical path are those of :meth:`Schedule.cpm` (working days from the
-data date); remaining durations are the activities' most likely durations. Hard
+dates and criticality are those of :meth:`Schedule.cpm` (working days from the data
+date); remaining durations are the activities' most likely durations. The path that
+drives the finish (the critical path test's, the CPLI's) runs back from the activity
+that finishes last through the links that leave no slack. Hard
 constraints are the kinds ``health.json`` lists: mandatory start and finish, start on,
 finish on, start on or before and finish on or before (they hold a date against the
 logic); start or finish on or after and as late as possible are soft.
@@ -260,19 +262,52 @@ def _due(n: _Network) -> tuple[list[Activity], str]:
 
 def _missed_tasks(n: _Network, rule: Rule) -> HealthCheck:
     due, why = _due(n)
-    flagged = [a.id for a in due if a.status != "complete" or (
-        a.actual_finish is not None and a.actual_finish > a.baseline_finish)]  # type: ignore[operator]
+    flagged = [a.id for a in due if a.status != "complete" or (  # late by a day or more
+        a.actual_finish is not None and _day(a.actual_finish) > _day(a.baseline_finish))]
     return _share(rule, flagged, len(due), why)
 
 
+def _driving_path(n: _Network) -> list[int]:
+    """The incomplete activities of the path that drives the project finish, first to
+    last: from the activity that finishes last, back through the predecessor whose link
+    leaves the least slack, while that slack is nil (a path that starts at a constraint
+    or the data date starts there). Level of effort and summaries drive nothing."""
+    es = n.table["early_start"].to_numpy(dtype=float)
+    ef = n.table["early_finish"].to_numpy(dtype=float)
+    counted = set(n.counted)
+    if not counted:
+        return []
+    i = max(counted, key=lambda k: (ef[k], k))
+    tol = 1e-3 * max(1.0, float(np.abs(ef).max()))
+    path, seen = [i], {i}
+    while True:
+        best: tuple[float, int] | None = None
+        for lk in n.into[i]:
+            p = n.schedule.index_of(lk.predecessor)
+            if p not in counted:
+                continue
+            head = es[i] if lk.type in _INTO_START else ef[i]
+            tail = ef[p] if lk.type in _FROM_FINISH else es[p]
+            slack = head - (tail + lk.lag)
+            if best is None or slack < best[0] - 1e-12:
+                best = (slack, p)
+        if best is None or best[0] > tol or best[1] in seen:
+            return path[::-1]
+        i = best[1]
+        path.append(i)
+        seen.add(i)
+
+
+def _day(when: np.datetime64 | None) -> np.datetime64:
+    return np.datetime64(when, "D")
+
+
 def _critical_path_test(n: _Network, rule: Rule) -> HealthCheck:
-    critical = n.table["critical"].to_numpy(dtype=bool)
-    early = n.table["early_start"].to_numpy(dtype=float)
-    candidates = [i for i in n.counted if critical[i]]
-    if not candidates:
-        return not_applicable(rule, _SUBJECT, "no incomplete critical activity")
-    work = [i for i in candidates if not n.is_milestone(i)]
-    i = min(work or candidates, key=lambda k: (early[k], k))
+    path = _driving_path(n)
+    if not path:
+        return not_applicable(rule, _SUBJECT, "no incomplete activity drives the finish")
+    work = [i for i in path if not n.is_milestone(i)]
+    i = (work or path)[0]
     a = n.acts[i]
     delay = float(rule.parameters["delay"])
     longer = a.most_likely + delay
@@ -307,8 +342,7 @@ def _cpli(n: _Network, rule: Rule) -> HealthCheck:
         return not_applicable(rule, _SUBJECT, "no work left on the critical path")
     available = calendar.working_days_through(start, s.must_finish_by.astype("datetime64[D]"))
     value = available / length
-    critical = n.table["critical"].to_numpy(dtype=bool)
-    flagged = [] if rule.passes(value) else [n.acts[i].id for i in n.counted if critical[i]]
+    flagged = [] if rule.passes(value) else n.ids(_driving_path(n))
     return make_check(rule, _SUBJECT, value, flagged, None, None,
                       f"critical path {length:,.1f} working days, {available:,} to the "
                       f"must-finish-by date")
