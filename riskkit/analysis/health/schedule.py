@@ -298,8 +298,8 @@ def _driving_path(n: _Network) -> list[int]:
         seen.add(i)
 
 
-def _day(when: np.datetime64 | None) -> np.datetime64:
-    return np.datetime64(when, "D")
+def _day(when: Any) -> Any:
+    return np.asarray(when, dtype="datetime64[m]").astype("datetime64[D]")
 
 
 def _critical_path_test(n: _Network, rule: Rule) -> HealthCheck:
