@@ -35,7 +35,6 @@ import riskkit as rk
 from riskkit.cli import main
 from riskkit.io.xer import read_xer, value_kind
 from riskkit.io.xer_calendar import P6Calendar, parse_clndr_data
-from riskkit.io.xer_schedule import same_days, schedule_from_xer, xer_activities
 from riskkit.io.xer_verify import compare_dates
 
 from .conftest import REALWORLD

@@ -30,7 +30,7 @@ import numpy as np
 
 from ._jit import Array, inline, jit
 
-__all__ = ["FINISH_MILESTONE", "FIXED", "backward", "forward", "work_at"]
+__all__ = ["FINISH_MILESTONE", "FIXED", "backward", "forward", "work_at", "work_sums"]
 
 #: bits of an activity's flags
 FIXED, FINISH_MILESTONE = 1, 2
@@ -46,30 +46,31 @@ def _work(W: Array, WK: Array, c: int, t: float, overflow: Array) -> float:
     k = int(math.floor(t))
     if k >= last:
         overflow[0] = 1
-        return W[c, last]
-    return W[c, k] + WK[c, k] * (t - k)
+        return float(W[c, last])
+    w = float(W[c, k])
+    return w + (float(W[c, k + 1]) - w) * (t - k)
 
 
 @inline
 def _finish_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
     if w <= 0.0:
-        return T[c, 0]
+        return float(T[c, 0])
     j = int(math.ceil(w)) - 1
     if j >= NW[c]:
         overflow[0] = 1
         j = NW[c] - 1
-    return T[c, j] + (w - j)
+    return float(T[c, j]) + (w - j)
 
 
 @inline
 def _start_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
     if w <= 0.0:
-        return T[c, 0]
+        return float(T[c, 0])
     j = int(math.floor(w))
     if j >= NW[c]:
         overflow[0] = 1
         j = NW[c] - 1
-    return T[c, j] + (w - j)
+    return float(T[c, j]) + (w - j)
 
 
 @jit
@@ -77,6 +78,18 @@ def work_at(W: Array, WK: Array, c: int, t: Array, out: Array, overflow: Array) 
     """The work done on calendar ``c`` by each moment of ``t`` (slots)."""
     for i in range(t.shape[0]):
         out[i] = _work(W, WK, c, t[i], overflow)
+
+
+@jit
+def work_sums(W: Array, WK: Array, c: int, t: Array, origin: float, out: Array,
+              overflow: Array) -> None:
+    """Per row of ``t`` (slots), the sum of the work done on calendar ``c`` by each
+    moment, less ``origin``."""
+    for a in range(t.shape[0]):
+        total = 0.0
+        for i in range(t.shape[1]):
+            total += _work(W, WK, c, t[a, i], overflow) - origin
+        out[a] = total
 
 
 @jit
@@ -175,12 +188,15 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
              start_before: Array, finish_before: Array, start_fixed: Array,
              finish_fixed: Array, durations: Array, W: Array, WK: Array, T: Array,
              NW: Array, es: Array, ef: Array, late: Array, ls: Array, lf: Array,
-             total_float: Array, overflow: Array) -> None:
+             total_float: Array, keep_float: bool, critical: Array,
+             overflow: Array) -> None:
     """Late starts and finishes (slots) from the late finish ``late`` of each
     iteration (the project's), activities in reverse ``order``, and total float
     (finish float: work on the activity's calendar from early to late finish, slots).
     ``start_before``/``finish_before``: start-on-or-before and finish-on-or-before
-    moments (+inf: none); the out-links of ``a`` at ``out_ptr[a]:out_ptr[a+1]``."""
+    moments (+inf: none); the out-links of ``a`` at ``out_ptr[a]:out_ptr[a+1]``.
+    ``critical[a]`` counts the iterations in which ``a`` has no float (to a
+    millionth of a slot); the float itself is kept only with ``keep_float``."""
     m = durations.shape[1]
     s_bound = np.empty(m)
     f_bound = np.empty(m)
@@ -191,7 +207,8 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
             for i in range(m):
                 ls[a, i] = es[a, i]
                 lf[a, i] = ef[a, i]
-                total_float[a, i] = 0.0
+                if keep_float:
+                    total_float[a, i] = 0.0
             continue
         for i in range(m):
             f_bound[i] = min(late[i], finish_before[a])
@@ -239,4 +256,8 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
                     _start_at(T, NW, c, w, overflow)
                 lf[a, i] = t
                 ls[a, i] = t
-            total_float[a, i] = w - _work(W, WK, c, ef[a, i], overflow)
+            slack = w - _work(W, WK, c, ef[a, i], overflow)
+            if keep_float:
+                total_float[a, i] = slack
+            if slack <= 1e-6:
+                critical[a] += 1

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ..cpm import Workspace, _tolerance
+from ..cpm import Workspace
 from ..graph import topological_order
 from .worktime import Constraint, WorkCalendar, moment
 
@@ -54,8 +54,9 @@ class Grid:
         weekday = (np.arange(self.days) + first.weekday()) % 7
         n = len(self.calendars)
         K = self.days * spd
-        self.W = np.zeros((n, K + 1))
-        self.WK = np.zeros((n, K), dtype=np.float64)
+        # whole slots up to 2**24 are exact in float32: half the memory, twice the cache
+        self.W = np.zeros((n, K + 1), dtype=np.float32)
+        self.WK = np.zeros((n, 1), dtype=np.float32)  # unused by the kernels (W's steps)
         counts = []
         rows = []
         for ci, cal in enumerate(self.calendars):
@@ -66,13 +67,12 @@ class Grid:
                 if 0 <= k < self.days:
                     marks[k] = self._slots(periods)
             flat = marks.reshape(-1)
-            self.WK[ci] = flat
-            np.cumsum(flat, out=self.W[ci, 1:])
+            self.W[ci, 1:] = np.cumsum(flat)
             starts = np.flatnonzero(flat).astype(float)
             rows.append(starts)
             counts.append(starts.size)
         width = max(1, *counts)
-        self.T = np.full((n, width), np.inf)
+        self.T = np.full((n, width), np.inf, dtype=np.float32)
         for ci, starts in enumerate(rows):
             self.T[ci, :starts.size] = starts
         self.NW = np.array([max(c, 1) for c in counts], dtype=np.int64)
@@ -112,23 +112,35 @@ class Grid:
 
 @dataclass(frozen=True)
 class TimedPasses:
-    """What :meth:`TimedNetwork.passes` gives, in working days of the schedule's
-    calendar from the data date (the ``Passes`` the simulation reads): ``early_finish``
-    per activity, ``finish`` per iteration; ``total_float`` in working days of each
-    activity's own calendar."""
+    """What :meth:`TimedNetwork.passes` gives (the ``Passes`` the simulation reads):
+    ``finish`` per iteration in working days of the schedule's calendar from the data
+    date; the early moments in slots of the grid, as working days on demand
+    (``early_start``, ``early_finish``, ``finish_sums``); per activity the number of
+    iterations without float."""
 
     durations: np.ndarray
-    early_start: np.ndarray
-    early_finish: np.ndarray
-    total_float: np.ndarray | None
+    network: TimedNetwork
+    grid: Grid
+    starts: np.ndarray
+    finishes: np.ndarray
     finish: np.ndarray
+    counts: np.ndarray | None = None
 
-    def critical(self) -> np.ndarray:
-        assert self.total_float is not None
-        return self.total_float <= _tolerance(self.finish.astype(float))
+    @property
+    def early_start(self) -> np.ndarray:
+        return self.network._days(self.grid, self.starts)
+
+    @property
+    def early_finish(self) -> np.ndarray:
+        return self.network._days(self.grid, self.finishes)
+
+    def finish_sums(self) -> np.ndarray:
+        """Per activity, the sum over iterations of its early finish (working days)."""
+        return self.network._day_sums(self.grid, self.finishes)
 
     def critical_counts(self) -> np.ndarray:
-        return np.count_nonzero(self.critical(), axis=1)
+        assert self.counts is not None, "a forward pass only"
+        return self.counts
 
 
 @dataclass(frozen=True)
@@ -205,7 +217,7 @@ class TimedNetwork:
                                        *(lc for *_, lc in self._links if lc is not None))}
             base = self._anchor() if self._grid is None else self._grid.base
             if days is None:  # grown (doubled) when a run reaches beyond it
-                days = 3 * 365
+                days = 10 * 365
                 if self.data_date is not None:
                     days += int((self.data_date - base) / np.timedelta64(1, "D"))
             self._grid = Grid(list(cals.values()), base, days)
@@ -295,22 +307,32 @@ class TimedNetwork:
             self.grid(g.days * 2)
 
     def _backward(self, durations: np.ndarray, es: np.ndarray, ef: np.ndarray,
-                  late: np.ndarray, work: Workspace
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+                  late: np.ndarray, work: Workspace, keep_float: bool = True
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         from ..kernels.timed import backward
 
         g = self.grid()
         x = self._arrays
         ls = work.get("timed late start", es.shape, float)
         lf = work.get("timed late finish", es.shape, float)
-        tf = work.get("timed float", es.shape, float)
+        tf = work.get("timed float", es.shape if keep_float else (1, 1), float)
+        counts = np.zeros(self.n, dtype=np.int64)
         overflow = np.zeros(1, dtype=np.int64)
         backward(x["order"], x["out_ptr"], x["out_succ"], x["out_kind"], x["out_lag"],
                  x["out_cal"], x["cal"], x["scale"], x["flags"], x["before_s"],
                  x["before_f"], x["fix_s"], x["fix_f"], np.ascontiguousarray(durations),
                  g.W, g.WK, g.T, g.NW, es, ef, np.ascontiguousarray(late, dtype=float), ls,
-                 lf, tf, overflow)
-        return None if overflow[0] else (ls, lf, tf)
+                 lf, tf, keep_float, counts, overflow)
+        return None if overflow[0] else (ls, lf, tf, counts)
+
+    def _day_sums(self, g: Grid, t: np.ndarray) -> np.ndarray:
+        from ..kernels.timed import work_sums
+
+        c = g.index[id(self.calendar)]
+        origin = g.work(self.calendar, np.array([g.time(self.data_date, 0.0)]))[0]
+        out = np.empty(t.shape[0])
+        work_sums(g.W, g.WK, c, t, float(origin), out, np.zeros(1, np.int64))
+        return out * g.slot_hours / self.calendar.hours_per_day
 
     def _days(self, g: Grid, t: np.ndarray) -> np.ndarray:
         """Moments (slots) as working days of the schedule's calendar from the data date."""
@@ -332,20 +354,16 @@ class TimedNetwork:
         while True:
             g, es, ef = self._forward(durations, work)
             finish_t = ef.max(axis=0) if self.n else np.zeros(durations.shape[1:])
-            tf_days = None
+            counts = None
             if backward:
                 late = self._late(g, finish_t)
-                out = self._backward(durations, es, ef, late, work)
+                out = self._backward(durations, es, ef, late, work, keep_float=False)
                 if out is None:
                     self.grid(g.days * 2)
                     continue
-                _, _, tf = out
-                hours = np.array([c.hours_per_day for c in self.activity_calendars])
-                tf_days = tf * g.slot_hours / hours[:, None]
+                counts = out[3]
             finish = self._days(g, finish_t).astype(durations.dtype)
-            early_finish = self._days(g, ef).astype(durations.dtype)
-            early_start = self._days(g, es).astype(durations.dtype)
-            return TimedPasses(durations, early_start, early_finish, tf_days, finish)
+            return TimedPasses(durations, self, g, es, ef, finish, counts)
 
     def _late(self, g: Grid, finish_t: np.ndarray) -> np.ndarray:
         if self.must_finish_by is None:
@@ -393,7 +411,7 @@ class TimedNetwork:
             if out is not None:
                 break
             self.grid(g.days * 2)
-        ls, lf, tf = (x[:, 0].copy() for x in out)
+        ls, lf, tf = (x[:, 0].copy() for x in out[:3])
         if as_late_as_possible:
             self._as_late_as_possible(g, d[:, 0], es[:, 0], ef[:, 0], float(finish_t[0]),
                                       tf)
