@@ -100,6 +100,10 @@ def test_leads_lags_and_relationship_types_count_links_between_incomplete_activi
     types = health["relationship_types"]
     assert types.value == pytest.approx(3 / 5) and types.ids == ("C", "D") and types.failed
     assert types.threshold_text == "≥ 90%" and types.value_text == "60.0%"
+    # two leads into one activity are two leads (links are counted, ids named once)
+    both = rk.check_schedule(sched([act("A"), act("B"), act("C")],
+                                   [("A", "C", "FS", -1), ("B", "C", "SS", -2)]))["leads"]
+    assert both.value == 2 and both.count == 2 and both.ids == ("C",)
 
 
 def test_hard_constraints_count_the_kinds_that_hold_a_date():

@@ -166,17 +166,22 @@ def _logic(n: _Network, rule: Rule) -> HealthCheck:
 
 
 def _links_check(keep: Callable[[Link], bool]) -> Callable[[_Network, Rule], HealthCheck]:
+    """A check of the links between incomplete activities that ``keep`` flags: their
+    number, or their share (for relationship types, the share of the others); the ids
+    are the flagged links' successors."""
     def check(n: _Network, rule: Rule) -> HealthCheck:
         links = n.counted_links()
-        flagged = [lk.successor for lk in links if keep(lk)]
+        flagged = [lk for lk in links if keep(lk)]
+        ids = [lk.successor for lk in flagged]
         if rule.unit == "count":
-            return _count(rule, flagged, len(links))
+            return make_check(rule, _SUBJECT, float(len(flagged)), ids, len(flagged),
+                              len(links))
         if not links:
             return not_applicable(rule, _SUBJECT, "no links between incomplete activities")
-        share = sum(1 for lk in links if keep(lk)) / len(links)
+        share = len(flagged) / len(links)
         if rule.name == "relationship_types":
             share = 1.0 - share  # the share of FS links; the others are flagged
-        return make_check(rule, _SUBJECT, share, flagged, len(flagged), len(links))
+        return make_check(rule, _SUBJECT, share, ids, len(flagged), len(links))
     return check
 
 
@@ -430,8 +435,11 @@ def unfit_warning(health: Health) -> str | None:
         return None
     parts = []
     for c in bad:
-        counted = (f" ({c.count:,} of {c.total:,})" if c.count is not None and c.total
-                   and c.unit != "ratio" else "")
+        counted = ""
+        if c.count is not None and c.total and c.unit == "share":
+            counted = f" ({c.count:,} of {c.total:,})"
+        elif c.total and c.unit == "count":
+            counted = f" of {c.total:,}"
         parts.append(f"{c.name} {c.value_text}{counted}, threshold {c.threshold_text}"
                      + (f": {c.note}" if c.unit == "ratio" and c.note else ""))
     source = ", ".join(health.sources) or "the schedule"
