@@ -21,8 +21,9 @@ def test_pack_pages_metadata_and_reproducible_bytes(tmp_path, monkeypatch):
     data = a.read_bytes()
     assert data == b.read_bytes()
     # cover, summary, what it means, S-curves, drivers, mitigations, cost and schedule
-    # heat maps, frontier, contingency, schedule, top 20, method and glossary (two pages)
-    assert pages(data) == 14
+    # heat maps, frontier, contingency, schedule, top 20, schedule health, register
+    # hygiene, method and glossary (two pages)
+    assert pages(data) == 16
     assert b"Office fit-out risk pack" in data and b"riskkit" in data
     assert b"D:20270115" in data  # CreationDate from SOURCE_DATE_EPOCH
 
@@ -30,12 +31,12 @@ def test_pack_pages_metadata_and_reproducible_bytes(tmp_path, monkeypatch):
 def test_pack_without_schedule_or_mitigations(tmp_path):
     reg = rk.read_register(SAMPLES / "it_migration.csv")
     out = rk.write_report(tmp_path / "pack.pdf", reg, iterations=1_000, rng=1)
-    assert pages(out.read_bytes()) == 13  # no schedule page
+    assert pages(out.read_bytes()) == 14  # no schedule page, no schedule health page
     bare = rk.read_register(reg.frame.drop(columns=["mitigation", "mitigation_cost"])
                             .drop(columns=[
                                 c for c in reg.frame.columns if c.startswith("mitigated_")]))
     out = rk.write_report(tmp_path / "bare.pdf", bare, iterations=1_000, rng=1)
-    assert pages(out.read_bytes()) == 11  # no mitigation or frontier page
+    assert pages(out.read_bytes()) == 12  # no mitigation or frontier page
 
 
 def test_report_cli_and_simulate_pdf(tmp_path, capsys):

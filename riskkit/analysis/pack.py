@@ -20,6 +20,7 @@ from ..result import SimulationResult
 from ..sim import RunOptions, simulate
 from .contingency import Contingency, contingency
 from .drivers import drivers_of, removal_run
+from .health import Health, check_register, warn_before_simulating
 from .ranking import check_value_per_day, rank_mitigations
 from .results import Drivers, Frontier, Ranking
 from .selection import efficient_frontier
@@ -36,8 +37,10 @@ FRONTIER_POINTS = 8
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """What a pack presents: the register and schedule, the current and mitigated
-    simulations, the drivers, the contingency split and (when the register has
-    mitigations) the ranking and the efficient frontier of mitigation spend."""
+    simulations, the drivers, the contingency split, (when the register has
+    mitigations) the ranking and the efficient frontier of mitigation spend, and the
+    health of the schedule and the register (:func:`riskkit.check_schedule`,
+    :func:`riskkit.check_register`)."""
 
     register: RiskRegister
     schedule: Schedule | None
@@ -49,6 +52,7 @@ class Analysis:
     options: RunOptions = field(default_factory=RunOptions, repr=False)
     frontier: Frontier | None = None
     contingency: Contingency | None = None
+    health: Health | None = None
 
     @property
     def iterations(self) -> int:
@@ -74,7 +78,10 @@ def analyse(
 
     ``options`` (or the keyword arguments of :class:`riskkit.RunOptions`) say how to
     run; ``start`` (and ``holidays`` or ``calendar``) give finish dates; a
-    ``value_per_day`` adds the value of days saved to the mitigations' benefit.
+    ``value_per_day`` adds the value of days saved to the mitigations' benefit. The
+    schedule's and the register's health are checked first (the pack's health pages);
+    a schedule that fails its checks by far is warned about, once, before it is
+    simulated.
 
     Examples
     --------
@@ -86,6 +93,11 @@ def analyse(
     """
     options = RunOptions.of(options, **run)
     check_value_per_day(value_per_day)
+    # a schedule that fails its health checks by far is said to before it is simulated
+    schedule_health = warn_before_simulating(schedule)
+    health = check_register(register, schedule, value_per_day=value_per_day)
+    if schedule_health is not None:
+        health = schedule_health + health
     dates = {"start": start, "holidays": holidays, "calendar": calendar}
     current = simulate(register, schedule, options=options, **dates)
     # every follow-on run draws the main run's streams (common random numbers)
@@ -107,4 +119,4 @@ def analyse(
     split = contingency(register, schedule, options=same, current=current,
                         removals=removals)  # its own runs keep quiet about the register
     return Analysis(register, schedule, current, mitigated, drivers, ranking, value_per_day,
-                    same, frontier, split)
+                    same, frontier, split, health)

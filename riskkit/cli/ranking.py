@@ -14,6 +14,7 @@ import numpy as np
 from .._format import amount, currency_symbol, number, plural
 from .._format import ratio as ratio_text
 from ..analysis import efficient_frontier, rank_mitigations, select_mitigations
+from ..analysis.health import warn_before_simulating
 from ..correlation import Correlation
 from ..io.export import safe_frame
 from ..model import Calendar, RiskRegister, Schedule, parse_day
@@ -67,6 +68,7 @@ def target_finish(text: str | None, dayfirst: bool | None) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     reg, sch, corr = load(args)
+    warn_before_simulating(sch)  # a schedule that fails its health checks by far
     assert reg is not None
     days_off = holidays(args)
     ranking = rank_mitigations(reg, sch, iterations=args.iterations, rng=args.seed,

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import cli
 from .._format import amount, currency_symbol, number, plural
+from ..analysis.health import warn_before_simulating
 from ..report import write_charts
 from .inputs import currency, holidays, load, progress
 from .options import add_input_options, add_run_options
@@ -35,6 +36,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     reg, sch, corr = load(args)
+    warn_before_simulating(sch)  # a schedule that fails its health checks by far
     # the library's simulate, looked up on the package when called (riskkit.cli.simulate),
     # so that a test can stand an error in for it
     res = cli.simulate(reg, sch, iterations=args.iterations, rng=args.seed,

@@ -543,7 +543,8 @@ class _RowReader:
                 rec["category"], rec["owner"], rec["status"], rec["project"], family.name,
                 rec["correlation_group"], rec["mitigation"],
                 None if mitigation_cost is None or math.isnan(mitigation_cost)
-                else mitigation_cost, mitigated, has_mitigation, self.row)
+                else mitigation_cost, mitigated, has_mitigation, self.row,
+                review_date=self.cell("review_date").strip() or None)
         except InputError as exc:
             self.file.problems += [
                 p if not p.column or not self.cell(_canonical(self.file.written, p.column))

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..distributions import Distribution, family_of, parameter_columns, parameter_values
 from ..exceptions import InputError, OptionError, Problem
+from .calendar import parse_day
 from .status import SIMULATED_KINDS, status_kind, status_words
 
 __all__ = ["CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "Exposure", "Risk",
@@ -32,7 +33,7 @@ REGISTER_COLUMNS: tuple[str, ...] = (
     "mitigation", "mitigation_cost", "mitigated_probability",
     "mitigated_cost_min", "mitigated_cost_most_likely", "mitigated_cost_max",
     "mitigated_schedule_min", "mitigated_schedule_most_likely", "mitigated_schedule_max",
-    "correlation_group",
+    "correlation_group", "review_date",
 )
 
 #: Status values that mean a risk is closed and left out of the simulation (as
@@ -117,9 +118,19 @@ class Risk:
     has_mitigation: bool | None = None
     #: the spreadsheet row the risk was read from, for messages
     row: int | None = field(default=None, compare=False)
+    #: when the risk is next due for review: a day (``datetime64[D]`` once built, from a
+    #: date or text as a spreadsheet writes it); ``riskkit check`` flags it once past
+    review_date: Any = None
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
+        if self.review_date is not None:
+            try:
+                object.__setattr__(self, "review_date",
+                                   parse_day(self.review_date, "review_date"))
+            except OptionError as exc:
+                problems.append(Problem("review date is not a date", column="review_date",
+                                        value=str(self.review_date), hint=str(exc)))
         if not isinstance(self.id, str) or not self.id.strip():
             problems.append(Problem("risk id is missing", column="id", value=str(self.id)))
         _check_probability(self.probability, "probability", problems)
@@ -340,7 +351,7 @@ class RiskRegister:
                         "mitigation_cost": (math.nan if r.mitigation_cost is None
                                             else float(r.mitigation_cost)),
                         "correlation_group": r.correlation_group, **r.parameters,
-                        "row": r.row})
+                        "review_date": r.review_date, "row": r.row})
             records.append(rec)
         columns = [*REGISTER_COLUMNS, *parameter_columns(), "row"]
         return pd.DataFrame.from_records(records, columns=columns)
@@ -357,7 +368,7 @@ class RiskRegister:
 
         frame = self.to_frame()
         frame["activities"] = frame["activities"].map(lambda a: "; ".join(a or ()))
-        unused = [c for c in parameter_columns() if frame[c].isna().all()]
+        unused = [c for c in (*parameter_columns(), "review_date") if frame[c].isna().all()]
         frame = frame.drop(columns=unused)
         safe_frame(frame).to_csv(path, index=False, lineterminator="\n")
 

@@ -22,6 +22,7 @@ from ..model import RiskRegister, Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions
 from .facts import activity_warning
+from .health import health_pages
 from .layout import check_folder, now, page, save
 from .meaning import glossary_blocks, meaning_pages
 from .method import method_pages
@@ -68,7 +69,8 @@ def write_report(
     (opportunities as savings); mitigation value; cost and schedule heat maps before
     and after (opportunities apart); the frontier of mitigation spend; the contingency
     split; joint confidence and criticality (with a schedule); the top-20 risk table;
-    assumptions and method, and a glossary.
+    the schedule's health (with a schedule) and the register's hygiene; assumptions and
+    method, and a glossary.
 
     Examples
     --------
@@ -124,7 +126,8 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
     before and after mitigation; risk drivers; mitigation value; heat maps of cost and
     of schedule before and after mitigation; the frontier of mitigation spend; the
     contingency split; joint confidence and criticality (with a schedule); the top-20
-    risk table; assumptions and method, and the glossary.
+    risk table; the schedule's health (with a schedule) and the register's hygiene;
+    assumptions and method, and the glossary.
     """
     register, schedule = analysis.register, analysis.schedule
     res, after, drivers, ranking = (analysis.current, analysis.mitigated, analysis.drivers,
@@ -151,6 +154,8 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
     if schedule is not None:
         pages.append(schedule_page(res, schedule, cur, footer))
     pages.append(risk_table_page(register, drivers, cur, footer))
+    if analysis.health is not None:
+        pages += health_pages(analysis.health, footer)
     pages += method_pages(register, schedule, res, cur, footer, analysis.value_per_day,
                           glossary_blocks())
     return pages
