@@ -507,7 +507,8 @@ class _ActivityRow:
         try:
             return Activity(self.cell("id"), duration or Fixed(0.0),
                             self.cell("name") or None, most_likely, cost_per_day, fixed_cost,
-                            self.cell("correlation_group") or None, family.name, self.row)
+                            self.cell("correlation_group") or None, family.name, self.row,
+                            wbs=self.cell("wbs").strip() or None)
         except InputError as exc:
             columns = {c: self.column(c) for c in _COLUMNS}
             self.problems += relocate(exc, self.src, self.row, columns).problems
