@@ -275,3 +275,10 @@ def test_real_p6_file_under_90_100_130():
     # Triangular(d, d, 1.5 d) has the mean 3.5 d / 3
     assert np.isclose(sum(awh.activity(i).duration.mean for i in hit),
                       sum(sch.activity(i).most_likely * 3.5 / 3 for i in hit))
+    seven = "HS2 - 8h x 7d Workweek (No Holidays)"
+    on_seven = rk.apply_uncertainty(sch, pd.DataFrame({
+        "calendar": [seven.upper()], "min_pct": [100], "most_likely_pct": [100],
+        "max_pct": [200]}))
+    hit = [a.id for a, b in zip(sch.activities, on_seven.activities) if a.duration != b.duration]
+    assert hit == [a.id for a in expected if a.calendar is not None and a.calendar.name == seven]
+    assert 0 < len(hit) <= 659
