@@ -145,7 +145,9 @@ def read_schedule(
     months) or the header does (``Duration (hours)``). Summary rows (a ``Summary``
     column saying yes, an ``Outline Level`` or WBS codes with rows under them, ``—`` as
     the duration, a row no link touches that spans the others) are left out with a
-    warning; see :mod:`riskkit.io.summary`.
+    warning; see :mod:`riskkit.io.summary`. A ``WBS`` (or ``Outline Number``) column
+    is each activity's WBS path (``Activity.wbs``), which risks and uncertainty rules
+    can name (``WBS:1.2``).
 
     A P6 XER file (recognised by its content) is read natively: one project's
     activities, links, calendars, WBS and activity codes, durations remaining from the
