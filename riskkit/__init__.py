@@ -49,6 +49,7 @@ from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitE
 from .io.correlation import read_correlation
 from .io.register import read_register
 from .io.schedule import read_schedule
+from .io.uncertainty import apply_uncertainty, read_uncertainty
 from .model import (
     Activity,
     Calendar,
@@ -59,6 +60,7 @@ from .model import (
     Risk,
     RiskRegister,
     Schedule,
+    Uncertainty,
 )
 from .report import write_pack, write_report
 from .result import SimulationResult
@@ -100,9 +102,11 @@ __all__ = [
     "SimulationResult",
     "Triangular",
     "Trigen",
+    "Uncertainty",
     "Uniform",
     "__version__",
     "analyse",
+    "apply_uncertainty",
     "check_register",
     "check_schedule",
     "contingency",
@@ -113,6 +117,7 @@ __all__ = [
     "read_correlation",
     "read_register",
     "read_schedule",
+    "read_uncertainty",
     "risk_drivers",
     "select_mitigations",
     "simulate",

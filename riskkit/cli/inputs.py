@@ -14,6 +14,7 @@ from ..exceptions import InputError, OptionError, Problem
 from ..io.correlation import read_correlation
 from ..io.register import read_register
 from ..io.schedule import read_schedule
+from ..io.uncertainty import apply_uncertainty
 from ..model import RiskRegister, Schedule, parse_day
 from ..sim.correlation import resolve as resolve_correlation
 from .options import UsageError, column_map, sheet_option
@@ -23,11 +24,14 @@ __all__ = ["currency", "holidays", "load", "progress", "read_dates"]
 
 def load(args: argparse.Namespace
          ) -> tuple[RiskRegister | None, Schedule | None, Correlation | str | None]:
-    """Read the register, the schedule and the correlation, reporting the problems of
-    all at once."""
+    """Read the register, the schedule (with the ranges of --uncertainty) and the
+    correlation, reporting the problems of all at once."""
     sheet = sheet_option(args.sheet, "--sheet")
     if args.register is None and args.schedule is None:
         raise UsageError("riskkit: error: give a risk register, a --schedule, or both")
+    if getattr(args, "uncertainty", None) and args.schedule is None:
+        raise UsageError("riskkit: error: --uncertainty needs --schedule: its ranges are "
+                         "percentages of the activities' durations")
     if getattr(args, "start", None) and args.schedule is None:
         raise UsageError("riskkit: error: --start needs --schedule: finish dates come "
                          "from the activity network")
@@ -55,6 +59,8 @@ def load(args: argparse.Namespace
                 encoding=args.schedule_encoding or args.encoding, sheet=schedule_sheet,
                 project=args.project, hours_per_day=args.hours_per_day,
                 days_per_week=args.days_per_week)
+            if getattr(args, "uncertainty", None):
+                sch = apply_uncertainty(sch, args.uncertainty)
         except InputError as exc:
             problems += exc.problems
     corr: Correlation | str | None = None

@@ -72,6 +72,12 @@ def add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fals
     g.add_argument("--project", metavar="NAME",
                    help="the project to read from a P6 XER schedule that holds several (its "
                         "short name or id); it also names the schedule's project")
+    g.add_argument("--uncertainty", metavar="MIN,ML,MAX|FILE",
+                   help="three-point durations as percentages of each activity's duration: "
+                        "90,100,130 for all activities (pert:90,100,130 for another "
+                        "family), or an uncertainty file of rules by WBS, activity code, "
+                        "calendar and criticality (docs/uncertainty.md); milestones, "
+                        "completed activities and ranges the schedule gives keep theirs")
     g.add_argument("--hours-per-day", type=positive, default=8.0, metavar="H",
                    help="working hours in a day, for durations and lags in hours "
                         "(default 8)")

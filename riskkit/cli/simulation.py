@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
             what.append(f"{reg.source}: {plural(len(res.risk_ids), 'risk')}"
                         + (f" ({left_out(reg)} left out)" if res.excluded else ""))
         if sch is not None:
-            what.append(f"{sch.source}: {len(sch)} activities")
+            what.append(f"{sch.source}: {len(sch)} activities" + (
+                f" (durations --uncertainty {args.uncertainty})" if args.uncertainty else ""))
         print("; ".join(what) + f"; {res.iterations:,} iterations, {res.sampling}, "
               f"seed {res.seed}, scenario {res.scenario}")
         if res.correlation:

@@ -145,7 +145,9 @@ def read_schedule(
     months) or the header does (``Duration (hours)``). Summary rows (a ``Summary``
     column saying yes, an ``Outline Level`` or WBS codes with rows under them, ``—`` as
     the duration, a row no link touches that spans the others) are left out with a
-    warning; see :mod:`riskkit.io.summary`.
+    warning; see :mod:`riskkit.io.summary`. A ``WBS`` (or ``Outline Number``) column
+    is each activity's WBS path (``Activity.wbs``), which risks and uncertainty rules
+    can name (``WBS:1.2``).
 
     A P6 XER file (recognised by its content) is read natively: one project's
     activities, links, calendars, WBS and activity codes, durations remaining from the
@@ -254,6 +256,7 @@ def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
                        {c: header_unit(written[c]) for c in _DURATIONS if c in written})
     rows: list[_ActivityRow] = []
     broken: set[str] = set()  # ids of rows left out for a problem: links to them are not
+    id_header = normalise_header(written["id"])
     for row, cells in table.rows:
         if not any(cells):
             continue
@@ -266,7 +269,7 @@ def _schedule_from_table(table: RawTable, columns: Mapping[str, str] | None,
             continue
         cells = cells + ("",) * (len(table.header) - len(cells))
         reader = _ActivityRow(row, cells, context)
-        if normalise_header(reader.cell("id")) == normalise_header(written["id"]):
+        if normalise_header(reader.cell("id")) == id_header:
             notes.append(f"{src}: row {row} repeats the header and was left out")
             continue
         if not reader.cell("id") and not reader.is_heading():
@@ -323,7 +326,8 @@ def _parts(rows: list[_ActivityRow], outline: Outline, context: _Context, named:
     included."""
     active = [r for i, r in enumerate(rows) if i not in outline.reasons]
     activities = [r.activity() for r in active]
-    links = [lk for r in rows if r.cell("id") for lk in r.links(named)
+    ids = KnownIds.of(named)
+    links = [lk for r in rows if r.cell("id") for lk in r.links(ids)
              if lk.predecessor not in broken]
     position = {r.cell("id"): i for i, r in enumerate(rows) if r.cell("id")}
     links, problems, dropped = outline.rewrite(
@@ -505,7 +509,8 @@ class _ActivityRow:
         try:
             return Activity(self.cell("id"), duration or Fixed(0.0),
                             self.cell("name") or None, most_likely, cost_per_day, fixed_cost,
-                            self.cell("correlation_group") or None, family.name, self.row)
+                            self.cell("correlation_group") or None, family.name, self.row,
+                            wbs=self.cell("wbs").strip() or None)
         except InputError as exc:
             columns = {c: self.column(c) for c in _COLUMNS}
             self.problems += relocate(exc, self.src, self.row, columns).problems
@@ -566,14 +571,14 @@ class _ActivityRow:
                                                            "pessimistic"))
             return None, math.nan
 
-    def links(self, ids: set[str]) -> list[Link]:
+    def links(self, ids: KnownIds) -> list[Link]:
         """The links the predecessor cell names (unknown ids are left for the schedule
         to report, with this row); read once."""
         if self._links is None:
             self._links = self._read_links(ids)
         return self._links
 
-    def _read_links(self, ids: set[str]) -> list[Link]:
+    def _read_links(self, ids: KnownIds) -> list[Link]:
         out = []
         successor = self.cell("id")
         text = self.cell("predecessors")
@@ -599,7 +604,25 @@ def _split_predecessors(text: str) -> list[str]:
     return [t.strip() for t in re.split(r"[;,\n]", text) if t.strip()]
 
 
-def _parse_link(item: str, ids: set[str]) -> tuple[str, str, float, str | None]:
+@dataclass(frozen=True)
+class KnownIds:
+    """The ids a predecessor cell may name: as written, and case-folded where the
+    folded form names exactly one of them (None where it names several). Folded once
+    per file, so reading the links is linear in their number."""
+
+    exact: frozenset[str]
+    folded: Mapping[str, str | None]
+
+    @classmethod
+    def of(cls, ids: set[str]) -> KnownIds:
+        folded: dict[str, str | None] = {}
+        for i in ids:
+            key = i.casefold()
+            folded[key] = None if key in folded else i
+        return cls(frozenset(ids), folded)
+
+
+def _parse_link(item: str, ids: KnownIds) -> tuple[str, str, float, str | None]:
     """``(predecessor, type, lag, lag unit as written or None)`` from one predecessor
     item.
 
@@ -608,11 +631,8 @@ def _parse_link(item: str, ids: set[str]) -> tuple[str, str, float, str | None]:
     that names no known id is split at its type and lag all the same (its id is then
     reported as unknown).
     """
-    if item in ids:
+    if item in ids.exact:
         return item, "FS", 0.0, None
-    folded: dict[str, str | None] = {}
-    for i in ids:
-        folded[i.casefold()] = None if i.casefold() in folded else i
     unknown: tuple[str, str, float, str | None] | None = None
     for cut in range(len(item), 0, -1):
         head = item[:cut].strip()
@@ -624,7 +644,7 @@ def _parse_link(item: str, ids: set[str]) -> tuple[str, str, float, str | None]:
         if m.group(2) in ("-", "−"):
             lag = -lag
         word = m.group(4)
-        known = head if head in ids else folded.get(head.casefold())
+        known = head if head in ids.exact else ids.folded.get(head.casefold())
         if known:  # case-insensitive only where that names exactly one activity
             return known, ltype, lag, word
         unknown = (head, ltype, lag, word)  # the shortest head that leaves a valid suffix

@@ -29,7 +29,7 @@ from ..model import Link
 from ..words import read_words
 from .units import fold_unit
 
-__all__ = ["Outline", "RowFacts", "find_summaries", "is_dash", "spanning_rows"]
+__all__ = ["Outline", "RowFacts", "find_summaries", "is_dash", "spanning_rows", "yes_no"]
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +128,9 @@ class Outline:
         return other in self._under[summary]
 
 
-def _yes_no(text: str) -> bool | None:
+def yes_no(text: str) -> bool | None:
+    """True or False for a cell that says yes or no (in the words of
+    ``words/schedule_rows.json``), None for any other text."""
     word = fold_unit(text)
     if word in _words()["yes"]:
         return True
@@ -150,7 +152,7 @@ def find_summaries(facts: Sequence[RowFacts], src: str, written: dict[str, str])
     n = len(facts)
     flags: list[bool | None] = [None] * n
     if "summary" in written:
-        read = [_yes_no(f.flag) if f.flag.strip() else None for f in facts]
+        read = [yes_no(f.flag) if f.flag.strip() else None for f in facts]
         other = sum(1 for f, v in zip(facts, read) if v is None and f.flag.strip())
         if other:
             out.notes.append(

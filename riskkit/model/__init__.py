@@ -25,13 +25,16 @@ from .schedule import (
                        Link,
                        Schedule,
 )
+from .selectors import ActivityIndex, Resolution
 from .status import STATUS_KINDS, status_kind
+from .uncertainty import UNCERTAINTY_COLUMNS, Uncertainty, UncertaintyRule
 from .worktime import CONSTRAINT_KINDS, Constraint, SavedDates, WorkCalendar, moment
 
 __all__ = [
     "ACTIVITY_KINDS", "ACTIVITY_STATUSES", "CLOSED_STATUSES", "CONSTRAINT_KINDS",
-    "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS",
-    "Activity", "Calendar", "Constraint", "Exposure", "Link", "Portfolio", "Project", "Risk",
-    "RiskRegister", "SavedDates", "Schedule", "WorkCalendar", "check_scenario", "moment",
-    "parse_day", "relocate", "status_kind",
+    "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS", "UNCERTAINTY_COLUMNS",
+    "Activity", "ActivityIndex", "Calendar", "Constraint", "Exposure", "Link", "Portfolio",
+    "Project", "Resolution", "Risk", "RiskRegister", "SavedDates", "Schedule", "Uncertainty",
+    "UncertaintyRule", "WorkCalendar", "check_scenario", "moment", "parse_day", "relocate",
+    "status_kind",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..distributions import Distribution, family_of, parameter_columns, parameter_values
-from ..exceptions import InputError, OptionError, Problem
+from ..exceptions import InputError, InputWarning, OptionError, Problem
 from .calendar import parse_day
 from .status import SIMULATED_KINDS, status_kind, status_words
 
@@ -301,20 +302,39 @@ class RiskRegister:
         """The same register as part of ``project`` (its streams namespaced by it)."""
         return replace(self, project=project)
 
-    def check_activities(self, schedule: Any) -> None:
-        """Raise :class:`~riskkit.InputError` naming every active risk that lists
-        activities ``schedule`` lacks (its row, the column, the ids)."""
+    def check_activities(self, schedule: Any, *, warn: bool = True
+                         ) -> dict[str, tuple[str, ...]]:
+        """The activity ids each active risk that names activities acts on, by risk id
+        (``schedule.resolve``: ids, ``WBS:PRJ.2`` or ``PRJ.2.*``, ``code:Area=North``,
+        patterns); raise :class:`~riskkit.InputError` naming every risk whose names
+        ``schedule`` lacks (its row, the column, the names). A name that is an id and
+        a WBS code (the id is meant) is an :class:`~riskkit.InputWarning` when
+        ``warn``."""
         problems = []
+        notes: list[str] = []
+        out: dict[str, tuple[str, ...]] = {}
         for risk in self.active_risks:
-            unknown = [x for x in risk.activities if x not in schedule]
-            if unknown:
+            if not risk.activities:
+                continue
+            found = schedule.resolve(risk.activities)
+            out[risk.id] = found.ids
+            where = (f"{self.source}" + (f", row {risk.row}" if risk.row is not None else "")
+                     + f", risk {risk.id}: ")
+            notes += [where + note for note in found.notes]
+            if found.unknown:
+                index = schedule.activity_index
                 problems.append(Problem(
                     f"risk {risk.id} names activities the schedule lacks: "
-                    f"{', '.join(unknown)}", source=self.source, row=risk.row,
+                    f"{', '.join(found.unknown)}", source=self.source, row=risk.row,
                     column=self.header("activities"), value="; ".join(risk.activities),
-                    hint=f"activity ids are those of {schedule.source}"))
+                    hint=f"activity ids are those of {schedule.source}; "
+                         + index.describe_unknown(found.unknown[0])))
         if problems:
             raise InputError(problems)
+        if warn:
+            for note in notes:
+                warnings.warn(note, InputWarning, stacklevel=3)
+        return out
 
     def mitigation_costs(self) -> np.ndarray:
         """Mitigation cost of each active risk (0 where none is given)."""

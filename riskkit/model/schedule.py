@@ -8,10 +8,13 @@ and ends and disconnected parts are warnings.
 
 from __future__ import annotations
 
+import copy
 import html
 import math
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -22,6 +25,7 @@ from ..distributions import Distribution, family_of, parameter_columns, paramete
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..graph import find_cycles
 from .calendar import Calendar, parse_day
+from .selectors import ActivityIndex, Resolution
 from .timing import TimedDates, TimedNetwork
 from .worktime import Constraint, SavedDates, WorkCalendar, moment
 
@@ -309,6 +313,32 @@ class Schedule:
     def activity(self, activity: str) -> Activity:
         return self.activities[self.index_of(activity)]
 
+    @cached_property
+    def activity_index(self) -> ActivityIndex:
+        """The activities by id, WBS node, activity code and calendar (built once)."""
+        return ActivityIndex(self.activities,
+                             self.calendar.name if self.calendar is not None else None)
+
+    def resolve(self, names: Iterable[str]) -> Resolution:
+        """The activities that ``names`` name: ids, ``WBS:PRJ.2`` (or ``PRJ.2.*``),
+        ``code:Area=North``, patterns such as ``A10*``
+        (:mod:`riskkit.model.selectors`). Names that name nothing are in
+        ``unknown``; the caller reports them where the user wrote them.
+
+        Examples
+        --------
+        >>> import riskkit as rk
+        >>> sch = rk.Schedule((rk.Activity("A1", rk.Fixed(2.0), wbs="PRJ.1"),
+        ...                    rk.Activity("A2", rk.Fixed(3.0), wbs="PRJ.2.1"),
+        ...                    rk.Activity("A3", rk.Fixed(1.0), wbs="PRJ.2.2",
+        ...                                codes=(("Area", "North"),))))
+        >>> sch.resolve(["WBS:PRJ.2"]).ids, sch.resolve(["A1", "code:area=north"]).ids
+        (('A2', 'A3'), ('A1', 'A3'))
+        >>> sch.resolve(["PRJ.9"]).unknown
+        ('PRJ.9',)
+        """
+        return self.activity_index.resolve(names)
+
     def distributions(self) -> list[Distribution]:
         """The duration distribution of every activity, in schedule order."""
         return [a.duration for a in self.activities]
@@ -336,6 +366,29 @@ class Schedule:
         with warnings.catch_warnings():  # its logic warnings were given once already
             warnings.simplefilter("ignore", InputWarning)
             return replace(self, project=project, warnings=())
+
+    def with_activities(self, activities: Iterable[Activity]) -> Schedule:
+        """The same network with new estimates: ``activities`` has the schedule's ids in
+        its order; links, dates and warnings are kept. When only estimates and costs
+        differ (not an activity's calendar, constraints, progress or kind), the network
+        is the same and is not built again."""
+        new = tuple(activities)
+        if tuple(a.id for a in new) != self.ids:
+            raise OptionError("activities", f"{len(new)} activities",
+                              "the schedule's activities: the same ids in the same order")
+
+        def timing(a: Activity) -> tuple[Any, ...]:
+            return (id(a.calendar), a.constraints, a.status, a.actual_start,
+                    a.actual_finish, a.kind)
+
+        if any(timing(a) != timing(b) for a, b in zip(new, self.activities)):
+            with warnings.catch_warnings():  # its logic warnings were given once already
+                warnings.simplefilter("ignore", InputWarning)
+                return replace(self, activities=new, warnings=self.warnings)
+        out = copy.copy(self)
+        object.__setattr__(out, "activities", new)
+        out.__dict__.pop("activity_index", None)  # built from the old activities
+        return out
 
     def cpm(self) -> pd.DataFrame:
         """Deterministic CPM on most-likely durations: dates, total float, critical flag."""

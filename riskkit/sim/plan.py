@@ -216,13 +216,13 @@ class Plan:
 
 def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None
                 ) -> tuple[RiskModel, ...]:
-    """The active risks of ``register`` as the sampler sees them; activity ids the
-    schedule lacks are an error naming the risk's row."""
+    """The active risks of ``register`` as the sampler sees them; activities named
+    that the schedule lacks are an error naming the risk's row."""
     if register is None:
         return ()
     scenario = check_scenario(scenario)
-    if schedule is not None:
-        register.check_activities(schedule)
+    # what each risk's activities cell names (ids, WBS, activity codes), resolved once
+    named = {} if schedule is None else register.check_activities(schedule)
     ignored: list[str] = []
     models = []
     for risk in register.active_risks:
@@ -230,7 +230,7 @@ def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule
         if risk.activities and schedule is None:
             ignored.append(risk.id)
         elif risk.activities and schedule is not None:
-            acts = tuple(schedule.index_of(x) for x in risk.activities)
+            acts = tuple(schedule.index_of(x) for x in named[risk.id])
         pre, post = risk.exposure("current"), risk.exposure("mitigated")
         models.append(RiskModel(risk, stream_key(risk.id, risk.project or register.project),
                                 post if scenario == "mitigated" else pre, pre, post, acts))
