@@ -93,7 +93,7 @@ def read_mspdi(source: Any, project: str | None = None) -> Schedule:
     ...     warnings.simplefilter("ignore")
     ...     sch = read_mspdi("tests/data/bridge.xml")
     >>> sch.ids, str(sch.start), sch.duration()
-    (('1', '2', '3', '4'), '2027-01-04', 9.0)
+    (('1', '2', '3', '4'), '2027-01-04', 5.0)
     """
     return schedule_from_mspdi(read_xml(source, "an MS Project XML file"), project)
 
@@ -403,13 +403,14 @@ def _links(r: _Reader, tasks: dict[str, _Task], data_date: _dt.datetime | None
     if dropped:
         r.notes[f"{dropped:,} {'link' if dropped == 1 else 'links'} between a summary task and "
                 f"a task under it left out"] += 1
-    summaries = [order[i] for i in outline.reasons]
-    moved = sum(1 for t in summaries for _ in t.node.findall("PredecessorLink"))
+    summaries = [order[i] for i in outline.reasons  # the project's own summary is no news
+                 if order[i].node.get("OutlineLevel") != "0"]
     if summaries:
+        linked = {lk.predecessor for lk in raw} | {lk.successor for lk in raw}
+        moved = sum(t.id in linked for t in summaries)
         r.extra.append(f"{len(summaries):,} summary {_task(len(summaries))} left out (not "
-                       f"work: {moved:,} of their links moved to the tasks under them)"
-                       if moved else f"{len(summaries):,} summary {_task(len(summaries))} "
-                                     f"left out (not work)")
+                       "work" + (f"; the links of {moved:,} moved to the tasks under them)"
+                                 if moved else ")"))
     out = []
     for lk in links:
         pred, succ = by_id[lk.predecessor], by_id[lk.successor]

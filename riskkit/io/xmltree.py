@@ -133,9 +133,11 @@ class _Builder:
         return self.root
 
 
-def read_xml(source: Any, what: str = "an XML file") -> XmlDocument:
+def read_xml(source: Any, what: str = "an XML file", name: str | None = None
+             ) -> XmlDocument:
     """Parse an XML file (a path, a file object, or bytes) with entity declarations and
-    external references refused.
+    external references refused; ``what`` the file is (for messages), ``name`` the
+    name to give it (default: its path or file name).
 
     Raises
     ------
@@ -150,7 +152,7 @@ def read_xml(source: Any, what: str = "an XML file") -> XmlDocument:
     >>> doc.namespace, [(b.text, b.line) for b in doc.root.findall("b")]
     ('urn:x', [('1', 1), ('2', 2)])
     """
-    name = display_name(source)
+    name = name or display_name(source)
     builder = _Builder()
     parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True,
                               forbid_external=True)
