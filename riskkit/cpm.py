@@ -50,6 +50,10 @@ class Passes:
         """Zero total float, to a tolerance relative to the project length."""
         return self.total_float <= _tolerance(self.finish)
 
+    def finish_sums(self) -> np.ndarray:
+        """Per activity, the sum over iterations of its early finish."""
+        return self.early_finish.sum(axis=1, dtype=float)
+
     def critical_counts(self) -> np.ndarray:
         """Per activity, the number of iterations in which it is critical."""
         tol = _tolerance(self.finish)

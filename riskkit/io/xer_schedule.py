@@ -49,7 +49,7 @@ import numpy as np
 
 from ..distributions import Fixed
 from ..exceptions import InputError, InputWarning, Problem
-from ..model import Activity, Calendar, Link, Schedule, relocate
+from ..model import Activity, Calendar, Constraint, Link, SavedDates, Schedule, relocate
 from .xer import XerFile, XerProject
 from .xer_calendar import P6Calendar, read_calendars
 
@@ -65,6 +65,14 @@ CONSTRAINTS = {"CS_MSO": "start on", "CS_MSOA": "start on or after",
                "CS_MEOA": "finish on or after", "CS_MEOB": "finish on or before",
                "CS_MANDSTART": "mandatory start", "CS_MANDFIN": "mandatory finish",
                "CS_ALAP": "as late as possible"}
+#: P6 constraint types as riskkit's constraint kinds (model.CONSTRAINT_KINDS).
+_CONSTRAINT_KINDS = {"CS_MSO": "start_on", "CS_MSOA": "start_on_or_after",
+                     "CS_MSOB": "start_on_or_before", "CS_MEO": "finish_on",
+                     "CS_MEOA": "finish_on_or_after", "CS_MEOB": "finish_on_or_before",
+                     "CS_MANDSTART": "mandatory_start", "CS_MANDFIN": "mandatory_finish",
+                     "CS_ALAP": "as_late_as_possible"}
+_STATUS = {"TK_NotStart": "not_started", "TK_Active": "in_progress",
+           "TK_Complete": "complete"}
 _LINKS = {"PR_FS": "FS", "PR_SS": "SS", "PR_FF": "FF", "PR_SF": "SF"}
 _STATUSES = ("TK_NotStart", "TK_Active", "TK_Complete")
 _DAY_24 = P6Calendar("24h", "24 hours a day", 24.0, (((0.0, 24.0),),) * 7)
@@ -193,10 +201,11 @@ def schedule_from_xer(xer: XerFile, project: str | None = None) -> Schedule:
     wbs = _wbs_paths(xer, chosen, str(record.get("name_sep_char") or "."))
     codes = _activity_codes(xer, acts)
     costs = _costs(xer, acts)
+    resources = _resources(xer, acts)
     activities = []
     for a in acts.values():
         try:
-            activities.append(_activity(a, wbs, codes, costs))
+            activities.append(_activity(a, wbs, codes, costs, resources))
         except InputError as exc:  # the model's own checks, placed in the file
             problems += relocate(exc, src, a.row, {"id": "TASK.task_code",
                                                    "duration_min": "TASK.remain_drtn_hr_cnt",
@@ -210,29 +219,46 @@ def schedule_from_xer(xer: XerFile, project: str | None = None) -> Schedule:
         start = calendar.start_day(np.datetime64(data_date.date(), "D"), warn=False)
     warning = (f"{src}, project {chosen.short_name}: riskkit cannot honour yet: "
                + "; ".join(notes)) if notes else None
+    finish_by = record.get("plan_end_date")
     with warnings.catch_warnings(record=True) as logic:
         warnings.simplefilter("always", InputWarning)
         schedule = Schedule(tuple(activities), tuple(links), src,
                             chosen.short_name if project is not None else None,
                             calendar=calendar, warnings=(warning,) if warning else (),
                             headers=(("id", "TASK.task_code"),
-                                     ("predecessors", "TASKPRED.pred_task_id")), start=start)
+                                     ("predecessors", "TASKPRED.pred_task_id")), start=start,
+                            data_date=data_date, must_finish_by=finish_by)
     for note in [*([warning] if warning else []), *(str(w.message) for w in logic)]:
         warnings.warn(note, InputWarning, stacklevel=3)
     return schedule
 
 
 def _activity(a: XerActivity, wbs: dict[str, str], codes: dict[str, tuple[tuple[str, str],
-              ...]], costs: dict[str, float]) -> Activity:
-    hours = a.task.get("remain_drtn_hr_cnt") or 0.0
+              ...]], costs: dict[str, float], resources: dict[str, tuple[str, ...]]
+              ) -> Activity:
+    t = a.task
+    hours = t.get("remain_drtn_hr_cnt") or 0.0
     if a.complete or a.kind in ("level_of_effort", "wbs_summary"):
         hours = 0.0
     days = float(hours) / a.calendar.hours_per_day
-    task_id = str(a.task.get("task_id") or "")
-    return Activity(a.id, Fixed(days), a.task.get("task_name") or None, days,
+    task_id = str(t.get("task_id") or "")
+    constraints = []
+    for kind_field, date_field in (("cstr_type", "cstr_date"), ("cstr_type2", "cstr_date2")):
+        kind = _CONSTRAINT_KINDS.get(str(t.get(kind_field) or ""))
+        if kind == "as_late_as_possible" or (kind and t.get(date_field) is not None):
+            constraints.append(Constraint(kind, t.get(date_field)))
+    saved = SavedDates(t.get("early_start_date"), t.get("early_end_date"),
+                       t.get("late_start_date"), t.get("late_end_date"),
+                       t.get("total_float_hr_cnt"))
+    return Activity(a.id, Fixed(days), t.get("task_name") or None, days,
                     fixed_cost=costs.get(task_id, 0.0), row=a.row, kind=a.kind,
-                    wbs=wbs.get(str(a.task.get("wbs_id") or "")),
-                    codes=codes.get(task_id, ()))
+                    wbs=wbs.get(str(t.get("wbs_id") or "")), codes=codes.get(task_id, ()),
+                    calendar=a.calendar, constraints=tuple(constraints),
+                    status=_STATUS[a.status], actual_start=t.get("act_start_date"),
+                    actual_finish=t.get("act_end_date"),
+                    baseline_start=t.get("target_start_date"),
+                    baseline_finish=t.get("target_end_date"),
+                    resources=resources.get(task_id, ()), saved=saved)
 
 
 def same_days(a: Calendar, b: Calendar) -> bool:
@@ -308,6 +334,17 @@ def _costs(xer: XerFile, acts: dict[str, XerActivity]) -> dict[str, float]:
     return out
 
 
+def _resources(xer: XerFile, acts: dict[str, XerActivity]) -> dict[str, tuple[str, ...]]:
+    names = {r.get("rsrc_id"): str(r.get("rsrc_short_name") or r.get("rsrc_name")
+                                   or r.get("rsrc_id")) for r in xer.table("RSRC").records()}
+    out: dict[str, list[str]] = {}
+    for r in xer.table("TASKRSRC").records():
+        task = str(r.get("task_id") or "")
+        if task in acts and r.get("rsrc_id"):
+            out.setdefault(task, []).append(names.get(r["rsrc_id"], str(r["rsrc_id"])))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _links(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
            calendars: dict[str, P6Calendar], calendar: Calendar, options: dict[str, Any],
            record: dict[str, Any], data_date: _dt.datetime, problems: list[Problem],
@@ -325,7 +362,7 @@ def _links(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
     ss_from_early = _yes(options.get("sched_lag_early_start_flag", True))
     override = _yes(options.get("sched_progress_override"))
     left: Counter[str] = Counter()
-    other_lags: Counter[str] = Counter()
+    from_actual = 0
     out: list[Link] = []
     for line, r in zip(table.lines, table.records()):
         succ = acts.get(str(r.get("task_id") or ""))
@@ -349,41 +386,25 @@ def _links(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
                                     value=str(r.get("pred_type")),
                                     hint="PR_FS, PR_SS, PR_FF or PR_SF"))
             continue
-        if succ.complete:
-            if pred.complete:  # both done: the link stays, with nothing left to hold
-                out.append(Link(pred.id, succ.id, kind, 0.0, line))
-            else:
-                left["links from unfinished into completed activities (out-of-sequence "
-                     "progress: nothing moves a completed activity)"] += 1
-            continue
-        if override and succ.started:
+        if override and succ.started and not succ.complete:
             left["links into activities in progress (P6's progress override)"] += 1
             continue
-        if succ.started and kind == "SS":
+        if succ.started and not succ.complete and kind == "SS":
             left["start-to-start links into activities in progress (met: they have "
                  "started)"] += 1
             continue
+        if not ss_from_early and kind in ("SS", "SF") and pred.status == "TK_Active":
+            from_actual += 1
         cal = lag_calendar(pred, succ)
         hours = float(r.get("lag_hr_cnt") or 0.0)
-        reads_start = kind in ("SS", "SF")
-        actual = None
-        if reads_start and pred.started and not ss_from_early:
-            actual = pred.task.get("act_start_date")
-        elif not reads_start and pred.complete:
-            actual = pred.task.get("act_end_date")
-        if actual is not None:
-            hours -= cal.hours_between(actual, data_date)
-        if hours and not same_days(cal.to_calendar()[0], calendar):
-            other_lags[cal.name] += 1
-        out.append(Link(pred.id, succ.id, kind, hours / cal.hours_per_day, line))
+        out.append(Link(pred.id, succ.id, kind, hours / cal.hours_per_day, line,
+                        lag_calendar=cal))
     notes += [f"{n:,} {what if n != 1 else what.replace('links', 'link', 1)} left out"
               for what, n in left.items() if n]
-    if other_lags:
-        n = sum(other_lags.values())
-        notes.append(f"{n:,} {'lag' if n == 1 else 'lags'} that P6 counts on another calendar "
-                     f"(" + ", ".join(f"{k:,} on {c!r}" for c, k in other_lags.most_common())
-                     + f"; P6's lag calendar: {rule}), counted as working days of the "
-                       "schedule's calendar")
+    if from_actual:
+        notes.append(f"{from_actual:,} start-to-start {'lag' if from_actual == 1 else 'lags'} "
+                     "from activities in progress that P6 counts from their actual start "
+                     "(riskkit counts them from the remaining early start)")
     return out
 
 
@@ -393,45 +414,14 @@ def _unhonoured(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
     """What the file says that the engine does not do yet, each with how many."""
     out: list[str] = []
     values = list(acts.values())
-    other = Counter(a.calendar.name for a in values
-                    if not same_days(a.calendar.to_calendar()[0], calendar))
-    if other:
-        n = sum(other.values())
-        out.append(f"{n:,} {_act(n)} on calendars other than the schedule's "
-                   f"{calendar.name!r} (" + ", ".join(f"{k:,} on {c!r}" for c, k in
-                                                      other.most_common()) +
-                   ": riskkit schedules every activity on the one calendar, their "
-                   "durations in their own calendar's days)")
-    default = str(record.get("clndr_id") or "")
-    if base is not None and default in calendars and default != base.id:
-        used = sum(a.calendar.id == default for a in values)
-        out.append(f"the project's default calendar {calendars[default].name!r} (used by "
-                   f"{used:,}) is not the schedule's: that is the one most activities use")
-    kinds = Counter(CONSTRAINTS.get(str(a.task.get(f) or ""), str(a.task.get(f)))
-                    for a in values if not a.complete
-                    for f in ("cstr_type", "cstr_type2") if a.task.get(f))
-    if kinds:
-        n = sum(kinds.values())
-        out.append(f"{n:,} {'constraint' if n == 1 else 'constraints'} ("
-                   + ", ".join(f"{k:,} {c}" for c, k in kinds.most_common()) + ")")
-    for kind, words in (("level_of_effort", "level-of-effort"),
-                        ("wbs_summary", "WBS summary")):
-        n = sum(a.kind == kind for a in values)
-        if n:
-            out.append(f"{n:,} {words} {_act(n)} (read as zero-duration activities that keep "
-                       f"their links: P6 stretches them between their links)")
+    n = sum(a.kind == "wbs_summary" for a in values)
+    if n:
+        out.append(f"{n:,} WBS summary {_act(n)} (read as zero-duration activities that "
+                   f"keep their links: P6 stretches them over their WBS's activities)")
     n = sum(a.kind == "resource_dependent" for a in values)
     if n:
         out.append(f"{n:,} resource-dependent {_act(n)} (scheduled on their activity "
                    "calendar, not their resources')")
-    active = sum(a.status == "TK_Active" for a in values)
-    done = sum(a.complete for a in values)
-    if active:
-        out.append(f"{active:,} {_act(active)} in progress (their remaining duration runs "
-                   f"from the data date; actual starts and percent complete are not read)")
-    if done:
-        out.append(f"{done:,} completed {_act(done)} (held at the data date with no "
-                   f"duration; the lags of links out of them run from their actual dates)")
     levelled = sum(1 for a in values if not a.complete and a.task.get("restart_date")
                    and a.task.get("early_start_date")
                    and a.task["restart_date"] != a.task["early_start_date"])
@@ -444,8 +434,6 @@ def _unhonoured(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
         n = sum(1 for a in values if a.task.get(field) and not a.complete)
         if n:
             out.append(f"{n:,} {_act(n)} {words}")
-    if record.get("plan_end_date"):
-        out.append(f"the project's must-finish-by date {record['plan_end_date']:%Y-%m-%d}")
     assignments = sum(1 for r in xer.table("TASKRSRC").records()
                       if str(r.get("task_id") or "") in acts and r.get("target_cost"))
     if assignments:

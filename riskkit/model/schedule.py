@@ -22,6 +22,7 @@ from ..distributions import Distribution, family_of, parameter_columns, paramete
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..graph import find_cycles
 from .calendar import Calendar, parse_day
+from .timing import TimedDates, TimedNetwork
 from .worktime import Constraint, SavedDates, WorkCalendar, moment
 
 __all__ = ["ACTIVITY_KINDS", "ACTIVITY_STATUSES", "SCHEDULE_COLUMNS", "Activity", "Link",
@@ -172,8 +173,8 @@ class Schedule:
     warnings: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     start: np.datetime64 | None = None
-    data_date: np.datetime64 | None = None
-    must_finish_by: np.datetime64 | None = None
+    data_date: Any = None  # a moment (datetime64[m]) once built
+    must_finish_by: Any = None
 
     def __post_init__(self) -> None:
         if self.start is not None:
@@ -233,14 +234,55 @@ class Schedule:
                 + "remove a link so no activity waits on itself"))
         if problems:
             raise InputError(problems)
-        network = Network(len(index), src, dst, [LINK_TYPES.index(lk.type) for lk in good],
-                          [lk.lag for lk in good])
+        network: Network | TimedNetwork
+        if self.timed:
+            network = self._timed_network(src, dst, good)
+        else:
+            network = Network(len(index), src, dst,
+                              [LINK_TYPES.index(lk.type) for lk in good],
+                              [lk.lag for lk in good])
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "network", network)
         notes = _logic_warnings(self.source, [a.id for a in self.activities], good)
         for note in notes:
             warnings.warn(note, InputWarning, stacklevel=4)
         object.__setattr__(self, "warnings", (*self.warnings, *notes))
+
+    @property
+    def timed(self) -> bool:
+        """Whether the network runs on moments (calendars, constraints or progress from
+        a planning tool: :class:`~riskkit.model.timing.TimedNetwork`) rather than on
+        working days of one calendar from time 0."""
+        return self.data_date is not None or any(
+            a.calendar is not None or a.constraints or a.status != "not_started"
+            for a in self.activities)
+
+    @property
+    def work_calendar(self) -> WorkCalendar:
+        """The working hours the schedule's duration is measured on."""
+        found = self.__dict__.get("_work_calendar")
+        if found is None:
+            found = WorkCalendar.of_days(self.calendar or Calendar())
+            object.__setattr__(self, "_work_calendar", found)
+        return found
+
+    def _timed_network(self, src: list[int], dst: list[int], links: list[Link]
+                       ) -> TimedNetwork:
+        acts = self.activities
+        own = self.work_calendar
+        data_date = self.data_date
+        if data_date is None and self.start is not None:
+            data_date = moment(self.start)
+        return TimedNetwork(
+            len(acts), src, dst, [LINK_TYPES.index(lk.type) for lk in links],
+            [lk.lag for lk in links], [lk.lag_calendar for lk in links],
+            calendars=[a.calendar or own for a in acts], calendar=own, data_date=data_date,
+            constraints=[a.constraints for a in acts],
+            actual=[(a.actual_start, a.actual_finish) for a in acts],
+            complete=[a.status == "complete" for a in acts],
+            finish_milestone=[a.kind == "finish_milestone" for a in acts],
+            must_finish_by=self.must_finish_by,
+            drives=[a.kind != "level_of_effort" for a in acts])
 
     def _row(self, index: dict[str, int], activity: str) -> int | None:
         i = index.get(activity)
@@ -297,6 +339,8 @@ class Schedule:
     def cpm(self) -> pd.DataFrame:
         """Deterministic CPM on most-likely durations: dates, total float, critical flag."""
         d = self.most_likely[:, None]
+        if self.timed:
+            return self._timed_cpm()
         p = self.network.passes(d)  # type: ignore[attr-defined]
         return pd.DataFrame({
             "id": self.ids, "name": [a.name for a in self.activities],
@@ -304,6 +348,41 @@ class Schedule:
             "early_finish": p.early_finish[:, 0],
             "late_start": p.late_finish[:, 0] - d[:, 0], "late_finish": p.late_finish[:, 0],
             "total_float": p.total_float[:, 0], "critical": p.critical()[:, 0],
+        })
+
+    def dates(self) -> TimedDates:
+        """The deterministic CPM's moments (early and late starts and finishes, as
+        ``datetime64[m]``), total float in hours and the project finish, on the
+        activities' own calendars; activities as late as possible in their free float
+        and level-of-effort activities stretched to their successors, as P6 does."""
+        network = self.network  # type: ignore[attr-defined]
+        if not isinstance(network, TimedNetwork):
+            network = self._timed_network(*self._link_arrays())
+        return network.dates(self.most_likely)
+
+    def _link_arrays(self) -> tuple[list[int], list[int], list[Link]]:
+        index = self._index  # type: ignore[attr-defined]
+        links = [lk for lk in self.links]
+        return ([index[lk.predecessor] for lk in links],
+                [index[lk.successor] for lk in links], links)
+
+    def _timed_cpm(self) -> pd.DataFrame:
+        """cpm() of a timed schedule: working days of the schedule's calendar from the
+        data date, and the moments."""
+        when = self.dates()
+        network: TimedNetwork = self.network  # type: ignore[attr-defined]
+        days = {name: network.days_of(getattr(when, name)) for name in
+                ("early_start", "early_finish", "late_start", "late_finish")}
+        hours = np.array([(a.calendar or self.work_calendar).hours_per_day
+                          for a in self.activities])
+        total_float = when.total_float_hours / hours
+        tol = 1e-6 * max(1.0, float(np.abs(days["early_finish"]).max(initial=0.0)))
+        return pd.DataFrame({
+            "id": self.ids, "name": [a.name for a in self.activities],
+            "duration": self.most_likely, **days, "total_float": total_float,
+            "critical": total_float <= tol,
+            "early_start_date": when.early_start, "early_finish_date": when.early_finish,
+            "late_start_date": when.late_start, "late_finish_date": when.late_finish,
         })
 
     def duration(self) -> float:

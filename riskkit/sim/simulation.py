@@ -57,7 +57,7 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
             cost[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
         passes = network.passes(d, backward=net.criticality, work=work)
         schedule[s0:s1] += passes.finish
-        finish_sum += passes.early_finish.sum(axis=1, dtype=float)
+        finish_sum += passes.finish_sums()
         if net.criticality:
             critical += passes.critical_counts()
         bar.update()

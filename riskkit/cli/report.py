@@ -1,0 +1,44 @@
+"""``riskkit report``: the steering-committee PDF pack."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..report import write_report
+from ..seeds import fresh_seed
+from .inputs import holidays, load, progress
+from .options import add_input_options, add_run_options
+
+NAME = "report"
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        NAME, help="write the steering-committee PDF pack")
+    add_input_options(p)
+    add_run_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="PACK.pdf", help="the PDF to write")
+    p.add_argument("--title", help="title on the cover (default: from the register's name)")
+    p.add_argument("--currency", help="currency symbol, e.g. '£' or 'CHF ' (default: the "
+                                      "register's, if it writes one)")
+    p.add_argument("--value-per-day", type=float, default=None, metavar="AMOUNT",
+                   help="what a working day of delay is worth, for the mitigation values")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    reg, sch, corr = load(args)
+    assert reg is not None
+    # drawn here, as simulate() would, so that the line below can say which seed it was
+    seed = args.seed if args.seed is not None else fresh_seed()
+    path = write_report(args.output, reg, sch, iterations=args.iterations, rng=seed,
+                        title=args.title, currency=args.currency, start=args.start,
+                        holidays=holidays(args), value_per_day=args.value_per_day,
+                        sampling=args.sampling, progress=progress(args),
+                        workers=args.workers, correlation=corr)
+    if not args.quiet:
+        print(f"wrote {path}: the steering-committee pack for {reg.source}"
+              + (f" and {sch.source}" if sch is not None else "")
+              + f" ({args.iterations:,} iterations, seed {seed})")
+    return 0

@@ -1,0 +1,263 @@
+"""The forward and backward passes of a network whose activities work on their own
+calendars, with constraints, over (activities x iterations) arrays.
+
+Time is counted in slots (a slot: the largest step all the calendars' work periods are
+whole multiples of, such as an hour or half an hour) from the grid's base. For each
+calendar ``c`` the grid holds ``W[c, k]``, the work (in slots) done before slot ``k``;
+``WK[c, k]``, 1 when slot ``k`` is working time; and ``T[c, j]``, the slot at which
+the ``j``-th working slot begins. So the work done by a time ``t`` is
+``W[c, k] + WK[c, k] (t - k)`` with ``k = floor(t)``, and the inverse is one load:
+the moment work ``w`` is reached, as a finish (the end of the last working slot it
+needs, so a day's work ends at the day's end, not the next morning) or as a start (the
+beginning of the next working slot, so a start after a weekend is on Monday morning).
+
+An activity of duration ``h`` (slots of work) on calendar ``c``: its start is bounded
+below by its start-reading links and start constraints (and the data date), its finish
+by its finish-reading links and finish constraints; in work, ``w0 = max(work(c,
+start bound), work(c, finish bound) - h)``; the early start is ``start_at(c, w0)``, the
+early finish ``finish_at(c, w0 + h)``. A lag runs on its own calendar: from the
+predecessor's moment ``t``, ``finish_at(lc, work(lc, t) + lag)``. The backward pass is
+the mirror image. Completed activities keep their actual dates.
+
+A moment beyond the grid sets ``overflow[0]``; the caller grows the grid and runs again.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._jit import Array, inline, jit
+
+__all__ = ["FINISH_MILESTONE", "FIXED", "backward", "forward", "work_at", "work_sums"]
+
+#: bits of an activity's flags
+FIXED, FINISH_MILESTONE = 1, 2
+#: bits of a link's kind (as in :mod:`.network`)
+_READS_FINISH, _SETS_FINISH = 1, 2
+
+
+@inline
+def _work(W: Array, WK: Array, c: int, t: float, overflow: Array) -> float:
+    if t <= 0.0:
+        return 0.0
+    last = W.shape[1] - 1
+    k = int(math.floor(t))
+    if k >= last:
+        overflow[0] = 1
+        return float(W[c, last])
+    w = float(W[c, k])
+    return w + (float(W[c, k + 1]) - w) * (t - k)
+
+
+@inline
+def _finish_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
+    if w <= 0.0:
+        return float(T[c, 0])
+    j = int(math.ceil(w)) - 1
+    if j >= NW[c]:
+        overflow[0] = 1
+        j = NW[c] - 1
+    return float(T[c, j]) + (w - j)
+
+
+@inline
+def _start_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
+    if w <= 0.0:
+        return float(T[c, 0])
+    j = int(math.floor(w))
+    if j >= NW[c]:
+        overflow[0] = 1
+        j = NW[c] - 1
+    return float(T[c, j]) + (w - j)
+
+
+@jit
+def work_at(W: Array, WK: Array, c: int, t: Array, out: Array, overflow: Array) -> None:
+    """The work done on calendar ``c`` by each moment of ``t`` (slots)."""
+    for i in range(t.shape[0]):
+        out[i] = _work(W, WK, c, t[i], overflow)
+
+
+@jit
+def work_sums(W: Array, WK: Array, c: int, t: Array, origin: float, out: Array,
+              overflow: Array) -> None:
+    """Per row of ``t`` (slots), the sum of the work done on calendar ``c`` by each
+    moment, less ``origin``."""
+    for a in range(t.shape[0]):
+        total = 0.0
+        for i in range(t.shape[1]):
+            total += _work(W, WK, c, t[a, i], overflow) - origin
+        out[a] = total
+
+
+@jit
+def forward(order: Array, in_ptr: Array, in_pred: Array, in_kind: Array, in_lag: Array,
+            in_cal: Array, cal: Array, scale: Array, flags: Array, low: Array,
+            start_after: Array, finish_after: Array, start_fixed: Array,
+            finish_fixed: Array, fixed_row: Array, durations: Array, W: Array,
+            WK: Array, T: Array, NW: Array, es: Array, ef: Array, through: Array,
+            overflow: Array) -> None:
+    """Early starts and finishes (slots), activities in ``order``.
+
+    Per activity: its calendar, slots per unit of ``durations`` (``scale``), flags
+    (:data:`FIXED`: completed, ``start_fixed``/``finish_fixed`` are its actual
+    moments; :data:`FINISH_MILESTONE`), the earliest moment it may start (``low``: the
+    data date), its start-on-or-after and finish-on-or-after moments (-inf: none) and,
+    for mandatory constraints, ``start_fixed`` or ``finish_fixed`` (NaN: none). Per
+    link ``l`` into ``a`` (``in_ptr[a]:in_ptr[a+1]``): the predecessor, its kind, its
+    lag (slots of work) and the lag's calendar (-1: no lag).
+
+    A completed activity passes on its logic, as P6 does with retained logic: its
+    successors start no earlier than the data date and what its own unfinished
+    predecessors reach (``through``, row ``fixed_row[a]``), and a lag runs from its
+    actual date.
+    """
+    m = durations.shape[1]
+    s_bound = np.empty(m)
+    f_bound = np.empty(m)
+    for a in order:
+        for i in range(m):
+            s_bound[i] = max(low[a], start_after[a])
+            f_bound[i] = finish_after[a]
+        for k in range(in_ptr[a], in_ptr[a + 1]):
+            p = in_pred[k]
+            kind = in_kind[k]
+            lc = in_cal[k]
+            lag = in_lag[k]
+            held = flags[p] & FIXED
+            for i in range(m):
+                src = ef[p, i] if kind & _READS_FINISH else es[p, i]
+                if lc >= 0:
+                    src = _finish_at(T, NW, lc, _work(W, WK, lc, src, overflow) + lag,
+                                     overflow)
+                if held and src < through[fixed_row[p], i]:
+                    src = through[fixed_row[p], i]
+                if kind & _SETS_FINISH:
+                    if src > f_bound[i]:
+                        f_bound[i] = src
+                elif src > s_bound[i]:
+                    s_bound[i] = src
+        if flags[a] & FIXED:
+            r = fixed_row[a]
+            for i in range(m):
+                es[a, i] = start_fixed[a]
+                ef[a, i] = finish_fixed[a]
+                through[r, i] = max(s_bound[i], f_bound[i])
+            continue
+        c = cal[a]
+        sc = scale[a]
+        fixed_start = start_fixed[a]
+        fixed_finish = finish_fixed[a]
+        finish_mile = flags[a] & FINISH_MILESTONE
+        for i in range(m):
+            h = durations[a, i] * sc
+            if h < 0.0:
+                h = 0.0
+            w0 = _work(W, WK, c, s_bound[i], overflow)
+            if f_bound[i] > -np.inf:
+                wf = _work(W, WK, c, f_bound[i], overflow) - h
+                if wf > w0:
+                    w0 = wf
+            if fixed_start == fixed_start:  # mandatory start
+                w0 = _work(W, WK, c, fixed_start, overflow)
+            elif fixed_finish == fixed_finish:  # mandatory finish
+                w0 = _work(W, WK, c, fixed_finish, overflow) - h
+            # a finish is the end of the work's last slot, unless a bound lies in the
+            # gap after it: then the start of the next working slot (same work)
+            if h > 0.0:
+                es[a, i] = _start_at(T, NW, c, w0, overflow)
+                t = _finish_at(T, NW, c, w0 + h, overflow)
+                if t < f_bound[i]:
+                    t = _start_at(T, NW, c, w0 + h, overflow)
+                ef[a, i] = t
+            else:
+                t = _start_at(T, NW, c, w0, overflow)
+                if finish_mile:
+                    back = _finish_at(T, NW, c, w0, overflow)
+                    if back >= s_bound[i] and back >= f_bound[i]:
+                        t = back
+                es[a, i] = t
+                ef[a, i] = t
+
+
+@jit
+def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
+             out_lag: Array, out_cal: Array, cal: Array, scale: Array, flags: Array,
+             start_before: Array, finish_before: Array, start_fixed: Array,
+             finish_fixed: Array, durations: Array, W: Array, WK: Array, T: Array,
+             NW: Array, es: Array, ef: Array, late: Array, ls: Array, lf: Array,
+             total_float: Array, keep_float: bool, critical: Array,
+             overflow: Array) -> None:
+    """Late starts and finishes (slots) from the late finish ``late`` of each
+    iteration (the project's), activities in reverse ``order``, and total float
+    (finish float: work on the activity's calendar from early to late finish, slots).
+    ``start_before``/``finish_before``: start-on-or-before and finish-on-or-before
+    moments (+inf: none); the out-links of ``a`` at ``out_ptr[a]:out_ptr[a+1]``.
+    ``critical[a]`` counts the iterations in which ``a`` has no float (to a
+    millionth of a slot); the float itself is kept only with ``keep_float``."""
+    m = durations.shape[1]
+    s_bound = np.empty(m)
+    f_bound = np.empty(m)
+    for r in range(order.shape[0] - 1, -1, -1):
+        a = order[r]
+        c = cal[a]
+        if flags[a] & FIXED:
+            for i in range(m):
+                ls[a, i] = es[a, i]
+                lf[a, i] = ef[a, i]
+                if keep_float:
+                    total_float[a, i] = 0.0
+            continue
+        for i in range(m):
+            f_bound[i] = min(late[i], finish_before[a])
+            s_bound[i] = start_before[a]
+        for k in range(out_ptr[a], out_ptr[a + 1]):
+            s = out_succ[k]
+            kind = out_kind[k]
+            lc = out_cal[k]
+            lag = out_lag[k]
+            for i in range(m):
+                ref = lf[s, i] if kind & _SETS_FINISH else ls[s, i]
+                if lc >= 0:
+                    ref = _finish_at(T, NW, lc, _work(W, WK, lc, ref, overflow) - lag,
+                                     overflow)
+                if kind & _READS_FINISH:
+                    if ref < f_bound[i]:
+                        f_bound[i] = ref
+                elif ref < s_bound[i]:
+                    s_bound[i] = ref
+        sc = scale[a]
+        fixed_start = start_fixed[a]
+        fixed_finish = finish_fixed[a]
+        finish_mile = flags[a] & FINISH_MILESTONE
+        for i in range(m):
+            h = durations[a, i] * sc
+            if h < 0.0:
+                h = 0.0
+            w = _work(W, WK, c, f_bound[i], overflow)
+            if s_bound[i] < np.inf:
+                ws = _work(W, WK, c, s_bound[i], overflow) + h
+                if ws < w:
+                    w = ws
+            if fixed_start == fixed_start:
+                w = _work(W, WK, c, fixed_start, overflow) + h
+            elif fixed_finish == fixed_finish:
+                w = _work(W, WK, c, fixed_finish, overflow)
+            if h > 0.0:
+                lf[a, i] = _finish_at(T, NW, c, w, overflow)
+                t = _start_at(T, NW, c, w - h, overflow)
+                if t > s_bound[i]:
+                    t = _finish_at(T, NW, c, w - h, overflow)
+                ls[a, i] = t
+            else:
+                t = _finish_at(T, NW, c, w, overflow) if finish_mile else \
+                    _start_at(T, NW, c, w, overflow)
+                lf[a, i] = t
+                ls[a, i] = t
+            slack = w - _work(W, WK, c, ef[a, i], overflow)
+            if keep_float:
+                total_float[a, i] = slack
+            if slack <= 1e-6:
+                critical[a] += 1
