@@ -21,6 +21,7 @@ import pytest
 import riskkit as rk
 from riskkit.cli import main
 from riskkit.io.mpxj import INSTALL_HINT, JAVA_HINT
+from riskkit.io.verify import compare_dates
 
 from .conftest import REALWORLD
 
@@ -70,10 +71,13 @@ def test_the_mpx_sample_imports(java, capsys):
     assert sch.duration() == 9.0 and str(sch.start) == "2018-09-07"
     assert sch.calendar.weekmask == "1111100" and sch.calendar.name == "Standard"
     assert sch.activity("1").calendar.week[0] == ((8.0, 12.0), (13.0, 17.0))
-    assert sch.activity("3").saved.early_finish == np.datetime64("2018-09-19T00:00")
+    assert sch.activity("3").saved.early_finish == np.datetime64("2018-09-20T00:00")
     assert main(["validate", "--schedule", str(MPX)]) == 0
     assert "3 activities, 2 links; deterministic duration 9.0 working days" in \
         capsys.readouterr().out
+    # its dates have no time of day: a finish on 19/09/2018 is the end of that day, as ours
+    assert main(["verify", str(MPX), "--json", "-"]) == 0
+    assert '"early_finish_matches": 3' in capsys.readouterr().out
 
 
 @needs_realworld
@@ -152,8 +156,13 @@ def test_the_real_p6_file_as_p6_xml_and_ms_project_xml_reads_as_the_xer(java, tm
     assert [n.replace(str(pmxml), "F") for n in notes] == [
         n.replace(str(XER), "F") for n in xer_notes]
     np.testing.assert_array_equal(ours.cpm()["early_finish"], xer.cpm()["early_finish"])
+    # (MPXJ writes P6's remaining late dates only: the early ones are compared)
+    theirs, mine = compare_dates(xer).to_dict(), compare_dates(ours).to_dict()
+    for key in ("compared", "early_start_matches", "early_finish_matches", "project_finish"):
+        assert mine[key] == theirs[key], key
+    assert mine["early_start_matches"] == mine["early_finish_matches"] == 3471
     ms, ms_notes = read(mspdi)
-    assert ms.duration() == xer.duration() == pytest.approx(1410.875)
+    assert ms.duration() == xer.duration() == 1390.0  # P6's, through MS Project's reader
     assert ms.data_date == np.datetime64("2017-09-16T00:00") and ms.start == xer.start
     (note,) = [n for n in ms_notes if "cannot honour" in n]
     assert "1,982 summary tasks left out" in note  # P6's WBS, as MPXJ writes it

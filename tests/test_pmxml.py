@@ -124,17 +124,17 @@ def test_types_progress_constraints_codes_costs_and_the_lag_calendar(tmp_path):
                                                 "level_of_effort", "wbs_summary"]
     b = sch.activity("B")
     assert b.codes == (("Phase", "DES"),) and b.fixed_cost == 2500.0
-    # A finished Tuesday 16:00; 24 h of lag on the 24-hour calendar ran out before the
-    # data date (Monday 08:00, 136 hours later): nothing of it is left
+    assert [c.kind for c in b.constraints] == ["start_on_or_after", "finish_on_or_before"]
+    assert sch.activity("D").constraints[0].kind == "as_late_as_possible"
+    assert sch.activity("A").status == "complete" and sch.activity("E").status == \
+        "in_progress"
+    # 24 h of lag: a day of the 24-hour calendar, three of A's own
     lag_ab = next(lk for lk in sch.links if lk.predecessor == "A")
-    assert lag_ab.lag == (24 - 136) / 24
+    assert (lag_ab.lag, lag_ab.lag_calendar.hours_per_day) == (1.0, 24.0)
     (note,) = [n for n in notes if "cannot honour" in n]
-    assert "3 constraints (1 start on or after, 1 finish on or before, 1 as late as " \
-           "possible)" in note
-    assert "1 completed activity" in note and "1 activity in progress" in note
-    # on A's own calendar, Wednesday to Friday (24 working hours) ran the whole lag
+    assert "1 WBS summary activity" in note and "1 resource-dependent activity" in note
     sch, _ = read(tmp_path, text.replace("24-Hour Calendar", "Predecessor Activity Calendar"))
-    assert next(lk for lk in sch.links if lk.predecessor == "A").lag == 0.0
+    assert next(lk for lk in sch.links if lk.predecessor == "A").lag == 3.0
 
 
 def test_several_projects_are_chosen_by_id(tmp_path):

@@ -13,7 +13,8 @@ MSPDI is the XML MS Project saves (File > Save As > XML), in the namespace
   resources (``Assignments``), cost (``Cost``, else ``FixedCost`` and the assignments'
   costs) as its fixed cost, text custom fields with their aliases as activity codes,
   and the dates MS Project computed (``EarlyStart`` ... ``TotalSlack``) for
-  ``riskkit verify``;
+  ``riskkit verify``; in a file whose dates carry no time of day (MPX, through MPXJ)
+  a finish is the end of its day;
 - durations: the remaining duration (``RemainingDuration``, ISO 8601 such as
   ``PT16H0M0S``; none for a completed task) in working days of the task's calendar
   (hours / the project's ``MinutesPerDay``); an elapsed duration (``DurationFormat``
@@ -28,8 +29,9 @@ MSPDI is the XML MS Project saves (File > Save As > XML), in the namespace
   when work has progressed, its ``CurrentDate``; the must-finish-by date: a deadline on
   the project summary task, or the finish of a project scheduled from its finish.
 
-Progress follows :mod:`.planning` (time 0 is the data date; remaining work starts
-there, as P6 schedules it). What cannot be honoured is said once, in one
+Progress is the engine's, as for P6 (:mod:`riskkit.model.timing`): completed tasks
+keep their actual dates, remaining work starts at the data date (MS Project can leave
+it before the status date; that is said). What cannot be honoured is said once, in one
 :class:`~riskkit.InputWarning`.
 """
 
@@ -53,8 +55,6 @@ from .planning import (
     ELAPSED,
     Progress,
     build_schedule,
-    carried_lag,
-    engine_limits,
     main_calendar,
 )
 from .summary import RowFacts, find_summaries
@@ -208,7 +208,7 @@ def schedule_from_mspdi(doc: XmlDocument, project: str | None = None) -> Schedul
                                              "(Project > Status Date) and save again")
     if r.problems:
         raise InputError(r.problems)
-    links = _links(r, tasks, data_date)
+    links = _links(r, tasks)
     activities = _activities(r, tasks, bool(root.get("HonorConstraints") != "0"))
     if r.problems:
         raise InputError(r.problems)
@@ -223,7 +223,6 @@ def schedule_from_mspdi(doc: XmlDocument, project: str | None = None) -> Schedul
     start = (calendar.start_day(np.datetime64(origin.date(), "D"), warn=False)
              if origin is not None else None)
     deadline = _project_deadline(r, tasks)
-    notes += engine_limits(activities, calendar)
     notes += _notes(r, root, tasks, data_date, status)
     name = root.get("Title") or root.get("Name")
     return build_schedule(activities, links, r.src, f", project {name}" if name else "",
@@ -349,11 +348,10 @@ def _assignments(r: _Reader, tasks: dict[str, _Task], cals: MspdiCalendars) -> N
                 f"riskkit on the task calendar)"] += 1
 
 
-def _links(r: _Reader, tasks: dict[str, _Task], data_date: _dt.datetime | None
-           ) -> list[Link]:
+def _links(r: _Reader, tasks: dict[str, _Task]) -> list[Link]:
     """The links between tasks, those of summary tasks moved to the tasks under them,
     their lags in days of the successor's calendar (elapsed ones on the elapsed
-    calendar), with what is left of them at the data date."""
+    calendar)."""
     order = list(tasks.values())
     facts = [RowFacts(t.line, t.id, t.name or "", "", t.node.get("OutlineLevel") or "",
                       "1" if t.summary else "0") for t in order]
@@ -415,33 +413,45 @@ def _links(r: _Reader, tasks: dict[str, _Task], data_date: _dt.datetime | None
     for lk in links:
         pred, succ = by_id[lk.predecessor], by_id[lk.successor]
         node, elapsed = written[lk.row or 0]
-        cal = ELAPSED if elapsed else succ.calendar
-        kept = carried_lag(lk.type, pred.progress, succ.progress, lk.lag, cal, data_date)
-        if isinstance(kept, str):
-            r.notes[kept + " left out"] += 1
+        if lk.type == "SS" and succ.progress.status == "in_progress":
+            r.notes["start-to-start links into activities in progress left out (met: they "
+                    "have started)"] += 1
             continue
-        out.append(Link(pred.id, succ.id, lk.type, kept / cal.hours_per_day, node.line, cal))
+        if lk.type in ("SS", "SF") and lk.lag and pred.progress.status == "in_progress":
+            r.notes["start-to-start lags from activities in progress that MS Project counts "
+                    "from their actual start (riskkit from the remaining start)"] += 1
+        cal = ELAPSED if elapsed else succ.calendar
+        out.append(Link(pred.id, succ.id, lk.type, lk.lag / cal.hours_per_day, node.line, cal))
     return out
 
 
 def _activities(r: _Reader, tasks: dict[str, _Task], honour: bool) -> list[Activity]:
     """An activity per task that is not a summary."""
     fields = _custom_fields(r.root)
+    work = [t for t in tasks.values() if not t.summary]
+    moments = [d for t in work for f in ("Start", "Finish", "EarlyStart", "EarlyFinish")
+               if (d := r.date(t.node, f)) is not None]
+    dates_only = bool(moments) and all(d.time() == _dt.time() for d in moments)
     out = []
-    for t in tasks.values():
-        if t.summary:
-            continue
+    for t in work:
         node = t.node
+
+        def finish(when: _dt.datetime | None, t: _Task = t) -> np.datetime64 | None:
+            """A finish; in a file of dates only, the end of its day (not a milestone's)."""
+            if when is not None and dates_only and t.total_hours > 0:
+                when += _dt.timedelta(days=1)
+            return _moment(when)
+
         cal = ELAPSED if t.elapsed else t.calendar
         days = t.hours / cal.hours_per_day
         constraints = [] if t.progress.complete else _constraints(r, node, honour)
         baseline = next((b for b in node.findall("Baseline") if b.get("Number") in (None, "0")),
                         None)
         slack = r.number(node, "TotalSlack")
-        early_start, early_finish, late_start, late_finish = (
-            _moment(r.date(node, f)) for f in ("EarlyStart", "EarlyFinish", "LateStart",
-                                                "LateFinish"))
-        saved = SavedDates(early_start, early_finish, late_start, late_finish,
+        saved = SavedDates(_moment(r.date(node, "EarlyStart")),
+                           finish(r.date(node, "EarlyFinish")),
+                           _moment(r.date(node, "LateStart")),
+                           finish(r.date(node, "LateFinish")),
                            None if slack is None else slack / 600)
         cost = r.number(node, "Cost")
         if cost is None:
@@ -456,11 +466,11 @@ def _activities(r: _Reader, tasks: dict[str, _Task], honour: bool) -> list[Activ
                 wbs=node.get("WBS"), codes=codes, calendar=cal,
                 constraints=tuple(constraints), status=t.progress.status,
                 actual_start=_moment(t.progress.actual_start),
-                actual_finish=_moment(t.progress.actual_finish),
+                actual_finish=finish(t.progress.actual_finish),
                 baseline_start=_moment(r.date(baseline, "Start", "Baseline")
                                        if baseline else None),
-                baseline_finish=_moment(r.date(baseline, "Finish", "Baseline")
-                                        if baseline else None),
+                baseline_finish=finish(r.date(baseline, "Finish", "Baseline")
+                                       if baseline else None),
                 resources=tuple(t.resources), saved=saved))
         except InputError as exc:  # the model's own checks, placed in the file
             r.problems += relocate(exc, r.src, t.line, {
@@ -528,11 +538,6 @@ def _notes(r: _Reader, root: XmlElement, tasks: dict[str, _Task],
          "summary {} with a constraint or deadline (not read)"),
         (sum(bool(r.number(t.node, "FixedCost")) for t in tasks.values() if t.summary),
          "summary {} with a fixed cost of their own (not read)"),
-        (sum(t.progress.status == "in_progress" for t in work),
-         "{} in progress (their remaining duration runs from the data date)"),
-        (sum(t.progress.complete for t in work),
-         "completed {} (held at the data date with no duration; the lags of links out of "
-         "them run from their actual dates)"),
         (sum(1 for t in work if status is not None and not t.progress.started
              and (s := r.date(t.node, "Start")) is not None and s < status),
          "unstarted {} MS Project schedules before the status date (their work starts at "
