@@ -195,6 +195,15 @@ def test_a_missing_file_and_a_format_riskkit_cannot_read_exit_2(capsys, tmp_path
     assert main(["verify", str(mpp)]) == 2
     err = capsys.readouterr().err
     assert "plan.mpp" in err and "Traceback" not in err
+    pmxml = tmp_path / "p.xml"
+    pmxml.write_text('<?xml version="1.0"?>\n<APIBusinessObjects xmlns="x"></APIBusinessObjects>',
+                     encoding="utf-8")
+    assert main(["verify", str(pmxml)]) == 2  # P6 XML is read since #18: this has no project
+    assert "has no Project" in capsys.readouterr().err
+    other = tmp_path / "report.xml"
+    other.write_text("<?xml version='1.0'?>\n<Report/>\n", encoding="utf-8")
+    assert main(["verify", str(other)]) == 2
+    assert "is an XML file" in capsys.readouterr().err
 
 
 def _without_early_dates(tmp_path: Path) -> Path:

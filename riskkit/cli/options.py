@@ -39,7 +39,8 @@ def add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fals
     else:
         p.add_argument("register", help="risk register: CSV (any delimiter) or .xlsx")
     p.add_argument("--schedule", metavar="FILE",
-                   help="activity schedule (CSV, .xlsx or a Primavera P6 .xer): durations, "
+                   help="activity schedule (CSV, .xlsx, a Primavera P6 .xer or XML, MS Project "
+                        "XML, or .mpp/.mpx with the mpxj extra): durations, "
                         "predecessors, costs")
     p.add_argument("--map", action="append", metavar='"HEADER=column"',
                    help="map a header to a riskkit column, e.g. --map \"Cost of Measures="
@@ -70,7 +71,7 @@ def add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fals
     g.add_argument("--schedule-encoding", metavar="E",
                    help="text encoding of the schedule (default: --encoding, or detected)")
     g.add_argument("--project", metavar="NAME",
-                   help="the project to read from a P6 XER schedule that holds several (its "
+                   help="the project to read from a P6 XER or XML schedule that holds several (its "
                         "short name or id); it also names the schedule's project")
     g.add_argument("--uncertainty", metavar="MIN,ML,MAX|FILE",
                    help="three-point durations as percentages of each activity's duration: "

@@ -18,7 +18,8 @@ from typing import Any
 
 from .._format import plural
 from ..exceptions import InputError, Problem
-from ..io.formats import sniff_format
+from ..io.formats import planning_format_error, sniff_format
+from ..io.mpxj import MPXJ_SUFFIXES
 from ..io.verify import compare_dates
 from .options import count
 from .output import write
@@ -29,16 +30,16 @@ NAME = "verify"
 FIELDS = (("early_start", "early start"), ("early_finish", "early finish"),
           ("late_finish", "late finish"), ("total_float", "total float"))
 #: What verify reads: a planning tool's file with the dates it computed.
-_NEEDS = ("verify needs a file from a planning tool, with the dates it computed (a "
-          "Primavera P6 .xer export)")
+_NEEDS = ("verify needs a file from a planning tool, with the dates it computed: a "
+          "Primavera P6 .xer or XML export, or an MS Project file (XML, .mpp or .mpx)")
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser(
         NAME, help="compare riskkit's CPM dates with the dates the planning tool saved")
     p.add_argument("schedule", metavar="SCHEDULE",
-                   help="a schedule from a planning tool, with the dates it computed "
-                        "(a Primavera P6 .xer)")
+                   help="a schedule from a planning tool, with its computed dates "
+                        "(Primavera P6 .xer or XML, MS Project XML, .mpp or .mpx)")
     p.add_argument("--project", metavar="NAME",
                    help="the project to compare when the file holds several (its short "
                         "name or id)")
@@ -61,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(Problem(
             "is a table of activities (CSV or .xlsx): it holds no dates computed by a "
             "planning tool to compare with", source=str(path), hint=_NEEDS))
+    if kind in ("xls", "ole", "xml", "zip") and not str(path).lower().endswith(
+            MPXJ_SUFFIXES):  # not a planning tool's file riskkit reads
+        raise planning_format_error(kind, str(path))
     comparison = compare_dates(path, project=args.project, encoding=args.encoding)
     result = comparison.to_dict()
     if result["compared"] == 0 and result["activities"] > result["completed"]:

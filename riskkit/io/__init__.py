@@ -5,8 +5,11 @@
 - :mod:`.xlsx`: Excel workbooks;
 - :mod:`.register`, :mod:`.schedule`, :mod:`.correlation`, :mod:`.scale`,
   :mod:`.uncertainty`: the readers;
-- :mod:`.xer`, :mod:`.xer_calendar`, :mod:`.xer_schedule`: Primavera P6 XER files, and
-  :mod:`.xer_verify`, our CPM against the dates P6 saved;
+- :mod:`.xer`, :mod:`.xer_calendar`, :mod:`.xer_schedule`: Primavera P6 XER files;
+  :mod:`.pmxml`: P6 XML, read as XER; :mod:`.mspdi`, :mod:`.mspdi_calendar`: MS Project
+  XML; :mod:`.mpxj`: .mpp, .mpx and more through the optional MPXJ extra; :mod:`.xmltree`
+  the hardened XML they parse with, :mod:`.planning` what they share;
+- :mod:`.verify` (:mod:`.xer_verify`), our CPM against the dates the tool saved;
 - :mod:`.export`: files that are safe to open in Excel.
 
 A reader only translates: the model (:mod:`riskkit.model`) checks what it builds, and
@@ -14,6 +17,8 @@ the reader maps each problem back to the file's row and column.
 """
 
 from .correlation import read_correlation
+from .mspdi import read_mspdi
+from .pmxml import read_pmxml
 from .register import read_register
 from .schedule import read_schedule
 from .uncertainty import apply_uncertainty, parse_uncertainty, read_uncertainty
@@ -21,5 +26,5 @@ from .xer import XerFile, read_xer
 from .xer_verify import DateComparison, compare_dates
 
 __all__ = ["DateComparison", "XerFile", "apply_uncertainty", "compare_dates",
-           "parse_uncertainty", "read_correlation", "read_register", "read_schedule",
-           "read_uncertainty", "read_xer"]
+           "parse_uncertainty", "read_correlation", "read_mspdi", "read_pmxml",
+           "read_register", "read_schedule", "read_uncertainty", "read_xer"]

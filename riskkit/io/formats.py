@@ -1,7 +1,8 @@
 """What a schedule file is, from its first bytes: CSV text, an xlsx workbook, a
-Primavera P6 XER export (read by :mod:`.xer`), or a planning tool's own format (P6
-PMXML, MS Project MSPDI XML, .mpp, MPX) that riskkit 0.2 cannot read yet and says so,
-with what to export instead."""
+Primavera P6 XER export (read by :mod:`.xer`) or P6 XML (:mod:`.pmxml`), MS Project XML
+(:mod:`.mspdi`), an MS Project .mpp or MPX file (read through the optional MPXJ extra,
+:mod:`.mpxj`), or a file riskkit cannot read as a schedule (.xls, another Office or XML
+file, a zip archive), refused with what to export instead."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from typing import Any
 
 from ..exceptions import InputError, Problem
 
-__all__ = ["EXPORT_HINT", "buffered", "not_a_register_error", "planning_format_error",
-           "sniff_format"]
+__all__ = ["EXPORT_HINT", "buffered", "describe", "not_a_register_error",
+           "planning_format_error", "sniff_format"]
 
 #: What to export from a planning tool so that riskkit can read the schedule.
 EXPORT_HINT = ("export the activities as CSV or .xlsx with the columns ID, Name, Duration "
@@ -23,13 +24,12 @@ EXPORT_HINT = ("export the activities as CSV or .xlsx with the columns ID, Name,
                "schedule")
 
 #: Planning tools' formats riskkit reads as schedules.
-_READABLE = {"xer": "a Primavera P6 XER export"}
+_READABLE = {"xer": "a Primavera P6 XER export",
+             "pmxml": "a Primavera P6 XML (PMXML) export",
+             "mspdi": "a Microsoft Project XML (MSPDI) file",
+             "mpp": "a Microsoft Project .mpp file",
+             "mpx": "a Microsoft Project exchange (MPX) file"}
 _FORMATS = {
-    "pmxml": ("a Primavera P6 XML (PMXML) export", "riskkit 0.2 cannot read P6 XML yet"),
-    "mspdi": ("a Microsoft Project XML (MSPDI) file",
-              "riskkit 0.2 cannot read MS Project XML yet"),
-    "mpp": ("a Microsoft Project .mpp file", "riskkit 0.2 cannot read .mpp files yet"),
-    "mpx": ("a Microsoft Project exchange (MPX) file", "riskkit 0.2 cannot read MPX yet"),
     "xls": ("an Excel 97-2003 workbook (.xls)", "riskkit reads .xlsx workbooks, not .xls"),
     "ole": ("a binary Office file (OLE compound document)",
             "riskkit reads CSV and .xlsx schedules"),
@@ -37,6 +37,12 @@ _FORMATS = {
     "zip": ("a zip archive that is not an .xlsx workbook",
             "riskkit reads CSV and .xlsx schedules"),
 }
+
+
+def describe(kind: str) -> str:
+    """What a format of :func:`sniff_format` is, in words (``"a Microsoft Project
+    .mpp file"``)."""
+    return _READABLE.get(kind) or _FORMATS.get(kind, (f"a {kind} file", ""))[0]
 
 
 def _head(source: Any, size: int = 65536) -> bytes | str | None:
@@ -71,9 +77,9 @@ def _is_xlsx(source: Any, data: bytes) -> bool:
 
 
 def sniff_format(source: Any) -> str | None:
-    """``"xlsx"``, ``"xer"`` (P6), a key of the planning formats riskkit cannot read
-    (``"mspdi"``, ``"pmxml"``, ``"mpp"``, ``"mpx"``, ``"xls"``, ``"ole"``, ``"xml"``,
-    ``"zip"``), or None for text that should be read as CSV."""
+    """``"xlsx"``, a planning tool's format (``"xer"``, ``"pmxml"``, ``"mspdi"``,
+    ``"mpp"``, ``"mpx"``), one riskkit cannot read as a schedule (``"xls"``, ``"ole"``,
+    ``"xml"``, ``"zip"``), or None for text that should be read as CSV."""
     data = _head(source)
     if data is None:
         return None
@@ -102,7 +108,8 @@ def sniff_format(source: Any) -> str | None:
     if text.startswith("MPX,") or text.startswith("MPX;"):
         return "mpx"
     if text.startswith("<"):
-        body = re.sub(r"<\?xml[^>]*\?>|<!--.*?-->", "", text[:8192], flags=re.S).lstrip()
+        body = re.sub(r"<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", "",
+                      text[:8192], flags=re.S | re.I).lstrip()
         if re.match(r"<(\w+:)?Project\b[^>]*schemas\.microsoft\.com/project", body):
             return "mspdi"
         if re.match(r"<(\w+:)?APIBusinessObjects\b", body):
@@ -127,7 +134,7 @@ def planning_format_error(kind: str, source: str) -> InputError:
 
 def not_a_register_error(kind: str, source: str) -> InputError:
     """The error for a planning tool's file given as a risk register."""
-    what, _ = _FORMATS.get(kind, (_READABLE.get(kind, f"a {kind} file"), ""))
+    what = describe(kind)
     if kind in ("xls", "ole", "xml", "zip"):
         return InputError(Problem(f"is {what}, not a risk register", source=source,
                                   hint="save the register as .xlsx or CSV"))

@@ -6,14 +6,16 @@ in the unit a cell, a units column or the header writes: :mod:`.units`), costs a
 predecessor cell (``A; B FS+2; C SS-1; D FF``), leaves out summary rows
 (:mod:`.summary`), and builds activities and links. The network checks (unknown
 predecessors, self-links, cycles, open ends, no links at all) are the model's. A
-Primavera P6 XER file is read natively (:mod:`.xer`, :mod:`.xer_schedule`); another
-planning tool's own file (P6 XML, MS Project XML or .mpp, MPX) is recognised by its
-content and refused with what to export instead (:mod:`.formats`).
+planning tool's own file is recognised by its content (:mod:`.formats`) and read:
+Primavera P6 XER (:mod:`.xer`, :mod:`.xer_schedule`) and P6 XML (:mod:`.pmxml`) and MS
+Project XML (:mod:`.mspdi`) natively, MS Project .mpp and MPX (and the other formats
+MPXJ reads) through the optional MPXJ extra (:mod:`.mpxj`).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 import warnings
 from collections.abc import Callable, Mapping
@@ -37,7 +39,10 @@ from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import SCHEDULE_COLUMNS, Activity, Link, Schedule, relocate
 from ..words import read_words
 from .cells import BAD, NumberFormatError, parse_cell
-from .formats import buffered, planning_format_error, sniff_format
+from .formats import buffered, describe, planning_format_error, sniff_format
+from .mpxj import MPXJ_SUFFIXES, read_with_mpxj
+from .mspdi import read_mspdi
+from .pmxml import read_pmxml
 from .summary import Outline, RowFacts, find_summaries, is_dash, spanning_rows
 from .tables import (
     RawTable,
@@ -131,8 +136,8 @@ def read_schedule(
     hours_per_day: float = 8.0,
     days_per_week: float = 5.0,
 ) -> Schedule:
-    """Read and check an activity schedule (CSV, xlsx or Primavera P6 XER path, file
-    object or DataFrame).
+    """Read and check an activity schedule (CSV, xlsx, Primavera P6 XER or XML, MS
+    Project XML, .mpp or MPX: a path, file object or DataFrame).
 
     Columns: ``id, name, duration_min, duration_most_likely, duration_max`` (or a single
     ``duration``), ``predecessors, distribution, cost_per_day, fixed_cost``, under the
@@ -152,8 +157,12 @@ def read_schedule(
     A P6 XER file (recognised by its content) is read natively: one project's
     activities, links, calendars, WBS and activity codes, durations remaining from the
     data date (:func:`riskkit.io.xer_schedule.schedule_from_xer`); ``encoding`` applies
-    (default cp1252), the other options do not. Another planning tool's own format (P6
-    XML, MS Project XML or .mpp, MPX) is refused with what to export instead.
+    (default cp1252), the other options do not. P6 XML (PMXML) is read by the same rules
+    (:mod:`riskkit.io.pmxml`), MS Project XML (MSPDI) natively
+    (:mod:`riskkit.io.mspdi`: tasks, calendars, links, constraints, progress, summary
+    tasks left out with their links moved to the tasks under them), and an MS Project
+    .mpp or MPX file (or another format MPXJ reads) through the optional MPXJ extra
+    (``pip install "riskkit[mpxj]"``, which needs Java), as MS Project XML.
 
     Parameters
     ----------
@@ -166,8 +175,8 @@ def read_schedule(
     sheet : str or int, optional
         The worksheet of an .xlsx workbook (default: the first).
     project : str, optional
-        The schedule's project (namespaces its random streams). For a P6 XER file that
-        holds several projects, the one to read (its short name or id).
+        The schedule's project (namespaces its random streams). For a P6 XER or XML
+        file that holds several projects, the one to read (its short name or id).
     hours_per_day, days_per_week : float, default 8 and 5
         How hours and weeks become working days (a month is 52/12 weeks).
 
@@ -197,6 +206,15 @@ def read_schedule(
             table = read_xlsx(source, sheet, _judge(columns), what="schedule")
         elif kind == "xer":
             return schedule_from_xer(read_xer(source, encoding=encoding), project)
+        elif kind == "pmxml":
+            return read_pmxml(source, project)
+        elif kind == "mspdi":
+            return read_mspdi(source, project)
+        elif kind in ("mpp", "mpx") or (kind in ("ole", "xml", "zip")
+                                        and name.lower().endswith(MPXJ_SUFFIXES)):
+            what = (describe(kind) if kind in ("mpp", "mpx")
+                    else f"a {os.path.splitext(name)[1]} file")
+            return read_with_mpxj(source, what, project)
         elif kind is not None:
             raise planning_format_error(kind, name)
         else:
