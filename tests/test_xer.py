@@ -320,6 +320,7 @@ def test_not_an_xer_file():
 
 # --- the real P6 file --------------------------------------------------------------------
 
+@needs_realworld
 def test_the_real_p6_file_loads_fast_and_says_once_what_it_cannot_honour():
     began = time.perf_counter()
     sch, notes = load(None, REAL)
@@ -339,6 +340,7 @@ def test_the_real_p6_file_loads_fast_and_says_once_what_it_cannot_honour():
     assert sch.duration() == pytest.approx(1390.0)
 
 
+@needs_realworld
 def test_the_real_p6_file_against_its_saved_dates():
     cmp = compare_dates(REAL)
     assert (cmp.activities, cmp.completed, cmp.compared) == (3994, 523, 3471)
@@ -354,6 +356,7 @@ def test_the_real_p6_file_against_its_saved_dates():
     assert set(diffs["field"]) <= {"late_finish", "total_float"}
 
 
+@needs_realworld
 def test_the_real_p6_file_simulates_with_its_calendars_and_progress():
     """Fixed durations: every iteration is the deterministic plan, P6's 1,390 working
     days (restarting completed activities' lags at the data date would give 1,565)."""
