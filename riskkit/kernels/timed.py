@@ -3,10 +3,11 @@ calendars, with constraints, over (activities x iterations) arrays.
 
 Time is counted in slots (a slot: the largest step all the calendars' work periods are
 whole multiples of, such as an hour or half an hour) from the grid's base. For each
-calendar ``c`` the grid holds ``W[c, k]``, the work (in slots) done before slot ``k``;
-``WK[c, k]``, 1 when slot ``k`` is working time; and ``T[c, j]``, the slot at which
-the ``j``-th working slot begins. So the work done by a time ``t`` is
-``W[c, k] + WK[c, k] (t - k)`` with ``k = floor(t)``, and the inverse is one load:
+calendar ``c`` the grid holds ``W[c, k]``, the work (in slots) done before slot ``k``
+(so ``W[c, k + 1] - W[c, k]`` is 1 when slot ``k`` is working time, else 0), and
+``T[c, j]``, the slot at which the ``j``-th working slot begins. So the work done by a
+time ``t`` is ``W[c, k] + (W[c, k + 1] - W[c, k]) (t - k)`` with ``k = floor(t)``, and
+the inverse is one load:
 the moment work ``w`` is reached, as a finish (the end of the last working slot it
 needs, so a day's work ends at the day's end, not the next morning) or as a start (the
 beginning of the next working slot, so a start after a weekend is on Monday morning).
@@ -40,7 +41,7 @@ _READS_FINISH, _SETS_FINISH = 1, 2
 
 
 @inline
-def _work(W: Array, WK: Array, c: int, t: float, overflow: Array) -> float:
+def _work(W: Array, c: int, t: float, overflow: Array) -> float:
     if t <= 0.0:
         return 0.0
     last = W.shape[1] - 1
@@ -75,21 +76,21 @@ def _start_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
 
 
 @jit
-def work_at(W: Array, WK: Array, c: int, t: Array, out: Array, overflow: Array) -> None:
+def work_at(W: Array, c: int, t: Array, out: Array, overflow: Array) -> None:
     """The work done on calendar ``c`` by each moment of ``t`` (slots)."""
     for i in range(t.shape[0]):
-        out[i] = _work(W, WK, c, t[i], overflow)
+        out[i] = _work(W, c, t[i], overflow)
 
 
 @jit
-def work_sums(W: Array, WK: Array, c: int, t: Array, origin: float, out: Array,
+def work_sums(W: Array, c: int, t: Array, origin: float, out: Array,
               overflow: Array) -> None:
     """Per row of ``t`` (slots), the sum of the work done on calendar ``c`` by each
     moment, less ``origin``."""
     for a in range(t.shape[0]):
         total = 0.0
         for i in range(t.shape[1]):
-            total += _work(W, WK, c, t[a, i], overflow) - origin
+            total += _work(W, c, t[a, i], overflow) - origin
         out[a] = total
 
 
@@ -98,7 +99,7 @@ def forward(order: Array, in_ptr: Array, in_pred: Array, in_kind: Array, in_lag:
             in_cal: Array, cal: Array, scale: Array, flags: Array, low: Array,
             start_after: Array, finish_after: Array, start_fixed: Array,
             finish_fixed: Array, fixed_row: Array, durations: Array, W: Array,
-            WK: Array, T: Array, NW: Array, es: Array, ef: Array, through: Array,
+            T: Array, NW: Array, es: Array, ef: Array, through: Array,
             overflow: Array) -> None:
     """Early starts and finishes (slots), activities in ``order``.
 
@@ -131,7 +132,7 @@ def forward(order: Array, in_ptr: Array, in_pred: Array, in_kind: Array, in_lag:
             for i in range(m):
                 src = ef[p, i] if kind & _READS_FINISH else es[p, i]
                 if lc >= 0:
-                    src = _finish_at(T, NW, lc, _work(W, WK, lc, src, overflow) + lag,
+                    src = _finish_at(T, NW, lc, _work(W, lc, src, overflow) + lag,
                                      overflow)
                 if held and src < through[fixed_row[p], i]:
                     src = through[fixed_row[p], i]
@@ -156,15 +157,15 @@ def forward(order: Array, in_ptr: Array, in_pred: Array, in_kind: Array, in_lag:
             h = durations[a, i] * sc
             if h < 0.0:
                 h = 0.0
-            w0 = _work(W, WK, c, s_bound[i], overflow)
+            w0 = _work(W, c, s_bound[i], overflow)
             if f_bound[i] > -np.inf:
-                wf = _work(W, WK, c, f_bound[i], overflow) - h
+                wf = _work(W, c, f_bound[i], overflow) - h
                 if wf > w0:
                     w0 = wf
             if fixed_start == fixed_start:  # mandatory start
-                w0 = _work(W, WK, c, fixed_start, overflow)
+                w0 = _work(W, c, fixed_start, overflow)
             elif fixed_finish == fixed_finish:  # mandatory finish
-                w0 = _work(W, WK, c, fixed_finish, overflow) - h
+                w0 = _work(W, c, fixed_finish, overflow) - h
             # a finish is the end of the work's last slot, unless a bound lies in the
             # gap after it: then the start of the next working slot (same work)
             if h > 0.0:
@@ -187,7 +188,7 @@ def forward(order: Array, in_ptr: Array, in_pred: Array, in_kind: Array, in_lag:
 def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
              out_lag: Array, out_cal: Array, cal: Array, scale: Array, flags: Array,
              start_before: Array, finish_before: Array, start_fixed: Array,
-             finish_fixed: Array, durations: Array, W: Array, WK: Array, T: Array,
+             finish_fixed: Array, durations: Array, W: Array, T: Array,
              NW: Array, es: Array, ef: Array, late: Array, ls: Array, lf: Array,
              total_float: Array, keep_float: bool, critical: Array,
              overflow: Array) -> None:
@@ -222,7 +223,7 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
             for i in range(m):
                 ref = lf[s, i] if kind & _SETS_FINISH else ls[s, i]
                 if lc >= 0:
-                    ref = _finish_at(T, NW, lc, _work(W, WK, lc, ref, overflow) - lag,
+                    ref = _finish_at(T, NW, lc, _work(W, lc, ref, overflow) - lag,
                                      overflow)
                 if kind & _READS_FINISH:
                     if ref < f_bound[i]:
@@ -236,15 +237,15 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
             h = durations[a, i] * sc
             if h < 0.0:
                 h = 0.0
-            w = _work(W, WK, c, f_bound[i], overflow)
+            w = _work(W, c, f_bound[i], overflow)
             if s_bound[i] < np.inf:
-                ws = _work(W, WK, c, s_bound[i], overflow) + h
+                ws = _work(W, c, s_bound[i], overflow) + h
                 if ws < w:
                     w = ws
             if fixed_start == fixed_start:
-                w = _work(W, WK, c, fixed_start, overflow) + h
+                w = _work(W, c, fixed_start, overflow) + h
             elif fixed_finish == fixed_finish:
-                w = _work(W, WK, c, fixed_finish, overflow)
+                w = _work(W, c, fixed_finish, overflow)
             if h > 0.0:
                 lf[a, i] = _finish_at(T, NW, c, w, overflow)
                 # a late start is the start of its first working slot, unless a
@@ -262,7 +263,7 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
                     t = _finish_at(T, NW, c, w, overflow)
                 lf[a, i] = t
                 ls[a, i] = t
-            slack = w - _work(W, WK, c, ef[a, i], overflow)
+            slack = w - _work(W, c, ef[a, i], overflow)
             if keep_float:
                 total_float[a, i] = slack
             if slack <= 1e-6:

@@ -56,7 +56,6 @@ class Grid:
         K = self.days * spd
         # whole slots up to 2**24 are exact in float32: half the memory, twice the cache
         self.W = np.zeros((n, K + 1), dtype=np.float32)
-        self.WK = np.zeros((n, 1), dtype=np.float32)  # unused by the kernels (W's steps)
         counts = []
         rows = []
         for ci, cal in enumerate(self.calendars):
@@ -106,7 +105,7 @@ class Grid:
 
         t = np.ascontiguousarray(t, dtype=float).reshape(-1)
         out = np.empty_like(t)
-        work_at(self.W, self.WK, self.index[id(calendar)], t, out, np.zeros(1, np.int64))
+        work_at(self.W, self.index[id(calendar)], t, out, np.zeros(1, np.int64))
         return out
 
 
@@ -304,7 +303,7 @@ class TimedNetwork:
             overflow = np.zeros(1, dtype=np.int64)
             forward(x["order"], x["in_ptr"], x["in_pred"], x["in_kind"], x["in_lag"],
                     x["in_cal"], x["cal"], x["scale"], x["flags"], x["low"], x["after_s"],
-                    x["after_f"], x["fix_s"], x["fix_f"], x["fixed_row"], d, g.W, g.WK,
+                    x["after_f"], x["fix_s"], x["fix_f"], x["fixed_row"], d, g.W,
                     g.T, g.NW, es, ef, through, overflow)
             if not overflow[0]:
                 return g, es, ef
@@ -325,7 +324,7 @@ class TimedNetwork:
         backward(x["order"], x["out_ptr"], x["out_succ"], x["out_kind"], x["out_lag"],
                  x["out_cal"], x["cal"], x["scale"], x["flags"], x["before_s"],
                  x["before_f"], x["fix_s"], x["fix_f"], np.ascontiguousarray(durations),
-                 g.W, g.WK, g.T, g.NW, es, ef, np.ascontiguousarray(late, dtype=float), ls,
+                 g.W, g.T, g.NW, es, ef, np.ascontiguousarray(late, dtype=float), ls,
                  lf, tf, keep_float, counts, overflow)
         return None if overflow[0] else (ls, lf, tf, counts)
 
@@ -335,7 +334,7 @@ class TimedNetwork:
         c = g.index[id(self.calendar)]
         origin = g.work(self.calendar, np.array([g.time(self.data_date, 0.0)]))[0]
         out = np.empty(t.shape[0])
-        work_sums(g.W, g.WK, c, t, float(origin), out, np.zeros(1, np.int64))
+        work_sums(g.W, c, t, float(origin), out, np.zeros(1, np.int64))
         return out * g.slot_hours / self.calendar.hours_per_day
 
     def _days(self, g: Grid, t: np.ndarray) -> np.ndarray:

@@ -211,19 +211,6 @@ class WorkCalendar:
         return cal, notes
 
 
-    def next_work(self, when: _dt.datetime, *, days: int = 3660) -> _dt.datetime:
-        """The first moment of work at or after ``when`` (``when`` itself when it is
-        in a work period)."""
-        day = when.date()
-        for _ in range(days):
-            midnight = _dt.datetime.combine(day, _dt.time())
-            for s, f in sorted(self.periods(day)):
-                end = midnight + _dt.timedelta(hours=f)
-                if when < end:
-                    return max(when, midnight + _dt.timedelta(hours=s))
-            day += _dt.timedelta(days=1)
-        raise ValueError(f"calendar {self.name!r} has no work within {days} days of {when}")
-
     @classmethod
     def of_days(cls, calendar: Calendar, day_start: float = 8.0) -> WorkCalendar:
         """The working hours of a working-day :class:`Calendar`: each working day from
