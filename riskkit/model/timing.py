@@ -442,12 +442,7 @@ class TimedNetwork:
             # finish, as P6 does); with none, the project's early finish
             bound_f, bound_s = (np.inf if outgoing.get(a) else finish), np.inf
             for s, t, lg, lc in outgoing.get(a, []):
-                ref = ef[s] if _SETS_FINISH[t] else es[s]
-                if lg:
-                    lcal = lc or self.calendar
-                    w = g.work(lcal, np.array([ref]))[0] - lg * lcal.hours_per_day / \
-                        g.slot_hours
-                    ref = self._finish_at(g, lcal, w)
+                ref = self._before_lag(g, ef[s] if _SETS_FINISH[t] else es[s], lg, lc)
                 if _READS_FINISH[t]:
                     bound_f = min(bound_f, ref)
                 else:
@@ -455,9 +450,10 @@ class TimedNetwork:
             w = g.work(cal, np.array([bound_f]))[0]
             if bound_s < np.inf:
                 w = min(w, g.work(cal, np.array([bound_s]))[0] + h)
-            if w <= g.work(cal, np.array([ef[a]]))[0]:
+            done = g.work(cal, np.array([ef[a]]))[0]
+            if w <= done:
                 continue
-            tf[a] -= w - g.work(cal, np.array([ef[a]]))[0]
+            tf[a] -= w - done
             if h > 0:
                 ef[a] = self._finish_at(g, cal, w)
                 es[a] = self._start_at(g, cal, w - h)
@@ -470,13 +466,19 @@ class TimedNetwork:
         """A level-of-effort activity finishes with what its links out of it reach
         (they do not drive the successors)."""
         for s, dst, t, lg, lc in self.loose_links:
-            ref = ef[dst] if _SETS_FINISH[t] else es[dst]
-            if lg:
-                lcal = lc or self.calendar
-                w = g.work(lcal, np.array([ref]))[0] - lg * lcal.hours_per_day / g.slot_hours
-                ref = self._finish_at(g, lcal, w)
+            ref = self._before_lag(g, ef[dst] if _SETS_FINISH[t] else es[dst], lg, lc)
             if ref > ef[s]:
                 ef[s] = ref
+
+    def _before_lag(self, g: Grid, ref: float, lag: float, calendar: WorkCalendar | None
+                    ) -> float:
+        """The moment a link's lag (working days of its calendar) before ``ref`` ends,
+        as a finish (the backward pass's rule)."""
+        if not lag:
+            return ref
+        cal = calendar or self.calendar
+        w = g.work(cal, np.array([ref]))[0] - lag * cal.hours_per_day / g.slot_hours
+        return self._finish_at(g, cal, w)
 
     @staticmethod
     def _finish_at(g: Grid, cal: WorkCalendar, w: float) -> float:
