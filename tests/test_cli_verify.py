@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from riskkit.cli import main
-from riskkit.io.verify import compare_dates
+from riskkit.io.planning.verify import compare_dates
 
 from .conftest import REALWORLD, SAMPLES
 

@@ -20,8 +20,8 @@ import pytest
 
 import riskkit as rk
 from riskkit.cli import main
-from riskkit.io.mpxj import INSTALL_HINT, JAVA_HINT
-from riskkit.io.verify import compare_dates
+from riskkit.io.planning.mpxj import INSTALL_HINT, JAVA_HINT
+from riskkit.io.planning.verify import compare_dates
 
 from .conftest import REALWORLD
 

@@ -20,10 +20,10 @@ import pytest
 
 import riskkit as rk
 from riskkit.cli import main
-from riskkit.io.mspdi import read_mspdi
-from riskkit.io.planning import ELAPSED
-from riskkit.io.verify import compare_dates
-from riskkit.io.xmltree import read_xml
+from riskkit.io.planning.common import ELAPSED
+from riskkit.io.planning.mspdi import read_mspdi
+from riskkit.io.planning.verify import compare_dates
+from riskkit.io.planning.xmltree import read_xml
 from riskkit.model import Constraint, SavedDates
 
 from .test_xer import DATA

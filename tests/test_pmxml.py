@@ -16,8 +16,8 @@ import pytest
 
 import riskkit as rk
 from riskkit.cli import main
-from riskkit.io.pmxml import pmxml_as_xer, read_pmxml
-from riskkit.io.xmltree import read_xml
+from riskkit.io.planning.pmxml import pmxml_as_xer, read_pmxml
+from riskkit.io.planning.xmltree import read_xml
 
 from .test_mspdi import BOMB, tag
 from .test_xer import DATA

@@ -33,9 +33,9 @@ import pytest
 
 import riskkit as rk
 from riskkit.cli import main
-from riskkit.io.xer import read_xer, value_kind
-from riskkit.io.xer_calendar import P6Calendar, parse_clndr_data
-from riskkit.io.xer_verify import compare_dates
+from riskkit.io.planning.verify import compare_dates
+from riskkit.io.planning.xer import read_xer, value_kind
+from riskkit.io.planning.xer_calendar import P6Calendar, parse_clndr_data
 
 from .conftest import REALWORLD
 

@@ -1,7 +1,7 @@
 """``riskkit verify``: our CPM's dates against the dates the planning tool saved, the
 proof a user needs before trusting a risk result on an imported schedule.
 
-A thin layer over :func:`riskkit.io.verify.compare_dates`: the JSON is its
+A thin layer over :func:`riskkit.io.planning.verify.compare_dates`: the JSON is its
 ``to_dict()``; the table counts the matches of each field, the project finish ours and
 the file's, then the differences by their likely reason, with examples. Exit 0 when
 every compared date matches (``DateComparison.all_match``), 1 when some differ, 2 on
@@ -19,8 +19,8 @@ from typing import Any
 from .._format import plural
 from ..exceptions import InputError, Problem
 from ..io.formats import planning_format_error, sniff_format
-from ..io.mpxj import MPXJ_SUFFIXES
-from ..io.verify import compare_dates
+from ..io.planning.mpxj import MPXJ_SUFFIXES
+from ..io.planning.verify import compare_dates
 from .options import count
 from .output import write
 
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def table(comparison: Any, examples: int | None) -> str:
-    """The table of a :class:`~riskkit.io.verify.DateComparison`: matches by field,
+    """The table of a :class:`~riskkit.io.planning.verify.DateComparison`: matches by field,
     the project finish, the differences by reason with up to ``examples`` of each
     (None: all)."""
     result = comparison.to_dict()

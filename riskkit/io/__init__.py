@@ -17,13 +17,13 @@ the reader maps each problem back to the file's row and column.
 """
 
 from .correlation import read_correlation
-from .mspdi import read_mspdi
-from .pmxml import read_pmxml
+from .planning.mspdi import read_mspdi
+from .planning.pmxml import read_pmxml
+from .planning.verify import DateComparison, compare_dates
+from .planning.xer import XerFile, read_xer
 from .register import read_register
 from .schedule import read_schedule
 from .uncertainty import apply_uncertainty, parse_uncertainty, read_uncertainty
-from .xer import XerFile, read_xer
-from .xer_verify import DateComparison, compare_dates
 
 __all__ = ["DateComparison", "XerFile", "apply_uncertainty", "compare_dates",
            "parse_uncertainty", "read_correlation", "read_mspdi", "read_pmxml",

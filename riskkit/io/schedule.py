@@ -40,9 +40,11 @@ from ..model import SCHEDULE_COLUMNS, Activity, Link, Schedule, relocate
 from ..words import read_words
 from .cells import BAD, NumberFormatError, parse_cell
 from .formats import buffered, describe, planning_format_error, sniff_format
-from .mpxj import MPXJ_SUFFIXES, read_with_mpxj
-from .mspdi import read_mspdi
-from .pmxml import read_pmxml
+from .planning.mpxj import MPXJ_SUFFIXES, read_with_mpxj
+from .planning.mspdi import read_mspdi
+from .planning.pmxml import read_pmxml
+from .planning.xer import read_xer
+from .planning.xer_schedule import schedule_from_xer
 from .summary import Outline, RowFacts, find_summaries, is_dash, spanning_rows
 from .tables import (
     RawTable,
@@ -54,8 +56,6 @@ from .tables import (
     table_from_frame,
 )
 from .units import UnitError, WorkTime, header_unit, parse_duration, unit_of
-from .xer import read_xer
-from .xer_schedule import schedule_from_xer
 from .xlsx import is_workbook, read_xlsx
 
 __all__ = ["SCHEDULE_ALIASES", "read_schedule"]
@@ -156,10 +156,10 @@ def read_schedule(
 
     A P6 XER file (recognised by its content) is read natively: one project's
     activities, links, calendars, WBS and activity codes, durations remaining from the
-    data date (:func:`riskkit.io.xer_schedule.schedule_from_xer`); ``encoding`` applies
+    data date (:func:`riskkit.io.planning.xer_schedule.schedule_from_xer`); ``encoding`` applies
     (default cp1252), the other options do not. P6 XML (PMXML) is read by the same rules
-    (:mod:`riskkit.io.pmxml`), MS Project XML (MSPDI) natively
-    (:mod:`riskkit.io.mspdi`: tasks, calendars, links, constraints, progress, summary
+    (:mod:`riskkit.io.planning.pmxml`), MS Project XML (MSPDI) natively
+    (:mod:`riskkit.io.planning.mspdi`: tasks, calendars, links, constraints, progress, summary
     tasks left out with their links moved to the tasks under them), and an MS Project
     .mpp or MPX file (or another format MPXJ reads) through the optional MPXJ extra
     (``pip install "riskkit[mpxj]"``, which needs Java), as MS Project XML.

@@ -26,8 +26,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from ..exceptions import InputError, Problem
-from ..model.worktime import Period, WorkCalendar
+from ...exceptions import InputError, Problem
+from ...model.worktime import Period, WorkCalendar
 
 __all__ = ["P6_EPOCH", "P6Calendar", "parse_clndr_data", "read_calendars"]
 

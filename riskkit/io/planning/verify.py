@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..exceptions import InputError, InputWarning, Problem
-from ..model import Activity, Schedule
-from ..model import moment as as_moment
+from ...exceptions import InputError, InputWarning, Problem
+from ...model import Activity, Schedule
+from ...model import moment as as_moment
 
 __all__ = ["DateComparison", "compare_dates"]
 
@@ -201,7 +201,7 @@ def compare_dates(source: Any, *, project: str | None = None,
     if isinstance(source, Schedule):
         sch = source
     else:
-        from .schedule import read_schedule
+        from ..schedule import read_schedule
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputWarning)

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ..exceptions import InputError, Problem
-from .tables import display_name
+from ...exceptions import InputError, Problem
+from ..tables import display_name
 
 __all__ = ["XerFile", "XerProject", "XerTable", "read_xer", "value_kind"]
 
@@ -159,7 +159,7 @@ class XerFile:
 
     Examples
     --------
-    >>> from riskkit.io.xer import read_xer
+    >>> from riskkit.io.planning.xer import read_xer
     >>> xer = read_xer("tests/data/two_projects.xer")
     >>> [p.short_name for p in xer.projects]
     ['BRIDGE', 'DEPOT']

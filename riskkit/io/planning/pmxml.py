@@ -8,7 +8,7 @@ objects as an XER export, as elements: ``Project`` with its ``WBS``, ``Activity`
 them into the XER tables they are (TASK, TASKPRED, CALENDAR with its ``clndr_data``,
 PROJECT, PROJWBS, SCHEDOPTIONS, TASKRSRC, RSRC, ACTVTYPE, ACTVCODE, TASKACTV,
 PROJCOST), each row keeping the line of its element, and
-:func:`~riskkit.io.xer_schedule.schedule_from_xer` makes the schedule: one reader of
+:func:`~riskkit.io.planning.xer_schedule.schedule_from_xer` makes the schedule: one reader of
 P6's rules, whichever way the file came. Problems name the PMXML element and field
 (``Activity/RemainingDuration``), not the XER one.
 
@@ -25,8 +25,8 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from ..exceptions import InputError, InputWarning, Problem
-from ..model import Schedule
+from ...exceptions import InputError, InputWarning, Problem
+from ...model import Schedule
 from .xer import XerFile, XerTable
 from .xer_calendar import P6_EPOCH
 from .xer_schedule import schedule_from_xer
@@ -165,7 +165,7 @@ def _early_start(text: str | None) -> str:
 
 def read_pmxml(source: Any, project: str | None = None) -> Schedule:
     """The schedule of one project of a P6 XML export, read by the P6 XER reader's
-    rules (:func:`~riskkit.io.xer_schedule.schedule_from_xer`); ``project`` chooses the
+    rules (:func:`~riskkit.io.planning.xer_schedule.schedule_from_xer`); ``project`` chooses the
     project (its id or ObjectId) when the file holds several.
 
     Examples

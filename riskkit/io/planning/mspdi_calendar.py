@@ -29,8 +29,8 @@ import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..exceptions import Problem
-from ..model.worktime import Period, WorkCalendar
+from ...exceptions import Problem
+from ...model.worktime import Period, WorkCalendar
 from .xmltree import XmlElement
 
 __all__ = ["DEFAULT_HOURS", "MspdiCalendars", "read_calendars"]

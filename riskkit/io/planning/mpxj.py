@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from ..exceptions import InputError, Problem
-from ..model import Schedule
+from ...exceptions import InputError, Problem
+from ...model import Schedule
+from ..tables import display_name
 from .mspdi import schedule_from_mspdi
-from .tables import display_name
 from .xmltree import read_xml
 
 __all__ = ["INSTALL_HINT", "JAVA_HINT", "MPXJ_SUFFIXES", "mspdi_bytes", "read_with_mpxj"]

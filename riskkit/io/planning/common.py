@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..exceptions import InputWarning
-from ..model import Activity, Calendar, Link, Schedule
-from ..model.worktime import WorkCalendar, moment
+from ...exceptions import InputWarning
+from ...model import Activity, Calendar, Link, Schedule
+from ...model.worktime import WorkCalendar, moment
 
 __all__ = ["ELAPSED", "Progress", "build_schedule", "main_calendar"]
 

@@ -46,18 +46,18 @@ from typing import Any
 
 import numpy as np
 
-from ..distributions import Fixed
-from ..exceptions import InputError, Problem
-from ..model import Activity, Constraint, Link, SavedDates, Schedule, relocate
-from ..model.worktime import WorkCalendar, moment
-from .mspdi_calendar import DEFAULT_HOURS, MspdiCalendars, read_calendars
-from .planning import (
+from ...distributions import Fixed
+from ...exceptions import InputError, Problem
+from ...model import Activity, Constraint, Link, SavedDates, Schedule, relocate
+from ...model.worktime import WorkCalendar, moment
+from ..summary import RowFacts, find_summaries
+from .common import (
     ELAPSED,
     Progress,
     build_schedule,
     main_calendar,
 )
-from .summary import RowFacts, find_summaries
+from .mspdi_calendar import DEFAULT_HOURS, MspdiCalendars, read_calendars
 from .xer_schedule import same_days
 from .xmltree import XmlDocument, XmlElement, read_xml
 

@@ -21,8 +21,8 @@ from typing import Any
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from ..exceptions import InputError, Problem
-from .tables import display_name
+from ...exceptions import InputError, Problem
+from ..tables import display_name
 
 __all__ = ["XmlDocument", "XmlElement", "read_xml"]
 

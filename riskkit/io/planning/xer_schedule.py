@@ -47,9 +47,9 @@ from typing import Any
 
 import numpy as np
 
-from ..distributions import Fixed
-from ..exceptions import InputError, InputWarning, Problem
-from ..model import Activity, Calendar, Constraint, Link, SavedDates, Schedule, relocate
+from ...distributions import Fixed
+from ...exceptions import InputError, InputWarning, Problem
+from ...model import Activity, Calendar, Constraint, Link, SavedDates, Schedule, relocate
 from .xer import XerFile, XerProject
 from .xer_calendar import P6Calendar, read_calendars
 
@@ -174,7 +174,7 @@ def schedule_from_xer(xer: XerFile, project: str | None = None) -> Schedule:
     Examples
     --------
     >>> import warnings
-    >>> from riskkit.io.xer import read_xer
+    >>> from riskkit.io.planning.xer import read_xer
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
     ...     sch = schedule_from_xer(read_xer("tests/data/two_projects.xer"), "BRIDGE")
