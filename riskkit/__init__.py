@@ -63,6 +63,7 @@ from .model import (
     Uncertainty,
 )
 from .report import write_pack, write_report
+from .report.workbook import write_workbook
 from .result import SimulationResult
 from .sim import RunOptions, simulate
 
@@ -123,4 +124,5 @@ __all__ = [
     "simulate",
     "write_pack",
     "write_report",
+    "write_workbook",
 ]

@@ -18,8 +18,9 @@ from ..analysis.health import warn_before_simulating
 from ..correlation import Correlation
 from ..io.export import safe_frame
 from ..model import Calendar, RiskRegister, Schedule, parse_day
-from ..sim import modelled_metrics
+from ..sim import modelled_metrics, simulate
 from .inputs import currency, holidays, load, progress
+from .office import add_office_options, write_office
 from .options import add_input_options, add_run_options
 from .output import json_value, write
 
@@ -53,6 +54,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    help="print the efficient frontier: spend against P80 cost and finish")
     p.add_argument("--json", metavar="PATH|-", help="write the ranking as JSON ('-': stdout)")
     p.add_argument("--csv", metavar="PATH", help="write the ranking as CSV")
+    add_office_options(p)
     return p
 
 
@@ -95,7 +97,19 @@ def run(args: argparse.Namespace) -> int:
         if chosen is not None:
             frame["funded"] = frame["id"].isin(chosen.ids)
         write(args.csv, safe_frame(frame).to_csv(index=False, lineterminator="\n"))
+    said = []
+    if args.xlsx or args.risks_csv or args.activities_csv:
+        # the ranking's baseline: the same random numbers, so the sheets agree
+        res = simulate(reg, sch, iterations=args.iterations, rng=ranking.seed_sequence,
+                       sampling=args.sampling, start=args.start, holidays=days_off,
+                       progress=progress(args), workers=args.workers, correlation=corr)
+        frame = ranking.to_frame()
+        if chosen is not None:
+            frame["funded"] = frame["id"].isin(chosen.ids)
+        said = write_office(args, reg, sch, res, corr, ranking=frame)
     if not args.quiet and args.json != "-" and args.csv != "-":
+        for line in said:
+            print(line)
         sym = currency_symbol(currency(args, reg))
         delays = "schedule" in modelled_metrics(reg, sch)
         print_ranking(args, reg, ranking, corr, sym, delays)

@@ -7,7 +7,9 @@ from typing import Any
 
 from ..report import write_report
 from ..seeds import fresh_seed
+from ..sim import simulate
 from .inputs import holidays, load, progress
+from .office import add_office_options, write_office
 from .options import add_input_options, add_run_options
 
 NAME = "report"
@@ -24,6 +26,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                                       "register's, if it writes one)")
     p.add_argument("--value-per-day", type=float, default=None, metavar="AMOUNT",
                    help="what a working day of delay is worth, for the mitigation values")
+    add_office_options(p)
     return p
 
 
@@ -37,7 +40,16 @@ def run(args: argparse.Namespace) -> int:
                         holidays=holidays(args), value_per_day=args.value_per_day,
                         sampling=args.sampling, progress=progress(args),
                         workers=args.workers, correlation=corr)
+    said = []
+    if args.xlsx or args.risks_csv or args.activities_csv:
+        # the pack's current run: the same seed, the same numbers
+        res = simulate(reg, sch, iterations=args.iterations, rng=seed, sampling=args.sampling,
+                       start=args.start, holidays=holidays(args), progress=progress(args),
+                       workers=args.workers, correlation=corr)
+        said = write_office(args, reg, sch, res, corr)
     if not args.quiet:
+        for line in said:
+            print(line)
         print(f"wrote {path}: the steering-committee pack for {reg.source}"
               + (f" and {sch.source}" if sch is not None else "")
               + f" ({args.iterations:,} iterations, seed {seed})")

@@ -12,6 +12,7 @@ from .._format import amount, currency_symbol, number, plural
 from ..analysis.health import warn_before_simulating
 from ..report import write_charts
 from .inputs import currency, holidays, load, progress
+from .office import add_office_options, write_office
 from .options import add_input_options, add_run_options
 from .output import left_out, listed, summary_table, write
 
@@ -31,6 +32,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--currency", help="currency of the amounts, for the printed table, the "
                                       "JSON and the charts, e.g. '£', 'GBP' or 'CHF ' "
                                       "(default: the register's, if it writes one)")
+    add_office_options(p)
     return p
 
 
@@ -55,7 +57,10 @@ def run(args: argparse.Namespace) -> int:
         write_charts(args.pdf, res, currency=cur, schedule=sch)
         if not args.quiet and args.json != "-" and args.csv != "-":
             print(f"wrote {args.pdf}: the charts of this run")
+    said = write_office(args, reg, sch, res, corr)
     if not args.quiet and args.json != "-" and args.csv != "-":
+        for line in said:
+            print(line)
         what = []
         if reg is not None:
             what.append(f"{reg.source}: {plural(len(res.risk_ids), 'risk')}"

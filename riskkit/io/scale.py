@@ -19,7 +19,7 @@ from ..exceptions import InputError, Problem
 from ..model.status import flatten, words_key
 from ..words import read_words
 from .cells import NumberFormatError, parse_number
-from .tables import read_table, resolve_columns
+from .tables import RawTable, read_table, resolve_columns
 
 __all__ = ["DEFAULT_SCALE", "Level", "Scale", "default_labels", "read_scale"]
 
@@ -174,6 +174,17 @@ def _borrowed(levels: list[Level]) -> tuple[Level, ...]:
     return tuple(borrowed)
 
 
+def _scale_table(source: Any) -> RawTable:
+    """The table of a scale file: a CSV, or a workbook's *Scale* sheet (else its first)."""
+    from .xlsx import is_workbook, read_xlsx, sheet_names
+
+    if not is_workbook(source):
+        return read_table(source)
+    names = sheet_names(source)
+    sheet = next((n for n in names if words_key(n) == "scale"), None)
+    return read_xlsx(source, sheet, what="scale")
+
+
 def read_scale(source: Any, *, extend: bool | None = None) -> Scale:
     """Read a scale CSV with columns ``dimension, score, labels, low, most_likely, high``.
 
@@ -187,6 +198,9 @@ def read_scale(source: Any, *, extend: bool | None = None) -> Scale:
     each score ("Hoch" is its level 4). A row ``extends,,none`` in the file, or
     ``extend=False``, reads only the scale's own labels.
 
+    A workbook (``.xlsx``) is read from its sheet called *Scale* (the register
+    template's), or else its first sheet.
+
     Examples
     --------
     >>> from riskkit.io.scale import read_scale
@@ -197,7 +211,7 @@ def read_scale(source: Any, *, extend: bool | None = None) -> Scale:
         return source
     if isinstance(source, str) and source.strip().lower() == "default":
         return DEFAULT_SCALE
-    table = read_table(source)
+    table = _scale_table(source)
     name = table.source
     aliases = {"dimension": "dimension", "score": "score", "level": "score",
                "labels": "labels", "label": "labels", "low": "low", "min": "low",

@@ -11,7 +11,7 @@ import pandas as pd
 from ..exceptions import InputError, Problem
 from .tables import RawTable, cell_text
 
-__all__ = ["is_workbook", "read_xlsx"]
+__all__ = ["is_workbook", "read_xlsx", "sheet_names"]
 
 #: How much a sheet looks like what the reader wants: 0 not at all (no header row),
 #: 1 a header row of known columns, 2 every column the reader needs.
@@ -22,6 +22,15 @@ def is_workbook(source: Any) -> bool:
     """Whether ``source`` names an Excel workbook by its extension."""
     return isinstance(source, (str, os.PathLike)) and str(source).lower().endswith(
         (".xlsx", ".xlsm"))
+
+
+def sheet_names(source: Any) -> list[str]:
+    """The names of a workbook's sheets, in order ([] when it cannot be opened: reading
+    it then says why)."""
+    try:
+        return [str(s) for s in pd.ExcelFile(str(source)).sheet_names]
+    except Exception:  # noqa: BLE001 - read_xlsx names the problem
+        return []
 
 
 def read_xlsx(source: Any, sheet: str | int | None, judge: Judge | None = None,
