@@ -329,16 +329,34 @@ def test_progress_at_the_status_date_as_p6_schedules_it(tmp_path):
                 project=tag("StatusDate", "2027-01-06T17:00:00"))
     sch, notes = read(xml, tmp_path)
     assert [(lk.predecessor, lk.successor, lk.lag) for lk in sch.links] == [
-        ("1", "2", 2.0), ("4", "2", 0.0), ("4", "5", 0.0)]
-    (note,) = [n for n in notes if "cannot honour" in n]
-    assert note.endswith("riskkit cannot honour yet: 1 start-to-start link into activities "
-                         "in progress left out (met: they have started)")
+        ("1", "2", 2.0), ("4", "2", 0.0), ("1", "3", 0.5), ("4", "5", 0.0)]
+    assert not [n for n in notes if "cannot honour" in n]
     assert sch.activity("3").most_likely == 1.5
     when = sch.dates()
     assert list(when.early_start) == [np.datetime64(d) for d in (
         "2027-01-04T08:00", "2027-01-08T08:00", "2027-01-07T08:00", "2027-01-07T08:00",
         "2027-01-04T08:00")]
     assert when.early_finish[2] == np.datetime64("2027-01-08T12:00")
+
+
+def test_a_start_to_start_link_into_an_activity_in_progress_bounds_its_predecessor(tmp_path):
+    # 1 and 2 are both in progress at the status date (Wednesday 17:00), 2 from 1 SS: the
+    # link is met, so 2 runs from the status date (10 days left), but P6's backward pass
+    # still holds 1 to 2's late start, so 1 (2 days left) has no float: without the link
+    # it would have 8 days (64 h)
+    xml = mspdi(task(1, 40, PercentComplete=20, ActualStart="2027-01-04T08:00:00",
+                     RemainingDuration="PT16H0M0S"),
+                task(2, 100, link(1, "SS"), PercentComplete=20,
+                     ActualStart="2027-01-05T08:00:00", RemainingDuration="PT80H0M0S"),
+                project=tag("StatusDate", "2027-01-06T17:00:00"))
+    sch, notes = read(xml, tmp_path)
+    assert [(lk.predecessor, lk.successor, lk.type) for lk in sch.links] == [("1", "2", "SS")]
+    when = sch.dates()
+    assert list(when.early_start) == [np.datetime64("2027-01-07T08:00")] * 2
+    assert list(when.early_finish) == [np.datetime64("2027-01-08T17:00"),
+                                       np.datetime64("2027-01-20T17:00")]
+    assert when.late_finish[0] == np.datetime64("2027-01-08T17:00")
+    assert list(when.total_float_hours) == [0.0, 0.0]
 
 
 def test_without_a_status_date_progress_needs_the_current_date(tmp_path):

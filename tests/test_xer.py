@@ -347,9 +347,10 @@ def test_the_real_p6_file_against_its_saved_dates():
     # every early start and finish to the day, and the project finish
     assert cmp.early_start_matches == cmp.early_finish_matches == cmp.matches == 3471
     assert cmp.project_finish == (dt.date(2023, 1, 13), dt.date(2023, 1, 13))
-    # late dates: 98% and more; each difference has its likely cause
-    assert cmp.late_finish_matches / cmp.compared > 0.98
-    assert cmp.total_float_matches / cmp.compared > 0.95
+    # late dates: 99% and more (start-to-start links into activities in progress bound
+    # their predecessors' late dates); each difference has its likely cause
+    assert cmp.late_finish_matches / cmp.compared > 0.99
+    assert cmp.total_float_matches / cmp.compared > 0.98
     diffs = cmp.differences()
     assert len(diffs) and (diffs["reason"] != "").all()
     assert "not explained" not in " ".join(diffs["reason"])

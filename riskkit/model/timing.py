@@ -34,6 +34,7 @@ __all__ = ["Grid", "TimedDates", "TimedNetwork", "TimedPasses"]
 
 _READS_FINISH = (1, 0, 1, 0)  # FS, SS, FF, SF
 _SETS_FINISH = (0, 0, 2, 2)
+_SS = 1
 _MINUTE = np.timedelta64(1, "m")
 
 
@@ -185,6 +186,13 @@ class TimedNetwork:
         keep = [drives[s] for s in src]
         self._links = [(s, d, t, lg, lc) for s, d, t, lg, lc, k in
                        zip(src, dst, ltype, lag, lag_calendar, keep) if k]
+        # a start-to-start link into an activity in progress is met (it has started):
+        # it holds nothing in the forward pass but still bounds its predecessor's late
+        # dates, as P6's backward pass does
+        started = [pair[0] is not None and not done
+                   for pair, done in zip(actual, self._complete.tolist())]
+        self._forward_links = [lk for lk in self._links
+                               if not (lk[2] == _SS and started[lk[1]])]
         self.loose_links = [(s, d, t, lg, lc) for s, d, t, lg, lc, k in
                             zip(src, dst, ltype, lag, lag_calendar, keep) if not k]
         self.order = topological_order(n, np.asarray(src, dtype=np.intp),
@@ -193,8 +201,9 @@ class TimedNetwork:
         self.position[self.order] = np.arange(n)
         self.has_successor = np.zeros(n, dtype=bool)
         self.has_predecessor = np.zeros(n, dtype=bool)
-        for s, d, *_ in self._links:
+        for s, *_ in self._links:
             self.has_successor[s] = True
+        for _s, d, *_ in self._forward_links:
             self.has_predecessor[d] = True
         self.finish_candidates = np.arange(n)
         self.start_row = np.arange(n, dtype=np.int64)
@@ -265,7 +274,7 @@ class TimedNetwork:
         order = np.asarray(self.order, dtype=np.int64)
 
         def csr(by: int) -> tuple[np.ndarray, ...]:
-            links = sorted(self._links, key=lambda x: x[by])
+            links = sorted(self._forward_links if by else self._links, key=lambda x: x[by])
             ptr = np.zeros(n + 1, dtype=np.int64)
             np.add.at(ptr, np.array([x[by] for x in links], dtype=np.int64) + 1, 1)
             other = np.array([x[1 - by] for x in links], dtype=np.int64)
@@ -430,7 +439,7 @@ class TimedNetwork:
         if not alap:
             return
         outgoing: dict[int, list[tuple[int, int, float, WorkCalendar | None]]] = {}
-        for s, dst, t, lg, lc in self._links:
+        for s, dst, t, lg, lc in self._forward_links:
             outgoing.setdefault(s, []).append((dst, t, lg, lc))
         chosen = set(alap)
         for a in reversed(self.order):

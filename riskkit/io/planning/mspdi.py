@@ -413,10 +413,6 @@ def _links(r: _Reader, tasks: dict[str, _Task]) -> list[Link]:
     for lk in links:
         pred, succ = by_id[lk.predecessor], by_id[lk.successor]
         node, elapsed = written[lk.row or 0]
-        if lk.type == "SS" and succ.progress.status == "in_progress":
-            r.notes["start-to-start links into activities in progress left out (met: they "
-                    "have started)"] += 1
-            continue
         if lk.type in ("SS", "SF") and lk.lag and pred.progress.status == "in_progress":
             r.notes["start-to-start lags from activities in progress that MS Project counts "
                     "from their actual start (riskkit from the remaining start)"] += 1

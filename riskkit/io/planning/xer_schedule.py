@@ -389,10 +389,6 @@ def _links(xer: XerFile, project: XerProject, acts: dict[str, XerActivity],
         if override and succ.started and not succ.complete:
             left["links into activities in progress (P6's progress override)"] += 1
             continue
-        if succ.started and not succ.complete and kind == "SS":
-            left["start-to-start links into activities in progress (met: they have "
-                 "started)"] += 1
-            continue
         if not ss_from_early and kind in ("SS", "SF") and pred.status == "TK_Active":
             from_actual += 1
         cal = lag_calendar(pred, succ)
