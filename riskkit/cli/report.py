@@ -20,7 +20,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         NAME, help="write the steering-committee PDF pack")
     add_input_options(p)
     add_run_options(p)
-    p.add_argument("-o", "--output", required=True, metavar="PACK.pdf", help="the PDF to write")
+    p.add_argument("-o", "--output", required=True, metavar="PACK.pdf",
+                   help="the pack to write: a PDF, or 16:9 slides for a .pptx (needs the "
+                        "pptx extra)")
+    p.add_argument("--template", metavar="SLIDES.pptx",
+                   help="for a .pptx pack: a PowerPoint file whose slide size, theme and "
+                        "layouts the slides use")
     p.add_argument("--title", help="title on the cover (default: from the register's name)")
     p.add_argument("--currency", help="currency symbol, e.g. '£' or 'CHF ' (default: the "
                                       "register's, if it writes one)")
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
                         title=args.title, currency=args.currency, start=args.start,
                         holidays=holidays(args), value_per_day=args.value_per_day,
                         sampling=args.sampling, progress=progress(args),
-                        workers=args.workers, correlation=corr)
+                        workers=args.workers, correlation=corr, template=args.template)
     said = []
     if args.xlsx or args.risks_csv or args.activities_csv:
         # the pack's current run: the same seed, the same numbers

@@ -52,9 +52,12 @@ def write_report(
     start: Any = None,
     holidays: Any = None,
     value_per_day: float | None = None,
+    template: str | os.PathLike[str] | None = None,
     **run: Any,
 ) -> Path:
-    """Write the steering-committee PDF pack and return its path.
+    """Write the steering-committee PDF pack and return its path; a ``path`` ending in
+    ``.pptx`` gets the same pages as 16:9 slides (:mod:`riskkit.report.slides`, the
+    ``pptx`` extra), laid out on the ``template``'s layouts and theme if one is given.
 
     Two forms: ``write_report(analysis, path)`` presents the results of
     :func:`riskkit.analyse` (nothing is simulated); ``write_report(path, register,
@@ -84,22 +87,32 @@ def write_report(
     if isinstance(path, Analysis):
         if register is None or isinstance(register, RiskRegister):
             raise OptionError("path", register, "the PDF to write, after the analysis")
-        return write_pack(path, register, title=title, currency=currency)
+        return write_pack(path, register, title=title, currency=currency, template=template)
     if not isinstance(register, RiskRegister):
         raise OptionError("register", type(register).__name__,
                           "a RiskRegister from riskkit.read_register")
     check_folder(Path(path))
     analysis = analyse(register, schedule, options=options, start=start, holidays=holidays,
                        value_per_day=value_per_day, **run)
-    return write_pack(analysis, path, title=title, currency=currency)
+    return write_pack(analysis, path, title=title, currency=currency, template=template)
 
 
 def write_pack(analysis: Analysis, path: str | os.PathLike[str], *, title: str | None = None,
-               currency: str | None = None) -> Path:
-    """Write the pack of ``analysis`` (from :func:`riskkit.analyse`) to ``path``: it
-    only draws what the analysis holds."""
+               currency: str | None = None,
+               template: str | os.PathLike[str] | None = None) -> Path:
+    """Write the pack of ``analysis`` (from :func:`riskkit.analyse`) to ``path``, a PDF
+    or, ending in ``.pptx``, slides (on the ``template``'s layouts): it only draws what
+    the analysis holds."""
     path = Path(path)
     check_folder(path)
+    if path.suffix.lower() == ".pptx":
+        from .slides import write_slides
+
+        return write_slides(analysis, path, title=title, currency=currency,
+                            template=template)
+    if template is not None:
+        raise OptionError("template", os.fspath(template),
+                          "a slide template only for a .pptx pack")
     name = pack_title(analysis, title)
     when = now()
     pages = pack_pages(analysis, title=title, currency=currency, when=when)

@@ -30,7 +30,7 @@ from ..result import SimulationResult
 
 __all__ = ["A4_LANDSCAPE", "BOTTOM", "INK", "LEFT", "Block", "check_folder", "date_or_days",
            "draw_table", "fit_lines", "flow_pages", "has_delay", "lay_out", "now", "page",
-           "save", "stack", "text_width"]
+           "save", "stack", "table_cells", "text_width"]
 
 A4_LANDSCAPE = (11.69, 8.27)
 INK = "#1a1a1a"
@@ -253,6 +253,14 @@ def draw_table(ax: Axes, rows: list[list[str]], header: list[str], widths: list[
 
     fit()  # for the axes as they are; again once the page is laid out
     _FIT.setdefault(ax.get_figure(root=True), []).append(fit)
+    _CELLS[ax] = (cells, list(widths))
+
+
+def table_cells(ax: Axes) -> tuple[list[list[str]], list[float]] | None:
+    """The cells (header first) and column widths of the table :func:`draw_table` drew
+    on ``ax``, as written (before wrapping), or None if it drew none there: the slides
+    make real tables of them."""
+    return _CELLS.get(ax)
 
 
 def _longest_word(text: str, size: float, bold: bool) -> float:
@@ -264,6 +272,9 @@ def _longest_word(text: str, size: float, bold: bool) -> float:
 
 #: per page, what to redo once the layout has sized its axes (the tables' wrapping)
 _FIT: weakref.WeakKeyDictionary[Any, list[Callable[[], None]]] = weakref.WeakKeyDictionary()
+#: per table's axes, its cells as written and its column widths
+_CELLS: weakref.WeakKeyDictionary[Axes, tuple[list[list[str]], list[float]]] = (
+    weakref.WeakKeyDictionary())
 
 
 def check_folder(path: Path) -> None:
