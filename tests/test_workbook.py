@@ -165,3 +165,73 @@ def test_activity_figures_empty_columns_without_start():
     res = rk.simulate(rk.read_register(OFFICE), rk.read_schedule(SCHEDULE), iterations=500,
                       rng=1)
     assert "mean_finish_date" not in activity_figures(res).columns
+
+
+def test_report_workbook_has_the_packs_ranking_and_contingency_split(tmp_path, capsys):
+    book = tmp_path / "pack.xlsx"
+    assert main(["report", OFFICE, "--schedule", SCHEDULE, "-n", "2000", "--seed", "6",
+                 "--start", "2027-01-04", "-o", str(tmp_path / "pack.pdf"),
+                 "--xlsx", str(book)]) == 0
+    capsys.readouterr()
+    reg, sch = rk.read_register(OFFICE), rk.read_schedule(SCHEDULE)
+    analysis = rk.analyse(reg, sch, iterations=2000, rng=6, start="2027-01-04")
+    names = openpyxl.load_workbook(book).sheetnames
+    assert names == ["Summary", "Confidence", "Risks", "Activities", "Ranking",
+                     "Contingency", "Settings"]
+    # the pack's own runs: the summary is the analysis's current run
+    summary = sheet_frame(book, "Summary").set_index("statistic")
+    assert summary.loc["p80", "cost"] == pytest.approx(analysis.current.percentile(0.8, "cost"),
+                                                       abs=0.005)
+    ranking = sheet_frame(book, "Ranking")
+    assert list(ranking["id"]) == list(analysis.ranking.to_frame()["id"])
+    split = sheet_frame(book, "Contingency")
+    parts = split[split["part"] != "contingency at P80"]
+    total = split[split["part"] == "contingency at P80"].iloc[0]
+    # the parts add up to the contingency, to the cent and to the hundredth of a day
+    assert round(parts["cost_allocation"].sum(), 2) == round(total["cost_allocation"], 2)
+    assert parts["schedule_allocation"].sum() == pytest.approx(total["schedule_allocation"],
+                                                               abs=0.01)
+    assert total["cost_allocation"] == pytest.approx(analysis.contingency.cost.contingency,
+                                                     abs=0.005)
+    settings = dict(sheet_frame(book, "Settings").values.tolist())
+    assert settings["calendar"] == "Monday to Friday, no holidays"
+    assert settings["scale"] == "none (numbers)" and settings["seed"] == 6
+
+
+def test_rank_workbook_has_the_selection_with_the_joint_run(tmp_path, capsys):
+    book = tmp_path / "rank.xlsx"
+    assert main(["rank", OFFICE, "-n", "2000", "--seed", "2", "--budget", "20000",
+                 "--xlsx", str(book), "-q"]) == 0
+    capsys.readouterr()
+    reg = rk.read_register(OFFICE)
+    chosen = rk.select_mitigations(rk.rank_mitigations(reg, iterations=2000, rng=2), 20000,
+                                   register=reg)
+    sel = sheet_frame(book, "Selection")
+    assert list(sel["id"]) == [*chosen.ids, "together"]
+    last = sel.iloc[-1]
+    assert last["mitigation_cost"] == pytest.approx(chosen.confirmed.mitigation_cost)
+    assert last["net_benefit"] == pytest.approx(chosen.confirmed.net_benefit, abs=1e-6)
+    ranking = sheet_frame(book, "Ranking")
+    assert set(ranking.loc[ranking["funded"], "id"]) == set(chosen.ids)
+
+
+def test_iterations_sheet_holds_every_iteration_and_says_when_cut(tmp_path, capsys,
+                                                                  monkeypatch):
+    book = tmp_path / "run.xlsx"
+    assert main(["simulate", IT, "-n", "3000", "--seed", "3", "--xlsx", str(book),
+                 "--iterations-sheet", "-q"]) == 0
+    res = rk.simulate(rk.read_register(IT), iterations=3000, rng=3)
+    it = sheet_frame(book, "Iterations")
+    assert list(it["iteration"]) == list(range(1, 3001))
+    # the floats as stored (the xlsx text of a double is exact to about 1e-16)
+    assert np.allclose(it["cost"].to_numpy(), res.values("cost"), rtol=1e-15, atol=0)
+    assert np.allclose(it["schedule"].to_numpy(), res.values("schedule"), rtol=1e-15, atol=0)
+    # beyond Excel's last row: cut, with a warning that says so
+    from riskkit.report import workbook
+
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 1001)
+    with pytest.warns(rk.InputWarning, match="first 1,000 of 3,000 iterations"):
+        rk.write_workbook(tmp_path / "cut.xlsx", res, iterations=True)
+    assert len(sheet_frame(tmp_path / "cut.xlsx", "Iterations")) == 1000
+    assert main(["simulate", IT, "-n", "100", "--iterations-sheet", "-q"]) == 2
+    assert "--iterations-sheet adds a sheet to the --xlsx" in capsys.readouterr().err

@@ -19,6 +19,9 @@ def add_office_options(p: argparse.ArgumentParser, *, tables: bool = True) -> No
     p.add_argument("--xlsx", metavar="PATH",
                    help="write the results workbook: summary, confidence table, risks, "
                         "activities, settings (needs the xlsx extra)")
+    p.add_argument("--iterations-sheet", action="store_true",
+                   help="with --xlsx: add each iteration's cost and schedule (up to "
+                        "Excel's 1,048,575 rows)")
     if tables:
         p.add_argument("--risks-csv", metavar="PATH",
                        help="write each risk's figures: probability, expected impact, "
@@ -28,10 +31,14 @@ def add_office_options(p: argparse.ArgumentParser, *, tables: bool = True) -> No
 
 
 def write_office(args: argparse.Namespace, reg: Any, sch: Any, res: Any, corr: Any, *,
-                 ranking: Any = None) -> list[str]:
+                 ranking: Any = None, selection: Any = None,
+                 contingency: Any = None) -> list[str]:
     """Write what the office options ask for; the lines to print."""
     risks_csv = getattr(args, "risks_csv", None)
     activities_csv = getattr(args, "activities_csv", None)
+    if getattr(args, "iterations_sheet", False) and not args.xlsx:
+        raise UsageError("riskkit: error: --iterations-sheet adds a sheet to the --xlsx "
+                         "workbook; give --xlsx PATH")
     if not (args.xlsx or risks_csv or activities_csv):
         return []
     said = []
@@ -55,6 +62,10 @@ def write_office(args: argparse.Namespace, reg: Any, sch: Any, res: Any, corr: A
                                                             lineterminator="\n"))
         said.append(f"wrote {activities_csv}: {len(activities)} activities' figures")
     if args.xlsx:
-        write_workbook(args.xlsx, res, risks=risks, activities=activities, ranking=ranking)
+        scale = getattr(reg, "scale", None) if reg is not None else None
+        write_workbook(args.xlsx, res, risks=risks, activities=activities, ranking=ranking,
+                       selection=selection, contingency=contingency,
+                       settings={"scale": scale or "none (numbers)"},
+                       iterations=getattr(args, "iterations_sheet", False))
         said.append(f"wrote {args.xlsx}: the results workbook")
     return said

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         frame = ranking.to_frame()
         if chosen is not None:
             frame["funded"] = frame["id"].isin(chosen.ids)
-        said = write_office(args, reg, sch, res, corr, ranking=frame)
+        said = write_office(args, reg, sch, res, corr, ranking=frame, selection=chosen)
     if not args.quiet and args.json != "-" and args.csv != "-":
         for line in said:
             print(line)

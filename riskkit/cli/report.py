@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..report import write_report
+from ..analysis import analyse
+from ..report import write_pack
 from ..seeds import fresh_seed
-from ..sim import simulate
 from .inputs import holidays, load, progress
 from .office import add_office_options, write_office
 from .options import add_input_options, add_run_options
@@ -40,18 +40,16 @@ def run(args: argparse.Namespace) -> int:
     assert reg is not None
     # drawn here, as simulate() would, so that the line below can say which seed it was
     seed = args.seed if args.seed is not None else fresh_seed()
-    path = write_report(args.output, reg, sch, iterations=args.iterations, rng=seed,
-                        title=args.title, currency=args.currency, start=args.start,
-                        holidays=holidays(args), value_per_day=args.value_per_day,
-                        sampling=args.sampling, progress=progress(args),
-                        workers=args.workers, correlation=corr, template=args.template)
-    said = []
-    if args.xlsx or args.risks_csv or args.activities_csv:
-        # the pack's current run: the same seed, the same numbers
-        res = simulate(reg, sch, iterations=args.iterations, rng=seed, sampling=args.sampling,
-                       start=args.start, holidays=holidays(args), progress=progress(args),
+    analysis = analyse(reg, sch, iterations=args.iterations, rng=seed, start=args.start,
+                       holidays=holidays(args), value_per_day=args.value_per_day,
+                       sampling=args.sampling, progress=progress(args),
                        workers=args.workers, correlation=corr)
-        said = write_office(args, reg, sch, res, corr)
+    path = write_pack(analysis, args.output, title=args.title, currency=args.currency,
+                      template=args.template)
+    # the workbook and tables are of the pack's own runs: the same numbers
+    ranking = analysis.ranking.to_frame() if analysis.ranking is not None else None
+    said = write_office(args, reg, sch, analysis.current, corr, ranking=ranking,
+                        contingency=analysis.contingency)
     if not args.quiet:
         for line in said:
             print(line)

@@ -3,12 +3,14 @@
 
 Sheets: *Summary* (base, mean, standard deviation and P5 to P95 of cost and schedule,
 with finish dates when the run has a start), *Confidence* (every 5%), *Risks* and
-*Activities* (:mod:`riskkit.analysis.figures`), *Ranking* (when given) and
-*Settings*. Numbers are stored as the floats riskkit computed (never rounded, so a
-sheet equals :meth:`SimulationResult.summary` and the JSON) and shown through Excel
-number formats: the currency, percentages, days, dates. Every sheet has a frozen
-header row, column widths that fit and an Excel table; text is always stored as text,
-so a title such as ``=HYPERLINK(...)`` is never a formula.
+*Activities* (:mod:`riskkit.analysis.figures`), *Ranking*, *Selection* (the funded
+set) and *Contingency* (what the P80 contingency is for) when given, *Settings*, and
+when asked *Iterations* (each iteration's cost and schedule, up to Excel's rows).
+Numbers are stored as the floats riskkit computed (never rounded, so a sheet equals
+:meth:`SimulationResult.summary` and the JSON) and shown through Excel number formats:
+the currency, percentages, days, dates. Every sheet has a frozen header row, column
+widths that fit and an Excel table; text is always stored as text, so a title such as
+``=HYPERLINK(...)`` is never a formula.
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ import pandas as pd
 
 from .._format import currency_symbol
 from .._version import __version__
-from ..exceptions import InputError, Problem
+from ..exceptions import InputError, InputWarning, Problem
 from ..result import SimulationResult
+from .facts import calendar_text
 
-__all__ = ["CONFIDENCE_LEVELS", "SUMMARY_STATISTICS", "write_workbook"]
+__all__ = ["CONFIDENCE_LEVELS", "EXCEL_ROWS", "SUMMARY_STATISTICS", "write_workbook"]
+
+#: the rows of an Excel sheet, its header included
+EXCEL_ROWS = 1_048_576
 
 #: the rows of the Summary sheet after base, mean and std: P5 to P95
 SUMMARY_STATISTICS = ("base", "mean", "std", *(f"p{q}" for q in range(5, 100, 5)))
@@ -85,12 +91,68 @@ def settings_frame(result: SimulationResult, extra: dict[str, Any] | None = None
         "correlation": result.correlation or "none",
         "currency": result.currency, "schedule unit": result.schedule_unit,
         "start": _cell_date(result.start),
+        "calendar": calendar_text(result, most=50),
         "holidays": ", ".join(str(d) for d in result.holidays) or None,
         "risks simulated": len(result.risk_ids), "risks left out (closed)": len(result.excluded),
         "written": dt.datetime.now().replace(microsecond=0).isoformat(" "),
     }
     items.update(extra or {})
     return pd.DataFrame({"setting": list(items), "value": list(items.values())})
+
+
+def contingency_frame(split: Any) -> pd.DataFrame:
+    """The Contingency sheet of a :class:`~riskkit.Contingency`: the estimate
+    uncertainty, each risk's allocation, what no risk carries, and the contingency they
+    add up to, for cost and schedule."""
+    cost, sched = split.cost, split.schedule
+    risks = split.to_frame().fillna({"cost_allocation": 0.0, "schedule_allocation": 0.0})
+    rows: list[dict[str, Any]] = [
+        {"part": "estimate uncertainty", "id": None, "title": "(activity ranges)",
+         "cost_allocation": cost.estimate, "schedule_allocation": sched.estimate}]
+    rows += [{"part": "risk", **rec} for rec in risks.to_dict("records")]
+    rows.append({"part": "not carried by one risk", "id": None, "title": None,
+                 "cost_allocation": cost.unallocated,
+                 "schedule_allocation": sched.unallocated})
+    rows.append({"part": f"contingency at P{round(100 * cost.percentile)}", "id": None,
+                 "title": None, "cost_allocation": cost.contingency,
+                 "schedule_allocation": sched.contingency})
+    return pd.DataFrame(rows, columns=["part", "id", "title", "cost_allocation",
+                                       "schedule_allocation"])
+
+
+def selection_frame(chosen: Any) -> pd.DataFrame:
+    """The Selection sheet of a :class:`~riskkit.Selection`: the funded mitigations'
+    rows of the ranking and, when they were simulated together, a last row with what
+    they cost and buy together (interactions included)."""
+    table = chosen.to_frame()
+    together = chosen.confirmed
+    if together is not None:
+        row: dict[str, Any] = {c: None for c in table.columns}
+        facts = together.as_dict()
+        row.update({k: v for k, v in facts.items() if k in table.columns and k != "ids"})
+        if "id" in table.columns:
+            row["id"] = "together"
+        if "title" in table.columns:
+            row["title"] = f"the {len(together.ids)} funded, simulated together"
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    return table
+
+
+def iterations_frame(result: SimulationResult) -> pd.DataFrame:
+    """The Iterations sheet: each iteration's cost and schedule (and finish date), cut
+    at Excel's last row with a warning that says how many are left out."""
+    n = result.iterations
+    keep = min(n, EXCEL_ROWS - 1)
+    if keep < n:
+        import warnings
+
+        warnings.warn(InputWarning(
+            f"the Iterations sheet holds the first {keep:,} of {n:,} iterations (Excel's "
+            f"last row); --csv writes them all"), stacklevel=3)
+    out = pd.DataFrame({"iteration": np.arange(1, keep + 1),
+                        "cost": result.values("cost")[:keep],
+                        "schedule": result.values("schedule")[:keep]})
+    return out
 
 
 def _number_format(column: str, currency: str) -> str | None:
@@ -102,7 +164,7 @@ def _number_format(column: str, currency: str) -> str | None:
         return "0.0%"
     if "ratio" in name:
         return "0.00"
-    if name in ("rank", "iterations", "seed", "occurrences"):
+    if name in ("rank", "iterations", "iteration", "seed", "occurrences", "mitigations"):
         return "0"
     if any(w in name for w in ("delay", "schedule", "finish")):
         return "#,##0.00"
@@ -115,13 +177,18 @@ def write_workbook(path: str | os.PathLike[str], result: SimulationResult, *,
                    risks: pd.DataFrame | None = None,
                    activities: pd.DataFrame | None = None,
                    ranking: Any = None,
-                   settings: dict[str, Any] | None = None) -> str:
+                   selection: Any = None,
+                   contingency: Any = None,
+                   settings: dict[str, Any] | None = None,
+                   iterations: bool = False) -> str:
     """Write the results workbook of ``result`` (module docstring).
 
     ``risks`` is :func:`riskkit.analysis.figures.risk_figures` (or any table of risks),
     ``activities`` defaults to :func:`~riskkit.analysis.figures.activity_figures` of a
-    run with a schedule, ``ranking`` is a :class:`~riskkit.Ranking` (or its frame), and
-    ``settings`` adds rows to the Settings sheet. Returns the path.
+    run with a schedule, ``ranking`` is a :class:`~riskkit.Ranking` (or its frame),
+    ``selection`` the :class:`~riskkit.MitigationSet` funded, ``contingency`` a
+    :class:`~riskkit.Contingency`, ``settings`` adds rows to the Settings sheet, and
+    ``iterations`` adds the per-iteration values. Returns the path.
 
     Examples
     --------
@@ -156,7 +223,13 @@ def write_workbook(path: str | os.PathLike[str], result: SimulationResult, *,
     if ranking is not None:
         sheets.append(("Ranking", ranking if isinstance(ranking, pd.DataFrame)
                        else ranking.to_frame()))
+    if selection is not None:
+        sheets.append(("Selection", selection_frame(selection)))
+    if contingency is not None:
+        sheets.append(("Contingency", contingency_frame(contingency)))
     sheets.append(("Settings", settings_frame(result, settings)))
+    if iterations:
+        sheets.append(("Iterations", iterations_frame(result)))
     book = Workbook()
     book.remove(book.active)
     for title, frame in sheets:
