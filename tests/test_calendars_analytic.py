@@ -1,0 +1,276 @@
+"""The timed CPM of planning tools' schedules against dates worked out by hand (#18,
+second part): calendars with holidays, round-the-clock calendars, lag calendars,
+constraints, and a simulation of fixed durations that gives the same dates.
+
+The P6 files are written here by :func:`xer` (only the fields the reader needs). Its
+calendars:
+
+- ``5d``: Monday to Friday 08:00-16:00, 8 hours a day, a public holiday on Monday
+  2027-05-31 (the spring bank holiday);
+- ``7d``: every day 08:00-16:00, 8 hours a day;
+- ``24h``: round the clock, every day, 24 hours a day.
+
+Working in the comments: "Mon 11 08:00" is 2027-01-11 at 08:00 unless a month is
+named. January 2027 runs Friday 1, Monday 4, 11, 18, 25; Friday 8, 15, 22, 29.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import riskkit as rk
+
+from .test_mspdi import link, mspdi, read, task
+
+_EPOCH = dt.date(1899, 12, 30)  # P6's day serials count from here
+
+
+def clndr(days: range, start: str = "08:00", finish: str = "16:00",
+          off: tuple[dt.date, ...] = ()) -> str:
+    """P6's ``clndr_data``: ``days`` (1 Sunday ... 7 Saturday) working ``start`` to
+    ``finish``, the days ``off`` as exceptions without hours."""
+    week = "".join(f"(0||{d}()((0||0(s|{start}|f|{finish})())))" if d in days
+                   else f"(0||{d}()())" for d in range(1, 8))
+    holidays = "".join(f"(0||{i}(d|{(day - _EPOCH).days})())" for i, day in enumerate(off))
+    return f"(0||CalendarData()((0||DaysOfWeek()({week}))(0||Exceptions()({holidays}))))"
+
+
+CALENDARS = {"5d": ("5 days", 8, clndr(range(2, 7), off=(dt.date(2027, 5, 31),))),
+             "7d": ("7 days", 8, clndr(range(1, 8))),
+             "24h": ("24 hours", 24, clndr(range(1, 8), "00:00", "00:00"))}
+_TASK = ("task_id", "proj_id", "clndr_id", "task_type", "status_code", "task_code",
+         "task_name", "remain_drtn_hr_cnt", "cstr_type", "cstr_date", "cstr_type2",
+         "cstr_date2")
+
+
+def xer(tmp_path: Path, tasks: list[tuple], links: tuple[tuple, ...] = (), *,
+        data_date: str = "2027-01-11 08:00", lag_calendar: str = "rcal_Predecessor",
+        project_calendar: str = "5d") -> Path:
+    """A one-project XER file. ``tasks``: (code, calendar, remaining hours, then up to
+    two constraints as P6 type and date); ``links``: (predecessor, successor, type,
+    lag hours); ``lag_calendar``: P6's "calendar for scheduling relationship lag"."""
+    ids = {name: i + 1 for i, name in enumerate(CALENDARS)}
+    rows = ["ERMHDR\t8.1\t2027-01-01\tProject\tadmin\triskkit tests\tdb\tPM\tGBP",
+            "%T\tPROJECT",
+            "%F\tproj_id\tproj_short_name\tclndr_id\tlast_recalc_date\tplan_start_date",
+            f"%R\t1\tP\t{ids[project_calendar]}\t{data_date}\t{data_date}",
+            "%T\tCALENDAR",
+            "%F\tclndr_id\tdefault_flag\tclndr_name\tclndr_type\tday_hr_cnt\tclndr_data"]
+    rows += [f"%R\t{ids[c]}\tN\t{name}\tCA_Base\t{hours}\t{data}"
+             for c, (name, hours, data) in CALENDARS.items()]
+    rows += ["%T\tSCHEDOPTIONS",
+             "%F\tschedoptions_id\tproj_id\tsched_calendar_on_relationship_lag",
+             f"%R\t1\t1\t{lag_calendar}", "%T\tTASK", "%F\t" + "\t".join(_TASK)]
+    task_id = {}
+    for k, (code, cal, hours, *constraints) in enumerate(tasks):
+        task_id[code] = 100 + k
+        cells = [100 + k, 1, ids[cal], "TT_Task", "TK_NotStart", code, code, hours,
+                 *constraints, *[""] * (4 - len(constraints))]
+        rows.append("%R\t" + "\t".join(str(c) for c in cells))
+    rows += ["%T\tTASKPRED",
+             "%F\ttask_pred_id\ttask_id\tpred_task_id\tproj_id\tpred_proj_id\tpred_type"
+             "\tlag_hr_cnt"]
+    rows += [f"%R\t{k + 1}\t{task_id[s]}\t{task_id[p]}\t1\t1\tPR_{kind}\t{lag}"
+             for k, (p, s, kind, lag) in enumerate(links)]
+    path = tmp_path / "plan.xer"
+    path.write_text("\r\n".join([*rows, "%E"]) + "\r\n", encoding="utf-8")
+    return path
+
+
+def load(path: Path) -> rk.Schedule:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rk.InputWarning)  # open ends
+        return rk.read_schedule(path)
+
+
+def m(text: str) -> np.datetime64:
+    return np.datetime64(text, "m")
+
+
+def check(sch: rk.Schedule, expected: dict[str, tuple[str, str, str, str, float]]) -> None:
+    """Each activity's early start, early finish, late start, late finish (moments) and
+    total float (hours) as ``expected``."""
+    when = sch.dates()
+    for a, (es, ef, ls, lf, tf) in expected.items():
+        i = sch.index_of(a)
+        got = (when.early_start[i], when.early_finish[i], when.late_start[i],
+               when.late_finish[i])
+        assert got == (m(es), m(ef), m(ls), m(lf)), a
+        assert when.total_float_hours[i] == pytest.approx(tf, abs=1e-9), a
+
+
+def simulated(sch: rk.Schedule) -> tuple[float, np.datetime64]:
+    """A simulation of the schedule's fixed durations: every iteration's duration (it
+    must be one number) and the P50 finish date."""
+    res = rk.simulate(schedule=sch, iterations=32, rng=1, progress=False)
+    assert np.ptp(res.schedule) == 0.0
+    return float(res.schedule[0]), res.finish_date(0.5)
+
+
+# --- (a) a holiday inside the span ------------------------------------------------------
+
+def test_ten_days_from_a_friday_over_a_weekend_and_a_holiday(tmp_path):
+    # 80 h on 5d from the data date Friday 2027-05-28 08:00. Working days: Fri 28 May
+    # (1); Sat 29, Sun 30 off; Mon 31 May the holiday; Tue 1 June (2), Wed 2 (3),
+    # Thu 3 (4), Fri 4 (5); Mon 7 (6), Tue 8 (7), Wed 9 (8), Thu 10 (9), Fri 11 (10).
+    # The tenth day's work ends at 16:00: early finish Fri 2027-06-11 16:00, not the
+    # Monday after (a finish is the end of the last working hour).
+    sch = load(xer(tmp_path, [("A", "5d", 80)], data_date="2027-05-28 08:00"))
+    assert sch.activity("A").most_likely == 10.0
+    check(sch, {"A": ("2027-05-28T08:00", "2027-06-11T16:00", "2027-05-28T08:00",
+                      "2027-06-11T16:00", 0.0)})
+    # the schedule's metric: 10 working days of 5d from the data date
+    assert simulated(sch) == (10.0, np.datetime64("2027-06-11"))
+
+
+def test_the_holiday_moves_a_successor_and_the_late_dates(tmp_path):
+    # data date Wed 2027-05-26 08:00; A 3 days on 5d: Wed 26, Thu 27, Fri 28 May, to
+    # Fri 16:00. B 10 days FS: from the next working hour, Tue 1 June 08:00 (Monday
+    # 31 May is the holiday), ten days to Mon 14 June 16:00 (Tue 1 ... Fri 4: 4 days,
+    # Mon 7 ... Fri 11: 9, Mon 14: 10). C 1 day, SS + 2 days from A: Wed 26 08:00 plus
+    # 16 working hours ends Thu 27 16:00, so C starts Fri 28 08:00 and ends 16:00.
+    # Backward from the finish Mon 14 June 16:00: A and B have no float; C's late
+    # finish is the project's finish, so its late start is Mon 14 June 08:00 and its
+    # float the work from Fri 28 May 16:00 to Mon 14 June 16:00 on 5d: Tue 1 to Fri 4
+    # June (4 days), Mon 7 to Fri 11 (5), Mon 14 (1): 10 days, 80 h.
+    sch = load(xer(tmp_path, [("A", "5d", 24), ("B", "5d", 80), ("C", "5d", 8)],
+                   (("A", "B", "FS", 0), ("A", "C", "SS", 16)),
+                   data_date="2027-05-26 08:00"))
+    check(sch, {
+        "A": ("2027-05-26T08:00", "2027-05-28T16:00", "2027-05-26T08:00",
+              "2027-05-28T16:00", 0.0),
+        "B": ("2027-06-01T08:00", "2027-06-14T16:00", "2027-06-01T08:00",
+              "2027-06-14T16:00", 0.0),
+        "C": ("2027-05-28T08:00", "2027-05-28T16:00", "2027-06-14T08:00",
+              "2027-06-14T16:00", 80.0)})
+    # 13 working days from Wed 26 May: 3 in May, 10 in June
+    assert simulated(sch) == (13.0, np.datetime64("2027-06-14"))
+
+
+# --- (b) a round-the-clock calendar ------------------------------------------------------
+
+def test_thirty_six_hours_round_the_clock_end_a_day_and_a_half_later(tmp_path):
+    # 36 h on 24h from Friday 2027-01-08 08:00: 16 h to midnight, then Saturday's
+    # first 20 h: Sat 09 20:00, 1.5 days later (the weekend is working time).
+    sch = load(xer(tmp_path, [("B", "24h", 36)], data_date="2027-01-08 08:00"))
+    assert sch.activity("B").most_likely == 1.5  # days of its calendar: 36 h / 24 h
+    check(sch, {"B": ("2027-01-08T08:00", "2027-01-09T20:00", "2027-01-08T08:00",
+                      "2027-01-09T20:00", 0.0)})
+    # the schedule's calendar is the 24-hour one (its only activity's): 1.5 days
+    assert simulated(sch) == (1.5, np.datetime64("2027-01-09"))
+
+
+def test_round_the_clock_work_between_day_shifts(tmp_path):
+    # A 1 day on 5d: Fri 08 08:00-16:00. B 36 h on 24h FS: from Fri 16:00, 8 h to
+    # midnight, 24 h on Saturday, 4 h on Sunday: Sun 10 04:00. C 1 day on 5d FS: the
+    # next working hour on 5d, Mon 11 08:00, to 16:00. The schedule's calendar is 5d
+    # (two activities of three): the project takes 2 working days (Fri 8, Mon 11).
+    # Late dates: C's are its early ones. B may finish as late as C's late start, Mon
+    # 11 08:00 (the 24-hour calendar works all Sunday night), so starts 36 h before,
+    # Sat 09 20:00: its float, on its own calendar, is Sun 04:00 to Mon 08:00, 28 h. A
+    # must finish by Sat 20:00, which on 5d is the end of Friday's work: no float.
+    # (As P6 reports it: the path is critical on 5d, not on 24h.)
+    sch = load(xer(tmp_path, [("A", "5d", 8), ("B", "24h", 36), ("C", "5d", 8)],
+                   (("A", "B", "FS", 0), ("B", "C", "FS", 0)),
+                   data_date="2027-01-08 08:00"))
+    check(sch, {
+        "A": ("2027-01-08T08:00", "2027-01-08T16:00", "2027-01-08T08:00",
+              "2027-01-08T16:00", 0.0),
+        "B": ("2027-01-08T16:00", "2027-01-10T04:00", "2027-01-09T20:00",
+              "2027-01-11T08:00", 28.0),
+        "C": ("2027-01-11T08:00", "2027-01-11T16:00", "2027-01-11T08:00",
+              "2027-01-11T16:00", 0.0)})
+    assert simulated(sch) == (2.0, np.datetime64("2027-01-11"))
+
+
+# --- (c) the calendar a lag runs on ---------------------------------------------------------
+
+#: P1 2 days and P2 3 days on 5d, P1 -> P2 FS with a lag of 56 hours (7 days of 8 h),
+#: from the data date Mon 11 08:00: P1 works Mon 11 and Tue 12, to Tue 12 16:00.
+LAGGED = ([("P1", "5d", 16), ("P2", "5d", 24)], (("P1", "P2", "FS", 56),))
+
+
+@pytest.mark.parametrize("rule, project_calendar, lag_hours, days, p2_start, p2_finish", [
+    # P6's default counts the lag on the predecessor's calendar (5d), as does the
+    # successor's (also 5d): 7 working days after Tue 12 16:00 are Wed 13, Thu 14, Fri
+    # 15, Mon 18, Tue 19, Wed 20, Thu 21, to Thu 21 16:00; P2 starts with the next
+    # working hour, Fri 22 08:00, and works Fri 22, Mon 25, Tue 26 to 16:00. The project
+    # takes 12 working days (Mon 11 ... Tue 26).
+    ("rcal_Predecessor", "5d", 56, 12.0, "2027-01-22T08:00", "2027-01-26T16:00"),
+    ("rcal_Successor", "5d", 56, 12.0, "2027-01-22T08:00", "2027-01-26T16:00"),
+    # the project's default calendar, 7d: 7 days after Tue 12 16:00, weekend included,
+    # are Wed 13 ... Tue 19, to Tue 19 16:00; P2 works Wed 20, Thu 21, Fri 22 to 16:00:
+    # 10 working days of 5d (Mon 11 ... Fri 22)
+    ("rcal_ProjDefault", "7d", 56, 10.0, "2027-01-20T08:00", "2027-01-22T16:00"),
+    # the 24-hour calendar: 56 h are 56 elapsed hours, from Tue 12 16:00 to Fri 15 00:00;
+    # P2 starts Fri 15 08:00 and works Fri 15, Mon 18, Tue 19 (7 working days)
+    ("rcal_24Hour", "5d", 56, 7.0, "2027-01-15T08:00", "2027-01-19T16:00"),
+    # and 168 h on it are 7 calendar days: Tue 19 16:00, so as the 7d calendar
+    ("rcal_24Hour", "5d", 168, 10.0, "2027-01-20T08:00", "2027-01-22T16:00"),
+])
+def test_a_seven_day_lag_on_each_of_p6s_lag_calendars(tmp_path, rule, project_calendar,
+                                                      lag_hours, days, p2_start,
+                                                      p2_finish):
+    tasks, ((p, s, kind, _),) = LAGGED
+    sch = load(xer(tmp_path, tasks, ((p, s, kind, lag_hours),), lag_calendar=rule,
+                   project_calendar=project_calendar))
+    (lk,) = sch.links
+    assert lk.lag * lk.lag_calendar.hours_per_day == pytest.approx(lag_hours)
+    # backward: P2's late dates are its early ones; P1 must finish the lag before P2's
+    # late start, which on every rule is Tue 12 16:00 on 5d (P2's late start less the
+    # lag: the end of Tuesday's work, or Wed 13 00:00 on the 24-hour calendar, which is
+    # the same work on 5d): no float anywhere
+    check(sch, {"P1": ("2027-01-11T08:00", "2027-01-12T16:00", "2027-01-11T08:00",
+                       "2027-01-12T16:00", 0.0),
+                "P2": (p2_start, p2_finish, p2_start, p2_finish, 0.0)})
+    assert simulated(sch) == (days, np.datetime64(p2_finish[:10]))
+
+
+def test_a_lag_over_the_holiday_and_a_negative_lag(tmp_path):
+    # data date Wed 2027-05-26 08:00. A 3 days on 5d: to Fri 28 May 16:00. B 1 day,
+    # FS + 2 days (16 h) on A's calendar: Tue 1 and Wed 2 June (Monday 31 May is the
+    # holiday), so B works Thu 3 June. C 2 days, FF - 1 day (-8 h) from B: C must finish
+    # no earlier than Thu 3 June 16:00 less 8 working hours, Wed 2 June 16:00, so it
+    # works Tue 1 and Wed 2 June (its start, Mon 31 May 08:00 in work, is the next
+    # working hour: Tue 1 June 08:00). Backward: the finish Thu 3 June 16:00; B has no
+    # float; C, with no successor, may finish with the project, Thu 3 June 16:00 (from
+    # Wed 2 June 08:00): 8 h of float; A's late finish is B's late start less 16 h:
+    # Thu 3 June 08:00 less two working days (Wed 2, Tue 1 June), Fri 28 May 16:00.
+    sch = load(xer(tmp_path, [("A", "5d", 24), ("B", "5d", 8), ("C", "5d", 16)],
+                   (("A", "B", "FS", 16), ("B", "C", "FF", -8)),
+                   data_date="2027-05-26 08:00"))
+    check(sch, {
+        "A": ("2027-05-26T08:00", "2027-05-28T16:00", "2027-05-26T08:00",
+              "2027-05-28T16:00", 0.0),
+        "B": ("2027-06-03T08:00", "2027-06-03T16:00", "2027-06-03T08:00",
+              "2027-06-03T16:00", 0.0),
+        "C": ("2027-06-01T08:00", "2027-06-02T16:00", "2027-06-02T08:00",
+              "2027-06-03T16:00", 8.0)})
+    assert simulated(sch) == (6.0, np.datetime64("2027-06-03"))
+
+
+@pytest.mark.parametrize("fmt, raw, p2_start, p2_finish", [
+    # MS Project counts a lag in days (LagFormat 7) on the successor's calendar, the
+    # Standard one here (Monday to Friday 08:00-12:00, 13:00-17:00): P1 works Mon 11 and
+    # Tue 12 to 17:00; 7 working days after are Wed 13 ... Thu 21 (to 17:00); P2 works
+    # Fri 22, Mon 25, Tue 26 to 17:00
+    (7, 7 * 480 * 10, "2027-01-22T08:00", "2027-01-26T17:00"),
+    # and in elapsed days (LagFormat 8, "7ed") round the clock: Tue 12 17:00 plus 7 × 24
+    # h is Tue 19 17:00; P2 works Wed 20, Thu 21, Fri 22
+    (8, 7 * 24 * 60 * 10, "2027-01-20T08:00", "2027-01-22T17:00"),
+])
+def test_ms_projects_lag_in_working_days_and_in_elapsed_days(tmp_path, fmt, raw,
+                                                              p2_start, p2_finish):
+    xml = mspdi(task(1, 16), task(2, 24, link(1, "FS", raw=raw, fmt=fmt)),
+                start="2027-01-11T08:00:00")
+    sch, _ = read(xml, tmp_path)
+    (lk,) = sch.links
+    assert lk.lag == 7.0
+    check(sch, {"1": ("2027-01-11T08:00", "2027-01-12T17:00", "2027-01-11T08:00",
+                      "2027-01-12T17:00", 0.0),
+                "2": (p2_start, p2_finish, p2_start, p2_finish, 0.0)})
