@@ -106,9 +106,16 @@ def check(sch: rk.Schedule, expected: dict[str, tuple[str, str, str, str, float]
 
 def simulated(sch: rk.Schedule) -> tuple[float, np.datetime64]:
     """A simulation of the schedule's fixed durations: every iteration's duration (it
-    must be one number) and the P50 finish date."""
+    must be one number) and the P50 finish date. Each iteration is the deterministic
+    plan, so each activity's mean early finish is its early finish in working days of
+    the schedule's calendar, and it is critical in every iteration or none: in all
+    exactly when its total float is not positive."""
     res = rk.simulate(schedule=sch, iterations=32, rng=1, progress=False)
     assert np.ptp(res.schedule) == 0.0
+    cpm = sch.cpm()
+    assert np.allclose(res.mean_finish, cpm["early_finish"], rtol=0, atol=1e-9)
+    floats = sch.dates().total_float_hours
+    assert list(res.criticality) == [1.0 if f <= 1e-6 else 0.0 for f in floats]
     return float(res.schedule[0]), res.finish_date(0.5)
 
 
@@ -274,3 +281,96 @@ def test_ms_projects_lag_in_working_days_and_in_elapsed_days(tmp_path, fmt, raw,
     check(sch, {"1": ("2027-01-11T08:00", "2027-01-12T17:00", "2027-01-11T08:00",
                       "2027-01-12T17:00", 0.0),
                 "2": (p2_start, p2_finish, p2_start, p2_finish, 0.0)})
+
+
+# --- (d) constraints ----------------------------------------------------------------------
+
+def test_mandatory_start_and_finish_override_the_logic_in_both_passes(tmp_path):
+    # From the data date Mon 11 08:00 on 5d: A 5 days, Mon 11 to Fri 15 16:00.
+    # B 3 days after A, with a mandatory start Wed 13 08:00: it starts then although A
+    # is not finished, and works Wed 13, Thu 14, Fri 15. C 2 days after B: Mon 18, Tue
+    # 19 to 16:00, and must finish on or before Mon 18 16:00. D 3 days after A with a
+    # mandatory finish Wed 13 16:00: it works Mon 11, Tue 12, Wed 13. E 1 day after D:
+    # Thu 14. The project finishes Tue 19 16:00 (C), 7 working days.
+    # Backward: C's late finish is its constraint, Mon 18 16:00 (float Tue 19 16:00 back
+    # to Mon 18 16:00: -8 h), so its late start Fri 15 08:00. B's late dates stay at
+    # its mandatory start (Wed 13 08:00 to Fri 15 16:00, no float) whatever C asks
+    # (without the constraint C would move B's late finish to Thu 14 16:00). D's stay at
+    # its mandatory finish (Mon 11 08:00 to Wed 13 16:00). E may finish with the project:
+    # Tue 19 08:00 to 16:00, 3 days of float (Fri 15, Mon 18, Tue 19: 24 h). A must
+    # finish before D's late start, Mon 11 08:00, so by Fri 8 16:00 (and before B's,
+    # Tue 12 16:00, which holds less): 5 days earlier than its early finish, -40 h; its
+    # late start five working days before, Mon 4 08:00.
+    sch = load(xer(tmp_path, [
+        ("A", "5d", 40), ("B", "5d", 24, "CS_MANDSTART", "2027-01-13 08:00"),
+        ("C", "5d", 16, "CS_MEOB", "2027-01-18 16:00"),
+        ("D", "5d", 24, "CS_MANDFIN", "2027-01-13 16:00"), ("E", "5d", 8)],
+        (("A", "B", "FS", 0), ("B", "C", "FS", 0), ("A", "D", "FS", 0),
+         ("D", "E", "FS", 0))))
+    assert [c.kind for c in sch.activity("B").constraints] == ["mandatory_start"]
+    assert [c.kind for c in sch.activity("D").constraints] == ["mandatory_finish"]
+    check(sch, {
+        "A": ("2027-01-11T08:00", "2027-01-15T16:00", "2027-01-04T08:00",
+              "2027-01-08T16:00", -40.0),
+        "B": ("2027-01-13T08:00", "2027-01-15T16:00", "2027-01-13T08:00",
+              "2027-01-15T16:00", 0.0),
+        "C": ("2027-01-18T08:00", "2027-01-19T16:00", "2027-01-15T08:00",
+              "2027-01-18T16:00", -8.0),
+        "D": ("2027-01-11T08:00", "2027-01-13T16:00", "2027-01-11T08:00",
+              "2027-01-13T16:00", 0.0),
+        "E": ("2027-01-14T08:00", "2027-01-14T16:00", "2027-01-19T08:00",
+              "2027-01-19T16:00", 24.0)})
+    assert simulated(sch) == (7.0, np.datetime64("2027-01-19"))
+
+
+@pytest.mark.xfail(strict=True, reason="late dates before the grid are clamped")
+def test_negative_float_reaching_back_before_every_date_of_the_file(tmp_path):
+    # A 10 days from Mon 11 08:00 to Fri 22 16:00; D 3 days after A with a mandatory
+    # finish Wed 13 16:00 (Mon 11 to Wed 13). A must finish before D's late start, Mon
+    # 11 08:00: by Fri 8 16:00, and start 10 working days before, Mon 2026-12-28 08:00
+    # (Dec 28 ... 31, Jan 1, Jan 4 ... 8), two weeks before the data date; float -80 h.
+    sch = load(xer(tmp_path, [("A", "5d", 80),
+                              ("D", "5d", 24, "CS_MANDFIN", "2027-01-13 16:00")],
+                   (("A", "D", "FS", 0),)))
+    check(sch, {
+        "A": ("2027-01-11T08:00", "2027-01-22T16:00", "2026-12-28T08:00",
+              "2027-01-08T16:00", -80.0),
+        "D": ("2027-01-11T08:00", "2027-01-13T16:00", "2027-01-11T08:00",
+              "2027-01-13T16:00", 0.0)})
+    assert simulated(sch) == (10.0, np.datetime64("2027-01-22"))
+
+
+def test_start_on_or_after_and_finish_on_or_before(tmp_path):
+    # From Mon 11 08:00 on 5d. F 2 days, start on or after Wed 13 12:00: Wed 13
+    # 12:00-16:00 (4 h), Thu 14 (8 h), Fri 15 08:00-12:00 (4 h), to Fri 15 12:00.
+    # G 3 days after F, finish on or before Mon 18 16:00: from Fri 15 12:00, 4 h on
+    # Friday, Mon 18, Tue 19, 4 h on Wed 20: to Wed 20 12:00, the project's finish (7.5
+    # working days). H 1 day, start on or after Saturday 16 00:00: the next working
+    # hour, Mon 18 08:00, to 16:00. K 1 day, start on or before Tue 12 08:00: Mon 11.
+    # L 1 day, finish on or before Wed 13 16:00: Mon 11.
+    # Backward: G must finish by Mon 18 16:00 (the constraint, before the project's
+    # finish): late start 24 working hours before, Thu 14 08:00; float Wed 20 12:00
+    # back to Mon 18 16:00, -12 h. F must finish before Thu 14 08:00, so by Wed 13
+    # 16:00, from Tue 12 08:00 (a start-on-or-after holds only the early dates); float
+    # Fri 15 12:00 back to Wed 13 16:00, -12 h. H may finish with the project, Wed 20
+    # 12:00, from Tue 19 12:00: 12 h of float. K must start by Tue 12 08:00: late
+    # dates Tue 12, 8 h of float. L must finish by Wed 13 16:00: from Wed 13 08:00,
+    # 16 h of float.
+    sch = load(xer(tmp_path, [
+        ("F", "5d", 16, "CS_MSOA", "2027-01-13 12:00"),
+        ("G", "5d", 24, "CS_MEOB", "2027-01-18 16:00"),
+        ("H", "5d", 8, "CS_MSOA", "2027-01-16 00:00"),
+        ("K", "5d", 8, "CS_MSOB", "2027-01-12 08:00"),
+        ("L", "5d", 8, "CS_MEOB", "2027-01-13 16:00")], (("F", "G", "FS", 0),)))
+    check(sch, {
+        "F": ("2027-01-13T12:00", "2027-01-15T12:00", "2027-01-12T08:00",
+              "2027-01-13T16:00", -12.0),
+        "G": ("2027-01-15T12:00", "2027-01-20T12:00", "2027-01-14T08:00",
+              "2027-01-18T16:00", -12.0),
+        "H": ("2027-01-18T08:00", "2027-01-18T16:00", "2027-01-19T12:00",
+              "2027-01-20T12:00", 12.0),
+        "K": ("2027-01-11T08:00", "2027-01-11T16:00", "2027-01-12T08:00",
+              "2027-01-12T16:00", 8.0),
+        "L": ("2027-01-11T08:00", "2027-01-11T16:00", "2027-01-13T08:00",
+              "2027-01-13T16:00", 16.0)})
+    assert simulated(sch) == (7.5, np.datetime64("2027-01-20"))
