@@ -26,6 +26,7 @@ import pytest
 import riskkit as rk
 
 from .test_mspdi import link, mspdi, read, task
+from .test_xer import REAL, needs_realworld
 
 _EPOCH = dt.date(1899, 12, 30)  # P6's day serials count from here
 
@@ -323,7 +324,6 @@ def test_mandatory_start_and_finish_override_the_logic_in_both_passes(tmp_path):
     assert simulated(sch) == (7.0, np.datetime64("2027-01-19"))
 
 
-@pytest.mark.xfail(strict=True, reason="late dates before the grid are clamped")
 def test_negative_float_reaching_back_before_every_date_of_the_file(tmp_path):
     # A 10 days from Mon 11 08:00 to Fri 22 16:00; D 3 days after A with a mandatory
     # finish Wed 13 16:00 (Mon 11 to Wed 13). A must finish before D's late start, Mon
@@ -337,7 +337,33 @@ def test_negative_float_reaching_back_before_every_date_of_the_file(tmp_path):
               "2027-01-08T16:00", -80.0),
         "D": ("2027-01-11T08:00", "2027-01-13T16:00", "2027-01-11T08:00",
               "2027-01-13T16:00", 0.0)})
+    # in working days from the data date: A's late start 10 days before it, its late
+    # finish the end of the working day before it (0), its float -10 days
+    a = sch.cpm().set_index("id").loc["A"]
+    assert (a.late_start, a.late_finish, a.total_float) == (-10.0, 0.0, -10.0)
     assert simulated(sch) == (10.0, np.datetime64("2027-01-22"))
+    # asking for the dates does not move the grid the simulation runs on
+    assert sch.network.grid().base == np.datetime64("2027-01-04T00:00")
+
+
+@needs_realworld
+def test_the_real_p6_files_negative_float_before_its_earliest_date():
+    """Four activities of the real file have late finishes in July and August 2016,
+    before the grid of its dates began (a week before its earliest actual or constraint
+    date): they were held at the grid's first working day, 2016-11-07; now they match
+    P6's."""
+    from riskkit.io.planning.verify import compare_dates
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rk.InputWarning)
+        cmp = compare_dates(REAL)
+    table = cmp.table.set_index("id")
+    for a, late_finish, total_float in (("P1EWCC-PWP02-190", "2016-07-28", -2575.0),
+                                        ("P1EWCC-PWP02-220", "2016-08-11", -3616.0)):
+        row = table.loc[a]
+        assert row.late_finish == row.file_late_finish == dt.date.fromisoformat(late_finish)
+        assert row.total_float == row.file_total_float == total_float
+    assert (cmp.late_finish_matches, cmp.total_float_matches) == (3455, 3423)
 
 
 def test_start_on_or_after_and_finish_on_or_before(tmp_path):
