@@ -25,7 +25,7 @@ import pytest
 
 import riskkit as rk
 
-from .test_mspdi import link, mspdi, read, task
+from .test_mspdi import link, mspdi, read, tag, task
 from .test_xer import REAL, needs_realworld
 
 _EPOCH = dt.date(1899, 12, 30)  # P6's day serials count from here
@@ -110,13 +110,15 @@ def simulated(sch: rk.Schedule) -> tuple[float, np.datetime64]:
     must be one number) and the P50 finish date. Each iteration is the deterministic
     plan, so each activity's mean early finish is its early finish in working days of
     the schedule's calendar, and it is critical in every iteration or none: in all
-    exactly when its total float is not positive."""
+    exactly when its total float is not positive (a completed activity never)."""
     res = rk.simulate(schedule=sch, iterations=32, rng=1, progress=False)
     assert np.ptp(res.schedule) == 0.0
     cpm = sch.cpm()
     assert np.allclose(res.mean_finish, cpm["early_finish"], rtol=0, atol=1e-9)
     floats = sch.dates().total_float_hours
-    assert list(res.criticality) == [1.0 if f <= 1e-6 else 0.0 for f in floats]
+    assert list(res.criticality) == [
+        1.0 if f <= 1e-6 and a.status != "complete" else 0.0
+        for f, a in zip(floats, sch.activities)]
     return float(res.schedule[0]), res.finish_date(0.5)
 
 
@@ -160,6 +162,33 @@ def test_the_holiday_moves_a_successor_and_the_late_dates(tmp_path):
     assert simulated(sch) == (13.0, np.datetime64("2027-06-14"))
 
 
+def test_a_data_date_within_a_working_day(tmp_path):
+    # The data date Fri 2027-05-28 12:00, half-way through Friday's work: A, 80 h on 5d,
+    # works 4 h on Friday, 8 h a day Tue 1 to Fri 11 June (9 days, 72 h) and 4 h on Mon
+    # 14 June: to Mon 14 June 12:00. The schedule's start is Friday, its day 1, and its
+    # working days count from Friday's start: 10.5, so the finish date is working day
+    # 11, Mon 14 June (counted from the data date, 10.0 days would say Fri 11 June).
+    sch = load(xer(tmp_path, [("A", "5d", 80)], data_date="2027-05-28 12:00"))
+    assert str(sch.start) == "2027-05-28"
+    check(sch, {"A": ("2027-05-28T12:00", "2027-06-14T12:00", "2027-05-28T12:00",
+                      "2027-06-14T12:00", 0.0)})
+    assert simulated(sch) == (10.5, np.datetime64("2027-06-14"))
+
+
+def test_a_status_date_at_the_end_of_a_working_day(tmp_path):
+    # MS Project's status date Wed 6 Jan 17:00, the end of Wednesday's work (Standard
+    # calendar). Task 1 finished Tue 5 17:00; task 2, 8 h after it, works Thu 7 08:00 to
+    # 17:00. The start is Wednesday (day 1, all worked), so 2 working days: Thu 7.
+    xml = mspdi(task(1, 16, PercentComplete=100, ActualStart="2027-01-04T08:00:00",
+                     ActualFinish="2027-01-05T17:00:00"), task(2, 8, link(1)),
+                project=tag("StatusDate", "2027-01-06T17:00:00"))
+    sch, _ = read(xml, tmp_path)
+    assert str(sch.start) == "2027-01-06"
+    check(sch, {"2": ("2027-01-07T08:00", "2027-01-07T17:00", "2027-01-07T08:00",
+                      "2027-01-07T17:00", 0.0)})
+    assert simulated(sch) == (2.0, np.datetime64("2027-01-07"))
+
+
 # --- (b) a round-the-clock calendar ------------------------------------------------------
 
 def test_thirty_six_hours_round_the_clock_end_a_day_and_a_half_later(tmp_path):
@@ -169,8 +198,11 @@ def test_thirty_six_hours_round_the_clock_end_a_day_and_a_half_later(tmp_path):
     assert sch.activity("B").most_likely == 1.5  # days of its calendar: 36 h / 24 h
     check(sch, {"B": ("2027-01-08T08:00", "2027-01-09T20:00", "2027-01-08T08:00",
                       "2027-01-09T20:00", 0.0)})
-    # the schedule's calendar is the 24-hour one (its only activity's): 1.5 days
-    assert simulated(sch) == (1.5, np.datetime64("2027-01-09"))
+    # the schedule's calendar is the 24-hour one (its only activity's); its working days
+    # count from the start of the data date's day (the schedule's start, its day 1):
+    # Friday 00:00 to Saturday 20:00 is 44 h, 1 5/6 days, so day 2, Saturday
+    days, finish = simulated(sch)
+    assert (days, finish) == (pytest.approx(44 / 24), np.datetime64("2027-01-09"))
 
 
 def test_round_the_clock_work_between_day_shifts(tmp_path):

@@ -7,9 +7,10 @@ run needs more. :class:`TimedNetwork` has the interface the simulation uses of
 :class:`riskkit.cpm.Network` (``passes``, ``forward_with_starts``, ``project_finish``,
 ``by_iteration``, ``overlay_finish``), so the engine runs either without knowing
 which: durations are working days of each activity's own calendar, and the times it
-returns are working days of the schedule's calendar from the data date (the schedule
-metric). :meth:`TimedNetwork.dates` gives the moments themselves (deterministic CPM,
-``riskkit verify``).
+returns are working days of the schedule's calendar from the start of the data date's
+day (the schedule metric; that day is the schedule's start, its day 1).
+:meth:`TimedNetwork.dates` gives the moments themselves (deterministic CPM, ``riskkit
+verify``).
 
 A schedule without calendars, constraints or progress keeps :class:`~riskkit.cpm.Network`
 and its numbers.
@@ -114,7 +115,7 @@ class Grid:
 class TimedPasses:
     """What :meth:`TimedNetwork.passes` gives (the ``Passes`` the simulation reads):
     ``finish`` per iteration in working days of the schedule's calendar from the data
-    date; the early moments in slots of the grid, as working days on demand
+    date's day; the early moments in slots of the grid, as working days on demand
     (``early_start``, ``early_finish``, ``finish_sums``); per activity the number of
     iterations without float."""
 
@@ -354,24 +355,33 @@ class TimedNetwork:
                  lf, tf, keep_float, counts, overflow)
         return None if self._grow(g, int(overflow[0]), earlier) else (ls, lf, tf, counts)
 
+    def _origin(self, g: Grid) -> float:
+        """Working days count from the start of the data date's day (slots of work of
+        the schedule's calendar by then): the schedule's start is that day, its day 1,
+        so a finish date is the working day ``ceil(days)`` from it, also when the data
+        date falls within or at the end of a working day."""
+        day = None if self.data_date is None else self.data_date.astype("datetime64[D]")
+        return float(g.work(self.calendar, np.array([g.time(day, 0.0)]))[0])
+
     def _day_sums(self, g: Grid, t: np.ndarray) -> np.ndarray:
         from ..kernels.timed import work_sums
 
         c = g.index[id(self.calendar)]
-        origin = g.work(self.calendar, np.array([g.time(self.data_date, 0.0)]))[0]
+        origin = self._origin(g)
         out = np.empty(t.shape[0])
         work_sums(g.W, c, t, float(origin), out, np.zeros(1, np.int64))
         return out * g.slot_hours / self.calendar.hours_per_day
 
     def _days(self, g: Grid, t: np.ndarray) -> np.ndarray:
-        """Moments (slots) as working days of the schedule's calendar from the data date."""
-        origin = g.work(self.calendar, np.array([g.time(self.data_date, 0.0)]))[0]
+        """Moments (slots) as working days of the schedule's calendar from the data
+        date's day."""
+        origin = self._origin(g)
         w = g.work(self.calendar, t.reshape(-1)).reshape(t.shape)
         return (w - origin) * g.slot_hours / self.calendar.hours_per_day
 
     def days_of(self, moments: np.ndarray) -> np.ndarray:
         """Moments (``datetime64[m]``) as working days of the schedule's calendar from
-        the data date."""
+        the data date's day."""
         g = self.grid()
         when = np.asarray(moments, dtype="datetime64[m]").reshape(-1)
         if when.size and when.min() < g.base:  # late dates of negative float, say
