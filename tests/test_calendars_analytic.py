@@ -432,3 +432,28 @@ def test_start_on_or_after_and_finish_on_or_before(tmp_path):
         "L": ("2027-01-11T08:00", "2027-01-11T16:00", "2027-01-13T08:00",
               "2027-01-13T16:00", 16.0)})
     assert simulated(sch) == (7.5, np.datetime64("2027-01-20"))
+
+
+def test_ms_projects_must_start_on_and_must_finish_on(tmp_path):
+    # MS Project's Standard calendar (Monday to Friday 08:00-12:00, 13:00-17:00), from
+    # Mon 11 08:00. Task 1, 5 days: Mon 11 to Fri 15 17:00. Task 2, 3 days after 1, must
+    # start on Wed 13 08:00: Wed 13 to Fri 15 17:00 (constraints honoured: it overrides
+    # the link). Task 3, 3 days after 1, must finish on Wed 13 17:00: Mon 11 08:00 to
+    # Wed 13 17:00. The finish: Fri 15 17:00. Backward: 2's and 3's late dates are their
+    # constraints'; 1 must finish before 3's late start, Mon 11 08:00, so by Fri 8 17:00,
+    # from Mon 4 08:00: float -40 h (Fri 15 17:00 back to Fri 8 17:00).
+    xml = mspdi(task(1, 40),
+                task(2, 24, link(1), ConstraintType=2, ConstraintDate="2027-01-13T08:00:00"),
+                task(3, 24, link(1), ConstraintType=3, ConstraintDate="2027-01-13T17:00:00"),
+                start="2027-01-11T08:00:00")
+    sch, _ = read(xml, tmp_path)
+    assert [a.constraints[0].kind for a in sch.activities[1:]] == ["mandatory_start",
+                                                                   "mandatory_finish"]
+    check(sch, {
+        "1": ("2027-01-11T08:00", "2027-01-15T17:00", "2027-01-04T08:00",
+              "2027-01-08T17:00", -40.0),
+        "2": ("2027-01-13T08:00", "2027-01-15T17:00", "2027-01-13T08:00",
+              "2027-01-15T17:00", 0.0),
+        "3": ("2027-01-11T08:00", "2027-01-13T17:00", "2027-01-11T08:00",
+              "2027-01-13T17:00", 0.0)})
+    assert simulated(sch) == (5.0, np.datetime64("2027-01-15"))
