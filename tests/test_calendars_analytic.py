@@ -107,15 +107,18 @@ def check(sch: rk.Schedule, expected: dict[str, tuple[str, str, str, str, float]
 
 def simulated(sch: rk.Schedule) -> tuple[float, np.datetime64]:
     """A simulation of the schedule's fixed durations: every iteration's duration (it
-    must be one number) and the P50 finish date. Each iteration is the deterministic
-    plan, so each activity's mean early finish is its early finish in working days of
-    the schedule's calendar, and it is critical in every iteration or none: in all
-    exactly when its total float is not positive (a completed activity never)."""
+    must be one number) and the P50 finish date, the day of the deterministic finish.
+    Each iteration is the deterministic plan, so each activity's mean early finish is
+    its early finish in working days of the schedule's calendar, and it is critical in
+    every iteration or none: in all exactly when its total float is not positive (a
+    completed activity never)."""
     res = rk.simulate(schedule=sch, iterations=32, rng=1, progress=False)
     assert np.ptp(res.schedule) == 0.0
     cpm = sch.cpm()
     assert np.allclose(res.mean_finish, cpm["early_finish"], rtol=0, atol=1e-9)
-    floats = sch.dates().total_float_hours
+    when = sch.dates()
+    assert res.finish_date(0.5) == when.finish.astype("datetime64[D]")
+    floats = when.total_float_hours
     assert list(res.criticality) == [
         1.0 if f <= 1e-6 and a.status != "complete" else 0.0
         for f, a in zip(floats, sch.activities)]
