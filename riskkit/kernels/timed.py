@@ -20,7 +20,10 @@ early finish ``finish_at(c, w0 + h)``. A lag runs on its own calendar: from the
 predecessor's moment ``t``, ``finish_at(lc, work(lc, t) + lag)``. The backward pass is
 the mirror image. Completed activities keep their actual dates.
 
-A moment beyond the grid sets ``overflow[0]``; the caller grows the grid and runs again.
+A moment beyond the grid's end sets the bit :data:`BEYOND` of ``overflow[0]``, work
+before the grid's first working slot (late dates of negative float reaching back before
+the base, say) the bit :data:`BEFORE` (the moment is then that first slot); the caller
+grows the grid and runs again.
 """
 
 from __future__ import annotations
@@ -31,13 +34,17 @@ import numpy as np
 
 from ._jit import Array, inline, jit
 
-__all__ = ["FINISH_MILESTONE", "FIXED", "START_MILESTONE", "backward", "forward", "work_at",
-           "work_sums"]
+__all__ = ["BEFORE", "BEYOND", "FINISH_MILESTONE", "FIXED", "START_MILESTONE", "backward",
+           "forward", "work_at", "work_sums"]
 
 #: bits of an activity's flags
 FIXED, FINISH_MILESTONE, START_MILESTONE = 1, 2, 4
 #: bits of a link's kind (as in :mod:`.network`)
 _READS_FINISH, _SETS_FINISH = 1, 2
+#: bits of ``overflow[0]``: a moment beyond the grid's end, work before its start
+BEYOND, BEFORE = 1, 2
+#: work below zero by more than rounding is before the grid
+_BELOW = -1e-9
 
 
 @inline
@@ -47,7 +54,7 @@ def _work(W: Array, c: int, t: float, overflow: Array) -> float:
     last = W.shape[1] - 1
     k = int(math.floor(t))
     if k >= last:
-        overflow[0] = 1
+        overflow[0] |= BEYOND
         return float(W[c, last])
     w = float(W[c, k])
     return w + (float(W[c, k + 1]) - w) * (t - k)
@@ -56,10 +63,12 @@ def _work(W: Array, c: int, t: float, overflow: Array) -> float:
 @inline
 def _finish_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
     if w <= 0.0:
+        if w < _BELOW:
+            overflow[0] |= BEFORE
         return float(T[c, 0])
     j = int(math.ceil(w)) - 1
     if j >= NW[c]:
-        overflow[0] = 1
+        overflow[0] |= BEYOND
         j = NW[c] - 1
     return float(T[c, j]) + (w - j)
 
@@ -67,10 +76,12 @@ def _finish_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
 @inline
 def _start_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
     if w <= 0.0:
+        if w < _BELOW:
+            overflow[0] |= BEFORE
         return float(T[c, 0])
     j = int(math.floor(w))
     if j >= NW[c]:
-        overflow[0] = 1
+        overflow[0] |= BEYOND
         j = NW[c] - 1
     return float(T[c, j]) + (w - j)
 

@@ -7,9 +7,10 @@ run needs more. :class:`TimedNetwork` has the interface the simulation uses of
 :class:`riskkit.cpm.Network` (``passes``, ``forward_with_starts``, ``project_finish``,
 ``by_iteration``, ``overlay_finish``), so the engine runs either without knowing
 which: durations are working days of each activity's own calendar, and the times it
-returns are working days of the schedule's calendar from the data date (the schedule
-metric). :meth:`TimedNetwork.dates` gives the moments themselves (deterministic CPM,
-``riskkit verify``).
+returns are working days of the schedule's calendar from the start of the data date's
+day (the schedule metric; that day is the schedule's start, its day 1).
+:meth:`TimedNetwork.dates` gives the moments themselves (deterministic CPM, ``riskkit
+verify``).
 
 A schedule without calendars, constraints or progress keeps :class:`~riskkit.cpm.Network`
 and its numbers.
@@ -114,7 +115,7 @@ class Grid:
 class TimedPasses:
     """What :meth:`TimedNetwork.passes` gives (the ``Passes`` the simulation reads):
     ``finish`` per iteration in working days of the schedule's calendar from the data
-    date; the early moments in slots of the grid, as working days on demand
+    date's day; the early moments in slots of the grid, as working days on demand
     (``early_start``, ``early_finish``, ``finish_sums``); per activity the number of
     iterations without float."""
 
@@ -222,8 +223,10 @@ class TimedNetwork:
         day: Any = np.asarray(base).astype("datetime64[D]")[()]
         return day - np.timedelta64(7, "D")
 
-    def grid(self, days: int | None = None) -> Grid:
-        if self._grid is None or (days is not None and days > self._grid.days):
+    def grid(self, days: int | None = None, earlier: int = 0) -> Grid:
+        """The grid, made (or grown) to ``days`` days; ``earlier`` days more before its
+        base."""
+        if self._grid is None or earlier or (days is not None and days > self._grid.days):
             cals = {id(c): c for c in (self.calendar, *self.activity_calendars,
                                        *(lc for *_, lc in self._links if lc is not None))}
             base = self._anchor() if self._grid is None else self._grid.base
@@ -231,9 +234,22 @@ class TimedNetwork:
                 days = 10 * 365
                 if self.data_date is not None:
                     days += int((self.data_date - base) / np.timedelta64(1, "D"))
+            base = base - np.timedelta64(earlier, "D")
             self._grid = Grid(list(cals.values()), base, days)
             self._arrays = self._compile(self._grid)
         return self._grid
+
+    def _grow(self, g: Grid, flags: int, earlier: bool) -> bool:
+        """Grow the grid after a pass over ``g`` set ``flags`` (the kernels' ``BEYOND``,
+        ``BEFORE``): twice as long when it ran beyond the end; with ``earlier``, as many
+        days again before the base when work reached before it. Whether to run again."""
+        from ..kernels.timed import BEFORE, BEYOND
+
+        back = g.days if earlier and flags & BEFORE else 0
+        if not (flags & BEYOND or back):
+            return False
+        self.grid(g.days * (2 if flags & BEYOND else 1) + back, back)
+        return True
 
     def _compile(self, g: Grid) -> dict[str, np.ndarray]:
         n = self.n
@@ -297,7 +313,7 @@ class TimedNetwork:
                 "fixed_row": fixed_row}
 
     # -- passes in slots --------------------------------------------------------------
-    def _forward(self, durations: np.ndarray, work: Workspace
+    def _forward(self, durations: np.ndarray, work: Workspace, earlier: bool = False
                  ) -> tuple[Grid, np.ndarray, np.ndarray]:
         from ..kernels.timed import forward
 
@@ -314,13 +330,15 @@ class TimedNetwork:
                     x["in_cal"], x["cal"], x["scale"], x["flags"], x["low"], x["after_s"],
                     x["after_f"], x["fix_s"], x["fix_f"], x["fixed_row"], d, g.W,
                     g.T, g.NW, es, ef, through, overflow)
-            if not overflow[0]:
+            if not self._grow(g, int(overflow[0]), earlier):
                 return g, es, ef
-            self.grid(g.days * 2)
 
     def _backward(self, durations: np.ndarray, es: np.ndarray, ef: np.ndarray,
-                  late: np.ndarray, work: Workspace, keep_float: bool = True
+                  late: np.ndarray, work: Workspace, keep_float: bool = True,
+                  earlier: bool = False
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """The late dates, float and critical counts, or None when the grid had to grow
+        (run both passes again)."""
         from ..kernels.timed import backward
 
         g = self.grid()
@@ -335,28 +353,41 @@ class TimedNetwork:
                  x["before_f"], x["fix_s"], x["fix_f"], np.ascontiguousarray(durations),
                  g.W, g.T, g.NW, es, ef, np.ascontiguousarray(late, dtype=float), ls,
                  lf, tf, keep_float, counts, overflow)
-        return None if overflow[0] else (ls, lf, tf, counts)
+        return None if self._grow(g, int(overflow[0]), earlier) else (ls, lf, tf, counts)
+
+    def _origin(self, g: Grid) -> float:
+        """Working days count from the start of the data date's day (slots of work of
+        the schedule's calendar by then): the schedule's start is that day, its day 1,
+        so a finish date is the working day ``ceil(days)`` from it, also when the data
+        date falls within or at the end of a working day."""
+        day = None if self.data_date is None else self.data_date.astype("datetime64[D]")
+        return float(g.work(self.calendar, np.array([g.time(day, 0.0)]))[0])
 
     def _day_sums(self, g: Grid, t: np.ndarray) -> np.ndarray:
         from ..kernels.timed import work_sums
 
         c = g.index[id(self.calendar)]
-        origin = g.work(self.calendar, np.array([g.time(self.data_date, 0.0)]))[0]
+        origin = self._origin(g)
         out = np.empty(t.shape[0])
         work_sums(g.W, c, t, float(origin), out, np.zeros(1, np.int64))
         return out * g.slot_hours / self.calendar.hours_per_day
 
     def _days(self, g: Grid, t: np.ndarray) -> np.ndarray:
-        """Moments (slots) as working days of the schedule's calendar from the data date."""
-        origin = g.work(self.calendar, np.array([g.time(self.data_date, 0.0)]))[0]
+        """Moments (slots) as working days of the schedule's calendar from the data
+        date's day."""
+        origin = self._origin(g)
         w = g.work(self.calendar, t.reshape(-1)).reshape(t.shape)
         return (w - origin) * g.slot_hours / self.calendar.hours_per_day
 
     def days_of(self, moments: np.ndarray) -> np.ndarray:
         """Moments (``datetime64[m]``) as working days of the schedule's calendar from
-        the data date."""
+        the data date's day."""
         g = self.grid()
-        t = np.array([g.time(m) for m in np.asarray(moments).reshape(-1)])
+        when = np.asarray(moments, dtype="datetime64[m]").reshape(-1)
+        if when.size and when.min() < g.base:  # late dates of negative float, say
+            back = int((g.base - when.min()) / np.timedelta64(1, "D")) + 7
+            g = Grid(g.calendars, g.base - np.timedelta64(back, "D"), g.days + back)
+        t = np.array([g.time(m) for m in when])
         return self._days(g, t)
 
     # -- the interface of cpm.Network ---------------------------------------------------
@@ -369,9 +400,12 @@ class TimedNetwork:
             counts = None
             if backward:
                 late = self._late(g, finish_t)
+                # late dates before the grid's base are not grown into: they are the
+                # grid's first working moment, critical as the true ones (no float), and
+                # every run keeps one grid, so the numbers are the same whatever the
+                # chunks and workers
                 out = self._backward(durations, es, ef, late, work, keep_float=False)
                 if out is None:
-                    self.grid(g.days * 2)
                     continue
                 counts = out[3]
             finish = self._days(g, finish_t).astype(durations.dtype)
@@ -415,19 +449,26 @@ class TimedNetwork:
         possible moved into their free float (as P6 does)."""
         d = np.asarray(durations, dtype=float).reshape(self.n, 1)
         work = Workspace()
-        while True:
-            g, es, ef = self._forward(d, work)
-            es, ef = es.copy(), ef.copy()
-            finish_t = ef.max(axis=0) if self.n else np.zeros(1)
-            out = self._backward(d, es, ef, self._late(g, finish_t), work)
-            if out is not None:
-                break
-            self.grid(g.days * 2)
-        ls, lf, tf = (x[:, 0].copy() for x in out[:3])
-        if as_late_as_possible:
-            self._as_late_as_possible(g, d[:, 0], es[:, 0], ef[:, 0], float(finish_t[0]),
-                                      tf)
-        self._level_of_effort(g, es[:, 0], ef[:, 0])
+        # moments before the grid's base (negative float reaching back, say) are grown
+        # into on a grid of this call only: the simulation keeps the network's own
+        kept = (self.grid(), self._arrays)
+        try:
+            while True:
+                g, es, ef = self._forward(d, work, earlier=True)
+                es, ef = es.copy(), ef.copy()
+                finish_t = ef.max(axis=0) if self.n else np.zeros(1)
+                out = self._backward(d, es, ef, self._late(g, finish_t), work,
+                                     earlier=True)
+                if out is not None:
+                    break
+            ls, lf, tf = (x[:, 0].copy() for x in out[:3])
+            if as_late_as_possible:
+                self._as_late_as_possible(g, d[:, 0], es[:, 0], ef[:, 0],
+                                          float(finish_t[0]), tf)
+            self._level_of_effort(g, es[:, 0], ef[:, 0])
+        finally:
+            if self.grid().base != kept[0].base:
+                self._grid, self._arrays = kept
         return TimedDates(g.moments(es[:, 0]), g.moments(ef[:, 0]), g.moments(ls),
                           g.moments(lf), tf * g.slot_hours,
                           g.moments(np.array([finish_t[0]]))[0])
