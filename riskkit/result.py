@@ -328,9 +328,11 @@ class SimulationResult:
                            p_meet=(self.probability_by(self.deadline)
                                    if self.deadline is not None else None))
 
-    def milestone_table(self) -> pd.DataFrame:
+    def milestone_table(self, *, most: int | None = None) -> pd.DataFrame:
         """Per milestone or activity with a finish date to meet
-        (:attr:`key_activities`), in schedule order: ``id``, ``name``, ``milestone``,
+        (:attr:`key_activities`), in schedule order (with ``most``: at most that many,
+        those least likely to meet their target first, then the latest at P80, shown
+        in the order of their P80 finish): ``id``, ``name``, ``milestone``,
         its finish in working days (``base``: the deterministic plan's, ``mean``,
         ``p10`` to ``p90``), the same as dates when the start is known (``base_date``,
         ``p10_date`` ...), its ``target`` date, where that comes from
@@ -356,6 +358,10 @@ class SimulationResult:
         table["p_meet"] = [self.probability_by(k.target, v[i])
                            if k.target is not None and self.start is not None else np.nan
                            for i, k in enumerate(keys)]
+        if most is not None and len(table) > most:
+            worst = table.assign(_p=table["p_meet"].fillna(2.0)).sort_values(
+                ["_p", "p80"], ascending=[True, False], kind="stable").head(most)
+            table = table.loc[worst.index].sort_values(["p80", "base"], kind="stable")
         return table
 
     def activity_table(self, *, milestones: bool = False) -> pd.DataFrame:
