@@ -204,3 +204,32 @@ def test_the_terminal_shows_the_least_likely_to_be_met_first_when_there_are_many
     # the earliest targets; equal chances (a weekend's targets) in schedule order
     assert list(few["id"]) == ["M00", "M01", "M02", "M03", "M04"]
     assert (full["p_meet"].diff().dropna() >= 0).all()
+
+
+def test_the_pack_has_a_milestones_page_with_the_chances_before_and_after():
+    import dataclasses
+
+    from riskkit.report import pack_pages
+
+    from .conftest import SAMPLES
+
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    acts = list(sch.activities)
+    k = sch.index_of("A38")
+    acts[k] = dataclasses.replace(acts[k], baseline_finish="2027-10-29T17:00")
+    sch = dataclasses.replace(sch.with_activities(acts), must_finish_by="2027-11-12T17:00")
+    a = rk.analyse(reg, sch, iterations=2_000, rng=1, start=START)
+    pages = pack_pages(a)
+    found = [p for p in pages if any(t.get_text() == "Milestones and deadlines: will they "
+                                     "be met?" for t in p.texts)]
+    assert len(found) == 1
+    text = " ".join(t.get_text() for ax in found[0].axes for t in ax.texts
+                    ) + " ".join(c.get_text().get_text() for ax in found[0].axes
+                                 for tb in ax.tables for c in tb.get_celld().values())
+    before = a.current.milestone_table().set_index("id").at["A38", "p_meet"]
+    after = a.mitigated.milestone_table().set_index("id").at["A38", "p_meet"]
+    assert f"{before:.0%}" in text and f"{after:.0%}" in text and "must finish by" in text
+    assert f"{a.current.finish_summary().p_meet:.0%}" in text
+    ax = rk.plot.milestone_dates(a.current, ax=found[0].axes[0])
+    assert ax is found[0].axes[0]
