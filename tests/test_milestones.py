@@ -233,3 +233,31 @@ def test_the_pack_has_a_milestones_page_with_the_chances_before_and_after():
     assert f"{a.current.finish_summary().p_meet:.0%}" in text
     ax = rk.plot.milestone_dates(a.current, ax=found[0].axes[0])
     assert ax is found[0].axes[0]
+
+
+def test_a_deadline_given_as_a_day_means_by_the_end_of_it(tmp_path, capsys):
+    sch = analytic()
+    assert sch.with_deadline("2027-01-12").must_finish_by == np.datetime64("2027-01-13T00:00")
+    assert sch.with_deadline("2027-01-12T17:00").must_finish_by == \
+        np.datetime64("2027-01-12T17:00")
+    assert sch.with_deadline(None).must_finish_by is None
+    res = rk.simulate(None, sch.with_deadline("2027-01-12"), iterations=N, rng=4,
+                      sampling="random", start=START)
+    finish = res.finish_summary()
+    assert finish.deadline == day("2027-01-12")
+    assert abs(finish.p_meet - 0.625) < 4 * np.sqrt(0.625 * 0.375 / N)
+    path = tmp_path / "plan.csv"
+    path.write_text("id,duration_min,duration_most_likely,duration_max,predecessors\n"
+                    "A,4.5,6.5,8.5,\nM,0,0,0,A\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert main(["simulate", "--schedule", str(path), "-n", "2000", "--seed", "5",
+                 "--start", START, "--deadline", "12/01/2027", "--dayfirst",
+                 "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["finish"]["deadline"] == "2027-01-12"
+    res = rk.simulate(None, rk.read_schedule(path).with_deadline("2027-01-12"),
+                      iterations=2000, rng=5, start=START)
+    assert data["finish"]["p_meet"] == res.finish_summary().p_meet
+    assert "must finish by 2027-01-12" in capsys.readouterr().out
+    assert main(["simulate", "--deadline", "2027-01-12", str(path)]) == 2
+    assert "--deadline needs --schedule" in capsys.readouterr().err
