@@ -261,3 +261,11 @@ def test_a_deadline_given_as_a_day_means_by_the_end_of_it(tmp_path, capsys):
     assert "must finish by 2027-01-12" in capsys.readouterr().out
     assert main(["simulate", "--deadline", "2027-01-12", str(path)]) == 2
     assert "--deadline needs --schedule" in capsys.readouterr().err
+
+
+def test_the_key_finish_is_the_same_on_worker_processes():
+    sch = analytic(baseline_finish="2027-01-12T17:00")
+    a = rk.simulate(None, sch, iterations=70_000, rng=3, start=START)
+    b = rk.simulate(None, sch, iterations=70_000, rng=3, start=START, chunk_size=1,
+                    workers=2)
+    np.testing.assert_array_equal(a.key_finish, b.key_finish)
