@@ -486,6 +486,19 @@ class SimulationResult:
                          + ", ".join(f"{html.escape(a)} ({c:.0%})"
                                      for a, c in zip(top["id"], top["criticality"]))
                          + "</p>")
+        if self.key_activities:
+            rows = self.milestone_table(most=5)
+            dated = self.start is not None
+            html_out += ("<p>Milestones and deadlines (P80"
+                         + (", chance of meeting the target" if rows["p_meet"].notna().any()
+                            else "") + "): "
+                         + ", ".join(
+                             html.escape(str(r["id"])) + " "
+                             + (str(r["p80_date"].date()) if dated else f"{r['p80']:,.1f} d")
+                             + ("" if pd.isna(r["p_meet"]) else f" ({r['p_meet']:.0%})")
+                             for r in rows.to_dict("records"))
+                         + (f" ({len(self.key_activities) - len(rows)} more)"
+                            if len(self.key_activities) > len(rows) else "") + "</p>")
         return html_out
 
 
