@@ -269,3 +269,18 @@ def test_the_key_finish_is_the_same_on_worker_processes():
     b = rk.simulate(None, sch, iterations=70_000, rng=3, start=START, chunk_size=1,
                     workers=2)
     np.testing.assert_array_equal(a.key_finish, b.key_finish)
+
+
+def test_the_workbook_has_a_milestones_sheet(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    sch = analytic(baseline_finish="2027-01-12T17:00")
+    res = rk.simulate(None, sch, iterations=2_000, rng=1, start=START)
+    path = rk.write_workbook(tmp_path / "run.xlsx", res)
+    sheet = openpyxl.load_workbook(path)["Milestones"]
+    head = [c.value for c in sheet[1]]
+    row = dict(zip(head, (c.value for c in sheet[2])))
+    table = res.milestone_table().iloc[0]
+    assert row["id"] == "M" and row["p_meet"] == table["p_meet"]
+    assert row["p80_date"].date() == table["p80_date"].date()
+    assert row["target"].date().isoformat() == "2027-01-12"
+    assert sheet.cell(2, head.index("p_meet") + 1).number_format == "0.0%"

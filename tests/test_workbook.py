@@ -87,7 +87,8 @@ def test_workbook_summary_equals_summary_and_json_to_the_cent(tmp_path, capsys):
                  "--start", "2027-01-04", "--xlsx", str(path), "--json", str(js)]) == 0
     data = json.loads(js.read_text())
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Summary", "Confidence", "Risks", "Activities", "Settings"]
+    assert book.sheetnames == ["Summary", "Confidence", "Risks", "Activities", "Milestones",
+                               "Settings"]
     summary = sheet_frame(path, "Summary").set_index("statistic")
     res = rk.simulate(rk.read_register(OFFICE), rk.read_schedule(SCHEDULE), iterations=4000,
                       rng=9, start="2027-01-04")
