@@ -337,7 +337,21 @@ class SimulationResult:
         ``p10`` to ``p90``), the same as dates when the start is known (``base_date``,
         ``p10_date`` ...), its ``target`` date, where that comes from
         (``target_source``: constraint or baseline) and ``p_meet``, the share of
-        iterations in which it finishes on or before the target."""
+        iterations in which it finishes on or before the target. A risk on no activity
+        delays the project finish, not the milestones.
+
+        Examples
+        --------
+        >>> import riskkit as rk
+        >>> sch = rk.Schedule((rk.Activity("A", rk.Uniform(4.5, 8.5)),
+        ...                    rk.Activity("M", rk.Fixed(0.0), name="Handover",
+        ...                                baseline_finish="2027-01-12T17:00")),
+        ...                   (rk.Link("A", "M"),))
+        >>> res = rk.simulate(None, sch, iterations=4_000, rng=1, start="2027-01-04")
+        >>> row = res.milestone_table().iloc[0]
+        >>> str(row["p80_date"].date()), str(row["target"].date()), float(round(row["p_meet"], 2))
+        ('2027-01-13', '2027-01-12', 0.62)
+        """
         keys = self.key_activities
         v = self.key_finish
         p = (np.percentile(v, _DATE_QS, axis=1) if v.size

@@ -372,7 +372,15 @@ class Schedule:
         """The same schedule held to finish by ``deadline`` (its must-finish-by date): a
         day (a date, ``"2027-11-12"``) means by the end of that day; a moment
         (``"2027-11-12T17:00"``) by then; None removes it. Its finish's chance of
-        meeting it is in :meth:`riskkit.SimulationResult.finish_summary`."""
+        meeting it is in :meth:`riskkit.SimulationResult.finish_summary`.
+
+        Examples
+        --------
+        >>> import riskkit as rk
+        >>> sch = rk.read_schedule("sample_registers/office_fitout_schedule.csv")
+        >>> str(sch.with_deadline("2027-11-12").must_finish_by)
+        '2027-11-13T00:00'
+        """
         if _is_day(deadline):
             deadline = parse_day(deadline, "deadline") + np.timedelta64(1, "D")
         with warnings.catch_warnings():  # its logic warnings were given once already
