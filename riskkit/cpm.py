@@ -54,6 +54,10 @@ class Passes:
         """Per activity, the sum over iterations of its early finish."""
         return self.early_finish.sum(axis=1, dtype=float)
 
+    def finish_of(self, rows: np.ndarray) -> np.ndarray:
+        """The early finish of the activities ``rows``, (rows, iterations)."""
+        return self.early_finish[rows]
+
     def critical_counts(self) -> np.ndarray:
         """Per activity, the number of iterations in which it is critical."""
         tol = _tolerance(self.finish)

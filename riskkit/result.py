@@ -10,10 +10,10 @@ import pandas as pd
 
 from ._format import amount, currency_symbol, number, plural
 from .exceptions import OptionError
-from .model import Calendar
+from .model import Calendar, KeyActivity
 from .seeds import reported_seed
 
-__all__ = ["STATISTICS", "SimulationResult", "Summary", "metric_name"]
+__all__ = ["STATISTICS", "FinishDates", "SimulationResult", "Summary", "metric_name"]
 
 #: Columns of :meth:`SimulationResult.summary`, in order.
 STATISTICS = ("base", "mean", "std", "p10", "p50", "p80", "p90")
@@ -49,6 +49,35 @@ def _quantile(q: float) -> float:
     if not 0.0 <= q <= 1.0:
         raise OptionError("q", q, "a probability between 0 and 1, e.g. 0.8 for P80")
     return q
+
+
+#: The percentiles of the milestone table and of the finish dates.
+_DATE_QS = (10, 50, 80, 90)
+
+
+@dataclass(frozen=True)
+class FinishDates:
+    """The project finish as dates (:meth:`SimulationResult.finish_summary`): the
+    deterministic plan's (``base``), the mean's, P10-P90, the schedule's must-finish-by
+    date (``deadline``) and the share of iterations that finish on or before it
+    (``p_meet``; None without a deadline)."""
+
+    base: np.datetime64
+    mean: np.datetime64
+    p10: np.datetime64
+    p50: np.datetime64
+    p80: np.datetime64
+    p90: np.datetime64
+    deadline: np.datetime64 | None = None
+    p_meet: float | None = None
+
+    def to_dict(self) -> dict:
+        """The ``"finish"`` object of ``riskkit simulate --json``: ISO dates."""
+        out: dict = {k: str(getattr(self, k)) for k in ("base", "mean", *(
+            f"p{q}" for q in _DATE_QS))}
+        out["deadline"] = str(self.deadline) if self.deadline is not None else None
+        out["p_meet"] = self.p_meet
+        return out
 
 
 class Summary(pd.DataFrame):
@@ -151,10 +180,18 @@ class SimulationResult:
     #: the schedule's milestones (activities of zero duration), left out of
     #: :meth:`activity_table` unless asked for
     milestones: tuple[str, ...] = ()
+    #: the milestones and deadlines (:func:`riskkit.model.key_activities`) whose finish
+    #: every iteration keeps in :attr:`key_finish`
+    key_activities: tuple[KeyActivity, ...] = field(default=(), repr=False)
+    #: their early finish per iteration, working days as :attr:`schedule`, (keys, iterations)
+    key_finish: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32),
+                                   repr=False)
+    #: the schedule's must-finish-by date (a day), the project finish's target
+    deadline: np.datetime64 | None = None
 
     def __post_init__(self) -> None:
         for name in ("cost", "schedule", "occurrences", "probabilities", "criticality",
-                     "mean_finish"):
+                     "mean_finish", "key_finish"):
             getattr(self, name).setflags(write=False)
 
     @property
@@ -265,6 +302,82 @@ class SimulationResult:
             raise OptionError("start", None, "a project start date (simulate(start=...))")
         return self.calendar.finish_date(self.start, duration)
 
+    def probability_by(self, day: object, values: np.ndarray | None = None) -> float:
+        """Share of iterations whose finish date (of the project, or of ``values``:
+        working days like :attr:`schedule`) is on or before ``day``: exactly the
+        iterations :meth:`finish_dates` puts on or before it (needs ``start=``)."""
+        if self.start is None:
+            raise OptionError("start", None, "a project start date (simulate(start=...))")
+        v = self.schedule if values is None else np.asarray(values)
+        k = self.calendar.working_days_through(self.start, day)
+        # the rule of Calendar.finish_dates: working day max(ceil(d), 1) from the start
+        return float(np.mean(np.maximum(np.ceil(v - 1e-9), 1) <= k)) if k >= 1 else 0.0
+
+    def finish_summary(self) -> FinishDates:
+        """The project finish as dates: base, mean, P10-P90, the must-finish-by date
+        and the probability of meeting it (needs ``start=`` or a planning tool's data
+        date)."""
+        if self.start is None:
+            raise OptionError("start", None, "a project start date (simulate(start=...))")
+        day = self.calendar.finish_date
+        p10, p50, p80, p90 = (day(self.start, float(x))
+                              for x in np.percentile(self.schedule, _DATE_QS))
+        return FinishDates(day(self.start, self.base_schedule),
+                           day(self.start, float(self.schedule.mean())), p10, p50, p80, p90,
+                           deadline=self.deadline,
+                           p_meet=(self.probability_by(self.deadline)
+                                   if self.deadline is not None else None))
+
+    def milestone_table(self, *, most: int | None = None) -> pd.DataFrame:
+        """Per milestone or activity with a finish date to meet
+        (:attr:`key_activities`), in schedule order (with ``most``: at most that many,
+        those least likely to meet their target first, then the latest at P80, shown
+        in the order of their P80 finish): ``id``, ``name``, ``milestone``,
+        its finish in working days (``base``: the deterministic plan's, ``mean``,
+        ``p10`` to ``p90``), the same as dates when the start is known (``base_date``,
+        ``p10_date`` ...), its ``target`` date, where that comes from
+        (``target_source``: constraint or baseline) and ``p_meet``, the share of
+        iterations in which it finishes on or before the target. A risk on no activity
+        delays the project finish, not the milestones.
+
+        Examples
+        --------
+        >>> import riskkit as rk
+        >>> sch = rk.Schedule((rk.Activity("A", rk.Uniform(4.5, 8.5)),
+        ...                    rk.Activity("M", rk.Fixed(0.0), name="Handover",
+        ...                                baseline_finish="2027-01-12T17:00")),
+        ...                   (rk.Link("A", "M"),))
+        >>> res = rk.simulate(None, sch, iterations=4_000, rng=1, start="2027-01-04")
+        >>> row = res.milestone_table().iloc[0]
+        >>> str(row["p80_date"].date()), str(row["target"].date()), float(round(row["p_meet"], 2))
+        ('2027-01-13', '2027-01-12', 0.62)
+        """
+        keys = self.key_activities
+        v = self.key_finish
+        p = (np.percentile(v, _DATE_QS, axis=1) if v.size
+             else np.zeros((len(_DATE_QS), len(keys))))
+        table = pd.DataFrame({
+            "id": [k.id for k in keys], "name": [k.name for k in keys],
+            "milestone": [k.milestone for k in keys],
+            "base": [k.base for k in keys],
+            "mean": v.mean(axis=1, dtype=float) if v.size else np.zeros(len(keys)),
+            **{f"p{q}": p[i].astype(float) for i, q in enumerate(_DATE_QS)}})
+        for col in ("base", "mean", *(f"p{q}" for q in _DATE_QS)):
+            table[f"{col}_date"] = (
+                [self.calendar.finish_date(self.start, float(x)) for x in table[col]]
+                if self.start is not None else np.full(len(keys), np.datetime64("NaT", "D")))
+        table["target"] = np.array([k.target if k.target is not None else np.datetime64("NaT")
+                                    for k in keys], dtype="datetime64[D]")
+        table["target_source"] = [k.target_source for k in keys]
+        table["p_meet"] = [self.probability_by(k.target, v[i])
+                           if k.target is not None and self.start is not None else np.nan
+                           for i, k in enumerate(keys)]
+        if most is not None and len(table) > most:
+            worst = table.assign(_p=table["p_meet"].fillna(2.0)).sort_values(
+                ["_p", "p80"], ascending=[True, False], kind="stable").head(most)
+            table = table.loc[worst.index].sort_values(["p80", "base"], kind="stable")
+        return table
+
     def activity_table(self, *, milestones: bool = False) -> pd.DataFrame:
         """Per activity: criticality index (share of iterations on a critical path) and
         mean early finish, most critical first; equally critical ones in the order they
@@ -350,6 +463,9 @@ class SimulationResult:
             out["finish_dates"] = {"start": str(self.start),
                                    **{f"p{q}": str(self.finish_date(q / 100))
                                       for q in (10, 50, 80, 90)}}
+            out["finish"] = self.finish_summary().to_dict()
+        if self.key_activities:
+            out["milestones"] = _milestones_dict(self.milestone_table())
         return out
 
     def _p80_text(self, metric: str) -> str:
@@ -384,4 +500,36 @@ class SimulationResult:
                          + ", ".join(f"{html.escape(a)} ({c:.0%})"
                                      for a, c in zip(top["id"], top["criticality"]))
                          + "</p>")
+        if self.key_activities:
+            rows = self.milestone_table(most=5)
+            dated = self.start is not None
+            html_out += ("<p>Milestones and deadlines (P80"
+                         + (", chance of meeting the target" if rows["p_meet"].notna().any()
+                            else "") + "): "
+                         + ", ".join(
+                             html.escape(str(r["id"])) + " "
+                             + (str(r["p80_date"].date()) if dated else f"{r['p80']:,.1f} d")
+                             + ("" if pd.isna(r["p_meet"]) else f" ({r['p_meet']:.0%})")
+                             for r in rows.to_dict("records"))
+                         + (f" ({len(self.key_activities) - len(rows)} more)"
+                            if len(self.key_activities) > len(rows) else "") + "</p>")
         return html_out
+
+
+def _milestones_dict(table: pd.DataFrame) -> dict:
+    """The ``"milestones"`` object of ``simulate --json``: by id, its P50 and P80 dates
+    (null without a start), the same in working days, its target and the probability
+    of meeting it."""
+
+    def day(x: object) -> str | None:
+        return None if pd.isna(x) else str(pd.Timestamp(x).date())  # type: ignore[arg-type]
+
+    out = {}
+    for r in table.to_dict("records"):
+        out[r["id"]] = {
+            "name": r["name"], "milestone": bool(r["milestone"]),
+            "base": day(r["base_date"]), "p50": day(r["p50_date"]), "p80": day(r["p80_date"]),
+            "base_days": r["base"], "p50_days": r["p50"], "p80_days": r["p80"],
+            "target": day(r["target"]), "target_source": r["target_source"],
+            "p_meet": None if pd.isna(r["p_meet"]) else float(r["p_meet"])}
+    return out

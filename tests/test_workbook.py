@@ -87,7 +87,8 @@ def test_workbook_summary_equals_summary_and_json_to_the_cent(tmp_path, capsys):
                  "--start", "2027-01-04", "--xlsx", str(path), "--json", str(js)]) == 0
     data = json.loads(js.read_text())
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Summary", "Confidence", "Risks", "Activities", "Settings"]
+    assert book.sheetnames == ["Summary", "Confidence", "Risks", "Activities", "Milestones",
+                               "Settings"]
     summary = sheet_frame(path, "Summary").set_index("statistic")
     res = rk.simulate(rk.read_register(OFFICE), rk.read_schedule(SCHEDULE), iterations=4000,
                       rng=9, start="2027-01-04")
@@ -176,8 +177,8 @@ def test_report_workbook_has_the_packs_ranking_and_contingency_split(tmp_path, c
     reg, sch = rk.read_register(OFFICE), rk.read_schedule(SCHEDULE)
     analysis = rk.analyse(reg, sch, iterations=2000, rng=6, start="2027-01-04")
     names = openpyxl.load_workbook(book).sheetnames
-    assert names == ["Summary", "Confidence", "Risks", "Activities", "Ranking",
-                     "Contingency", "Settings"]
+    assert names == ["Summary", "Confidence", "Risks", "Activities", "Milestones",
+                     "Ranking", "Contingency", "Settings"]
     # the pack's own runs: the summary is the analysis's current run
     summary = sheet_frame(book, "Summary").set_index("statistic")
     assert summary.loc["p80", "cost"] == pytest.approx(analysis.current.percentile(0.8, "cost"),

@@ -32,9 +32,10 @@ def load(args: argparse.Namespace
     if getattr(args, "uncertainty", None) and args.schedule is None:
         raise UsageError("riskkit: error: --uncertainty needs --schedule: its ranges are "
                          "percentages of the activities' durations")
-    if getattr(args, "start", None) and args.schedule is None:
-        raise UsageError("riskkit: error: --start needs --schedule: finish dates come "
-                         "from the activity network")
+    for option in ("start", "deadline"):
+        if getattr(args, option, None) and args.schedule is None:
+            raise UsageError(f"riskkit: error: --{option} needs --schedule: finish dates "
+                             "come from the activity network")
     read_dates(args)
     problems: list[Problem] = []
     reg: RiskRegister | None = None
@@ -61,6 +62,8 @@ def load(args: argparse.Namespace
                 days_per_week=args.days_per_week)
             if getattr(args, "uncertainty", None):
                 sch = apply_uncertainty(sch, args.uncertainty)
+            if getattr(args, "deadline", None):
+                sch = sch.with_deadline(args.deadline)
         except InputError as exc:
             problems += exc.problems
     corr: Correlation | str | None = None
@@ -87,6 +90,8 @@ def read_dates(args: argparse.Namespace) -> None:
     try:
         if getattr(args, "start", None):
             args.start = parse_day(args.start, "--start", dayfirst=dayfirst)
+        if getattr(args, "deadline", None):
+            args.deadline = parse_day(args.deadline, "--deadline", dayfirst=dayfirst)
         if getattr(args, "holidays", None):
             args.holidays_list = [parse_day(h.strip(), "--holidays", dayfirst=dayfirst)
                                   for h in args.holidays.split(",") if h.strip()]

@@ -151,6 +151,9 @@ def add_run_options(p: argparse.ArgumentParser, *, auto: bool = False,
         p.add_argument("--start", metavar="DATE",
                        help="project start (e.g. 2027-01-04): report finish dates; a "
                             "weekend day or holiday moves to the next working day")
+        p.add_argument("--deadline", metavar="DATE",
+                       help="the date the project must finish by (default: the schedule's "
+                            "must-finish-by date, if it has one): the chance of meeting it")
         p.add_argument("--holidays", metavar="DATES",
                        help="comma-separated non-working days for the finish dates")
         order = p.add_mutually_exclusive_group()

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..exceptions import InputError
 
-__all__ = ["json_value", "left_out", "listed", "summary_table", "write"]
+__all__ = ["json_value", "left_out", "listed", "milestone_lines", "summary_table", "write"]
 
 
 def write(path: str, text: str) -> None:
@@ -64,3 +65,28 @@ def left_out(reg: Any) -> str:
     return f"{len(reg.closed_ids)} closed" + (
         f", {realised} realised ({'an issue' if realised == 1 else 'issues'})"
         if realised else "")
+
+
+def milestone_lines(res: Any, most: int = 15) -> list[str]:
+    """The milestones and deadlines of a run as lines of a table: P50 and P80 finish
+    (dates when the start is known, else working days), the target and the chance of
+    meeting it; with more than ``most``, those least likely to meet their target."""
+    if not res.key_activities:
+        return []
+    table = res.milestone_table(most=most)
+    dated = res.start is not None
+
+    def when(row: Any, col: str) -> str:
+        return str(row[f"{col}_date"].date()) if dated else f"{row[col]:,.1f} d"
+
+    width = max(len(str(i)) for i in table["id"])
+    some = (f"; the {len(table)} least likely to meet their target of "
+            f"{len(res.key_activities)}" if len(res.key_activities) > len(table) else "")
+    lines = [f"milestones and deadlines (P50 and P80 finish{some}):",
+             f"  {'id':<{width}}  {'P50':>10}  {'P80':>10}  {'target':>10}  {'P(meet)':>7}  name"]
+    for _, r in table.iterrows():
+        target = str(r["target"].date()) if not pd.isna(r["target"]) else "-"
+        chance = f"{r['p_meet']:.0%}" if not pd.isna(r["p_meet"]) else "-"
+        lines.append(f"  {r['id']:<{width}}  {when(r, 'p50'):>10}  {when(r, 'p80'):>10}  "
+                     f"{target:>10}  {chance:>7}  {r['name']}")
+    return lines

@@ -14,7 +14,7 @@ from ..report import write_charts
 from .inputs import currency, holidays, load, progress
 from .office import add_office_options, write_office
 from .options import add_input_options, add_run_options
-from .output import left_out, listed, summary_table, write
+from .output import left_out, listed, milestone_lines, summary_table, write
 
 NAME = "simulate"
 
@@ -94,6 +94,12 @@ def run(args: argparse.Namespace) -> int:
             if res.start is not None:
                 print("finish dates: " + ", ".join(
                     f"P{q} {res.finish_date(q / 100)}" for q in (10, 50, 80, 90)))
+                finish = res.finish_summary()
+                if finish.deadline is not None:
+                    print(f"must finish by {finish.deadline}: probability of meeting it "
+                          f"{finish.p_meet:.0%}")
+            for line in milestone_lines(res):
+                print(line)
             top = res.activity_table().head(5)
             print("most critical activities (share of iterations on a critical path"
                   + (f"; milestones left out: {listed(res.milestones)}"

@@ -6,6 +6,7 @@ so a register or schedule from any reader, or from Python code, gets the same ch
 """
 
 from .calendar import Calendar, parse_day
+from .milestones import TARGET_SOURCES, KeyActivity, key_activities, target_day
 from .portfolio import Portfolio, Project
 from .risk import (
                    CLOSED_STATUSES,
@@ -32,9 +33,10 @@ from .worktime import CONSTRAINT_KINDS, Constraint, SavedDates, WorkCalendar, mo
 
 __all__ = [
     "ACTIVITY_KINDS", "ACTIVITY_STATUSES", "CLOSED_STATUSES", "CONSTRAINT_KINDS",
-    "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS", "UNCERTAINTY_COLUMNS",
-    "Activity", "ActivityIndex", "Calendar", "Constraint", "Exposure", "Link", "Portfolio",
+    "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS", "TARGET_SOURCES",
+    "UNCERTAINTY_COLUMNS", "Activity", "ActivityIndex", "Calendar", "Constraint", "Exposure",
+    "KeyActivity", "Link", "Portfolio",
     "Project", "Resolution", "Risk", "RiskRegister", "SavedDates", "Schedule", "Uncertainty",
-    "UncertaintyRule", "WorkCalendar", "check_scenario", "moment", "parse_day", "relocate",
-    "status_kind",
+    "UncertaintyRule", "WorkCalendar", "check_scenario", "key_activities", "moment", "parse_day",
+    "relocate", "status_kind", "target_day",
 ]

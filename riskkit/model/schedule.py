@@ -9,6 +9,7 @@ and ends and disconnected parts are warnings.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import html
 import math
 import warnings
@@ -367,6 +368,27 @@ class Schedule:
             warnings.simplefilter("ignore", InputWarning)
             return replace(self, project=project, warnings=())
 
+    def with_deadline(self, deadline: Any) -> Schedule:
+        """The same schedule held to finish by ``deadline`` (its must-finish-by date): a
+        day (a date, ``"2027-11-12"``) means by the end of that day; a moment
+        (``"2027-11-12T17:00"``) by then; None removes it. Its finish's chance of
+        meeting it is in :meth:`riskkit.SimulationResult.finish_summary`.
+
+        Examples
+        --------
+        >>> import riskkit as rk
+        >>> sch = rk.read_schedule("sample_registers/office_fitout_schedule.csv")
+        >>> str(sch.with_deadline("2027-11-12").must_finish_by)
+        '2027-11-13T00:00'
+        """
+        if _is_day(deadline):
+            deadline = parse_day(deadline, "deadline") + np.timedelta64(1, "D")
+        with warnings.catch_warnings():  # its logic warnings were given once already
+            warnings.simplefilter("ignore", InputWarning)
+            out = replace(self, must_finish_by=deadline, warnings=())
+        object.__setattr__(out, "warnings", self.warnings)
+        return out
+
     def with_activities(self, activities: Iterable[Activity]) -> Schedule:
         """The same network with new estimates: ``activities`` has the schedule's ids in
         its order; links, dates and warnings are kept. When only estimates and costs
@@ -492,6 +514,21 @@ class Schedule:
                 f"{self.base_cost():,.0f}. Critical path: {html.escape(crit)}"
                 f"{' …' if len(path) > 12 else ''}</p>")
         return head + table.head(12).to_html(index=False, float_format="{:,.1f}".format)
+
+
+def _is_day(value: Any) -> bool:
+    """Whether ``value`` is a day rather than a moment (a date, ``"2027-11-12"``)."""
+    if isinstance(value, _dt.datetime):
+        return False
+    if isinstance(value, _dt.date):
+        return True
+    if isinstance(value, (str, np.datetime64)):
+        try:
+            unit = np.datetime_data(np.datetime64(value).dtype)[0]
+        except ValueError:  # not ISO text: moment() says so
+            return False
+        return unit in ("D", "W", "M", "Y")
+    return False
 
 
 def _logic_warnings(src: str, order: list[str], links: list[Link]) -> list[str]:

@@ -139,6 +139,11 @@ class TimedPasses:
         """Per activity, the sum over iterations of its early finish (working days)."""
         return self.network._day_sums(self.grid, self.finishes)
 
+    def finish_of(self, rows: np.ndarray) -> np.ndarray:
+        """The early finish of the activities ``rows`` in working days of the
+        schedule's calendar from the data date, (rows, iterations)."""
+        return self.network._days(self.grid, self.finishes[rows])
+
     def critical_counts(self) -> np.ndarray:
         assert self.counts is not None, "a forward pass only"
         return self.counts

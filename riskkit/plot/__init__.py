@@ -13,7 +13,7 @@ from .._format import compact, days, money, ratio_label, short  # noqa: F401
 from .curves import contingency_waterfall, histogram, s_curve
 from .drivers import mitigation_ranking, tornado
 from .heat import heat_map, impact_bands_for, impact_bands_of
-from .schedule import criticality, joint_confidence
+from .schedule import criticality, joint_confidence, milestone_dates
 from .spend import contingency_split, frontier
 from .style import LINESTYLES, MARKERS, PALETTE
 
@@ -33,6 +33,7 @@ __all__ = [
     "impact_bands_for",
     "impact_bands_of",
     "joint_confidence",
+    "milestone_dates",
     "mitigation_ranking",
     "s_curve",
     "tornado",

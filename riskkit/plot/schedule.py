@@ -1,4 +1,5 @@
-"""Charts of a run with a schedule: joint cost-schedule confidence and criticality."""
+"""Charts of a run with a schedule: joint cost-schedule confidence, criticality and the
+dates of milestones and deadlines."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from matplotlib.ticker import PercentFormatter
 
 from .._format import money
 from ..result import SimulationResult
-from .style import PALETTE, axis_formatter, metric_label, new_axes, wrap
+from .style import MARKERS, PALETTE, axis_formatter, date_axis, metric_label, new_axes, wrap
 
-__all__ = ["criticality", "jcl_frontier", "joint_confidence"]
+__all__ = ["criticality", "jcl_frontier", "joint_confidence", "milestone_dates"]
 
 
 def joint_confidence(
@@ -105,4 +106,40 @@ def criticality(
     ax.set_xlabel("criticality index (share of iterations on a critical path)"
                   + (f"\n{skip_reason}: {shown}" if len(skip) else ""))
     ax.set_title(title or "Most critical activities")
+    return ax
+
+
+def milestone_dates(
+    result: SimulationResult,
+    *,
+    ax: Axes | None = None,
+    top: int = 15,
+    title: str | None = None,
+) -> Axes:
+    """The finish of each milestone and deadline (:meth:`SimulationResult.milestone_table`,
+    at most ``top``: those least likely to meet their target), in working days from the
+    start (dates on the top axis when the start is known): the P10-P90 range as a bar,
+    the P50 and P80 marked, the plan's date as a tick and the target as a diamond."""
+    table = result.milestone_table(most=top).iloc[::-1]
+    ax = new_axes(ax, (8, 0.4 * len(table) + 1.5))
+    y = np.arange(len(table))
+    ax.barh(y, table["p90"] - table["p10"], left=table["p10"], height=0.5,
+            color=PALETTE[5], alpha=0.55, label="P10-P90")
+    ax.plot(table["p50"], y, MARKERS[0], color=PALETTE[0], label="P50")
+    ax.plot(table["p80"], y, MARKERS[1], color=PALETTE[1], label="P80")
+    ax.plot(table["base"], y, "|", color=PALETTE[7], markersize=14, label="plan")
+    if result.start is not None and table["target"].notna().any():
+        have = table["target"].notna().to_numpy()
+        at = [float(result.calendar.working_days_through(result.start, t))
+              for t in table["target"][have]]
+        ax.plot(at, y[have], MARKERS[3], color=PALETTE[3], markerfacecolor="none",
+                markersize=8, label="target")
+    ax.set_yticks(y, ["\n".join(wrap(f"{a}  {n}", 40)) or str(a)
+                      for a, n in zip(table["id"], table["name"])], fontsize=8)
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    ax.set_xlabel("finish (working days from the start)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    if result.start is not None and len(table):
+        date_axis(ax, result)
+    ax.set_title(title or "Milestones and deadlines: when they finish")
     return ax

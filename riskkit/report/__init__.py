@@ -32,6 +32,7 @@ from .pages import (
     drivers_page,
     frontier_page,
     heat_pages,
+    milestones_page,
     mitigation_page,
     schedule_page,
 )
@@ -71,9 +72,10 @@ def write_report(
     plain words; cost and schedule S-curves before and after mitigation; risk drivers
     (opportunities as savings); mitigation value; cost and schedule heat maps before
     and after (opportunities apart); the frontier of mitigation spend; the contingency
-    split; joint confidence and criticality (with a schedule); the top-20 risk table;
-    the schedule's health (with a schedule) and the register's hygiene; assumptions and
-    method, and a glossary.
+    split; joint confidence and criticality (with a schedule); the dates of the
+    milestones and deadlines and the chance of meeting them (with milestones or a
+    must-finish-by date); the top-20 risk table; the schedule's health (with a
+    schedule) and the register's hygiene; assumptions and method, and a glossary.
 
     Examples
     --------
@@ -138,9 +140,10 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
     Cover; executive summary; what the results mean; S-curves
     before and after mitigation; risk drivers; mitigation value; heat maps of cost and
     of schedule before and after mitigation; the frontier of mitigation spend; the
-    contingency split; joint confidence and criticality (with a schedule); the top-20
-    risk table; the schedule's health (with a schedule) and the register's hygiene;
-    assumptions and method, and the glossary.
+    contingency split; joint confidence and criticality (with a schedule); milestones
+    and deadlines (with milestones or a must-finish-by date); the top-20 risk table;
+    the schedule's health (with a schedule) and the register's hygiene; assumptions
+    and method, and the glossary.
     """
     register, schedule = analysis.register, analysis.schedule
     res, after, drivers, ranking = (analysis.current, analysis.mitigated, analysis.drivers,
@@ -166,6 +169,8 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
         pages.append(contingency_page(analysis.contingency, res, cur, footer))
     if schedule is not None:
         pages.append(schedule_page(res, schedule, cur, footer))
+        if res.key_activities or res.deadline is not None:
+            pages.append(milestones_page(res, after, footer))
     pages.append(risk_table_page(register, drivers, cur, footer))
     if analysis.health is not None:
         pages += health_pages(analysis.health, footer)

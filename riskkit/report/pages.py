@@ -16,7 +16,7 @@ from ..result import SimulationResult
 from .layout import draw_table, has_delay, page
 
 __all__ = ["contingency_page", "curves_page", "drivers_page", "frontier_page", "heat_pages",
-           "mitigation_page", "schedule_page"]
+           "milestones_page", "mitigation_page", "schedule_page"]
 
 
 def curves_page(res: SimulationResult, after: SimulationResult, cur: str | None,
@@ -190,4 +190,51 @@ def schedule_page(res: SimulationResult, schedule: Schedule | None, cur: str | N
     milestones = list(schedule.milestones) if schedule is not None else []
     plot.criticality(res, ax=axes[1], top=18, skip=milestones,
                      skip_reason="milestones, not shown")
+    return fig
+
+
+def milestones_page(res: SimulationResult, after: SimulationResult, footer: str,
+                    top: int = 14) -> Figure:
+    """When the milestones and the project finish: their P10-P90 range beside a table of
+    the plan's date, P50, P80, the target (a constraint, the baseline, the
+    must-finish-by date) and the chance of meeting it now and with every mitigation
+    funded; with more than ``top``, those least likely to be met."""
+    fig = page("Milestones and deadlines: will they be met?", footer)
+    n = min(top, len(res.key_activities))
+    grid = fig.add_gridspec(2, 1, height_ratios=[0.6 + 0.12 * n, 1])
+    plot.milestone_dates(res, ax=fig.add_subplot(grid[0, 0]), top=top)
+    dated = res.start is not None
+
+    def when(days: float, day: object) -> str:
+        return date_text(day) if dated else f"{days:,.1f} d"
+
+    def chance(p: float | None) -> str:
+        return "-" if p is None or p != p else f"{p:.0%}"
+
+    rows = []
+    if dated:
+        f, g = res.finish_summary(), after.finish_summary()
+        rows.append(["finish", "Project finish", date_text(f.base), date_text(f.p50),
+                     date_text(f.p80), date_text(f.deadline) if f.deadline is not None
+                     else "-", "must finish by" if f.deadline is not None else "",
+                     chance(f.p_meet), chance(g.p_meet)])
+    table = res.milestone_table(most=top)
+    later = after.milestone_table().set_index("id")["p_meet"]
+    for r in table.to_dict("records"):
+        rows.append([r["id"], r["name"], when(r["base"], r["base_date"]),
+                     when(r["p50"], r["p50_date"]), when(r["p80"], r["p80_date"]),
+                     date_text(r["target"]) if r["target"] == r["target"] else "-",
+                     r["target_source"] if isinstance(r["target_source"], str) else "",
+                     chance(r["p_meet"]),
+                     chance(float(later.get(r["id"], np.nan)))])
+    ax = fig.add_subplot(grid[1, 0])
+    draw_table(ax, rows, ["id", "name", "plan", "P50", "P80", "target", "from", "P(meet)",
+                          "mitigated"], [0.1, 0.27, 0.09, 0.09, 0.09, 0.09, 0.1, 0.07, 0.08],
+               fontsize=7.5)
+    more = len(res.key_activities) - len(table)
+    ax.set_title("The chance of finishing on or before the target, now and with every "
+                 "mitigation funded" + (f" ({more} more, more likely met, in the JSON)"
+                                        if more > 0 else "")
+                 + "; a risk on no activity delays the project finish, not the milestones",
+                 loc="left", fontsize=8)
     return fig

@@ -3,14 +3,15 @@
 
 Sheets: *Summary* (base, mean, standard deviation and P5 to P95 of cost and schedule,
 with finish dates when the run has a start), *Confidence* (every 5%), *Risks* and
-*Activities* (:mod:`riskkit.analysis.figures`), *Ranking*, *Selection* (the funded
-set) and *Contingency* (what the P80 contingency is for) when given, *Settings*, and
-when asked *Iterations* (each iteration's cost and schedule, up to Excel's rows).
-Numbers are stored as the floats riskkit computed (never rounded, so a sheet equals
-:meth:`SimulationResult.summary` and the JSON) and shown through Excel number formats:
-the currency, percentages, days, dates. Every sheet has a frozen header row, column
-widths that fit and an Excel table; text is always stored as text, so a title such as
-``=HYPERLINK(...)`` is never a formula.
+*Activities* (:mod:`riskkit.analysis.figures`), *Milestones* (the milestones and
+deadlines of :meth:`SimulationResult.milestone_table`, when the schedule has any),
+*Ranking*, *Selection* (the funded set) and *Contingency* (what the P80 contingency is
+for) when given, *Settings*, and when asked *Iterations* (each iteration's cost and
+schedule, up to Excel's rows). Numbers are stored as the floats riskkit computed (never
+rounded, so a sheet equals :meth:`SimulationResult.summary` and the JSON) and shown
+through Excel number formats: the currency, percentages, days, dates. Every sheet has a
+frozen header row, column widths that fit and an Excel table; text is always stored as
+text, so a title such as ``=HYPERLINK(...)`` is never a formula.
 """
 
 from __future__ import annotations
@@ -157,10 +158,10 @@ def iterations_frame(result: SimulationResult) -> pd.DataFrame:
 
 def _number_format(column: str, currency: str) -> str | None:
     name = column.lower()
-    if name.endswith("date") or name == "start":
+    if name.endswith("date") or name in ("start", "target"):
         return "yyyy-mm-dd"
     if name in ("probability", "occurrence_rate", "criticality", "confidence",
-                "mitigated_probability") or name.endswith("share"):
+                "mitigated_probability", "p_meet") or name.endswith("share"):
         return "0.0%"
     if "ratio" in name:
         return "0.00"
@@ -220,6 +221,8 @@ def write_workbook(path: str | os.PathLike[str], result: SimulationResult, *,
         activities = activity_figures(result)
     if activities is not None:
         sheets.append(("Activities", activities))
+    if result.key_activities:
+        sheets.append(("Milestones", result.milestone_table()))
     if ranking is not None:
         sheets.append(("Ranking", ranking if isinstance(ranking, pd.DataFrame)
                        else ranking.to_frame()))

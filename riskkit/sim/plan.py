@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,15 @@ import numpy as np
 from ..distributions import Distribution, KernelForm, pack_tables
 from ..exceptions import InputWarning
 from ..kernels.kinds import Rule
-from ..model import Exposure, Risk, RiskRegister, Schedule, check_scenario
+from ..model import (
+    Exposure,
+    KeyActivity,
+    Risk,
+    RiskRegister,
+    Schedule,
+    check_scenario,
+    key_activities,
+)
 from ..seeds import stream_key
 from .correlation import CorrelationPlan, resolve
 from .options import RunOptions, Sampling
@@ -170,6 +179,15 @@ class NetworkModel:
     @property
     def network(self) -> Any:
         return self.schedule.network  # type: ignore[attr-defined]
+
+    @cached_property
+    def key(self) -> tuple[KeyActivity, ...]:
+        """The milestones and deadlines whose finish every iteration keeps."""
+        return key_activities(self.schedule)
+
+    @cached_property
+    def key_rows(self) -> np.ndarray:
+        return np.array([k.row for k in self.key], dtype=np.intp)
 
     def rows_of(self, rule: Rule) -> np.ndarray:
         return np.flatnonzero(self.kinds == int(rule))

@@ -17,7 +17,7 @@ import numpy as np
 from .._progress import Silent
 from ..cpm import Workspace
 from ..exceptions import InputError, OptionError, Problem
-from ..model import Calendar, RiskRegister, Schedule, check_scenario, parse_day
+from ..model import Calendar, RiskRegister, Schedule, check_scenario, parse_day, target_day
 from ..result import SimulationResult
 from ..seeds import BLOCK_SIZE
 from .durations import SUB_BLOCK, Durations, add_activity_delays
@@ -37,12 +37,14 @@ class _ChunkOut:
     occurrences: np.ndarray
     critical: np.ndarray = field(default_factory=lambda: np.zeros(0))
     finish_sum: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: the finish of the key activities (milestones, deadlines), (keys, iterations)
+    key_finish: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     steps: int = 0
 
 
 def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.ndarray,
                  on_activities: OnActivities, critical: np.ndarray, finish_sum: np.ndarray,
-                 work: Workspace, bar: Any) -> None:
+                 key_finish: np.ndarray, work: Workspace, bar: Any) -> None:
     """Durations, risk delays on activities, time-dependent cost and the CPM passes of
     one block, slice by slice."""
     net = plan.network
@@ -58,6 +60,8 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
         passes = network.passes(d, backward=net.criticality, work=work)
         schedule[s0:s1] += passes.finish
         finish_sum += passes.finish_sums()
+        if key_finish.shape[0]:
+            key_finish[:, s0:s1] = passes.finish_of(net.key_rows)
         if net.criticality:
             critical += passes.critical_counts()
         bar.update()
@@ -68,9 +72,11 @@ def _run_chunk(plan: Plan, bar: Any, block_list: list[Block]) -> _ChunkOut:
     bar = bar if bar is not None else Silent()
     start, stop = block_list[0][1], block_list[-1][2]
     n_act = len(plan.network.keys) if plan.network else 0
+    n_key = len(plan.network.key) if plan.network else 0
     out = _ChunkOut(start, np.zeros(stop - start), np.zeros(stop - start),
                     np.zeros(len(plan.risks), dtype=np.int64),
-                    np.zeros(n_act, dtype=np.int64), np.zeros(n_act))
+                    np.zeros(n_act, dtype=np.int64), np.zeros(n_act),
+                    np.zeros((n_key, stop - start), dtype=np.float32))
     work = Workspace()
     for block, b0, b1 in block_list:
         n, o = b1 - b0, b0 - start
@@ -78,7 +84,7 @@ def _run_chunk(plan: Plan, bar: Any, block_list: list[Block]) -> _ChunkOut:
         on_activities = sample_risks(plan, block, n, cost, sched, out.occurrences)
         if plan.network is not None:
             _run_network(plan, block, n, cost, sched, on_activities, out.critical,
-                         out.finish_sum, work, bar)
+                         out.finish_sum, out.key_finish[:, o:o + n], work, bar)
         else:
             bar.update()
     out.steps = steps(block_list, plan.network is not None)
@@ -227,6 +233,8 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
     occurrences = np.zeros(len(plan.risks), dtype=np.int64)
     critical = np.zeros(n_act, dtype=np.int64)
     finish_sum = np.zeros(n_act)
+    keys = plan.network.key if plan.network is not None else ()
+    key_finish = np.empty((len(keys), iterations), dtype=np.float32)
     work = iterations * (len(plan.risks) * 0.3 + n_act * 4)
     for out in run_chunks(_run_chunk, plan, options, iterations, label="simulate",
                           network=plan.network is not None, work=work):
@@ -235,6 +243,7 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
         occurrences += out.occurrences
         critical += out.critical
         finish_sum += out.finish_sum
+        key_finish[:, out.start:out.start + out.cost.size] = out.key_finish
     base_cost = base_schedule = 0.0
     if plan.network is not None and schedule is not None:
         cost += plan.network.fixed_cost
@@ -261,7 +270,9 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
         correlation=plan.correlation.description,
         currency=register.currency if register is not None else None,
         metrics=modelled_metrics(register, schedule, scenario),
-        milestones=schedule.milestones if schedule is not None else ())
+        milestones=schedule.milestones if schedule is not None else (),
+        key_activities=keys, key_finish=key_finish,
+        deadline=target_day(schedule.must_finish_by) if schedule is not None else None)
 
 
 def modelled_metrics(register: RiskRegister | None, schedule: Schedule | None,
