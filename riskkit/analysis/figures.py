@@ -8,7 +8,8 @@ risk-removal method of :func:`riskkit.risk_drivers`) and to the P80's contingenc
 Euler allocation of the risk events' part, :func:`riskkit.contingency`: the
 allocations add up to that part to the cent), for cost and for the schedule, and the
 rank-correlation sensitivities. Per activity: criticality and mean finish (and its
-date when the run has a start).
+date when the run has a start) and, from a run that kept every activity's draws, its
+P50 and P80 finish, sensitivity, cruciality and schedule sensitivity index.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ RISK_COLUMNS = (
     "expected_delay", "schedule_mean_contribution", "schedule_p80_contribution",
     "p80_delay_reduction", "schedule_variance_share",
 )
-#: the columns of :func:`activity_figures`, in order (``mean_finish_date`` only with a
-#: start)
-ACTIVITY_COLUMNS = ("id", "name", "criticality", "mean_finish", "mean_finish_date")
+#: the columns of :func:`activity_figures`, in order (the dates only with a start; the
+#: percentiles and sensitivities only from a run with ``activity_detail=True``)
+ACTIVITY_COLUMNS = ("id", "name", "criticality", "mean_finish", "mean_finish_date",
+                    "p50_finish", "p50_finish_date", "p80_finish", "p80_finish_date",
+                    "sensitivity", "cruciality", "ssi")
 
 
 def risk_figures(register: RiskRegister, schedule: Schedule | None,
@@ -101,9 +104,18 @@ def risk_figures(register: RiskRegister, schedule: Schedule | None,
 def activity_figures(result: SimulationResult, *, milestones: bool = True) -> pd.DataFrame:
     """Every activity's criticality (share of iterations on a critical path) and mean
     early finish in working days, most critical first (:meth:`SimulationResult.
-    activity_table`), with the mean finish's date when the run has a start. Empty
-    without a schedule.
+    activity_table`), with the mean finish's date when the run has a start; from a run
+    with ``activity_detail=True`` also its P50 and P80 finish, duration sensitivity,
+    cruciality and schedule sensitivity index (:meth:`SimulationResult.
+    activity_sensitivity`). Empty without a schedule.
     """
+    if result.activity_finishes.shape[0] and len(result.activity_ids):
+        detail = result.activity_sensitivity(milestones=milestones)
+        # the order of activity_table: most critical first
+        detail = detail.iloc[np.lexsort((-detail["criticality"].to_numpy(),))]
+        table = result.activity_table(milestones=milestones)[["id"]].merge(
+            detail, on="id", how="left")
+        return table[[c for c in ACTIVITY_COLUMNS if c in table.columns]]
     table = result.activity_table(milestones=milestones)
     if result.start is not None:
         table["mean_finish_date"] = [

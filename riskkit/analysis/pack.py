@@ -72,13 +72,16 @@ def analyse(
     start: Any = None,
     holidays: Sequence[Any] | None = None,
     calendar: Calendar | None = None,
+    activity_detail: bool = False,
     **run: Any,
 ) -> Analysis:
     """Run everything a pack presents, on one set of random numbers.
 
     ``options`` (or the keyword arguments of :class:`riskkit.RunOptions`) say how to
     run; ``start`` (and ``holidays`` or ``calendar``) give finish dates; a
-    ``value_per_day`` adds the value of days saved to the mitigations' benefit. The
+    ``value_per_day`` adds the value of days saved to the mitigations' benefit;
+    ``activity_detail`` keeps every activity's draws in the current run
+    (:meth:`SimulationResult.activity_sensitivity`). The
     schedule's and the register's health are checked first (the pack's health pages);
     a schedule that fails its checks by far is warned about, once, before it is
     simulated.
@@ -99,7 +102,8 @@ def analyse(
     if schedule_health is not None:
         health = schedule_health + health
     dates = {"start": start, "holidays": holidays, "calendar": calendar}
-    current = simulate(register, schedule, options=options, **dates)
+    current = simulate(register, schedule, options=options,
+                       activity_detail=activity_detail and schedule is not None, **dates)
     # every follow-on run draws the main run's streams (common random numbers)
     same = options.replace(rng=current.seed_sequence, iterations=current.iterations)
     with warnings.catch_warnings():  # the main run has said what the register lacks

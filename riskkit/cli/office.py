@@ -12,7 +12,7 @@ from ..report.workbook import write_workbook
 from .options import UsageError
 from .output import write
 
-__all__ = ["add_office_options", "write_office"]
+__all__ = ["add_office_options", "wants_activity_detail", "write_office"]
 
 
 def add_office_options(p: argparse.ArgumentParser, *, tables: bool = True) -> None:
@@ -28,6 +28,13 @@ def add_office_options(p: argparse.ArgumentParser, *, tables: bool = True) -> No
                             "contribution to the mean and to the P80")
         p.add_argument("--activities-csv", metavar="PATH",
                        help="write each activity's criticality and mean finish")
+
+
+def wants_activity_detail(args: argparse.Namespace, sch: Any) -> bool:
+    """Whether the run keeps every activity's draws: for the activities' P50/P80
+    finish and sensitivities in --activities-csv and the workbook."""
+    return sch is not None and bool(getattr(args, "xlsx", None)
+                                    or getattr(args, "activities_csv", None))
 
 
 def write_office(args: argparse.Namespace, reg: Any, sch: Any, res: Any, corr: Any, *,

@@ -20,7 +20,7 @@ from ..io.export import safe_frame
 from ..model import Calendar, RiskRegister, Schedule, parse_day
 from ..sim import modelled_metrics, simulate
 from .inputs import currency, holidays, load, progress
-from .office import add_office_options, write_office
+from .office import add_office_options, wants_activity_detail, write_office
 from .options import add_input_options, add_run_options
 from .output import json_value, write
 
@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
         # the ranking's baseline: the same random numbers, so the sheets agree
         res = simulate(reg, sch, iterations=args.iterations, rng=ranking.seed_sequence,
                        sampling=args.sampling, start=args.start, holidays=days_off,
-                       progress=progress(args), workers=args.workers, correlation=corr)
+                       progress=progress(args), workers=args.workers, correlation=corr,
+                       activity_detail=wants_activity_detail(args, sch))
         frame = ranking.to_frame()
         if chosen is not None:
             frame["funded"] = frame["id"].isin(chosen.ids)

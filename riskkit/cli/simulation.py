@@ -12,7 +12,7 @@ from .._format import amount, currency_symbol, number, plural
 from ..analysis.health import warn_before_simulating
 from ..report import write_charts
 from .inputs import currency, holidays, load, progress
-from .office import add_office_options, write_office
+from .office import add_office_options, wants_activity_detail, write_office
 from .options import add_input_options, add_run_options
 from .output import left_out, listed, milestone_lines, summary_table, write
 
@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     res = cli.simulate(reg, sch, iterations=args.iterations, rng=args.seed,
                        sampling=args.sampling, scenario=args.scenario, start=args.start,
                        holidays=holidays(args), progress=progress(args),
-                       workers=args.workers, correlation=corr)
+                       workers=args.workers, correlation=corr,
+                       activity_detail=wants_activity_detail(args, sch))
     if currency(args, reg) != res.currency:  # --currency names the amounts' currency
         res = dataclasses.replace(res, currency=currency(args, reg))
     if args.json:

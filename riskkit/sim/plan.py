@@ -150,17 +150,22 @@ class NetworkModel:
     cost_per_day: np.ndarray
     fixed_cost: float
     criticality: bool
+    #: keep every activity's duration and finish per iteration (float32), for the
+    #: activities' finish percentiles and sensitivities
+    detail: bool = False
     kinds: np.ndarray = field(init=False)
     params: np.ndarray = field(init=False)
     tables: np.ndarray = field(init=False)
     data: np.ndarray = field(init=False)
 
     @classmethod
-    def of(cls, schedule: Schedule | None, criticality: bool) -> NetworkModel | None:
+    def of(cls, schedule: Schedule | None, criticality: bool,
+           detail: bool = False) -> NetworkModel | None:
         if schedule is None:
             return None
         return cls(schedule, tuple(stream_key(a, schedule.project) for a in schedule.ids),
-                   schedule.cost_per_day, float(schedule.fixed_cost.sum()), criticality)
+                   schedule.cost_per_day, float(schedule.fixed_cost.sum()), criticality,
+                   detail)
 
     def __post_init__(self) -> None:
         packer = TablePacker()
@@ -261,9 +266,10 @@ def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule
 
 
 def build_plan(register: RiskRegister | None, schedule: Schedule | None, scenario: str,
-               options: RunOptions, *, criticality: bool = True) -> Plan:
+               options: RunOptions, *, criticality: bool = True,
+               activity_detail: bool = False) -> Plan:
     """The plan of a run of ``options.iterations`` in ``scenario``."""
     risks = risk_models(register, scenario, schedule)
     return Plan(risks, Sampling.parse(options.sampling), options.count, options.seed,
-                NetworkModel.of(schedule, bool(criticality)),
+                NetworkModel.of(schedule, bool(criticality), bool(activity_detail)),
                 resolve(options.correlation, register, schedule, tuple(r.id for r in risks)))
