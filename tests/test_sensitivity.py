@@ -128,3 +128,20 @@ def test_the_activities_csv_and_sheet_carry_them(tmp_path, capsys):
     assert np.allclose(got["sensitivity"], want["sensitivity"])
     assert (got["p80_finish"] >= got["p50_finish"]).all()
     assert ((got["cruciality"] - got["criticality"] * got["sensitivity"]).abs() < 1e-9).all()
+
+
+def test_the_pack_shows_the_sensitivity_and_cruciality_tornadoes():
+    from riskkit.report import pack_pages
+
+    reg = rk.read_register(SAMPLES / "office_fitout.csv")
+    sch = rk.read_schedule(SAMPLES / "office_fitout_schedule.csv")
+    analysis = rk.analyse(reg, sch, iterations=1_000, rng=2, activity_detail=True)
+    (fig,) = [f for f in pack_pages(analysis)
+              if f.get_suptitle() == "Schedule: which activities move the finish?"]
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["What moves the finish: duration sensitivity",
+                      "What moves the finish: cruciality"]
+    t = analysis.current.activity_sensitivity()
+    top = t.iloc[np.argsort(-t["cruciality"].to_numpy(), kind="stable")].head(15)
+    bars = sorted(p.get_width() for p in fig.axes[1].patches)[::-1]
+    assert np.allclose(bars, top["cruciality"].to_numpy()[:len(bars)])

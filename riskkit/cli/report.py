@@ -9,7 +9,7 @@ from ..analysis import analyse
 from ..report import write_pack
 from ..seeds import fresh_seed
 from .inputs import holidays, load, progress
-from .office import add_office_options, wants_activity_detail, write_office
+from .office import add_office_options, write_office
 from .options import add_input_options, add_run_options
 
 NAME = "report"
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
                        holidays=holidays(args), value_per_day=args.value_per_day,
                        sampling=args.sampling, progress=progress(args),
                        workers=args.workers, correlation=corr,
-                       activity_detail=wants_activity_detail(args, sch))
+                       activity_detail=sch is not None)  # the pack's sensitivity page
     path = write_pack(analysis, args.output, title=args.title, currency=args.currency,
                       template=args.template)
     # the workbook and tables are of the pack's own runs: the same numbers

@@ -13,7 +13,7 @@ from .._format import compact, days, money, ratio_label, short  # noqa: F401
 from .curves import contingency_waterfall, histogram, s_curve
 from .drivers import mitigation_ranking, tornado
 from .heat import heat_map, impact_bands_for, impact_bands_of
-from .schedule import criticality, joint_confidence, milestone_dates
+from .schedule import activity_sensitivity, criticality, joint_confidence, milestone_dates
 from .spend import contingency_split, frontier
 from .style import LINESTYLES, MARKERS, PALETTE
 
@@ -26,6 +26,7 @@ __all__ = [
     "PALETTE",
     "contingency_split",
     "contingency_waterfall",
+    "activity_sensitivity",
     "criticality",
     "frontier",
     "heat_map",

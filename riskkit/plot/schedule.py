@@ -13,7 +13,17 @@ from .._format import money
 from ..result import SimulationResult
 from .style import MARKERS, PALETTE, axis_formatter, date_axis, metric_label, new_axes, wrap
 
-__all__ = ["criticality", "jcl_frontier", "joint_confidence", "milestone_dates"]
+__all__ = ["activity_sensitivity", "criticality", "jcl_frontier", "joint_confidence",
+           "milestone_dates"]
+
+_MEASURES = {
+    "sensitivity": ("duration sensitivity (rank correlation of the activity's duration "
+                    "with the finish)", "What moves the finish: duration sensitivity"),
+    "cruciality": ("cruciality (criticality x duration sensitivity)",
+                   "What moves the finish: cruciality"),
+    "ssi": ("schedule sensitivity index (criticality x sd of duration / sd of finish)",
+            "What moves the finish: schedule sensitivity index"),
+}
 
 
 def joint_confidence(
@@ -106,6 +116,48 @@ def criticality(
     ax.set_xlabel("criticality index (share of iterations on a critical path)"
                   + (f"\n{skip_reason}: {shown}" if len(skip) else ""))
     ax.set_title(title or "Most critical activities")
+    return ax
+
+
+def activity_sensitivity(
+    result: SimulationResult,
+    measure: str = "cruciality",
+    *,
+    ax: Axes | None = None,
+    top: int = 15,
+    title: str | None = None,
+) -> Axes:
+    """A tornado of the activities by ``measure`` of
+    :meth:`SimulationResult.activity_sensitivity` ("sensitivity", "cruciality" or
+    "ssi"; needs a run with ``activity_detail=True``), the largest in size first;
+    negative values (an activity whose longer duration goes with an earlier finish)
+    point left."""
+    if measure not in _MEASURES:
+        from ..exceptions import OptionError
+
+        raise OptionError("measure", measure, "'sensitivity', 'cruciality' or 'ssi'")
+    table = result.activity_sensitivity()
+    table = table.iloc[np.argsort(-np.abs(table[measure].to_numpy()), kind="stable")]
+    table = table[table[measure].abs() > 0].head(top).iloc[::-1]
+    ax = new_axes(ax, (8, 0.4 * len(table) + 1.5))
+    y = np.arange(len(table))
+    values = table[measure].to_numpy()
+    ax.barh(y, values, color=[PALETTE[0] if v >= 0 else PALETTE[2] for v in values],
+            height=0.65)
+    names = table["name"] if "name" in table else [""] * len(table)
+    ax.set_yticks(y, ["\n".join(wrap(f"{a}  {n}", 40)) or str(a)
+                      for a, n in zip(table["id"], names)], fontsize=8)
+    for yi, v in zip(y, values):
+        ax.annotate(f"{v:.2f}", (v, yi), xytext=(3 if v >= 0 else -3, 0),
+                    textcoords="offset points", va="center", fontsize=8,
+                    ha="left" if v >= 0 else "right")
+    low = min(0.0, float(values.min()) * 1.25) if len(values) else 0.0
+    ax.set_xlim(low, 1.12 if measure != "ssi" else max(1.12, float(values.max()) * 1.15
+                                                       if len(values) else 1.12))
+    ax.axvline(0, color="0.3", lw=0.8)
+    label, default_title = _MEASURES[measure]
+    ax.set_xlabel(label if len(values) else label + "\nno activity's duration varies")
+    ax.set_title(title or default_title)
     return ax
 
 

@@ -35,6 +35,7 @@ from .pages import (
     milestones_page,
     mitigation_page,
     schedule_page,
+    sensitivity_page,
 )
 from .risks import risk_table_page
 from .summary import cover, summary_page
@@ -94,6 +95,7 @@ def write_report(
         raise OptionError("register", type(register).__name__,
                           "a RiskRegister from riskkit.read_register")
     check_folder(Path(path))
+    run.setdefault("activity_detail", schedule is not None)
     analysis = analyse(register, schedule, options=options, start=start, holidays=holidays,
                        value_per_day=value_per_day, **run)
     return write_pack(analysis, path, title=title, currency=currency, template=template)
@@ -169,6 +171,8 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
         pages.append(contingency_page(analysis.contingency, res, cur, footer))
     if schedule is not None:
         pages.append(schedule_page(res, schedule, cur, footer))
+        if res.activity_finishes.shape[0]:
+            pages.append(sensitivity_page(res, footer))
         if res.key_activities or res.deadline is not None:
             pages.append(milestones_page(res, after, footer))
     pages.append(risk_table_page(register, drivers, cur, footer))

@@ -16,7 +16,7 @@ from ..result import SimulationResult
 from .layout import draw_table, has_delay, page
 
 __all__ = ["contingency_page", "curves_page", "drivers_page", "frontier_page", "heat_pages",
-           "milestones_page", "mitigation_page", "schedule_page"]
+           "milestones_page", "mitigation_page", "schedule_page", "sensitivity_page"]
 
 
 def curves_page(res: SimulationResult, after: SimulationResult, cur: str | None,
@@ -190,6 +190,16 @@ def schedule_page(res: SimulationResult, schedule: Schedule | None, cur: str | N
     milestones = list(schedule.milestones) if schedule is not None else []
     plot.criticality(res, ax=axes[1], top=18, skip=milestones,
                      skip_reason="milestones, not shown")
+    return fig
+
+
+def sensitivity_page(res: SimulationResult, footer: str) -> Figure:
+    """Which activities move the finish: the tornadoes of duration sensitivity and of
+    cruciality (criticality x sensitivity)."""
+    fig = page("Schedule: which activities move the finish?", footer)
+    axes = fig.subplots(1, 2)
+    plot.activity_sensitivity(res, "sensitivity", ax=axes[0], top=15)
+    plot.activity_sensitivity(res, "cruciality", ax=axes[1], top=15)
     return fig
 
 
