@@ -47,6 +47,7 @@ from .distributions import (
 )
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
 from .io.correlation import read_correlation
+from .io.portfolio import read_portfolio
 from .io.register import read_register
 from .io.schedule import read_schedule
 from .io.uncertainty import apply_uncertainty, read_uncertainty
@@ -116,6 +117,7 @@ __all__ = [
     "plot",
     "rank_mitigations",
     "read_correlation",
+    "read_portfolio",
     "read_register",
     "read_schedule",
     "read_uncertainty",

@@ -33,6 +33,8 @@ class Project:
     value_per_day: float | None = None
     budget: float | None = None
     deadline: np.datetime64 | None = None
+    #: what one unit of this project's currency is worth in the portfolio's (None: 1)
+    exchange_rate: float | None = None
     row: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -46,11 +48,22 @@ class Project:
             value: Any = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, parse_day(value, name))
+        if self.exchange_rate is not None and not (
+                isinstance(self.exchange_rate, (int, float)) and self.exchange_rate > 0
+                and np.isfinite(self.exchange_rate)):
+            problems.append(Problem("an exchange rate must be a positive number",
+                                    row=self.row, column="exchange_rate",
+                                    value=str(self.exchange_rate)))
         if problems:
             raise InputError(problems)
         # the project namespaces the streams of its risks and activities
-        if self.register is not None and self.register.project != self.name:
-            object.__setattr__(self, "register", self.register.with_project(self.name))
+        # (a risk's own project column would otherwise win: the portfolio's name rules)
+        if self.register is not None and (self.register.project != self.name or any(
+                r.project not in (None, self.name) for r in self.register.risks)):
+            risks = tuple(r if r.project in (None, self.name) else replace(r, project=None)
+                          for r in self.register.risks)
+            object.__setattr__(self, "register",
+                               replace(self.register, risks=risks, project=self.name))
         if self.schedule is not None and self.schedule.project != self.name:
             object.__setattr__(self, "schedule", self.schedule.with_project(self.name))
 
@@ -90,6 +103,10 @@ class Portfolio:
         for p in self.projects:
             out.setdefault(p.programme or p.name, []).append(p)
         return {k: tuple(v) for k, v in out.items()}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.projects)
 
     def project(self, name: str) -> Project:
         for p in self.projects:
