@@ -21,6 +21,7 @@ from .analysis import (
     Health,
     HealthCheck,
     MitigationSet,
+    PortfolioResult,
     Ranking,
     Selection,
     analyse,
@@ -31,6 +32,7 @@ from .analysis import (
     rank_mitigations,
     risk_drivers,
     select_mitigations,
+    simulate_portfolio,
 )
 from .correlation import Correlation
 from .distributions import (
@@ -92,6 +94,7 @@ __all__ = [
     "OptionError",
     "Pert",
     "Portfolio",
+    "PortfolioResult",
     "Problem",
     "Project",
     "Ranking",
@@ -124,6 +127,7 @@ __all__ = [
     "risk_drivers",
     "select_mitigations",
     "simulate",
+    "simulate_portfolio",
     "write_pack",
     "write_report",
     "write_workbook",

@@ -1,0 +1,358 @@
+"""Programmes and portfolios: every project on common iterations, rolled up.
+
+How it is simulated. Every project of the portfolio is simulated with the same
+``SeedSequence`` and number of iterations. A project's name namespaces the random
+streams of its risks and activities (:func:`riskkit.seeds.stream_key`), so projects
+draw independent numbers even when their registers share ids, and each project's run
+is exactly the run it gets alone with the same seed (``result.project(name)`` is that
+ordinary :class:`~riskkit.SimulationResult`). Iteration ``i`` of the portfolio is
+iteration ``i`` of every project.
+
+How it rolls up (per iteration, then the statistics of the totals):
+
+- **cost** of a programme or the portfolio: the sum of its projects' costs, each in the
+  portfolio's currency (the first project's; a project in another currency is
+  multiplied by its ``exchange_rate``). Its base is the sum of the projects' bases.
+- **schedule** of a programme or the portfolio: its latest project finish, in working
+  days (Monday to Friday) from its earliest project start; a project without a start
+  starts at the earliest one. Its base is the same of the projects' base durations.
+- **contingency_p80**: P80(cost) − base, at every level. The **diversification
+  benefit** is the sum of the projects' contingencies minus the portfolio's.
+- **allocated_contingency_p80**: the portfolio's contingency shared out by Euler
+  (conditional-expectation) allocation (METHODS.md, "Allocating a contingency"): each
+  project's mean cost over the iterations whose portfolio cost lies in a window around
+  its P80 — the iterations ranked within ``window`` / 2 of 0.8 (at least 20) — minus its
+  base, scaled so the parts add up to the portfolio's contingency, and rounded to the
+  cent by the largest remainder so they add up to it to the cent. A programme's
+  allocation is the sum of its projects' (Euler allocations are additive).
+- **p_within_budget**: P(cost <= budget); a programme's or the portfolio's budget is
+  the sum of its projects' when every one has a budget, else there is none (null).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._format import amount, currency_symbol, number
+from ..exceptions import OptionError
+from ..model import Calendar, Portfolio
+from ..result import STATISTICS, SimulationResult
+from ..seeds import reported_seed
+from ..sim import RunOptions, simulate
+from .contingency import allocate_cents
+
+__all__ = ["LEVELS", "Level", "PortfolioResult", "simulate_portfolio"]
+
+#: The kinds of level of a portfolio, top down.
+LEVELS = ("portfolio", "programme", "project")
+_MIN_WINDOW = 20
+_Q = 0.8
+
+
+@dataclass(frozen=True, eq=False)
+class Level:
+    """One project, programme or the portfolio: its per-iteration totals and targets.
+
+    ``cost`` is in the portfolio's currency; ``schedule`` in working days from the
+    level's earliest project start. ``budget`` is None when the level has none.
+    """
+
+    kind: str
+    name: str
+    projects: tuple[str, ...]
+    cost: np.ndarray = field(repr=False)
+    schedule: np.ndarray = field(repr=False)
+    base_cost: float
+    base_schedule: float
+    budget: float | None = None
+    allocated: float = 0.0
+
+    def base(self, metric: str) -> float:
+        return self.base_cost if metric == "cost" else self.base_schedule
+
+    def statistics(self, metric: str) -> dict[str, float]:
+        """``base, mean, std, p10, p50, p80, p90`` of ``cost`` or ``schedule``."""
+        v = self.cost if metric == "cost" else self.schedule
+        p = np.percentile(v, [10, 50, 80, 90])
+        values = [self.base(metric), float(v.mean()),
+                  float(v.std(ddof=1)) if v.size > 1 else 0.0, *map(float, p)]
+        return dict(zip(STATISTICS, values))
+
+    @property
+    def contingency_p80(self) -> float:
+        """P80 of cost minus the base."""
+        return float(np.percentile(self.cost, 100 * _Q)) - self.base_cost
+
+    @property
+    def p_within_budget(self) -> float | None:
+        if self.budget is None:
+            return None
+        return float(np.mean(self.cost <= self.budget))
+
+    def to_dict(self) -> dict[str, Any]:
+        """DESIGN.md's STATS object."""
+        return {"cost": self.statistics("cost"), "schedule": self.statistics("schedule"),
+                "contingency_p80": self.contingency_p80,
+                "allocated_contingency_p80": self.allocated,
+                "p_within_budget": self.p_within_budget}
+
+
+@dataclass(frozen=True, eq=False)
+class PortfolioResult:
+    """Every project of a portfolio simulated on common iterations, rolled up to
+    programmes and the portfolio (see :mod:`riskkit.analysis.portfolio` for the rules).
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> pf = rk.read_portfolio("sample_registers/portfolio/portfolio.csv")
+    >>> res = rk.simulate_portfolio(pf, iterations=2_000, rng=7)
+    >>> res.level("portfolio").contingency_p80 <= sum(
+    ...     res.level("project", p).contingency_p80 for p in res.names)
+    True
+    """
+
+    results: dict[str, SimulationResult] = field(repr=False)
+    iterations: int
+    seed_sequence: np.random.SeedSequence = field(repr=False)
+    currency: str | None
+    portfolio: Level = field(repr=False)
+    programmes: dict[str, Level] = field(repr=False)
+    projects: dict[str, Level] = field(repr=False)
+    #: the window of the Euler allocation: iterations around the portfolio's P80
+    window: int = 0
+
+    @property
+    def seed(self) -> int | None:
+        """The integer that repeats the run, or None."""
+        return reported_seed(self.seed_sequence)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The projects, in manifest order."""
+        return tuple(self.projects)
+
+    def project(self, name: str) -> SimulationResult:
+        """The ordinary simulation result of one project (in its own currency)."""
+        if name not in self.results:
+            raise OptionError("name", name, "a project of the portfolio: "
+                              + ", ".join(self.results))
+        return self.results[name]
+
+    def level(self, kind: str, name: str | None = None) -> Level:
+        """The portfolio (``level("portfolio")``), a programme or a project by name."""
+        if kind == "portfolio":
+            return self.portfolio
+        table = {"programme": self.programmes, "project": self.projects}.get(kind)
+        if table is None:
+            raise OptionError("kind", kind, "'portfolio', 'programme' or 'project'")
+        if name not in table:
+            raise OptionError("name", name, f"a {kind} of the portfolio: "
+                              + ", ".join(table))
+        return table[name]
+
+    @property
+    def diversification_benefit_p80(self) -> float:
+        """The sum of the projects' P80 contingencies minus the portfolio's."""
+        return sum(p.contingency_p80 for p in self.projects.values()) - \
+            self.portfolio.contingency_p80
+
+    def summary(self) -> pd.DataFrame:
+        """One row per level (portfolio, programmes, projects): base, mean, P50, P80,
+        P90 of cost, contingency, allocated contingency, P(within budget), P50 and P80
+        of schedule."""
+        rows = []
+        for lv in self._levels():
+            c, s = lv.statistics("cost"), lv.statistics("schedule")
+            rows.append({"level": lv.kind, "name": lv.name, "cost_base": c["base"],
+                         "cost_mean": c["mean"], "cost_p50": c["p50"], "cost_p80": c["p80"],
+                         "cost_p90": c["p90"], "contingency_p80": lv.contingency_p80,
+                         "allocated_contingency_p80": lv.allocated,
+                         "p_within_budget": lv.p_within_budget,
+                         "schedule_base": s["base"], "schedule_p50": s["p50"],
+                         "schedule_p80": s["p80"]})
+        return pd.DataFrame(rows)
+
+    def _levels(self) -> list[Level]:
+        return [self.portfolio, *self.programmes.values(), *self.projects.values()]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``riskkit portfolio --json`` (DESIGN.md, "Portfolio")."""
+        top = self.portfolio.to_dict()
+        top["diversification_benefit_p80"] = self.diversification_benefit_p80
+        return {"iterations": self.iterations, "seed": self.seed, "currency": self.currency,
+                "portfolio": top,
+                "programmes": {k: v.to_dict() for k, v in self.programmes.items()},
+                "projects": {k: v.to_dict() for k, v in self.projects.items()},
+                "allocation": {"method": "euler", "percentile": _Q,
+                               "window_iterations": self.window}}
+
+    def __repr__(self) -> str:
+        p80 = self.money(self.portfolio.statistics("cost")["p80"])
+        return (f"PortfolioResult(projects={len(self.projects)}, programmes="
+                f"{len(self.programmes)}, iterations={self.iterations}, seed={self.seed}, "
+                f"P80 cost={p80})")
+
+    def money(self, value: float) -> str:
+        """An amount in the portfolio's currency, for a line of text."""
+        return amount(value, currency_symbol(self.currency))
+
+    def _repr_html_(self) -> str:
+        table = self.summary()
+        for col in table.columns:
+            if col.startswith(("cost_", "contingency", "allocated")):
+                table[col] = table[col].map(lambda v: number(v))
+            elif col.startswith("schedule_"):
+                table[col] = table[col].map(lambda v: number(v, 1))
+            elif col == "p_within_budget":
+                table[col] = table[col].map(lambda v: "" if v is None or
+                                            (isinstance(v, float) and math.isnan(v))
+                                            else f"{v:.0%}")
+        return (f"<p><b>Portfolio</b> of {len(self.projects)} projects in "
+                f"{len(self.programmes)} programmes, {self.iterations:,} iterations "
+                f"(seed {self.seed}); diversification benefit at P80 "
+                f"<b>{html.escape(self.money(self.diversification_benefit_p80))}</b>.</p>"
+                + table.to_html(index=False))
+
+
+def simulate_portfolio(
+    portfolio: Portfolio,
+    *,
+    options: RunOptions | None = None,
+    iterations: int | None = None,
+    rng: Any = None,
+    sampling: str | None = None,
+    progress: bool | None = None,
+    executor: Any = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    window: float = 0.05,
+) -> PortfolioResult:
+    """Simulate every project of a portfolio on common iterations and roll them up.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+        From :func:`riskkit.read_portfolio` (or built from :class:`riskkit.Project`).
+    options, iterations, rng, sampling, progress, executor, workers, chunk_size
+        As for :func:`riskkit.simulate`; one seed for the whole portfolio (``iterations``
+        must be a number: "auto" would stop each project at its own size).
+    window : float, default 0.05
+        The share of iterations around the portfolio's P80 over which the Euler
+        allocation averages (at least 20 iterations).
+
+    Returns
+    -------
+    PortfolioResult
+        ``result.project(name)`` equals ``riskkit.simulate`` of that project alone with
+        the same seed, bit for bit.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> pf = rk.read_portfolio("sample_registers/portfolio/portfolio.csv")
+    >>> res = rk.simulate_portfolio(pf, iterations=2_000, rng=7)
+    >>> total = sum(res.level("programme", k).allocated for k in res.programmes)
+    >>> round(total, 2) == round(res.level("portfolio").contingency_p80, 2)
+    True
+    """
+    if not isinstance(portfolio, Portfolio):
+        raise OptionError("portfolio", type(portfolio).__name__,
+                          "a Portfolio from riskkit.read_portfolio")
+    if isinstance(window, bool) or not isinstance(window, (int, float)) or \
+            not 0 < window < 1:
+        raise OptionError("window", window, "a share of the iterations, e.g. 0.05")
+    options = RunOptions.of(options, iterations=iterations, rng=rng, sampling=sampling,
+                            progress=progress, executor=executor, workers=workers,
+                            chunk_size=chunk_size)
+    if options.iterations == "auto":
+        raise OptionError("iterations", "auto", "a whole number: every project of a "
+                                                "portfolio runs the same iterations")
+    results = {}
+    for p in portfolio:
+        start = p.start if p.schedule is not None else None
+        results[p.name] = simulate(p.register, p.schedule, options=options, start=start)
+    return _roll_up(portfolio, results, options, window)
+
+
+def _offsets(portfolio: Portfolio) -> dict[str, int]:
+    """Working days (Monday to Friday) from the earliest project start to each one's."""
+    cal = Calendar()
+    starts = {p.name: cal.start_day(p.start, warn=False) for p in portfolio
+              if p.start is not None}
+    if not starts:
+        return {p.name: 0 for p in portfolio}
+    first = min(starts.values())
+    return {p.name: int(np.busday_count(first, starts[p.name], weekmask=cal.weekmask))
+            if p.name in starts else 0 for p in portfolio}
+
+
+def _group(kind: str, name: str, members: list[Level], offsets: dict[str, int]) -> Level:
+    """The sum of the members' costs and their latest finish from the earliest start."""
+    cost = members[0].cost.copy()
+    for m in members[1:]:
+        cost += m.cost
+    first = min(offsets[m.name] for m in members)
+    finish = np.full(cost.size, -np.inf)
+    base_finish = -math.inf
+    for m in members:
+        shift = offsets[m.name] - first
+        np.maximum(finish, m.schedule + shift, out=finish)
+        base_finish = max(base_finish, m.base_schedule + shift)
+    budgets = [m.budget for m in members]
+    budget = None if any(b is None for b in budgets) else float(sum(budgets))  # type: ignore[arg-type]
+    cost.setflags(write=False)
+    finish.setflags(write=False)
+    return Level(kind, name, tuple(n for m in members for n in m.projects), cost, finish,
+                 float(sum(m.base_cost for m in members)), float(base_finish), budget)
+
+
+def _roll_up(portfolio: Portfolio, results: dict[str, SimulationResult],
+             options: RunOptions, window: float) -> PortfolioResult:
+    currency = next((p.currency for p in portfolio if p.currency), None)
+    offsets = _offsets(portfolio)
+    projects: dict[str, Level] = {}
+    for p in portfolio:
+        res, rate = results[p.name], p.exchange_rate or 1.0
+        cost = res.cost * rate if rate != 1.0 else res.cost
+        projects[p.name] = Level("project", p.name, (p.name,), cost, res.schedule,
+                                 res.base_cost * rate, res.base_schedule,
+                                 p.budget * rate if p.budget is not None else None)
+    programmes = {name: _group("programme", name, [projects[p.name] for p in members],
+                               offsets)
+                  for name, members in portfolio.programmes().items()}
+    top = _group("portfolio", "portfolio", list(projects.values()), offsets)
+    cents, size = _euler_cents(top, list(projects.values()), window)
+    share = dict(zip(projects, (int(c) for c in cents)))
+    projects = {k: replace(lv, allocated=share[k] / 100) for k, lv in projects.items()}
+    programmes = {k: replace(lv, allocated=sum(share[n] for n in lv.projects) / 100)
+                  for k, lv in programmes.items()}
+    top = replace(top, allocated=top.contingency_p80)
+    return PortfolioResult(results, options.count, options.seed, currency, top,
+                           programmes, projects, size)
+
+
+def _euler_cents(top: Level, parts: list[Level], window: float) -> tuple[np.ndarray, int]:
+    """Each part's share of the top's P80 contingency in whole cents (they add up to
+    the contingency rounded to the cent), and the window's size."""
+    n = top.cost.size
+    half = max(_MIN_WINDOW // 2, int(math.ceil(window * n / 2)))
+    rank = int(np.floor((n - 1) * _Q))
+    order = np.argsort(top.cost, kind="stable")
+    inside = order[max(rank - half, 0):min(rank + half + 1, n)]
+    raw = np.array([float(p.cost[inside].mean()) - p.base_cost for p in parts])
+    total = top.contingency_p80
+    if abs(raw.sum()) < 1e-9 * max(1.0, float(np.abs(raw).sum())):
+        # nothing varies near the P80: share by the parts' own contingencies, or equally
+        raw = np.array([p.contingency_p80 for p in parts])
+        if abs(raw.sum()) < 1e-12:
+            raw = np.ones(len(parts))
+    shares = raw * (total / raw.sum())
+    cents = np.rint(allocate_cents(shares, total) * 100).astype(np.int64)
+    return cents, int(inside.size)
