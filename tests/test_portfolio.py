@@ -1,0 +1,253 @@
+"""Portfolios: the manifest, one run over every project, the roll-up and the CLI.
+
+Statistical checks compare with analytic answers, the tolerance from the Monte Carlo
+standard error at a fixed seed (plain Monte Carlo sampling where the iid formulas are
+used); where the common iterations make a statement exact, it is tested exactly.
+"""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+import riskkit as rk
+from riskkit.cli import main
+from riskkit.distributions import Fixed, Normal
+
+from .conftest import SAMPLES
+
+MANIFEST = str(Path(SAMPLES) / "portfolio" / "portfolio.csv")
+OFFICE = str(Path(SAMPLES) / "office_fitout.csv")
+IT = str(Path(SAMPLES) / "it_migration.csv")
+HEADER = "project,programme,register,schedule,start,currency,value_per_day,budget,deadline\n"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    pf = rk.read_portfolio(MANIFEST)
+    return pf, rk.simulate_portfolio(pf, iterations=20_000, rng=7)
+
+
+def _project(name, risks, programme=None):
+    return rk.Project(name, rk.RiskRegister(tuple(risks), source=name), programme=programme)
+
+
+def _normal_project(name, sd=1000.0):
+    """A project whose cost is N(0, sd^2): one certain risk with a normal impact."""
+    return _project(name, [rk.Risk("R1", 1.0, cost=Normal(0.0, sd, None))])
+
+
+# -- the manifest -----------------------------------------------------------------------
+
+def test_reads_the_sample_manifest(sample):
+    pf, _ = sample
+    assert len(pf) == 8
+    assert set(pf.programmes()) == {"Workplace", "Digital", "Estates"}
+    london = pf.project("London fit-out")
+    assert london.schedule is not None and london.register.project == "London fit-out"
+    assert london.schedule.project == "London fit-out"
+    assert london.budget == 2_250_000 and str(london.start) == "2027-01-04"
+
+
+def _problems(tmp_path, text):
+    path = tmp_path / "manifest.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(rk.InputError) as err:
+        rk.read_portfolio(path)
+    return str(path), err.value.problems
+
+
+def test_missing_register_names_row_column_and_value(tmp_path):
+    src, problems = _problems(tmp_path, HEADER + f"A,X,{OFFICE},,,,,,\nB,X,nowhere.csv,,,,,,\n")
+    (p,) = problems
+    assert (p.source, p.row, p.column, p.value) == (src, 3, "register", "nowhere.csv")
+    assert "not found" in p.message
+
+
+def test_duplicate_project(tmp_path):
+    _, problems = _problems(tmp_path, HEADER + f"A,X,{OFFICE},,,,,,\nA,Y,{IT},,,,,,\n")
+    (p,) = problems
+    assert (p.row, p.column, p.value) == (3, "project", "A") and "duplicate" in p.message
+
+
+def test_mixed_currencies_need_exchange_rates(tmp_path):
+    text = HEADER + f"A,X,{OFFICE},,,GBP,,,\nB,X,{IT},,,EUR,,,\n"
+    _, problems = _problems(tmp_path, text)
+    (p,) = problems
+    assert (p.row, p.column, p.value) == (3, "currency", "EUR")
+    path = tmp_path / "rated.csv"
+    path.write_text(HEADER.strip() + ",exchange_rate\n" + f"A,X,{OFFICE},,,GBP,,,,\n"
+                    f"B,X,{IT},,,EUR,,,,0.85\n", encoding="utf-8")
+    pf = rk.read_portfolio(path)
+    res = rk.simulate_portfolio(pf, iterations=1_000, rng=3)
+    a, b = res.project("A").cost, res.project("B").cost
+    assert np.array_equal(res.portfolio.cost, a + b * 0.85)
+
+
+def test_bad_cells_and_unknown_columns(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("project,register,budget,colour\nA," + OFFICE + ",lots,blue\n",
+                    encoding="utf-8")
+    with pytest.warns(rk.InputWarning, match="colour"), pytest.raises(rk.InputError) as err:
+        rk.read_portfolio(path)
+    (p,) = err.value.problems
+    assert (p.row, p.column, p.value) == (2, "budget", "lots")
+
+
+@pytest.mark.parametrize("body", [f"A,X,{OFFICE},,,,,,\nA,X,{OFFICE},,,,,,\n",
+                                  "A,X,missing.csv,,,,,,\n",
+                                  f"A,X,{OFFICE},,,GBP,,,\nB,X,{IT},,,EUR,,,\n"])
+def test_bad_manifests_exit_2(tmp_path, capsys, body):
+    path = tmp_path / "m.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    assert main(["portfolio", str(path), "-n", "100"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "row " in err and "Traceback" not in err
+
+
+# -- one run over every project -----------------------------------------------------------
+
+def test_totals_are_sums_per_iteration(sample):
+    pf, res = sample
+    total = np.zeros(res.iterations)
+    for name in res.names:
+        total = total + res.project(name).cost
+    assert np.array_equal(res.portfolio.cost, total)  # exact, iteration by iteration
+    means = sum(res.project(n).cost.mean() for n in res.names)
+    assert res.portfolio.statistics("cost")["mean"] == pytest.approx(means, rel=1e-12)
+    for prog, members in pf.programmes().items():
+        cost = sum(res.project(p.name).cost for p in members)
+        assert np.allclose(res.level("programme", prog).cost, cost, rtol=1e-15)
+
+
+def test_a_project_alone_equals_its_slice_bit_for_bit(sample):
+    _, res = sample
+    folder = Path(MANIFEST).parent
+    for name, reg, sch in [("London fit-out", "london_fitout.csv", "../office_fitout_schedule.csv"),
+                           ("Leeds fit-out", "leeds_fitout.csv", None)]:
+        register = rk.read_register(folder / reg, project=name)
+        schedule = rk.read_schedule(folder / sch, project=name) if sch else None
+        alone = rk.simulate(register, schedule, iterations=20_000, rng=7,
+                            start="2027-01-04" if sch else None)
+        part = res.project(name)
+        assert np.array_equal(alone.cost, part.cost)
+        assert np.array_equal(alone.schedule, part.schedule)
+
+
+def test_schedule_rolls_up_as_the_latest_finish(sample):
+    pf, res = sample
+    cal = rk.Calendar()
+    first = min(cal.start_day(p.start, warn=False) for p in pf)
+    finish = np.full(res.iterations, -np.inf)
+    for p in pf:
+        shift = np.busday_count(first, cal.start_day(p.start, warn=False))
+        finish = np.maximum(finish, res.project(p.name).schedule + shift)
+    assert np.array_equal(res.portfolio.schedule, finish)
+
+
+def test_independent_projects_variances_add():
+    n, k = 40_000, 5
+    pf = rk.Portfolio(tuple(_project(f"P{i}", [
+        rk.Risk("R1", 0.3, cost=Normal(1000.0 * (i + 1), 300.0, None)),
+        rk.Risk("R2", 0.6, cost=Fixed(500.0))]) for i in range(k)))
+    res = rk.simulate_portfolio(pf, iterations=n, rng=11, sampling="random")
+    var = np.array([res.project(f"P{i}").cost.var(ddof=1) for i in range(k)])
+    total = res.portfolio.cost.var(ddof=1)
+    # total − sum = 2 sum of sample covariances, each with SE sigma_i sigma_j / sqrt(n)
+    se = 2 * math.sqrt(sum(var[i] * var[j] for i in range(k) for j in range(i + 1, k)) / n)
+    assert abs(total - var.sum()) < 4 * se
+
+
+def test_same_risk_ids_in_two_projects_are_independent():
+    n = 40_000
+    risk = rk.Risk("R1", 0.3, cost=Fixed(1.0))
+    pf = rk.Portfolio((_project("A", [risk]), _project("B", [risk])))
+    res = rk.simulate_portfolio(pf, iterations=n, rng=5, sampling="random")
+    a, b = res.project("A").cost, res.project("B").cost
+    assert 0.28 < a.mean() < 0.32 and 0.28 < b.mean() < 0.32
+    assert not np.array_equal(a, b)
+    assert abs(np.corrcoef(a, b)[0, 1]) < 4 / math.sqrt(n)
+    # without the namespace the two registers would draw the very same numbers
+    reg = rk.RiskRegister((risk,))
+    same = [rk.simulate(reg, iterations=n, rng=5, sampling="random").cost for _ in (0, 1)]
+    assert np.array_equal(*same)
+
+
+@pytest.mark.parametrize("count", [1, 4, 16])
+def test_contingency_of_identical_independent_projects_grows_like_sqrt_n(count):
+    n, sd, z = 50_000, 1000.0, norm.ppf(0.8)
+    pf = rk.Portfolio(tuple(_normal_project(f"P{i}", sd) for i in range(count)))
+    res = rk.simulate_portfolio(pf, iterations=n, rng=21, sampling="random")
+    sigma = sd * math.sqrt(count)
+    expected = z * sigma  # the sum is N(0, count sd^2), its base 0
+    se = math.sqrt(0.8 * 0.2 / n) / (norm.pdf(z) / sigma)
+    assert abs(res.portfolio.contingency_p80 - expected) < 4 * se
+    # the projects' own contingencies add up like count, the portfolio's like sqrt(count)
+    own = sum(res.level("project", f"P{i}").contingency_p80 for i in range(count))
+    assert abs(own - count * z * sd) < 4 * count * math.sqrt(0.8 * 0.2 / n) / (
+        norm.pdf(z) / sd)
+    benefit = count * z * sd - z * sigma
+    assert abs(res.diversification_benefit_p80 - benefit) < 4 * (count + math.sqrt(count)) \
+        * math.sqrt(0.8 * 0.2 / n) / (norm.pdf(z) / sd)
+
+
+# -- allocation -----------------------------------------------------------------------
+
+def _cents(x):
+    return int(round(x * 100))
+
+
+def test_allocations_add_up_to_the_cent_at_every_level(sample):
+    _, res = sample
+    top = _cents(res.portfolio.contingency_p80)
+    assert _cents(res.portfolio.allocated) == top
+    assert sum(_cents(lv.allocated) for lv in res.programmes.values()) == top
+    assert sum(_cents(lv.allocated) for lv in res.projects.values()) == top
+    for lv in res.programmes.values():
+        assert _cents(lv.allocated) == sum(_cents(res.level("project", p).allocated)
+                                           for p in lv.projects)
+    # diversified: every project's share is below its own contingency here
+    for lv in res.projects.values():
+        assert 0 < lv.allocated < lv.contingency_p80
+
+
+def test_identical_projects_get_equal_shares():
+    count, n, sd = 4, 50_000, 1000.0
+    pf = rk.Portfolio(tuple(_normal_project(f"P{i}", sd) for i in range(count)))
+    res = rk.simulate_portfolio(pf, iterations=n, rng=2, sampling="random")
+    shares = np.array([res.level("project", f"P{i}").allocated for i in range(count)])
+    # exchangeable normals: X_i = S / count + e_i, e_i ~ N(0, sd^2 (1 - 1/count)) and
+    # independent of S, so the share is C / count plus the window mean of e_i (scaled by
+    # C / mean of S over the window, about 1), whose SE is sd sqrt(1 - 1/count) / sqrt(w)
+    se = sd * math.sqrt(1 - 1 / count) / math.sqrt(res.window)
+    assert np.all(np.abs(shares - res.portfolio.contingency_p80 / count) < 4 * se)
+
+
+# -- the command line -----------------------------------------------------------------
+
+def test_cli_json_keys(tmp_path, capsys):
+    out = tmp_path / "p.json"
+    assert main(["portfolio", MANIFEST, "-n", "2000", "--seed", "3", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert {"iterations", "seed", "portfolio", "programmes", "projects"} <= set(data)
+    assert data["iterations"] == 2000 and data["seed"] == 3
+    stats = {"cost", "schedule", "contingency_p80", "allocated_contingency_p80",
+             "p_within_budget"}
+    assert stats | {"diversification_benefit_p80"} <= set(data["portfolio"])
+    for level in [*data["programmes"].values(), *data["projects"].values()]:
+        assert stats <= set(level)
+        assert set(level["cost"]) == set(level["schedule"]) == {
+            "base", "mean", "std", "p10", "p50", "p80", "p90"}
+    assert set(data["programmes"]) == {"Workplace", "Digital", "Estates"}
+    assert data["portfolio"]["allocated_contingency_p80"] == data["portfolio"][
+        "contingency_p80"]
+    printed = capsys.readouterr().out
+    assert "Portfolio" in printed and "London fit-out" in printed
+
+
+def test_cli_json_to_stdout_is_pure_json(capsys):
+    assert main(["portfolio", MANIFEST, "-n", "1000", "--seed", "1", "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["seed"] == 1
