@@ -123,8 +123,25 @@ def test_totals_are_sums_per_iteration(sample):
         assert np.allclose(res.level("programme", prog).cost, cost, rtol=1e-15)
 
 
-def test_a_project_alone_equals_its_slice_bit_for_bit(sample):
-    _, res = sample
+@pytest.fixture(scope="module")
+def unshared(tmp_path_factory):
+    """The sample portfolio without its shared risks (paths made absolute)."""
+    folder = Path(MANIFEST).parent
+    lines = Path(MANIFEST).read_text(encoding="utf-8").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        if cells[0] == "*":
+            continue
+        cells[2:4] = [str((folder / c).resolve()) if c else "" for c in cells[2:4]]
+        out.append(",".join(cells))
+    path = tmp_path_factory.mktemp("unshared") / "portfolio.csv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return rk.simulate_portfolio(rk.read_portfolio(path), iterations=20_000, rng=7)
+
+
+def test_a_project_alone_equals_its_slice_bit_for_bit(unshared):
+    res = unshared
     folder = Path(MANIFEST).parent
     for name, reg, sch in [("London fit-out", "london_fitout.csv", "../office_fitout_schedule.csv"),
                            ("Leeds fit-out", "leeds_fitout.csv", None)]:
@@ -251,3 +268,72 @@ def test_cli_json_keys(tmp_path, capsys):
 def test_cli_json_to_stdout_is_pure_json(capsys):
     assert main(["portfolio", MANIFEST, "-n", "1000", "--seed", "1", "--json", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["seed"] == 1
+
+
+# -- shared risks ---------------------------------------------------------------------
+
+def _shared_manifest(tmp_path, project_cell, risk_id="SH-01", activities=""):
+    own = tmp_path / "own.csv"
+    own.write_text("id,probability,cost_impact\nR1,0.5,1\n", encoding="utf-8")
+    shared = tmp_path / "shared.csv"
+    shared.write_text("id,project,probability,cost_impact,activities\n"
+                      f"{risk_id},{project_cell},0.3,1000,{activities}\n", encoding="utf-8")
+    path = tmp_path / "m.csv"
+    path.write_text("project,programme,register\nA,X,own.csv\nB,X,own.csv\nC,Y,own.csv\n"
+                    "*,,shared.csv\n", encoding="utf-8")
+    return path
+
+
+def test_a_shared_risk_hits_every_project_it_names_at_once(tmp_path):
+    n = 40_000
+    pf = rk.read_portfolio(_shared_manifest(tmp_path, "A; B"))
+    assert pf.project("A").shared_ids == ("SH-01",) and pf.project("C").shared_ids == ()
+    res = rk.simulate_portfolio(pf, iterations=n, rng=9, sampling="random")
+    hit = {p: res.project(p).cost >= 1000 for p in ("A", "B", "C")}
+    assert np.array_equal(hit["A"], hit["B"])  # one occurrence stream for both
+    assert abs(hit["A"].mean() - 0.3) < 4 * math.sqrt(0.3 * 0.7 / n)
+    assert not hit["C"].any()
+    # the projects' own R1 are still independent of each other
+    own = {p: res.project(p).cost % 1000 for p in ("A", "B")}
+    assert abs(np.corrcoef(own["A"], own["B"])[0, 1]) < 4 / math.sqrt(n)
+
+
+def test_a_shared_risk_on_every_project_is_comonotone():
+    n = 20_000
+    risk = rk.Risk("SH", 1.0, cost=Normal(0.0, 1000.0, None), project="*")
+    pf = rk.Portfolio(tuple(_project(f"P{i}", [risk]) for i in range(4)))
+    res = rk.simulate_portfolio(pf, iterations=n, rng=4, sampling="random")
+    assert all(np.array_equal(res.project("P0").cost, res.project(f"P{i}").cost)
+               for i in range(4))
+    own = sum(res.level("project", f"P{i}").contingency_p80 for i in range(4))
+    assert res.portfolio.contingency_p80 == pytest.approx(own, rel=1e-12)
+    assert res.diversification_benefit_p80 == pytest.approx(0.0, abs=1e-6 * own)
+
+
+@pytest.mark.parametrize("cell, activities, column, message", [
+    ("A; Z", "", "project", "lacks: Z"),
+    ("", "", "project", "names no project"),
+    ("*", "A1", "activities", "may not name activities"),
+])
+def test_bad_shared_risks(tmp_path, cell, activities, column, message):
+    path = _shared_manifest(tmp_path, cell, activities=activities)
+    with pytest.raises(rk.InputError) as err:
+        rk.read_portfolio(path)
+    (p,) = err.value.problems
+    assert (p.source.endswith("shared.csv"), p.row, p.column) == (True, 2, column)
+    assert message in p.message
+    assert main(["portfolio", str(path), "-n", "100"]) == 2
+
+
+def test_a_shared_id_clashing_with_a_project_risk(tmp_path):
+    with pytest.raises(rk.InputError, match="id of a risk of A, B, C"):
+        rk.read_portfolio(_shared_manifest(tmp_path, "*", risk_id="R1"))
+
+
+def test_the_sample_shares_its_supplier_risk(sample):
+    pf, res = sample
+    hit = [p.name for p in pf if "SH-01" in p.shared_ids]
+    assert len(hit) == 4
+    counts = {int(res.project(p).risk_table().set_index("id").loc["SH-03", "occurrences"])
+              for p in res.names}
+    assert len(counts) == 1  # SH-03 (project *) occurs in the same iterations everywhere

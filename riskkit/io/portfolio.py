@@ -5,6 +5,13 @@ value_per_day, budget, deadline`` (DESIGN.md, "Portfolio"), plus an optional
 ``exchange_rate``: what one unit of the project's currency is worth in the
 portfolio's (the first project's currency). Paths are relative to the manifest. Every
 problem of every row and of every file it names is collected and raised once.
+
+A row whose project is ``*`` names a register of portfolio-level (shared) risks: each
+risk's ``project`` cell says which projects it hits — ``*`` for all, or a list
+``P1; P2`` — and it is added to each of them in the shared namespace, so one
+occurrence and one impact draw per iteration hit them all, each with the risk's full
+impact (write a project's share in the ranges of a risk per project to split it).
+Shared risks act on each project's finish: they may not name activities.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import pandas as pd
 from .._format import currency_code
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import Portfolio, Project, parse_day, relocate
+from ..model.portfolio import SHARED
 from .cells import parse_cell
 from .register import read_register
 from .schedule import read_schedule
@@ -187,6 +195,7 @@ class _Manifest:
         if self.problems:
             raise InputError(self.problems)
         projects: list[Project] = []
+        shared: list[tuple[int, Any]] = []
         first_row: dict[str, int] = {}
         currencies: list[tuple[int, str | None, float | None]] = []
         for row, cells in self.table.rows:
@@ -200,6 +209,14 @@ class _Manifest:
                 self.problem(row, "project", f"duplicate project (first on row "
                                              f"{first_row[name]})", name,
                              "project names namespace their risks: make them unique")
+                continue
+            if name == SHARED:
+                path = self.file(row, cells, "register")
+                try:
+                    if path is not None:
+                        shared.append((row, read_register(path)))
+                except InputError as exc:
+                    self.problems += exc.problems
                 continue
             first_row[name] = row
             before = len(self.problems)
@@ -236,12 +253,52 @@ class _Manifest:
             except InputError as exc:
                 self.problems += relocate(exc, self.src, row, self.written).problems
         self._check_currencies(currencies)
+        projects = self._share(projects, shared)
         if self.problems:
             raise InputError(self.problems)
         try:
             return Portfolio(tuple(projects), self.src)
         except InputError as exc:
             raise relocate(exc, self.src, None, self.written) from None
+
+    def _share(self, projects: list[Project], shared: list[tuple[int, Any]]
+               ) -> list[Project]:
+        """Each project with the shared risks that name it."""
+        names = [p.name for p in projects]
+        hits: dict[str, list[Any]] = {n: [] for n in names}
+        for _, reg in shared:
+            column = reg.header("project")
+            for risk in reg.risks:
+                cell = (risk.project or "").strip()
+                targets = names if cell == SHARED else [t.strip() for t in cell.split(";")
+                                                        if t.strip()]
+                unknown = [t for t in targets if t not in hits]
+                if not targets or unknown:
+                    self.problems.append(Problem(
+                        "a shared risk names no project of the portfolio" if not targets
+                        else f"a shared risk names projects the manifest lacks: "
+                             f"{', '.join(unknown)}", source=reg.source, row=risk.row,
+                        column=column, value=cell or None,
+                        hint=f"write * for every project or a list such as "
+                             f"{'; '.join(names[:2])}"))
+                    continue
+                if risk.activities:
+                    self.problems.append(Problem(
+                        "a shared risk acts on each project's finish and may not name "
+                        "activities", source=reg.source, row=risk.row,
+                        column=reg.header("activities"), value="; ".join(risk.activities)))
+                    continue
+                own = {p.name: p.register.ids if p.register else () for p in projects}
+                clash = [t for t in dict.fromkeys(targets) if risk.id in own[t]]
+                if clash:
+                    self.problems.append(Problem(
+                        f"a shared risk has the id of a risk of {', '.join(clash)}",
+                        source=reg.source, row=risk.row, column=reg.header("id"),
+                        value=risk.id, hint="give shared risks ids of their own"))
+                    continue
+                for t in dict.fromkeys(targets):
+                    hits[t].append(risk)
+        return [p.with_shared(tuple(hits[p.name])) for p in projects]
 
     def _check_currencies(self, currencies: list[tuple[int, str | None, float | None]]
                           ) -> None:

@@ -14,10 +14,15 @@ import numpy as np
 
 from ..exceptions import InputError, Problem
 from .calendar import parse_day
-from .risk import RiskRegister
+from .risk import Risk, RiskRegister
 from .schedule import Schedule
 
-__all__ = ["Portfolio", "Project"]
+__all__ = ["SHARED", "Portfolio", "Project"]
+
+#: The namespace of portfolio-level (shared) risks: a risk whose ``project`` is this
+#: draws from the same streams in every project it is part of, so one occurrence (and
+#: one impact draw) per iteration hits all of them. No project may be called this.
+SHARED = "*"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,10 @@ class Project:
         problems = []
         if not isinstance(self.name, str) or not self.name.strip():
             problems.append(Problem("project name is missing", row=self.row, column="project"))
+        elif self.name.strip() == SHARED:
+            problems.append(Problem(f"{SHARED!r} is not a project name: it marks risks "
+                                    f"shared by every project", row=self.row,
+                                    column="project", value=self.name))
         if self.register is None and self.schedule is None:
             problems.append(Problem(f"project {self.name} has neither a register nor a "
                                     f"schedule", row=self.row, column="register"))
@@ -58,14 +67,36 @@ class Project:
             raise InputError(problems)
         # the project namespaces the streams of its risks and activities
         # (a risk's own project column would otherwise win: the portfolio's name rules)
+        # shared risks (project SHARED) keep their common namespace
+        keep = (None, self.name, SHARED)
         if self.register is not None and (self.register.project != self.name or any(
-                r.project not in (None, self.name) for r in self.register.risks)):
-            risks = tuple(r if r.project in (None, self.name) else replace(r, project=None)
+                r.project not in keep for r in self.register.risks)):
+            risks = tuple(r if r.project in keep else replace(r, project=None)
                           for r in self.register.risks)
             object.__setattr__(self, "register",
                                replace(self.register, risks=risks, project=self.name))
         if self.schedule is not None and self.schedule.project != self.name:
             object.__setattr__(self, "schedule", self.schedule.with_project(self.name))
+
+
+    @property
+    def shared_ids(self) -> tuple[str, ...]:
+        """The ids of the portfolio-level risks this project shares with others."""
+        return tuple(r.id for r in self.register.risks if r.project == SHARED) \
+            if self.register is not None else ()
+
+    def with_shared(self, risks: tuple[Risk, ...], source: str = "<shared risks>"
+                    ) -> Project:
+        """The project with portfolio-level ``risks`` added to its register, each in the
+        shared namespace (the same draws in every project that has it)."""
+        if not risks:
+            return self
+        shared = tuple(replace(r, project=SHARED) for r in risks)
+        if self.register is None:
+            register = RiskRegister(shared, source, self.name)
+        else:
+            register = replace(self.register, risks=self.register.risks + shared)
+        return replace(self, register=register)
 
 
 @dataclass(frozen=True, eq=False)
