@@ -295,6 +295,10 @@ def _offsets(portfolio: Portfolio) -> dict[str, int]:
 
 def _group(kind: str, name: str, members: list[Level], offsets: dict[str, int]) -> Level:
     """The sum of the members' costs and their latest finish from the earliest start."""
+    if len(members) == 1:  # a programme of one project: its arrays, not copies
+        m = members[0]
+        return Level(kind, name, m.projects, m.cost, m.schedule, m.base_cost,
+                     m.base_schedule, m.budget)
     cost = members[0].cost.copy()
     for m in members[1:]:
         cost += m.cost
