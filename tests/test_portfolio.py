@@ -337,3 +337,41 @@ def test_the_sample_shares_its_supplier_risk(sample):
     counts = {int(res.project(p).risk_table().set_index("id").loc["SH-03", "occurrences"])
               for p in res.names}
     assert len(counts) == 1  # SH-03 (project *) occurs in the same iterations everywhere
+
+
+# -- deadlines and workbooks ----------------------------------------------------------
+
+def test_on_time_is_the_finish_date_against_the_deadline(sample):
+    pf, res = sample
+    dated = [p for p in pf if p.deadline is not None]
+    assert [p.name for p in dated] == ["London fit-out", "ERP migration"]
+    marks = []
+    for p in dated:
+        mark = res.project(p.name).finish_dates() <= p.deadline
+        assert res.level("project", p.name).p_on_time == pytest.approx(mark.mean(), abs=0)
+        marks.append(mark)
+    both = np.logical_and(*marks)
+    assert res.portfolio.p_on_time == pytest.approx(both.mean(), abs=0)
+    assert res.level("programme", "Estates").p_on_time is None
+    assert res.level("project", "Leeds fit-out").to_dict()["p_on_time"] is None
+
+
+def test_a_deadline_needs_a_start(tmp_path):
+    _, problems = _problems(tmp_path, HEADER + f"A,X,{OFFICE},,,,,,2027-06-30\n")
+    (p,) = problems
+    assert (p.row, p.column, p.value) == (2, "deadline", "2027-06-30")
+
+
+def test_an_xlsx_manifest_reads_as_its_csv(tmp_path):
+    pytest.importorskip("openpyxl")
+    import pandas as pd
+
+    frame = pd.read_csv(MANIFEST, dtype=str, keep_default_na=False)
+    path = Path(MANIFEST).parent
+    for col in ("register", "schedule"):
+        frame[col] = [str((path / v).resolve()) if v else "" for v in frame[col]]
+    book = tmp_path / "portfolio.xlsx"
+    frame.to_excel(book, index=False)
+    a = rk.simulate_portfolio(rk.read_portfolio(book), iterations=2_000, rng=1)
+    b = rk.simulate_portfolio(rk.read_portfolio(MANIFEST), iterations=2_000, rng=1)
+    assert a.to_dict()["portfolio"] == b.to_dict()["portfolio"]

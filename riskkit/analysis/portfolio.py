@@ -27,6 +27,10 @@ How it rolls up (per iteration, then the statistics of the totals):
   allocation is the sum of its projects' (Euler allocations are additive).
 - **p_within_budget**: P(cost <= budget); a programme's or the portfolio's budget is
   the sum of its projects' when every one has a budget, else there is none (null).
+- **p_on_time** (beyond DESIGN.md's STATS): a project's P(finish date <= deadline), its
+  finish counted in working days of its run's calendar from its start; a programme's or
+  the portfolio's, the probability that every project with a deadline meets it in the
+  same iteration (null when none has one).
 """
 
 from __future__ import annotations
@@ -72,6 +76,8 @@ class Level:
     base_schedule: float
     budget: float | None = None
     allocated: float = 0.0
+    #: which iterations meet every deadline of the level (None: no deadline)
+    on_time: np.ndarray | None = field(default=None, repr=False)
 
     def base(self, metric: str) -> float:
         return self.base_cost if metric == "cost" else self.base_schedule
@@ -95,12 +101,17 @@ class Level:
             return None
         return float(np.mean(self.cost <= self.budget))
 
+    @property
+    def p_on_time(self) -> float | None:
+        """The probability that every project of the level with a deadline meets it."""
+        return None if self.on_time is None else float(np.mean(self.on_time))
+
     def to_dict(self) -> dict[str, Any]:
         """DESIGN.md's STATS object."""
         return {"cost": self.statistics("cost"), "schedule": self.statistics("schedule"),
                 "contingency_p80": self.contingency_p80,
                 "allocated_contingency_p80": self.allocated,
-                "p_within_budget": self.p_within_budget}
+                "p_within_budget": self.p_within_budget, "p_on_time": self.p_on_time}
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +185,7 @@ class PortfolioResult:
                          "cost_mean": c["mean"], "cost_p50": c["p50"], "cost_p80": c["p80"],
                          "cost_p90": c["p90"], "contingency_p80": lv.contingency_p80,
                          "allocated_contingency_p80": lv.allocated,
-                         "p_within_budget": lv.p_within_budget,
+                         "p_within_budget": lv.p_within_budget, "p_on_time": lv.p_on_time,
                          "schedule_base": s["base"], "schedule_p50": s["p50"],
                          "schedule_p80": s["p80"]})
         return pd.DataFrame(rows)
@@ -210,7 +221,7 @@ class PortfolioResult:
                 table[col] = table[col].map(lambda v: number(v))
             elif col.startswith("schedule_"):
                 table[col] = table[col].map(lambda v: number(v, 1))
-            elif col == "p_within_budget":
+            elif col in ("p_within_budget", "p_on_time"):
                 table[col] = table[col].map(lambda v: "" if v is None or
                                             (isinstance(v, float) and math.isnan(v))
                                             else f"{v:.0%}")
@@ -298,7 +309,7 @@ def _group(kind: str, name: str, members: list[Level], offsets: dict[str, int]) 
     if len(members) == 1:  # a programme of one project: its arrays, not copies
         m = members[0]
         return Level(kind, name, m.projects, m.cost, m.schedule, m.base_cost,
-                     m.base_schedule, m.budget)
+                     m.base_schedule, m.budget, on_time=m.on_time)
     cost = members[0].cost.copy()
     for m in members[1:]:
         cost += m.cost
@@ -311,10 +322,13 @@ def _group(kind: str, name: str, members: list[Level], offsets: dict[str, int]) 
         base_finish = max(base_finish, m.base_schedule + shift)
     budgets = [m.budget for m in members]
     budget = None if any(b is None for b in budgets) else float(sum(budgets))  # type: ignore[arg-type]
+    marks = [m.on_time for m in members if m.on_time is not None]
+    on_time = np.logical_and.reduce(marks) if marks else None
     cost.setflags(write=False)
     finish.setflags(write=False)
     return Level(kind, name, tuple(n for m in members for n in m.projects), cost, finish,
-                 float(sum(m.base_cost for m in members)), float(base_finish), budget)
+                 float(sum(m.base_cost for m in members)), float(base_finish), budget,
+                 on_time=on_time)
 
 
 def _roll_up(portfolio: Portfolio, results: dict[str, SimulationResult],
@@ -325,9 +339,14 @@ def _roll_up(portfolio: Portfolio, results: dict[str, SimulationResult],
     for p in portfolio:
         res, rate = results[p.name], p.exchange_rate or 1.0
         cost = res.cost * rate if rate != 1.0 else res.cost
+        on_time = None
+        if p.deadline is not None and p.start is not None:
+            days = res.calendar.working_days_through(p.start, p.deadline)
+            on_time = res.schedule <= days
         projects[p.name] = Level("project", p.name, (p.name,), cost, res.schedule,
                                  res.base_cost * rate, res.base_schedule,
-                                 p.budget * rate if p.budget is not None else None)
+                                 p.budget * rate if p.budget is not None else None,
+                                 on_time=on_time)
     programmes = {name: _group("programme", name, [projects[p.name] for p in members],
                                offsets)
                   for name, members in portfolio.programmes().items()}

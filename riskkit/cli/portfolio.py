@@ -53,18 +53,19 @@ def run(args: argparse.Namespace) -> int:
 
 def table(res: PortfolioResult) -> str:
     """Portfolio, programmes and their projects: cost P50 and P80, contingency, its
-    allocation, P(within budget) and the P80 schedule."""
+    allocation, P(within budget), the P80 schedule and P(every deadline met)."""
     head = ("", "cost P50", "cost P80", "contingency", "allocated", "P(budget)",
-            "P80 days")
+            "P80 days", "P(on time)")
     rows: list[tuple[str, ...]] = []
 
     def line(label: str, kind: str, name: str | None = None) -> None:
         lv = res.level(kind, name)
         c = lv.statistics("cost")
-        pb = lv.p_within_budget
+        pb, pt = lv.p_within_budget, lv.p_on_time
         rows.append((label, number(c["p50"]), number(c["p80"]), number(lv.contingency_p80),
                      number(lv.allocated), "" if pb is None else f"{pb:.0%}",
-                     number(lv.statistics("schedule")["p80"], 1)))
+                     number(lv.statistics("schedule")["p80"], 1),
+                     "" if pt is None else f"{pt:.0%}"))
 
     line("Portfolio", "portfolio")
     for prog, lv in res.programmes.items():

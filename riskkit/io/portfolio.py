@@ -241,6 +241,12 @@ class _Manifest:
             currencies.append((row, currency or own, rate))
             values = {k: self.number(row, cells, k) for k in ("value_per_day", "budget")}
             start, deadline = self.day(row, cells, "start"), self.day(row, cells, "deadline")
+            if deadline is not None and start is None:
+                self.problem(row, "deadline", "a deadline needs the project's start",
+                             self.cell(cells, "deadline"), "give the start date too")
+            elif deadline is not None and start is not None and deadline < start:
+                self.problem(row, "deadline", f"the deadline is before the start ({start})",
+                             self.cell(cells, "deadline"))
             if len(self.problems) > before or (reg_path is None and sch_path is None):
                 continue
             try:
