@@ -375,3 +375,13 @@ def test_an_xlsx_manifest_reads_as_its_csv(tmp_path):
     a = rk.simulate_portfolio(rk.read_portfolio(book), iterations=2_000, rng=1)
     b = rk.simulate_portfolio(rk.read_portfolio(MANIFEST), iterations=2_000, rng=1)
     assert a.to_dict()["portfolio"] == b.to_dict()["portfolio"]
+
+
+def test_projects_in_parallel_give_the_same_numbers(sample):
+    pf, _ = sample
+    serial = rk.simulate_portfolio(pf, iterations=3_000, rng=8)
+    pooled = rk.simulate_portfolio(pf, iterations=3_000, rng=8, workers=2)
+    for name in serial.names:
+        assert np.array_equal(serial.project(name).cost, pooled.project(name).cost)
+        assert np.array_equal(serial.project(name).schedule, pooled.project(name).schedule)
+    assert serial.to_dict() == pooled.to_dict()

@@ -38,6 +38,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -45,10 +46,11 @@ import pandas as pd
 
 from .._format import amount, currency_symbol, number
 from ..exceptions import OptionError
-from ..model import Calendar, Portfolio
+from ..model import Calendar, Portfolio, Project
 from ..result import STATISTICS, SimulationResult
 from ..seeds import reported_seed
 from ..sim import RunOptions, simulate
+from ..sim.runner import executor_for
 from .contingency import allocate_cents
 
 __all__ = ["LEVELS", "Level", "PortfolioResult", "simulate_portfolio"]
@@ -253,7 +255,9 @@ def simulate_portfolio(
         From :func:`riskkit.read_portfolio` (or built from :class:`riskkit.Project`).
     options, iterations, rng, sampling, progress, executor, workers, chunk_size
         As for :func:`riskkit.simulate`; one seed for the whole portfolio (``iterations``
-        must be a number: "auto" would stop each project at its own size).
+        must be a number: "auto" would stop each project at its own size). With
+        ``workers`` or an ``executor``, whole projects run in parallel, with the same
+        numbers.
     window : float, default 0.05
         The share of iterations around the portfolio's P80 over which the Euler
         allocation averages (at least 20 iterations).
@@ -285,11 +289,20 @@ def simulate_portfolio(
     if options.iterations == "auto":
         raise OptionError("iterations", "auto", "a whole number: every project of a "
                                                 "portfolio runs the same iterations")
-    results = {}
-    for p in portfolio:
-        start = p.start if p.schedule is not None else None
-        results[p.name] = simulate(p.register, p.schedule, options=options, start=start)
+    # in parallel, whole projects go to the workers (each run serially there): the
+    # numbers are the same, since each project's run depends only on its seed
+    serial = options.replace(executor=None, workers=None, progress=False)
+    with executor_for(options.executor, options.workers, len(portfolio)) as pool:
+        runs = ([_simulate_project(options, p) for p in portfolio] if pool is None
+                else list(pool.map(partial(_simulate_project, serial), portfolio.projects)))
+    results = {p.name: r for p, r in zip(portfolio, runs)}
     return _roll_up(portfolio, results, options, window)
+
+
+def _simulate_project(options: RunOptions, project: Project) -> SimulationResult:
+    """One project's run (its start gives finish dates when it has a schedule)."""
+    start = project.start if project.schedule is not None else None
+    return simulate(project.register, project.schedule, options=options, start=start)
 
 
 def _offsets(portfolio: Portfolio) -> dict[str, int]:
