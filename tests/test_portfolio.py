@@ -385,3 +385,14 @@ def test_projects_in_parallel_give_the_same_numbers(sample):
         assert np.array_equal(serial.project(name).cost, pooled.project(name).cost)
         assert np.array_equal(serial.project(name).schedule, pooled.project(name).schedule)
     assert serial.to_dict() == pooled.to_dict()
+
+
+def test_allocation_table(sample):
+    _, res = sample
+    table = res.allocation()
+    assert list(table["project"])[0] == "ERP migration"  # the largest share first
+    assert table["allocated_contingency_p80"].is_monotonic_decreasing
+    # the shares of the cents add up to the contingency rounded to the cent
+    assert table["share"].sum() == pytest.approx(1.0, abs=0.006 / res.portfolio.contingency_p80)
+    released = table["released"].sum()
+    assert released == pytest.approx(res.diversification_benefit_p80, abs=0.01)

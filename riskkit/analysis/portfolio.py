@@ -192,6 +192,21 @@ class PortfolioResult:
                          "schedule_p80": s["p80"]})
         return pd.DataFrame(rows)
 
+    def allocation(self) -> pd.DataFrame:
+        """Which projects most need contingency: per project, its programme, its own P80
+        contingency, its allocated share of the portfolio's, the share as a fraction,
+        and ``released`` (own − allocated: what pooling frees); largest share first."""
+        programme = {p: k for k, lv in self.programmes.items() for p in lv.projects}
+        total = self.portfolio.contingency_p80
+        rows = [{"project": k, "programme": programme[k],
+                 "contingency_p80": lv.contingency_p80,
+                 "allocated_contingency_p80": lv.allocated,
+                 "share": lv.allocated / total if total else float("nan"),
+                 "released": lv.contingency_p80 - lv.allocated}
+                for k, lv in self.projects.items()]
+        return pd.DataFrame(rows).sort_values("allocated_contingency_p80", ascending=False,
+                                              kind="stable").reset_index(drop=True)
+
     def _levels(self) -> list[Level]:
         return [self.portfolio, *self.programmes.values(), *self.projects.values()]
 
