@@ -265,6 +265,14 @@ def test_cli_json_keys(tmp_path, capsys):
     assert "Portfolio" in printed and "London fit-out" in printed
 
 
+def test_cli_top_risks(capsys):
+    assert main(["portfolio", MANIFEST, "-n", "2000", "--seed", "1", "--top", "3",
+                 "--json", "-"]) == 0
+    top = json.loads(capsys.readouterr().out)["top_risks"]
+    assert len(top) == 3 and {"project", "id", "contribution_p80"} <= set(top[0])
+    assert top[0]["contribution_p80"] >= top[1]["contribution_p80"]
+
+
 def test_cli_json_to_stdout_is_pure_json(capsys):
     assert main(["portfolio", MANIFEST, "-n", "1000", "--seed", "1", "--json", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["seed"] == 1
@@ -396,3 +404,20 @@ def test_allocation_table(sample):
     assert table["share"].sum() == pytest.approx(1.0, abs=0.006 / res.portfolio.contingency_p80)
     released = table["released"].sum()
     assert released == pytest.approx(res.diversification_benefit_p80, abs=0.01)
+
+
+def test_top_risks_add_up_without_schedules(tmp_path):
+    from riskkit.analysis.portfolio import portfolio_drivers
+
+    pf = rk.read_portfolio(_shared_manifest(tmp_path, "A; B"))
+    res = rk.simulate_portfolio(pf, iterations=20_000, rng=3)
+    table = portfolio_drivers(pf, res)
+    assert set(zip(table["project"], table["id"])) == {("A", "R1"), ("B", "R1"), ("C", "R1"),
+                                                       ("*", "SH-01")}
+    assert int(table.set_index("id").loc["SH-01", "projects"]) == 2
+    # a cost register's total is the sum of its risks: removals add up exactly
+    assert table["contribution_mean"].sum() == pytest.approx(
+        res.portfolio.cost.mean(), rel=1e-12)
+    assert table["contribution_p80"].sum() == pytest.approx(
+        res.portfolio.cost[res.inside].mean(), rel=1e-12)
+    assert table["contribution_p80"].iloc[0] == table["contribution_p80"].max()

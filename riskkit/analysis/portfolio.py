@@ -47,13 +47,14 @@ import pandas as pd
 from .._format import amount, currency_symbol, number
 from ..exceptions import OptionError
 from ..model import Calendar, Portfolio, Project
+from ..model.portfolio import SHARED
 from ..result import STATISTICS, SimulationResult
 from ..seeds import reported_seed
 from ..sim import RunOptions, simulate
 from ..sim.runner import executor_for
 from .contingency import allocate_cents
 
-__all__ = ["LEVELS", "Level", "PortfolioResult", "simulate_portfolio"]
+__all__ = ["LEVELS", "Level", "PortfolioResult", "portfolio_drivers", "simulate_portfolio"]
 
 #: The kinds of level of a portfolio, top down.
 LEVELS = ("portfolio", "programme", "project")
@@ -138,8 +139,14 @@ class PortfolioResult:
     portfolio: Level = field(repr=False)
     programmes: dict[str, Level] = field(repr=False)
     projects: dict[str, Level] = field(repr=False)
-    #: the window of the Euler allocation: iterations around the portfolio's P80
-    window: int = 0
+    #: the iterations of the Euler allocation's window around the portfolio's P80
+    inside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp),
+                               repr=False)
+
+    @property
+    def window(self) -> int:
+        """How many iterations the Euler allocation averages over."""
+        return int(self.inside.size)
 
     @property
     def seed(self) -> int | None:
@@ -379,19 +386,20 @@ def _roll_up(portfolio: Portfolio, results: dict[str, SimulationResult],
                                offsets)
                   for name, members in portfolio.programmes().items()}
     top = _group("portfolio", "portfolio", list(projects.values()), offsets)
-    cents, size = _euler_cents(top, list(projects.values()), window)
+    cents, inside = _euler_cents(top, list(projects.values()), window)
     share = dict(zip(projects, (int(c) for c in cents)))
     projects = {k: replace(lv, allocated=share[k] / 100) for k, lv in projects.items()}
     programmes = {k: replace(lv, allocated=sum(share[n] for n in lv.projects) / 100)
                   for k, lv in programmes.items()}
     top = replace(top, allocated=top.contingency_p80)
     return PortfolioResult(results, options.count, options.seed, currency, top,
-                           programmes, projects, size)
+                           programmes, projects, inside)
 
 
-def _euler_cents(top: Level, parts: list[Level], window: float) -> tuple[np.ndarray, int]:
+def _euler_cents(top: Level, parts: list[Level], window: float
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Each part's share of the top's P80 contingency in whole cents (they add up to
-    the contingency rounded to the cent), and the window's size."""
+    the contingency rounded to the cent), and the window's iterations."""
     n = top.cost.size
     half = max(_MIN_WINDOW // 2, int(math.ceil(window * n / 2)))
     rank = int(np.floor((n - 1) * _Q))
@@ -406,4 +414,57 @@ def _euler_cents(top: Level, parts: list[Level], window: float) -> tuple[np.ndar
             raw = np.ones(len(parts))
     shares = raw * (total / raw.sum())
     cents = np.rint(allocate_cents(shares, total) * 100).astype(np.int64)
-    return cents, int(inside.size)
+    return cents, np.sort(inside)
+
+
+def portfolio_drivers(portfolio: Portfolio, result: PortfolioResult) -> pd.DataFrame:
+    """The portfolio's top risks: each risk's contribution to the portfolio's mean cost
+    and to its P80, across projects, largest P80 contribution first.
+
+    Each project's risks are removed one at a time on the run's random numbers
+    (:func:`riskkit.analysis.drivers.removal_run`, the project's own seed and
+    iterations, so the baseline is ``result.project(name)``). A risk's
+    ``contribution_mean`` is the mean of what removing it takes off its project's cost;
+    its ``contribution_p80`` the same mean over the iterations of the Euler window
+    around the portfolio's P80 (:attr:`PortfolioResult.inside`): E[X_r | portfolio cost
+    ≈ its P80], its Euler contribution, in the portfolio's currency. A shared risk is
+    one row (project ``*``) with its contributions in every project it hits added up.
+    Without schedules the contributions add up to the portfolio's contingency; with
+    them, a risk's delay costs through the network and they need not.
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> from riskkit.analysis.portfolio import portfolio_drivers
+    >>> pf = rk.read_portfolio("sample_registers/portfolio/portfolio.csv")
+    >>> res = rk.simulate_portfolio(pf, iterations=2_000, rng=7)
+    >>> portfolio_drivers(pf, res).columns[:3].tolist()
+    ['project', 'id', 'title']
+    """
+    from .drivers import removal_run
+
+    options = RunOptions(iterations=result.iterations, rng=result.seed_sequence,
+                         sampling=result.project(result.names[0]).sampling, progress=False)
+    inside = np.zeros(result.iterations, dtype=bool)
+    inside[result.inside] = True
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in portfolio:
+        if p.register is None or not p.register.active_risks:
+            continue
+        rate = p.exchange_rate or 1.0
+        run = removal_run(p.register, p.schedule, options)
+        for v, risk in enumerate(p.register.active_risks):
+            pos, delta = run.changes.layer(v, 1)
+            shared = risk.project == SHARED
+            key = (SHARED if shared else p.name, risk.id)
+            row = rows.setdefault(key, {"project": key[0], "id": risk.id,
+                                        "title": risk.title, "projects": 0,
+                                        "contribution_mean": 0.0, "contribution_p80": 0.0})
+            row["projects"] += 1
+            row["contribution_mean"] -= rate * float(delta.sum()) / result.iterations
+            row["contribution_p80"] -= rate * float(delta[inside[pos]].sum()) / \
+                max(result.window, 1)
+    table = pd.DataFrame(list(rows.values()), columns=[
+        "project", "id", "title", "projects", "contribution_mean", "contribution_p80"])
+    return table.sort_values("contribution_p80", ascending=False,
+                             kind="stable").reset_index(drop=True)

@@ -8,11 +8,11 @@ import json
 from typing import Any
 
 from .._format import number
-from ..analysis.portfolio import PortfolioResult, simulate_portfolio
+from ..analysis.portfolio import PortfolioResult, portfolio_drivers, simulate_portfolio
 from ..io.portfolio import read_portfolio
 from .inputs import progress
-from .options import add_run_options, sheet_option
-from .output import write
+from .options import add_run_options, count, sheet_option
+from .output import json_value, write
 
 NAME = "portfolio"
 
@@ -26,6 +26,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                         "schedule, start, currency, value_per_day, budget, deadline")
     p.add_argument("--sheet", help="worksheet of an .xlsx manifest (name or number from 1)")
     add_run_options(p, dates=False)
+    p.add_argument("--top", type=count, default=None, metavar="N",
+                   help="also list the portfolio's N top risks (their contribution to "
+                        "the portfolio's P80; one removal run per project)")
     p.add_argument("--json", metavar="PATH|-", help="write the results as JSON ('-': stdout)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return p
@@ -36,8 +39,13 @@ def run(args: argparse.Namespace) -> int:
     res = simulate_portfolio(pf, iterations=args.iterations, rng=args.seed,
                              sampling=args.sampling, workers=args.workers,
                              progress=progress(args))
+    top = portfolio_drivers(pf, res).head(args.top) if args.top else None
     if args.json:
-        write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
+        data = res.to_dict()
+        if top is not None:
+            data["top_risks"] = [{k: json_value(v) for k, v in row.items()}
+                                 for row in top.to_dict(orient="records")]
+        write(args.json, json.dumps(data, indent=2) + "\n")
     if not args.quiet and args.json != "-":
         print(f"{pf.source}: {len(pf)} projects in {len(res.programmes)} programmes; "
               f"{res.iterations:,} iterations, seed {res.seed}")
@@ -48,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
               f"portfolio's {res.money(res.portfolio.contingency_p80)})")
         print(f"allocated: the portfolio's P80 contingency shared by Euler allocation over "
               f"the {res.window:,} iterations around its P80, to the cent")
+        if top is not None:
+            print("top risks (contribution to the portfolio's P80 | mean):")
+            for row in top.itertuples():
+                print(f"  {res.money(row.contribution_p80):>12} | "
+                      f"{res.money(row.contribution_mean):>12}  {row.project}  {row.id}  "
+                      f"{row.title or ''}")
     return 0
 
 
