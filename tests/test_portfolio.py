@@ -421,3 +421,39 @@ def test_top_risks_add_up_without_schedules(tmp_path):
     assert table["contribution_p80"].sum() == pytest.approx(
         res.portfolio.cost[res.inside].mean(), rel=1e-12)
     assert table["contribution_p80"].iloc[0] == table["contribution_p80"].max()
+
+
+# -- correlation across projects ------------------------------------------------------
+
+def _grouped_project(name):
+    """R1 is the cost; R2 (a millionth of it, so the cost's ranks are R1's) makes the
+    group "market" two members in the project, as a group needs."""
+    from riskkit.distributions import Triangular
+
+    return _project(name, [
+        rk.Risk("R1", 1.0, cost=Triangular(0, 100, 300), correlation_group="market"),
+        rk.Risk("R2", 1.0, cost=Triangular(0, 1e-4, 3e-4), correlation_group="market")])
+
+
+def test_a_correlation_group_correlates_across_projects():
+    import scipy.stats as st
+
+    n, rho = 20_000, 0.6
+    pf = rk.Portfolio((_grouped_project("A"), _grouped_project("B")))
+    res = rk.simulate_portfolio(pf, iterations=n, rng=1, correlation={"market": rho})
+    a, b = res.project("A"), res.project("B")
+    tol = 4 * (1 - rho**2) / math.sqrt(n)  # about the SE of a rank correlation
+    assert abs(st.spearmanr(a.cost, b.cost)[0] - rho) < tol  # R1 of A with R1 of B
+    alone = rk.Portfolio((_grouped_project("A"), _grouped_project("B")))
+    free = rk.simulate_portfolio(alone, iterations=n, rng=1, correlation="none")
+    assert abs(st.spearmanr(free.project("A").cost, free.project("B").cost)[0]) < \
+        4 / math.sqrt(n)
+
+
+def test_a_correlation_matrix_is_refused_for_a_portfolio():
+    import pandas as pd
+
+    pf = rk.Portfolio((_grouped_project("A"),))
+    matrix = pd.DataFrame([[1, 0.5], [0.5, 1]], index=["R1", "R2"], columns=["R1", "R2"])
+    with pytest.raises(rk.OptionError, match="correlation groups"):
+        rk.simulate_portfolio(pf, iterations=100, rng=1, correlation=matrix)

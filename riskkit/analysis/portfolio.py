@@ -267,6 +267,7 @@ def simulate_portfolio(
     executor: Any = None,
     workers: int | None = None,
     chunk_size: int | None = None,
+    correlation: Any = None,
     window: float = 0.05,
 ) -> PortfolioResult:
     """Simulate every project of a portfolio on common iterations and roll them up.
@@ -280,6 +281,13 @@ def simulate_portfolio(
         must be a number: "auto" would stop each project at its own size). With
         ``workers`` or an ``executor``, whole projects run in parallel, with the same
         numbers.
+    correlation : path, dict or Correlation, optional
+        Correlation groups (``{group: coefficient}`` or a ``group, coefficient`` file)
+        for the ``correlation_group`` columns of every project's register and schedule.
+        A group's common factor is drawn from one stream keyed by the group's name, so
+        members of a group in different projects are correlated as members in one
+        register are; a group takes effect in a project that has at least two of its
+        members. A matrix over ids is refused: ids repeat across projects.
     window : float, default 0.05
         The share of iterations around the portfolio's P80 over which the Euler
         allocation averages (at least 20 iterations).
@@ -307,7 +315,11 @@ def simulate_portfolio(
         raise OptionError("window", window, "a share of the iterations, e.g. 0.05")
     options = RunOptions.of(options, iterations=iterations, rng=rng, sampling=sampling,
                             progress=progress, executor=executor, workers=workers,
-                            chunk_size=chunk_size)
+                            chunk_size=chunk_size, correlation=correlation)
+    if getattr(options.correlation, "matrix", None) is not None:
+        raise OptionError("correlation", getattr(options.correlation, "source", "a matrix"),
+                          "correlation groups (a portfolio's projects may share risk "
+                          "ids, so a matrix over ids is ambiguous)")
     if options.iterations == "auto":
         raise OptionError("iterations", "auto", "a whole number: every project of a "
                                                 "portfolio runs the same iterations")

@@ -26,6 +26,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                         "schedule, start, currency, value_per_day, budget, deadline")
     p.add_argument("--sheet", help="worksheet of an .xlsx manifest (name or number from 1)")
     add_run_options(p, dates=False)
+    p.add_argument("--correlation", metavar="FILE",
+                   help="correlation groups (group, coefficient) for the correlation_group "
+                        "columns of every project; a group correlates across projects")
     p.add_argument("--top", type=count, default=None, metavar="N",
                    help="also list the portfolio's N top risks (their contribution to "
                         "the portfolio's P80; one removal run per project)")
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     pf = read_portfolio(args.manifest, sheet=sheet_option(args.sheet, "--sheet"))
     res = simulate_portfolio(pf, iterations=args.iterations, rng=args.seed,
                              sampling=args.sampling, workers=args.workers,
-                             progress=progress(args))
+                             progress=progress(args), correlation=args.correlation)
     top = portfolio_drivers(pf, res).head(args.top) if args.top else None
     if args.json:
         data = res.to_dict()
