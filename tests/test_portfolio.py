@@ -457,3 +457,43 @@ def test_a_correlation_matrix_is_refused_for_a_portfolio():
     matrix = pd.DataFrame([[1, 0.5], [0.5, 1]], index=["R1", "R2"], columns=["R1", "R2"])
     with pytest.raises(rk.OptionError, match="correlation groups"):
         rk.simulate_portfolio(pf, iterations=100, rng=1, correlation=matrix)
+
+
+# -- one register of several projects -------------------------------------------------
+
+REGISTER = ("id,project,programme,probability,cost_impact,schedule_impact\n"
+            "R1,A,X,0.5,100,\nR1,B,X,0.5,100,\nR2,B,,0.2,50,3\nR1,C,Y,0.3,10,\n")
+
+
+def test_one_register_with_project_columns_is_a_portfolio(tmp_path):
+    path = tmp_path / "all.csv"
+    path.write_text(REGISTER, encoding="utf-8")
+    pf = rk.read_portfolio(path)
+    assert pf.names == ("A", "B", "C")
+    assert {k: [p.name for p in v] for k, v in pf.programmes().items()} == {
+        "X": ["A", "B"], "Y": ["C"]}
+    assert [r.row for r in pf.project("B").register] == [3, 4]  # rows as in the file
+    res = rk.simulate_portfolio(pf, iterations=5_000, rng=2)
+    alone = tmp_path / "b.csv"
+    alone.write_text("id,project,probability,cost_impact,schedule_impact\n"
+                     "R1,B,0.5,100,\nR2,B,0.2,50,3\n", encoding="utf-8")
+    solo = rk.simulate(rk.read_register(alone, project="B"), iterations=5_000, rng=2)
+    assert np.array_equal(solo.cost, res.project("B").cost)
+    assert np.array_equal(solo.schedule, res.project("B").schedule)
+
+
+def test_one_register_with_shared_rows_and_bad_rows(tmp_path):
+    path = tmp_path / "all.csv"
+    path.write_text(REGISTER + "S1,*,,0.1,1000,\nS2,A; C,,0.2,500,\n", encoding="utf-8")
+    pf = rk.read_portfolio(path)
+    assert pf.project("B").shared_ids == ("S1",)
+    assert pf.project("C").shared_ids == ("S1", "S2")
+    path.write_text(REGISTER + "R9,,,0.1,5,\nR3,A,Y,0.1,5,\nS3,A; Q,,0.1,5,\n",
+                    encoding="utf-8")
+    with pytest.raises(rk.InputError) as err:
+        rk.read_portfolio(path)
+    found = {(p.row, p.column) for p in err.value.problems}
+    assert found == {(6, "project"), (7, "programme")}  # blank project, second programme
+    path.write_text(REGISTER + "S3,A; Q,,0.1,5,\n", encoding="utf-8")
+    with pytest.raises(rk.InputError, match="lacks: Q"):
+        rk.read_portfolio(path)

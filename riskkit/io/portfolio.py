@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,10 @@ from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import Portfolio, Project, parse_day, relocate
 from ..model.portfolio import SHARED
 from .cells import parse_cell
-from .register import read_register
+from .headers import REGISTER_HEADERS
+from .register import read_register, register_from_table
 from .schedule import read_schedule
-from .tables import RawTable, normalise_header, read_table, table_from_frame
+from .tables import RawTable, find_header, normalise_header, read_table, table_from_frame
 from .xlsx import is_workbook, read_xlsx
 
 __all__ = ["MANIFEST_ALIASES", "MANIFEST_COLUMNS", "read_portfolio"]
@@ -110,7 +112,92 @@ def read_portfolio(source: Any, *, sheet: str | int | None = None,
     else:
         raise OptionError("source", type(source).__name__,
                           "a manifest path (CSV or .xlsx) or a DataFrame")
+    if not any(MANIFEST_ALIASES.get(normalise_header(h)) == "register"
+               for h in table.header) and _project_column(table) is not None:
+        return _from_register(table)
     return _Manifest(table, folder, columns or {}).portfolio()
+
+
+_PROJECT_WORDS = {"project", "projectname", "projectid"}
+_PROGRAMME_WORDS = {"programme", "program", "programmename", "programname"}
+
+
+def _project_column(table: RawTable) -> int | None:
+    """Where a register of several projects keeps its project, or None."""
+    try:
+        table, _ = find_header(table, REGISTER_HEADERS, None)
+    except InputError:
+        return None
+    heads = [normalise_header(h) for h in table.header]
+    if "probability" not in " ".join(heads):
+        return None
+    return next((i for i, h in enumerate(heads) if h in _PROJECT_WORDS), None)
+
+
+def _from_register(raw: RawTable) -> Portfolio:
+    """One register with ``project`` (and ``programme``) columns: a project per name, its
+    rows read as a register of their own (so projects may repeat ids); rows whose project
+    is ``*`` or a list ``P1; P2`` are shared risks."""
+    table, _ = find_header(raw, REGISTER_HEADERS, None)
+    heads = [normalise_header(h) for h in table.header]
+    at = next(i for i, h in enumerate(heads) if h in _PROJECT_WORDS)
+    prog_at = next((i for i, h in enumerate(heads) if h in _PROGRAMME_WORDS), None)
+    keep = [i for i in range(len(table.header)) if i != prog_at]
+    src, problems = table.source, []
+
+    def cell(cells: tuple[str, ...], i: int | None) -> str:
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    groups: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    programme: dict[str, tuple[int, str]] = {}
+    shared_rows: list[tuple[int, tuple[str, ...]]] = []
+    for row, cells in table.rows:
+        if not any(c.strip() for c in cells):
+            continue
+        name, prog = cell(cells, at), cell(cells, prog_at)
+        slim = tuple(cells[i] if i < len(cells) else "" for i in keep)
+        if not name:
+            problems.append(Problem("the risk names no project", source=src, row=row,
+                                    column=table.header[at],
+                                    hint="write its project, * for every project or a "
+                                         "list such as P1; P2"))
+        elif name == SHARED or ";" in name:
+            shared_rows.append((row, slim))
+        else:
+            groups.setdefault(name, []).append((row, slim))
+            first = programme.setdefault(name, (row, prog))
+            if prog and first[1] and prog != first[1]:
+                problems.append(Problem(
+                    f"project {name} is in programme {first[1]!r} on row {first[0]}",
+                    source=src, row=row, column=table.header[prog_at or 0], value=prog,
+                    hint="a project belongs to one programme"))
+            elif prog and not first[1]:
+                programme[name] = (row, prog)
+
+    def part(rows: list[tuple[int, tuple[str, ...]]]) -> RawTable:
+        return replace(table, header=tuple(table.header[i] for i in keep), rows=tuple(rows),
+                       units=tuple(table.units[i] for i in keep if i < len(table.units)))
+
+    projects: list[Project] = []
+    for name, rows in groups.items():
+        try:
+            reg = register_from_table(part(rows), project=name)
+            projects.append(Project(name, reg, programme=programme[name][1] or None,
+                                    currency=reg.currency, row=rows[0][0]))
+        except InputError as exc:
+            problems += exc.problems
+    shared: list[tuple[int, Any]] = []
+    if shared_rows:
+        try:
+            shared.append((shared_rows[0][0], register_from_table(part(shared_rows))))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    projects = _share(projects, shared, problems)
+    if problems:
+        raise InputError(problems)
+    return Portfolio(tuple(projects), src)
 
 
 class _Manifest:
@@ -259,52 +346,13 @@ class _Manifest:
             except InputError as exc:
                 self.problems += relocate(exc, self.src, row, self.written).problems
         self._check_currencies(currencies)
-        projects = self._share(projects, shared)
+        projects = _share(projects, shared, self.problems)
         if self.problems:
             raise InputError(self.problems)
         try:
             return Portfolio(tuple(projects), self.src)
         except InputError as exc:
             raise relocate(exc, self.src, None, self.written) from None
-
-    def _share(self, projects: list[Project], shared: list[tuple[int, Any]]
-               ) -> list[Project]:
-        """Each project with the shared risks that name it."""
-        names = [p.name for p in projects]
-        hits: dict[str, list[Any]] = {n: [] for n in names}
-        for _, reg in shared:
-            column = reg.header("project")
-            for risk in reg.risks:
-                cell = (risk.project or "").strip()
-                targets = names if cell == SHARED else [t.strip() for t in cell.split(";")
-                                                        if t.strip()]
-                unknown = [t for t in targets if t not in hits]
-                if not targets or unknown:
-                    self.problems.append(Problem(
-                        "a shared risk names no project of the portfolio" if not targets
-                        else f"a shared risk names projects the manifest lacks: "
-                             f"{', '.join(unknown)}", source=reg.source, row=risk.row,
-                        column=column, value=cell or None,
-                        hint=f"write * for every project or a list such as "
-                             f"{'; '.join(names[:2])}"))
-                    continue
-                if risk.activities:
-                    self.problems.append(Problem(
-                        "a shared risk acts on each project's finish and may not name "
-                        "activities", source=reg.source, row=risk.row,
-                        column=reg.header("activities"), value="; ".join(risk.activities)))
-                    continue
-                own = {p.name: p.register.ids if p.register else () for p in projects}
-                clash = [t for t in dict.fromkeys(targets) if risk.id in own[t]]
-                if clash:
-                    self.problems.append(Problem(
-                        f"a shared risk has the id of a risk of {', '.join(clash)}",
-                        source=reg.source, row=risk.row, column=reg.header("id"),
-                        value=risk.id, hint="give shared risks ids of their own"))
-                    continue
-                for t in dict.fromkeys(targets):
-                    hits[t].append(risk)
-        return [p.with_shared(tuple(hits[p.name])) for p in projects]
 
     def _check_currencies(self, currencies: list[tuple[int, str | None, float | None]]
                           ) -> None:
@@ -319,3 +367,42 @@ class _Manifest:
                              cur, f"add an exchange_rate column: the value of one {cur} "
                                   f"in {home}")
 
+
+def _share(projects: list[Project], shared: list[tuple[int, Any]],
+           problems: list[Problem]) -> list[Project]:
+    """Each project with the shared risks that name it."""
+    names = [p.name for p in projects]
+    hits: dict[str, list[Any]] = {n: [] for n in names}
+    for _, reg in shared:
+        column = reg.header("project")
+        for risk in reg.risks:
+            cell = (risk.project or "").strip()
+            targets = names if cell == SHARED else [t.strip() for t in cell.split(";")
+                                                    if t.strip()]
+            unknown = [t for t in targets if t not in hits]
+            if not targets or unknown:
+                problems.append(Problem(
+                    "a shared risk names no project of the portfolio" if not targets
+                    else f"a shared risk names projects the manifest lacks: "
+                         f"{', '.join(unknown)}", source=reg.source, row=risk.row,
+                    column=column, value=cell or None,
+                    hint=f"write * for every project or a list such as "
+                         f"{'; '.join(names[:2])}"))
+                continue
+            if risk.activities:
+                problems.append(Problem(
+                    "a shared risk acts on each project's finish and may not name "
+                    "activities", source=reg.source, row=risk.row,
+                    column=reg.header("activities"), value="; ".join(risk.activities)))
+                continue
+            own = {p.name: p.register.ids if p.register else () for p in projects}
+            clash = [t for t in dict.fromkeys(targets) if risk.id in own[t]]
+            if clash:
+                problems.append(Problem(
+                    f"a shared risk has the id of a risk of {', '.join(clash)}",
+                    source=reg.source, row=risk.row, column=reg.header("id"),
+                    value=risk.id, hint="give shared risks ids of their own"))
+                continue
+            for t in dict.fromkeys(targets):
+                hits[t].append(risk)
+    return [p.with_shared(tuple(hits[p.name])) for p in projects]
