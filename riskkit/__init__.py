@@ -21,6 +21,7 @@ from .analysis import (
     Health,
     HealthCheck,
     MitigationSet,
+    PortfolioResult,
     Ranking,
     Selection,
     analyse,
@@ -31,6 +32,7 @@ from .analysis import (
     rank_mitigations,
     risk_drivers,
     select_mitigations,
+    simulate_portfolio,
 )
 from .correlation import Correlation
 from .distributions import (
@@ -47,6 +49,7 @@ from .distributions import (
 )
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
 from .io.correlation import read_correlation
+from .io.portfolio import read_portfolio
 from .io.register import read_register
 from .io.schedule import read_schedule
 from .io.uncertainty import apply_uncertainty, read_uncertainty
@@ -91,6 +94,7 @@ __all__ = [
     "OptionError",
     "Pert",
     "Portfolio",
+    "PortfolioResult",
     "Problem",
     "Project",
     "Ranking",
@@ -116,12 +120,14 @@ __all__ = [
     "plot",
     "rank_mitigations",
     "read_correlation",
+    "read_portfolio",
     "read_register",
     "read_schedule",
     "read_uncertainty",
     "risk_drivers",
     "select_mitigations",
     "simulate",
+    "simulate_portfolio",
     "write_pack",
     "write_report",
     "write_workbook",

@@ -329,7 +329,8 @@ def _with_cached_value(path, cell, value):
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
-    parts[sheet] = re.sub(rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)<v ?/>'.encode(),
+    # openpyxl writes an empty value as <v/> or (3.1.5) <v></v>
+    parts[sheet] = re.sub(rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)(?:<v ?/>|<v></v>)'.encode(),
                           rf"\g<1><v>{value}</v>".encode(), parts[sheet])
     with zipfile.ZipFile(path, "w") as z:
         for name, data in parts.items():

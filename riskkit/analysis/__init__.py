@@ -11,7 +11,8 @@ outcome, and the set of results a steering-committee pack presents.
 - :mod:`.drivers`: :func:`risk_drivers`;
 - :mod:`.contingency`: :func:`contingency` (what the contingency is for);
 - :mod:`.health`: :func:`check_schedule`, :func:`check_register` (``riskkit check``);
-- :mod:`.pack`: :func:`analyse`.
+- :mod:`.pack`: :func:`analyse`;
+- :mod:`.portfolio`: :func:`simulate_portfolio`, :class:`PortfolioResult`.
 """
 
 from . import columns
@@ -19,12 +20,14 @@ from .contingency import Contingency, ContingencySplit, contingency
 from .drivers import risk_drivers
 from .health import Health, HealthCheck, check_register, check_schedule
 from .pack import Analysis, analyse
+from .portfolio import PortfolioResult, simulate_portfolio
 from .ranking import knapsack, rank_mitigations
 from .results import Baseline, Drivers, Effect, Frontier, MitigationSet, Ranking, Selection
 from .selection import efficient_frontier, select_mitigations
 
 __all__ = ["Analysis", "Baseline", "Contingency", "ContingencySplit", "Drivers", "Effect",
-           "Frontier", "Health", "HealthCheck", "MitigationSet", "Ranking", "Selection",
+           "Frontier", "Health", "HealthCheck", "MitigationSet", "PortfolioResult", "Ranking",
+           "Selection", "simulate_portfolio",
            "analyse", "check_register", "check_schedule", "columns", "contingency",
            "efficient_frontier", "knapsack", "rank_mitigations", "risk_drivers",
            "select_mitigations"]

@@ -21,10 +21,11 @@ from .planning.mspdi import read_mspdi
 from .planning.pmxml import read_pmxml
 from .planning.verify import DateComparison, compare_dates
 from .planning.xer import XerFile, read_xer
+from .portfolio import read_portfolio
 from .register import read_register
 from .schedule import read_schedule
 from .uncertainty import apply_uncertainty, parse_uncertainty, read_uncertainty
 
 __all__ = ["DateComparison", "XerFile", "apply_uncertainty", "compare_dates",
-           "parse_uncertainty", "read_correlation", "read_mspdi", "read_pmxml",
+           "parse_uncertainty", "read_correlation", "read_mspdi", "read_pmxml", "read_portfolio",
            "read_register", "read_schedule", "read_uncertainty", "read_xer"]

@@ -58,7 +58,7 @@ from .tables import (
 )
 from .xlsx import is_workbook, read_xlsx
 
-__all__ = ["REGISTER_ALIASES", "read_register"]
+__all__ = ["REGISTER_ALIASES", "read_register", "register_from_table"]
 
 #: Single-value (fixed impact) columns accepted on input.
 FIXED_COLUMNS = ("cost_impact", "schedule_impact", "mitigated_cost_impact",
@@ -151,6 +151,14 @@ def read_register(
                                encoding=encoding)
     reader = _RegisterReader(table, columns, read_scale(scale) if scale is not None else None)
     return reader.register(project)
+
+
+def register_from_table(table: RawTable, *, columns: Mapping[str, str] | None = None,
+                        project: str | None = None) -> RiskRegister:
+    """:func:`read_register` of a table already read (its rows keep their spreadsheet
+    row numbers): for readers that take a register's rows apart, such as one register
+    of several projects."""
+    return _RegisterReader(table, columns, None).register(project)
 
 
 def _judge(columns: Mapping[str, str] | None) -> Callable[[RawTable], int]:

@@ -14,10 +14,15 @@ import numpy as np
 
 from ..exceptions import InputError, Problem
 from .calendar import parse_day
-from .risk import RiskRegister
+from .risk import Risk, RiskRegister
 from .schedule import Schedule
 
-__all__ = ["Portfolio", "Project"]
+__all__ = ["SHARED", "Portfolio", "Project"]
+
+#: The namespace of portfolio-level (shared) risks: a risk whose ``project`` is this
+#: draws from the same streams in every project it is part of, so one occurrence (and
+#: one impact draw) per iteration hits all of them. No project may be called this.
+SHARED = "*"
 
 
 @dataclass(frozen=True)
@@ -33,12 +38,18 @@ class Project:
     value_per_day: float | None = None
     budget: float | None = None
     deadline: np.datetime64 | None = None
+    #: what one unit of this project's currency is worth in the portfolio's (None: 1)
+    exchange_rate: float | None = None
     row: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         problems = []
         if not isinstance(self.name, str) or not self.name.strip():
             problems.append(Problem("project name is missing", row=self.row, column="project"))
+        elif self.name.strip() == SHARED:
+            problems.append(Problem(f"{SHARED!r} is not a project name: it marks risks "
+                                    f"shared by every project", row=self.row,
+                                    column="project", value=self.name))
         if self.register is None and self.schedule is None:
             problems.append(Problem(f"project {self.name} has neither a register nor a "
                                     f"schedule", row=self.row, column="register"))
@@ -46,13 +57,46 @@ class Project:
             value: Any = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, parse_day(value, name))
+        if self.exchange_rate is not None and not (
+                isinstance(self.exchange_rate, (int, float)) and self.exchange_rate > 0
+                and np.isfinite(self.exchange_rate)):
+            problems.append(Problem("an exchange rate must be a positive number",
+                                    row=self.row, column="exchange_rate",
+                                    value=str(self.exchange_rate)))
         if problems:
             raise InputError(problems)
         # the project namespaces the streams of its risks and activities
-        if self.register is not None and self.register.project != self.name:
-            object.__setattr__(self, "register", self.register.with_project(self.name))
+        # (a risk's own project column would otherwise win: the portfolio's name rules)
+        # shared risks (project SHARED) keep their common namespace
+        keep = (None, self.name, SHARED)
+        if self.register is not None and (self.register.project != self.name or any(
+                r.project not in keep for r in self.register.risks)):
+            risks = tuple(r if r.project in keep else replace(r, project=None)
+                          for r in self.register.risks)
+            object.__setattr__(self, "register",
+                               replace(self.register, risks=risks, project=self.name))
         if self.schedule is not None and self.schedule.project != self.name:
             object.__setattr__(self, "schedule", self.schedule.with_project(self.name))
+
+
+    @property
+    def shared_ids(self) -> tuple[str, ...]:
+        """The ids of the portfolio-level risks this project shares with others."""
+        return tuple(r.id for r in self.register.risks if r.project == SHARED) \
+            if self.register is not None else ()
+
+    def with_shared(self, risks: tuple[Risk, ...], source: str = "<shared risks>"
+                    ) -> Project:
+        """The project with portfolio-level ``risks`` added to its register, each in the
+        shared namespace (the same draws in every project that has it)."""
+        if not risks:
+            return self
+        shared = tuple(replace(r, project=SHARED) for r in risks)
+        if self.register is None:
+            register = RiskRegister(shared, source, self.name)
+        else:
+            register = replace(self.register, risks=self.register.risks + shared)
+        return replace(self, register=register)
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +134,10 @@ class Portfolio:
         for p in self.projects:
             out.setdefault(p.programme or p.name, []).append(p)
         return {k: tuple(v) for k, v in out.items()}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.projects)
 
     def project(self, name: str) -> Project:
         for p in self.projects:

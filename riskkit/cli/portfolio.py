@@ -1,0 +1,98 @@
+"""``riskkit portfolio``: every project of a manifest on common iterations, rolled up to
+programmes and the portfolio, as a table or DESIGN.md's JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from .._format import number
+from ..analysis.portfolio import PortfolioResult, portfolio_drivers, simulate_portfolio
+from ..io.portfolio import read_portfolio
+from .inputs import progress
+from .options import add_run_options, count, sheet_option
+from .output import json_value, write
+
+NAME = "portfolio"
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        NAME, help="simulate a portfolio of projects; contingency by project, programme "
+                   "and portfolio")
+    p.add_argument("manifest", metavar="MANIFEST",
+                   help="CSV or .xlsx, one row per project: project, programme, register, "
+                        "schedule, start, currency, value_per_day, budget, deadline")
+    p.add_argument("--sheet", help="worksheet of an .xlsx manifest (name or number from 1)")
+    add_run_options(p, dates=False)
+    p.add_argument("--correlation", metavar="FILE",
+                   help="correlation groups (group, coefficient) for the correlation_group "
+                        "columns of every project; a group correlates across projects")
+    p.add_argument("--top", type=count, default=None, metavar="N",
+                   help="also list the portfolio's N top risks (their contribution to "
+                        "the portfolio's P80; one removal run per project)")
+    p.add_argument("--json", metavar="PATH|-", help="write the results as JSON ('-': stdout)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    pf = read_portfolio(args.manifest, sheet=sheet_option(args.sheet, "--sheet"))
+    res = simulate_portfolio(pf, iterations=args.iterations, rng=args.seed,
+                             sampling=args.sampling, workers=args.workers,
+                             progress=progress(args), correlation=args.correlation)
+    top = portfolio_drivers(pf, res).head(args.top) if args.top else None
+    if args.json:
+        data = res.to_dict()
+        if top is not None:
+            data["top_risks"] = [{k: json_value(v) for k, v in row.items()}
+                                 for row in top.to_dict(orient="records")]
+        write(args.json, json.dumps(data, indent=2) + "\n")
+    if not args.quiet and args.json != "-":
+        print(f"{pf.source}: {len(pf)} projects in {len(res.programmes)} programmes; "
+              f"{res.iterations:,} iterations, seed {res.seed}")
+        print(table(res))
+        print(f"diversification benefit at P80: {res.money(res.diversification_benefit_p80)}"
+              f" (sum of project contingencies "
+              f"{res.money(sum(p.contingency_p80 for p in res.projects.values()))} − "
+              f"portfolio's {res.money(res.portfolio.contingency_p80)})")
+        print(f"allocated: the portfolio's P80 contingency shared by Euler allocation over "
+              f"the {res.window:,} iterations around its P80, to the cent")
+        if top is not None:
+            print("top risks (contribution to the portfolio's P80 | mean):")
+            for row in top.itertuples():
+                print(f"  {res.money(row.contribution_p80):>12} | "
+                      f"{res.money(row.contribution_mean):>12}  {row.project}  {row.id}  "
+                      f"{row.title or ''}")
+    return 0
+
+
+def table(res: PortfolioResult) -> str:
+    """Portfolio, programmes and their projects: cost P50 and P80, contingency, its
+    allocation, P(within budget), the P80 schedule and P(every deadline met)."""
+    head = ("", "cost P50", "cost P80", "contingency", "allocated", "P(budget)",
+            "P80 days", "P(on time)")
+    rows: list[tuple[str, ...]] = []
+
+    def line(label: str, kind: str, name: str | None = None) -> None:
+        lv = res.level(kind, name)
+        c = lv.statistics("cost")
+        pb, pt = lv.p_within_budget, lv.p_on_time
+        rows.append((label, number(c["p50"]), number(c["p80"]), number(lv.contingency_p80),
+                     number(lv.allocated), "" if pb is None else f"{pb:.0%}",
+                     number(lv.statistics("schedule")["p80"], 1),
+                     "" if pt is None else f"{pt:.0%}"))
+
+    line("Portfolio", "portfolio")
+    for prog, lv in res.programmes.items():
+        line(f"  {prog}", "programme", prog)
+        if lv.projects != (prog,):
+            for p in lv.projects:
+                line(f"    {p}", "project", p)
+    width = max(len(r[0]) for r in rows) + 2
+    cols = [max(len(h), *(len(r[i]) for r in rows)) + 2 for i, h in enumerate(head)]
+    out = [f"{head[0]:<{width}}" + "".join(f"{h:>{w}}" for h, w in zip(head[1:], cols[1:]))]
+    out += [f"{r[0]:<{width}}" + "".join(f"{v:>{w}}" for v, w in zip(r[1:], cols[1:]))
+            for r in rows]
+    return "\n".join(out)
