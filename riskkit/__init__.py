@@ -14,6 +14,8 @@ from . import plot
 from ._version import __version__
 from .analysis import (
     Analysis,
+    Change,
+    Comparison,
     Contingency,
     Drivers,
     Effect,
@@ -26,6 +28,7 @@ from .analysis import (
     analyse,
     check_register,
     check_schedule,
+    compare,
     contingency,
     efficient_frontier,
     rank_mitigations,
@@ -49,6 +52,7 @@ from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitE
 from .io.correlation import read_correlation
 from .io.register import read_register
 from .io.schedule import read_schedule
+from .io.snapshots import Snapshot, SnapshotError, read_snapshots
 from .io.uncertainty import apply_uncertainty, read_uncertainty
 from .model import (
     Activity,
@@ -72,6 +76,8 @@ __all__ = [
     "Activity",
     "Analysis",
     "Calendar",
+    "Change",
+    "Comparison",
     "Contingency",
     "Correlation",
     "Discrete",
@@ -101,6 +107,8 @@ __all__ = [
     "Schedule",
     "Selection",
     "SimulationResult",
+    "Snapshot",
+    "SnapshotError",
     "Triangular",
     "Trigen",
     "Uncertainty",
@@ -110,6 +118,7 @@ __all__ = [
     "apply_uncertainty",
     "check_register",
     "check_schedule",
+    "compare",
     "contingency",
     "efficient_frontier",
     "make_distribution",
@@ -118,6 +127,7 @@ __all__ = [
     "read_correlation",
     "read_register",
     "read_schedule",
+    "read_snapshots",
     "read_uncertainty",
     "risk_drivers",
     "select_mitigations",

@@ -1,0 +1,469 @@
+"""The register over time: what changed between two snapshots, and why the totals moved.
+
+:func:`compare` simulates both snapshots on common random numbers. Every random
+stream is keyed by the risk's id (:mod:`riskkit.seeds`), so a risk that did not change
+draws exactly the same impacts in the same iterations in both runs, and the difference
+between the two runs is the effect of the changes alone, without Monte Carlo noise
+between them.
+
+Each changed risk is one :class:`Change` of one kind (:data:`KINDS`):
+
+- ``new``: simulated in the new snapshot only (added, or re-opened);
+- ``closed``: simulated in the old one only (closed, realised as an issue, or gone);
+- ``mitigation``: a mitigation added, revised or dropped, or *realised*: the risk's
+  current values are now the old post-mitigation values;
+- ``impact``: cost or schedule impacts (or their family) re-assessed, the probability
+  possibly too (``fields`` says which);
+- ``probability``: only the probability re-assessed;
+- ``other``: the activities, correlation group or project changed.
+
+A change's effect is the old snapshot with that one change applied, minus the old
+snapshot: for a new risk its own contribution, for a closed one minus its
+contribution.
+
+The **attribution** of the total movement (new − old, for mean and P80 of cost and
+schedule) to the kinds is the Shapley value of the kinds: the value of a set of kinds
+is the statistic of the old snapshot with the changes of those kinds applied, and a
+kind gets its marginal effect averaged over every order of applying the kinds. It is
+the one attribution that adds up exactly to new − old (the P80 of a sum is not the sum
+of the P80s, so effects taken one at a time do not), treats the kinds symmetrically
+(no order of application has to be chosen, and none changes the answer), and gives 0
+to a kind that changes nothing. With k kinds present it needs the 2^k combinations.
+
+How the combinations are evaluated:
+
+- *separable* models (no schedule, or no changed risk acting on activities): a risk's
+  cost and delay add into the totals, so each combination is the old run's totals
+  plus the changes' per-iteration differences, taken from the changed risks' own
+  draws (the same streams, simulated once); only the 2^k percentiles are computed.
+  Every set, all the kinds included, is the old totals plus those differences, so a
+  kind that changes nothing gets exactly 0; the attribution adds up to the new run's
+  statistic minus the old one's to floating-point precision (the new run sums the
+  same numbers in another order);
+- otherwise each combination is a register simulated in full (2^k − 2 runs, plus one
+  per change for the changes' own effects), on the same streams.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._format import money
+from ..io.snapshots import Rename, Snapshot, check_pair, renames
+from ..model import Risk, RiskRegister, Schedule
+from ..result import SimulationResult
+from ..sim import RunOptions, simulate
+from ..sim.changes import ChangeTable
+from ..sim.variants import simulate_variants
+from .reductions import Reductions
+
+__all__ = ["KINDS", "METRICS", "Change", "Comparison", "classify", "compare", "shapley",
+           "signed_money"]
+
+#: The kinds of change, in the order tables list them.
+KINDS = ("new", "closed", "probability", "impact", "mitigation", "other")
+#: The statistics every change and every kind's attribution carries.
+METRICS = ("cost_mean", "cost_p80", "schedule_mean", "schedule_p80")
+
+_IMPACT_FIELDS = ("cost", "schedule", "distribution")
+_MITIGATION_FIELDS = ("mitigation", "mitigation_cost", "mitigated", "has_mitigation")
+_OTHER_FIELDS = ("activities", "correlation_group", "project")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One risk's change between two snapshots and its effect (the old snapshot with
+    this change alone applied, minus the old snapshot) on the mean and P80 of cost
+    and schedule."""
+
+    id: str
+    kind: str
+    detail: str
+    fields: tuple[str, ...] = ()
+    title: str | None = None
+    cost_mean: float = 0.0
+    cost_p80: float = 0.0
+    schedule_mean: float = 0.0
+    schedule_p80: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object of ``compare --json``'s ``changes``."""
+        return {"id": self.id, "kind": self.kind, "detail": self.detail,
+                "fields": list(self.fields), "title": self.title,
+                **{m: float(getattr(self, m)) for m in METRICS}}
+
+
+def classify(old: Risk | None, new: Risk | None) -> tuple[str, str, tuple[str, ...]] | None:
+    """The kind, a line of detail and the changed fields of a risk between two
+    snapshots (either None when the risk is not in that register), or None when
+    nothing a simulation reads changed."""
+    was = old is not None and old.simulated
+    now = new is not None and new.simulated
+    if not was and not now:
+        return None
+    if not was:
+        assert new is not None
+        return "new", ("re-opened" if old is not None else "added"), ()
+    assert old is not None
+    if not now:
+        if new is None:
+            return "closed", "no longer in the register", ()
+        return "closed", ("realised (now an issue)" if new.realised else "closed"), ()
+    assert new is not None
+    changed = tuple(f for f in ("probability", *_IMPACT_FIELDS, *_MITIGATION_FIELDS,
+                                *_OTHER_FIELDS) if getattr(old, f) != getattr(new, f))
+    if not changed:
+        return None
+    current = {"probability", *_IMPACT_FIELDS} & set(changed)
+    if current and old.mitigated is not None and new.current == old.mitigated:
+        return "mitigation", "mitigation realised: now at its post-mitigation values", changed
+    if set(_OTHER_FIELDS) & set(changed):
+        return "other", "re-assessed: " + ", ".join(changed), changed
+    if set(_IMPACT_FIELDS) & set(changed):
+        return "impact", "re-assessed: " + ", ".join(c for c in changed if c in current), changed
+    if "probability" in changed:
+        return ("probability", f"probability {old.probability:.0%} -> {new.probability:.0%}",
+                changed)
+    if not old.has_mitigation and new.has_mitigation:
+        detail = "mitigation added"
+    elif old.has_mitigation and not new.has_mitigation:
+        detail = "mitigation dropped"
+    else:
+        detail = "mitigation revised"
+    return "mitigation", detail, changed
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two snapshots on common random numbers: both results, every change with its
+    effect, and the attribution of the movement to the kinds of change (``attribution
+    [kind][metric]``, adding up to ``movement(metric)``)."""
+
+    old: SimulationResult
+    new: SimulationResult
+    changes: tuple[Change, ...]
+    attribution: Mapping[str, Mapping[str, float]]
+    renames: tuple[Rename, ...] = ()
+    old_as_of: np.datetime64 | None = None
+    new_as_of: np.datetime64 | None = None
+    #: "separable" (combinations from per-iteration differences) or "simulated"
+    method: str = "separable"
+    currency: str | None = field(default=None)
+
+    def stat(self, result: SimulationResult, metric: str) -> float:
+        name, stat = metric.split("_")
+        values = result.values(name)
+        return float(values.mean()) if stat == "mean" else float(np.percentile(values, 80))
+
+    def movement(self, metric: str = "cost_p80") -> float:
+        """New minus old for one of :data:`METRICS`."""
+        return self.stat(self.new, metric) - self.stat(self.old, metric)
+
+    def change(self, risk_id: str) -> Change:
+        """The change of risk ``risk_id``."""
+        for c in self.changes:
+            if c.id == risk_id:
+                return c
+        raise KeyError(risk_id)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The changes, largest effect on the cost P80 first."""
+        rows = [c.to_dict() for c in self.changes]
+        frame = pd.DataFrame(rows, columns=["id", "kind", "detail", "fields", "title",
+                                            *METRICS])
+        return frame.sort_values("cost_p80", key=np.abs, ascending=False,
+                                 kind="stable").reset_index(drop=True)
+
+    def attribution_frame(self) -> pd.DataFrame:
+        """Kinds x metrics, with a total row equal to new − old."""
+        frame = pd.DataFrame.from_dict({k: dict(v) for k, v in self.attribution.items()},
+                                       orient="index", columns=list(METRICS))
+        frame.loc["total"] = [self.movement(m) for m in METRICS]
+        return frame
+
+    def _stats(self, result: SimulationResult, as_of: np.datetime64 | None) -> dict:
+        out = result.to_dict()
+        keep = {k: out[k] for k in ("iterations", "seed", "risks", "excluded", "currency",
+                                    "cost", "schedule")}
+        keep["as_of"] = str(as_of) if as_of is not None else None
+        keep["source"] = getattr(result, "source", None)
+        return keep
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``riskkit compare --json`` (DESIGN.md)."""
+        return {"old": self._stats(self.old, self.old_as_of),
+                "new": self._stats(self.new, self.new_as_of),
+                "changes": [c.to_dict() for c in self.changes],
+                "attribution": {k: {m: float(v[m]) for m in METRICS}
+                                for k, v in self.attribution.items()},
+                "movement": {m: self.movement(m) for m in METRICS},
+                "renames": [{"old_id": r.old_id, "new_id": r.new_id, "title": r.title}
+                            for r in self.renames],
+                "method": self.method}
+
+    def __repr__(self) -> str:
+        return (f"Comparison({len(self.changes)} changes, cost P80 "
+                f"{signed_money(self.movement('cost_p80'), self.currency)})")
+
+    def _repr_html_(self) -> str:
+        head = (f"<p><b>Comparison</b>: {len(self.changes)} changes; cost P80 moved "
+                f"{html.escape(signed_money(self.movement('cost_p80'), self.currency))}"
+                "</p>")
+        return (head + self.attribution_frame().to_html(float_format="{:,.2f}".format)
+                + self.to_frame().head(20).to_html(index=False))
+
+
+def signed_money(value: float, currency: str | None = None) -> str:
+    """An amount with its sign: "+£180k", "-9,250", "0"."""
+    return ("+" if value > 0 else "") + money(value, currency)
+
+
+def compare(
+    old: Any,
+    new: Any,
+    schedule: Schedule | None = None,
+    *,
+    iterations: int = 10_000,
+    seed: Any = None,
+    options: RunOptions | None = None,
+    method: str = "auto",
+) -> Comparison:
+    """Compare two snapshots of a register on common random numbers.
+
+    Parameters
+    ----------
+    old, new : Snapshot, RiskRegister or path
+        The earlier and the later snapshot.
+    schedule : Schedule, optional
+        The schedule both are simulated with.
+    iterations, seed
+        As ``iterations`` and ``rng`` of :func:`riskkit.simulate` (one seed for both:
+        that is what makes the comparison exact); ``options`` overrides them.
+    method : "auto", "separable" or "simulated"
+        How the combinations of kinds are evaluated (see the module's notes); "auto"
+        takes "separable" whenever the model allows it. Both give the same numbers to
+        floating-point precision.
+
+    Returns
+    -------
+    Comparison
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> c = rk.compare("sample_registers/office_fitout_2024-01.csv",
+    ...                "sample_registers/office_fitout_2024-02.csv", iterations=2_000, seed=1)
+    >>> abs(sum(v["cost_p80"] for v in c.attribution.values()) - c.movement("cost_p80")) < 0.01
+    True
+    """
+    a, b = Snapshot.of(old), Snapshot.of(new)
+    check_pair(a, b)
+    options = options or RunOptions.of(None, iterations=iterations, rng=seed, progress=False)
+    ra, rb = a.register, b.register
+    res_old = simulate(ra, schedule, options=options)
+    res_new = simulate(rb, schedule, options=options)
+    by_old = {r.id: r for r in ra.risks}
+    by_new = {r.id: r for r in rb.risks}
+    order = [*rb.ids, *(i for i in ra.ids if i not in by_new)]
+    found: list[tuple[str, str, str, tuple[str, ...]]] = []
+    for rid in order:
+        kind = classify(by_old.get(rid), by_new.get(rid))
+        if kind is not None:
+            found.append((rid, *kind))
+    present = [k for k in KINDS if any(f[1] == k for f in found)]
+    separable = schedule is None or not any(
+        r is not None and r.simulated and r.activities
+        for rid, *_ in found for r in (by_old.get(rid), by_new.get(rid)))
+    if method not in ("auto", "separable", "simulated"):
+        from ..exceptions import OptionError
+        raise OptionError("method", method, "'auto', 'separable' or 'simulated'")
+    if method == "separable" and not separable:
+        from ..exceptions import OptionError
+        raise OptionError("method", method, "'simulated' or 'auto' when changed risks act "
+                          "on the schedule's activities")
+    use_separable = separable if method == "auto" else method == "separable"
+    engine = (_Separable if use_separable else _Simulated)(
+        ra, rb, by_old, by_new, found, schedule, options, res_old, res_new)
+    values = {frozenset(): _metrics(res_old.values("cost"), res_old.values("schedule"))}
+    for size in range(1, len(present) + 1):
+        for subset in itertools.combinations(present, size):
+            values[frozenset(subset)] = engine.coalition(frozenset(subset))
+    attribution = shapley(present, values)
+    effects = engine.effects()
+    changes = tuple(Change(rid, kind, detail, fields, _title(by_old, by_new, rid),
+                           *effects[i]) for i, (rid, kind, detail, fields) in enumerate(found))
+    return Comparison(res_old, res_new, changes, attribution, renames(ra, rb), a.as_of,
+                      b.as_of, "separable" if use_separable else "simulated",
+                      rb.currency or ra.currency)
+
+
+def shapley(kinds: Sequence[str], values: Mapping[frozenset[str], np.ndarray]
+            ) -> dict[str, dict[str, float]]:
+    """Shapley values of ``kinds`` for the game ``values`` (a metrics vector per set
+    of kinds): phi_k = sum over S without k of |S|! (n - |S| - 1)! / n! (v(S + k) - v(S)).
+    The subsets are visited in one canonical order, so the answer does not depend on
+    the order the kinds are given in."""
+    kinds = sorted(kinds, key=KINDS.index)
+    n = len(kinds)
+    out = {}
+    for k in kinds:
+        rest = [x for x in kinds if x != k]
+        total = np.zeros(len(METRICS))
+        for size in range(n):
+            weight = math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n)
+            for subset in itertools.combinations(rest, size):
+                s = frozenset(subset)
+                total += weight * (values[s | {k}] - values[s])
+        out[k] = {m: float(v) for m, v in zip(METRICS, total)}
+    return out
+
+
+def _metrics(cost: np.ndarray, sched: np.ndarray) -> np.ndarray:
+    return np.array([cost.mean(), np.percentile(cost, 80), sched.mean(),
+                     np.percentile(sched, 80)])
+
+
+def _title(by_old: Mapping[str, Risk], by_new: Mapping[str, Risk], rid: str) -> str | None:
+    risk = by_new.get(rid) or by_old.get(rid)
+    return risk.title if risk is not None else None
+
+
+def _version(by_old: Mapping[str, Risk], by_new: Mapping[str, Risk], rid: str,
+             applied: bool) -> Risk | None:
+    """The risk as a combination has it: new when its change is applied, else old;
+    None when that version is not simulated."""
+    risk = (by_new if applied else by_old).get(rid)
+    return risk if risk is not None and risk.simulated else None
+
+
+class _Engine:
+    def __init__(self, old: RiskRegister, new: RiskRegister, by_old: Mapping[str, Risk],
+                 by_new: Mapping[str, Risk], found: Sequence[tuple[str, str, str, tuple]],
+                 schedule: Any, options: RunOptions, res_old: SimulationResult,
+                 res_new: SimulationResult):
+        self.old, self.new, self.by_old, self.by_new = old, new, by_old, by_new
+        self.found, self.schedule, self.options = found, schedule, options
+        self.res_old, self.res_new = res_old, res_new
+
+    def coalition(self, kinds: frozenset[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def effects(self) -> list[tuple[float, float, float, float]]:
+        raise NotImplementedError
+
+
+class _Separable(_Engine):
+    """Each risk's cost and delay add into the totals: a combination is the old run's
+    totals plus the per-iteration differences of the changes it applies."""
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        n = self.res_old.iterations
+        olds = [self.by_old[rid] for rid, *_ in self.found
+                if _version(self.by_old, self.by_new, rid, False) is not None]
+        news = [self.by_new[rid] for rid, *_ in self.found
+                if _version(self.by_old, self.by_new, rid, True) is not None]
+        draws = {**{("old", k): v for k, v in self._draws(self.old, olds).items()},
+                 **{("new", k): v for k, v in self._draws(self.new, news).items()}}
+        cost, sched = np.zeros(n), np.zeros(n)
+        self.deltas: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.by_kind: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for rid, kind, *_ in self.found:
+            positions = []
+            for side, sign in (("new", 1.0), ("old", -1.0)):
+                got = draws.get((side, rid))
+                if got is not None:
+                    pos, c, s = got
+                    cost[pos] += sign * c
+                    sched[pos] += sign * s
+                    positions.append(pos)
+            pos = (np.unique(np.concatenate(positions)) if positions
+                   else np.zeros(0, dtype=np.intp))
+            self.deltas.append((pos, cost[pos].copy(), sched[pos].copy()))
+            kc, ks = self.by_kind.setdefault(kind, (np.zeros(n), np.zeros(n)))
+            kc[pos] += cost[pos]
+            ks[pos] += sched[pos]
+            cost[pos] = 0.0
+            sched[pos] = 0.0
+
+    def _draws(self, register: RiskRegister, risks: list[Risk]
+               ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Each risk's occurrences (iterations, cost, delay) on the run's streams."""
+        if not risks:
+            return {}
+        sub = replace(register, risks=tuple(risks), warnings=())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run = simulate_variants(sub, None, [], options=self.options, keep_impacts=True,
+                                    label="compare")
+        assert run.impacts is not None
+        return dict(zip(run.risk_ids, run.impacts))
+
+    def coalition(self, kinds: frozenset[str]) -> np.ndarray:
+        cost = self.res_old.values("cost").copy()
+        sched = self.res_old.values("schedule").copy()
+        for k in sorted(kinds, key=KINDS.index):
+            cost += self.by_kind[k][0]
+            sched += self.by_kind[k][1]
+        return _metrics(cost, sched)
+
+    def effects(self) -> list[tuple[float, float, float, float]]:
+        if not self.deltas:
+            return []
+        slabs = [(pos.astype(np.int32), c, s) for pos, c, s in self.deltas]
+        segments = [(i, np.array([i]), np.array([0]), np.array([pos.size]))
+                    for i, (pos, _, _) in enumerate(self.deltas)]
+        table = ChangeTable.build(len(slabs), slabs, segments)  # type: ignore[arg-type]
+        out = []
+        cm, cq = Reductions(self.res_old.values("cost"), 0.8).of_table(table, 1)
+        sm, sq = Reductions(self.res_old.values("schedule"), 0.8).of_table(table, 2)
+        for i in range(len(slabs)):  # reductions are old minus changed: effects the opposite
+            out.append((-float(cm[i]) + 0.0, -float(cq[i]) + 0.0, -float(sm[i]) + 0.0,
+                        -float(sq[i]) + 0.0))
+        return out
+
+
+class _Simulated(_Engine):
+    """Every combination simulated in full on the same streams."""
+
+    def _register(self, applied: set[str]) -> np.ndarray:
+        order = [*self.new.ids, *(i for i in self.old.ids if i not in self.by_new)]
+        changed = {rid for rid, *_ in self.found}
+        risks = []
+        for rid in order:
+            r = _version(self.by_old, self.by_new, rid, rid in applied or rid not in changed)
+            if r is not None:
+                risks.append(r)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if not risks:
+                if self.schedule is None:
+                    zeros = np.zeros(self.res_old.iterations)
+                    return _metrics(zeros, zeros)
+                res = simulate(None, self.schedule, options=self.options, criticality=False)
+            else:
+                res = simulate(replace(self.new, risks=tuple(risks), warnings=()),
+                               self.schedule, options=self.options, criticality=False)
+        return _metrics(res.values("cost"), res.values("schedule"))
+
+    def coalition(self, kinds: frozenset[str]) -> np.ndarray:
+        if kinds == frozenset(rid[1] for rid in self.found):  # every change: the new run
+            return _metrics(self.res_new.values("cost"), self.res_new.values("schedule"))
+        return self._register({rid for rid, kind, *_ in self.found if kind in kinds})
+
+    def effects(self) -> list[tuple[float, float, float, float]]:
+        base = _metrics(self.res_old.values("cost"), self.res_old.values("schedule"))
+        out = []
+        for rid, *_ in self.found:
+            d = self._register({rid}) - base
+            out.append((float(d[0]), float(d[1]), float(d[2]), float(d[3])))
+        return out

@@ -1,0 +1,124 @@
+"""``riskkit compare OLD NEW``: what changed between two snapshots of a register and
+how each change moved the mean and P80 of cost and schedule, on common random numbers,
+with the movement attributed to the kinds of change (DESIGN.md, "Register history").
+
+A thin layer over :func:`riskkit.read_snapshots` and :func:`riskkit.compare`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from .._format import amount, currency_symbol, days, plural
+from ..analysis.history import KINDS, Comparison, compare
+from ..io.schedule import read_schedule
+from ..io.snapshots import read_snapshots
+from ..sim import RunOptions
+from .inputs import progress
+from .options import UsageError, add_run_options, column_map
+from .output import write
+
+NAME = "compare"
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        NAME, help="compare two snapshots of a register: every change, its effect on the "
+                   "mean and P80, and the movement attributed to the kinds of change")
+    p.add_argument("old", help="the earlier register (CSV or .xlsx)")
+    p.add_argument("new", help="the later register (CSV or .xlsx)")
+    p.add_argument("--schedule", metavar="FILE", help="the activity schedule both are "
+                                                      "simulated with")
+    p.add_argument("--as-of", action="append", metavar="DATE", dest="as_of",
+                   help="the date of a snapshot, once per file in order ('-': from the "
+                        "file's as_of column or name)")
+    p.add_argument("--map", action="append", metavar='"HEADER=column"',
+                   help="map a header to a riskkit column (repeatable)")
+    add_run_options(p, dates=False)
+    p.add_argument("--json", metavar="PATH|-", help="write the comparison as JSON ('-': "
+                                                   "stdout)")
+    p.add_argument("--currency", help="currency of the amounts in the printed table "
+                                      "(default: the registers')")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing but errors and warnings")
+    return p
+
+
+def as_of_dates(args: argparse.Namespace, count: int) -> list[str | None]:
+    given = list(args.as_of or [])
+    if len(given) > count:
+        raise UsageError(f"riskkit: error: --as-of given {len(given)} times for {count} "
+                         "snapshots (once per file, in order; '-' for the file's own)")
+    given += [None] * (count - len(given))
+    return [None if g in (None, "-") else g for g in given]
+
+
+def run(args: argparse.Namespace) -> int:
+    old, new = read_snapshots([args.old, args.new], as_of=as_of_dates(args, 2),
+                              columns=column_map(args.map))
+    sch = read_schedule(args.schedule) if args.schedule else None
+    options = RunOptions.of(None, iterations=args.iterations, rng=args.seed,
+                            sampling=args.sampling, workers=args.workers,
+                            progress=progress(args))
+    result = compare(old, new, sch, options=options)
+    if args.json:
+        write(args.json, json.dumps(result.to_dict(), indent=2) + "\n")
+    if not args.quiet and args.json != "-":
+        cur = args.currency if args.currency is not None else currency_symbol(
+            result.currency)
+        print("\n".join(lines(result, cur, args.old, args.new)))
+    return 0
+
+
+def _signed(value: float, cur: str | None) -> str:
+    text = amount(value, cur)
+    return "+" + text if text.strip("0,.") and value > 0 else text
+
+
+def _signed_days(value: float) -> str:
+    text = days(value)
+    return ("+" + text if value > 0 and text != "0" else text) + " d"
+
+
+def lines(c: Comparison, cur: str | None, old: str, new: str) -> list[str]:
+    """The terminal report: both snapshots' figures, the attribution, the changes."""
+    label = lambda source, when: f"{source}" + (f" ({when})" if when is not None else "")  # noqa: E731
+    out = [f"compare: {label(old, c.old_as_of)} -> {label(new, c.new_as_of)}",
+           f"  {c.old.iterations:,} iterations, seed {c.old.seed}, common random numbers "
+           "(streams keyed by risk id)", ""]
+    out.append(f"  {'':<15}{'old':>14}{'new':>14}{'change':>14}")
+    for metric in ("cost_mean", "cost_p80", "schedule_mean", "schedule_p80"):
+        a, b = c.stat(c.old, metric), c.stat(c.new, metric)
+        name = metric.replace("_", " ").replace("p80", "P80")
+        if metric.startswith("cost"):
+            cells = (amount(a, cur), amount(b, cur), _signed(b - a, cur))
+        else:
+            cells = (days(a) + " d", days(b) + " d", _signed_days(b - a))
+        out.append(f"  {name:<15}" + "".join(f"{x:>14}" for x in cells))
+    out += ["", "attribution to the kinds of change (Shapley values: adds up to the change, "
+                "whatever the order)"]
+    out.append(f"  {'kind':<13}{'changes':>8}{'cost mean':>14}{'cost P80':>14}"
+               f"{'sched mean':>12}{'sched P80':>12}")
+    counts = {k: sum(1 for x in c.changes if x.kind == k) for k in KINDS}
+    for kind, v in c.attribution.items():
+        out.append(f"  {kind:<13}{counts[kind]:>8}{_signed(v['cost_mean'], cur):>14}"
+                   f"{_signed(v['cost_p80'], cur):>14}{_signed_days(v['schedule_mean']):>12}"
+                   f"{_signed_days(v['schedule_p80']):>12}")
+    if not c.changes:
+        out.append("  (no change a simulation reads)")
+    out += ["", f"{plural(len(c.changes), 'change')}, largest effect on the cost P80 first "
+                "(each alone on the old snapshot)"]
+    if c.changes:
+        out.append(f"  {'id':<10}{'kind':<12}{'cost mean':>12}{'cost P80':>12}"
+                   f"{'sched mean':>12}{'sched P80':>12}  detail")
+        for _, row in c.to_frame().iterrows():
+            out.append(f"  {row['id']:<10}{row['kind']:<12}{_signed(row['cost_mean'], cur):>12}"
+                       f"{_signed(row['cost_p80'], cur):>12}"
+                       f"{_signed_days(row['schedule_mean']):>12}"
+                       f"{_signed_days(row['schedule_p80']):>12}  {row['detail']}")
+    for r in c.renames:
+        out.append(f"likely rename: {r.old_id} -> {r.new_id} (same title {r.title!r}); "
+                   "compared as a closed risk and a new one")
+    return out
