@@ -27,7 +27,8 @@ from .results import Baseline, Drivers, Effect, Frontier, MitigationSet, Ranking
 from .selection import efficient_frontier, select_mitigations
 
 __all__ = ["Analysis", "Baseline", "Change", "Comparison", "Contingency", "ContingencySplit",
-           "Drivers", "Effect", "Frontier", "Health", "HealthCheck", "MitigationSet", "Ranking", "Selection",
+           "Drivers", "Effect", "Frontier", "Health", "HealthCheck", "MitigationSet", "Ranking",
+           "Selection",
            "analyse", "check_register", "check_schedule", "columns", "compare", "contingency",
            "efficient_frontier", "knapsack", "rank_mitigations", "risk_drivers",
            "select_mitigations"]

@@ -293,7 +293,8 @@ def compare(
     use_separable = separable if method == "auto" else method == "separable"
     engine = (_Separable if use_separable else _Simulated)(
         ra, rb, by_old, by_new, found, schedule, options, res_old, res_new)
-    values = {frozenset(): _metrics(res_old.values("cost"), res_old.values("schedule"))}
+    values: dict[frozenset[str], np.ndarray] = {
+        frozenset(): _metrics(res_old.values("cost"), res_old.values("schedule"))}
     for size in range(1, len(present) + 1):
         for subset in itertools.combinations(present, size):
             values[frozenset(subset)] = engine.coalition(frozenset(subset))

@@ -27,6 +27,7 @@ from .schedule import read_schedule
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .uncertainty import apply_uncertainty, parse_uncertainty, read_uncertainty
 
-__all__ = ["DateComparison", "Snapshot", "SnapshotError", "XerFile", "apply_uncertainty", "compare_dates",
+__all__ = ["DateComparison", "Snapshot", "SnapshotError", "XerFile", "apply_uncertainty",
+           "compare_dates",
            "parse_uncertainty", "read_correlation", "read_mspdi", "read_pmxml",
            "read_register", "read_schedule", "read_snapshots", "read_uncertainty", "read_xer"]

@@ -137,7 +137,7 @@ def read_snapshots(
 
 def check_pair(old: Snapshot, new: Snapshot) -> None:
     """Raise :class:`SnapshotError` when ``new`` cannot follow ``old``: no common id,
-    another currency, an earlier or the same date."""
+    another currency, an earlier date."""
     problems = []
     a, b = old.register, new.register
     if not set(a.ids) & set(b.ids):
@@ -150,10 +150,9 @@ def check_pair(old: Snapshot, new: Snapshot) -> None:
             f"amounts are in {b.currency} but {a.source} has them in {a.currency}",
             source=b.source, value=b.currency,
             hint="convert one register so both use one currency"))
-    if old.as_of is not None and new.as_of is not None and new.as_of <= old.as_of:
-        same = new.as_of == old.as_of
+    if old.as_of is not None and new.as_of is not None and new.as_of < old.as_of:
         problems.append(Problem(
-            f"is dated {new.as_of}, {'the same day as' if same else 'before'} {a.source} "
+            f"is dated {new.as_of}, before {a.source} "
             f"({old.as_of}); snapshots go oldest first", source=b.source,
             value=str(new.as_of), hint="list the files in date order or correct --as-of"))
     if problems:
@@ -164,7 +163,7 @@ def renames(old: RiskRegister, new: RiskRegister) -> tuple[Rename, ...]:
     """Likely renames: an id only in ``old`` and an id only in ``new`` whose titles are
     the same (case, spaces and punctuation ignored)."""
     only_old = [r for r in old.risks if r.id not in set(new.ids) and r.title]
-    gone = {}
+    gone: dict[str, Any] = {}
     for r in only_old:
         gone.setdefault(_title_key(r.title or ""), r)
     out = []
