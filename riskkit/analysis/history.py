@@ -333,6 +333,23 @@ def _metrics(cost: np.ndarray, sched: np.ndarray) -> np.ndarray:
                      np.percentile(sched, 80)])
 
 
+def _same_draws(old: Risk | None, new: Risk | None) -> bool:
+    """Whether both versions are simulated and draw the same impacts in the current
+    scenario: the same current values, the same largest probability (which fixes the
+    occurrence draws) and the same kinds of impact in any scenario (which fix the
+    uniforms drawn)."""
+    if old is None or new is None or not (old.simulated and new.simulated):
+        return False
+
+    def drawn(r: Risk) -> tuple:
+        post = r.mitigated or r.current
+        return (r.current, max(r.probability, post.probability),
+                r.cost is not None or post.cost is not None,
+                r.schedule is not None or post.schedule is not None)
+
+    return drawn(old) == drawn(new)
+
+
 def _title(by_old: Mapping[str, Risk], by_new: Mapping[str, Risk], rid: str) -> str | None:
     risk = by_new.get(rid) or by_old.get(rid)
     return risk.title if risk is not None else None
@@ -369,45 +386,62 @@ class _Separable(_Engine):
     def __init__(self, *args: Any):
         super().__init__(*args)
         n = self.res_old.iterations
-        olds = [self.by_old[rid] for rid, *_ in self.found
+        # a risk that draws the same impacts in both snapshots (a mitigation added or
+        # revised, the current values and what it draws unchanged) changes nothing:
+        # exactly 0, without simulating it
+        drawn = [rid for rid, *_ in self.found if not _same_draws(
+            self.by_old.get(rid), self.by_new.get(rid))]
+        olds = [self.by_old[rid] for rid in drawn
                 if _version(self.by_old, self.by_new, rid, False) is not None]
-        news = [self.by_new[rid] for rid, *_ in self.found
+        news = [self.by_new[rid] for rid in drawn
                 if _version(self.by_old, self.by_new, rid, True) is not None]
-        draws = {**{("old", k): v for k, v in self._draws(self.old, olds).items()},
-                 **{("new", k): v for k, v in self._draws(self.new, news).items()}}
+        # removal changes: minus each version's contribution
+        gone_old, gone_new = self._removals(self.old, olds), self._removals(self.new, news)
         cost, sched = np.zeros(n), np.zeros(n)
+        mark = np.zeros(n, dtype=bool)
+        empty = (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
         self.deltas: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.by_kind: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for rid, kind, *_ in self.found:
-            positions = []
-            for side, sign in (("new", 1.0), ("old", -1.0)):
-                got = draws.get((side, rid))
-                if got is not None:
-                    pos, c, s = got
-                    cost[pos] += sign * c
-                    sched[pos] += sign * s
-                    positions.append(pos)
-            pos = (np.unique(np.concatenate(positions)) if positions
-                   else np.zeros(0, dtype=np.intp))
-            self.deltas.append((pos, cost[pos].copy(), sched[pos].copy()))
+            old, new = gone_old.get(rid), gone_new.get(rid)
+            # delta = new contribution - old contribution = old removal - new removal
+            if old is None and new is None:
+                delta = empty
+            elif old is None:
+                assert new is not None
+                delta = (new[0], np.negative(new[1]), np.negative(new[2]))
+            elif new is None:
+                delta = old
+            elif np.array_equal(old[0], new[0]):  # the same occurrences
+                delta = (old[0], old[1] - new[1], old[2] - new[2])
+            else:
+                for (p, c, d), sign in ((old, 1.0), (new, -1.0)):
+                    cost[p] += sign * c
+                    sched[p] += sign * d
+                    mark[p] = True
+                pos = np.flatnonzero(mark)
+                mark[pos] = False
+                delta = (pos, cost[pos], sched[pos])
+                cost[pos] = 0.0
+                sched[pos] = 0.0
+            self.deltas.append(delta)
             kc, ks = self.by_kind.setdefault(kind, (np.zeros(n), np.zeros(n)))
-            kc[pos] += cost[pos]
-            ks[pos] += sched[pos]
-            cost[pos] = 0.0
-            sched[pos] = 0.0
+            kc[delta[0]] += delta[1]
+            ks[delta[0]] += delta[2]
 
-    def _draws(self, register: RiskRegister, risks: list[Risk]
-               ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Each risk's occurrences (iterations, cost, delay) on the run's streams."""
+    def _removals(self, register: RiskRegister, risks: list[Risk]
+                  ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Each risk's removal change (iterations, cost, delay: minus its draws) on the
+        run's streams, a variant each, written by the kernel as it draws."""
         if not risks:
             return {}
         sub = replace(register, risks=tuple(risks), warnings=())
+        ids = [r.id for r in risks]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            run = simulate_variants(sub, None, [], options=self.options, keep_impacts=True,
-                                    label="compare")
-        assert run.impacts is not None
-        return dict(zip(run.risk_ids, run.impacts))
+            run = simulate_variants(sub, None, [{rid: "removed"} for rid in ids],
+                                    options=self.options, label="compare")
+        return {rid: run.changes.of(v) for v, rid in enumerate(ids)}
 
     def coalition(self, kinds: frozenset[str]) -> np.ndarray:
         cost = self.res_old.values("cost").copy()

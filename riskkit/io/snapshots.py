@@ -162,12 +162,12 @@ def check_pair(old: Snapshot, new: Snapshot) -> None:
 def renames(old: RiskRegister, new: RiskRegister) -> tuple[Rename, ...]:
     """Likely renames: an id only in ``old`` and an id only in ``new`` whose titles are
     the same (case, spaces and punctuation ignored)."""
-    only_old = [r for r in old.risks if r.id not in set(new.ids) and r.title]
+    new_ids, old_ids = set(new.ids), set(old.ids)
+    only_old = [r for r in old.risks if r.id not in new_ids and r.title]
     gone: dict[str, Any] = {}
     for r in only_old:
         gone.setdefault(_title_key(r.title or ""), r)
     out = []
-    old_ids = set(old.ids)
     for r in new.risks:
         if r.id in old_ids or not r.title:
             continue
