@@ -398,7 +398,7 @@ class _Separable(_Engine):
         # removal changes: minus each version's contribution
         gone_old, gone_new = self._removals(self.old, olds), self._removals(self.new, news)
         cost, sched = np.zeros(n), np.zeros(n)
-        mark = np.zeros(n, dtype=bool)
+        mark = np.zeros(n, dtype=bool)  # scratch: zero / False between changes
         empty = (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
         self.deltas: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.by_kind: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -414,13 +414,14 @@ class _Separable(_Engine):
                 delta = old
             elif np.array_equal(old[0], new[0]):  # the same occurrences
                 delta = (old[0], old[1] - new[1], old[2] - new[2])
-            else:
-                for (p, c, d), sign in ((old, 1.0), (new, -1.0)):
-                    cost[p] += sign * c
-                    sched[p] += sign * d
-                    mark[p] = True
-                pos = np.flatnonzero(mark)
-                mark[pos] = False
+            else:  # the union of both occurrences, in time proportional to them
+                mark[old[0]] = True
+                pos = np.concatenate([old[0], new[0][~mark[new[0]]]])
+                mark[old[0]] = False
+                cost[old[0]] = old[1]
+                cost[new[0]] -= new[1]
+                sched[old[0]] = old[2]
+                sched[new[0]] -= new[2]
                 delta = (pos, cost[pos], sched[pos])
                 cost[pos] = 0.0
                 sched[pos] = 0.0
