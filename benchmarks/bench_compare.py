@@ -45,7 +45,8 @@ def snapshots(risks: int = 1_000, seed: int = 21) -> tuple[rk.RiskRegister, rk.R
         new_risks[i] = replace(old_risks[i], status="Closed")
     for i in prob:
         r = old_risks[i]
-        new_risks[i] = replace(r, probability=round(min(1.0, r.probability * g.uniform(0.5, 1.5)), 3))
+        p = round(min(1.0, r.probability * g.uniform(0.5, 1.5)), 3)
+        new_risks[i] = replace(r, probability=p)
     for i in impact:
         r = old_risks[i]
         lo, ml, hi = r.cost.estimate  # type: ignore[union-attr]
