@@ -79,7 +79,9 @@ def _signed(value: float, cur: str | None) -> str:
 
 def _signed_days(value: float) -> str:
     text = days(value)
-    return ("+" + text if value > 0 and text != "0" else text) + " d"
+    if text in ("0", "-0"):
+        return "0 d"
+    return ("+" + text if value > 0 else text) + " d"
 
 
 def lines(c: Comparison, cur: str | None, old: str, new: str) -> list[str]:
