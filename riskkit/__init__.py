@@ -25,6 +25,7 @@ from .analysis import (
     MitigationSet,
     Ranking,
     Selection,
+    Trend,
     analyse,
     check_register,
     check_schedule,
@@ -34,6 +35,7 @@ from .analysis import (
     rank_mitigations,
     risk_drivers,
     select_mitigations,
+    trend,
 )
 from .correlation import Correlation
 from .distributions import (
@@ -109,6 +111,7 @@ __all__ = [
     "SimulationResult",
     "Snapshot",
     "SnapshotError",
+    "Trend",
     "Triangular",
     "Trigen",
     "Uncertainty",
@@ -132,6 +135,7 @@ __all__ = [
     "risk_drivers",
     "select_mitigations",
     "simulate",
+    "trend",
     "write_pack",
     "write_report",
     "write_workbook",

@@ -285,3 +285,38 @@ def test_compare_json_follows_design(tmp_path, capsys):
 def test_compare_json_to_stdout_prints_nothing_else(capsys):
     assert main(["compare", JAN, FEB, "-n", "2000", "--seed", "1", "--json", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["old"]["iterations"] == 2000
+
+
+# -- trend ------------------------------------------------------------------------------
+
+def test_trend_simulates_each_snapshot_on_one_seed(snaps):
+    t = rk.trend(snaps, iterations=N, seed=SEED, budget=[250_000, None, 220_000])
+    frame = t.to_frame()
+    assert list(frame["open_risks"]) == [29, 29, 29]
+    for snap, res, (_, row) in zip(snaps, t.results, frame.iterrows()):
+        alone = rk.simulate(snap.register, iterations=N, rng=SEED, progress=False)
+        assert np.array_equal(alone.values("cost"), res.values("cost"))
+        assert row["cost_p80"] == float(np.percentile(alone.values("cost"), 80))
+        assert row["contingency_p80"] == row["cost_p80"]  # no schedule: a base cost of 0
+    first, second, third = (frame.iloc[i] for i in range(3))
+    assert first["headroom"] == 250_000 - first["contingency_p80"]
+    assert first["p_within_budget"] == float(np.mean(t.results[0].values("cost") <= 250_000))
+    assert math.isnan(second["budget"]) and math.isnan(second["headroom"])  # not held
+    # the trend's steps are the comparisons' movements
+    c = rk.compare(snaps[1], snaps[2], iterations=N, seed=SEED)
+    assert third["cost_p80"] - second["cost_p80"] == c.movement("cost_p80")
+
+
+def test_trend_command_prints_and_writes_json(tmp_path, capsys):
+    path = tmp_path / "trend.json"
+    assert main(["trend", JAN, FEB, MAR, "-n", "2000", "--seed", "1", "--budget",
+                 "250000", "--json", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "2024-03-01" in out and "headroom" in out
+    data = json.loads(path.read_text())
+    assert [s["as_of"] for s in data["snapshots"]] == ["2024-01-01", "2024-02-01",
+                                                       "2024-03-01"]
+    assert all(s["budget"] == 250_000 for s in data["snapshots"])
+    assert main(["trend", MAR, JAN, "-n", "1000"]) == 2  # dates backwards
+    assert "before" in capsys.readouterr().err
+    assert main(["trend", JAN, FEB, "--budget", "1,2,3"]) == 2

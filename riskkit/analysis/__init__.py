@@ -13,6 +13,7 @@ outcome, and the set of results a steering-committee pack presents.
 - :mod:`.health`: :func:`check_schedule`, :func:`check_register` (``riskkit check``);
 - :mod:`.history`: :func:`compare` (two snapshots of a register on common random
   numbers, the movement attributed to the kinds of change);
+- :mod:`.trend`: :func:`trend` (snapshots over time, the contingency held);
 - :mod:`.pack`: :func:`analyse`.
 """
 
@@ -25,10 +26,11 @@ from .pack import Analysis, analyse
 from .ranking import knapsack, rank_mitigations
 from .results import Baseline, Drivers, Effect, Frontier, MitigationSet, Ranking, Selection
 from .selection import efficient_frontier, select_mitigations
+from .trend import Trend, trend
 
 __all__ = ["Analysis", "Baseline", "Change", "Comparison", "Contingency", "ContingencySplit",
            "Drivers", "Effect", "Frontier", "Health", "HealthCheck", "MitigationSet", "Ranking",
-           "Selection",
+           "Selection", "Trend",
            "analyse", "check_register", "check_schedule", "columns", "compare", "contingency",
-           "efficient_frontier", "knapsack", "rank_mitigations", "risk_drivers",
+           "efficient_frontier", "knapsack", "rank_mitigations", "risk_drivers", "trend",
            "select_mitigations"]

@@ -28,7 +28,7 @@ __all__ = ["COMMANDS", "build_parser", "command", "main", "run"]
 
 #: The commands' modules, in the order ``riskkit --help`` lists them.
 COMMANDS: tuple[str, ...] = ("validate", "simulation", "report", "ranking", "history",
-                            "families", "verify", "check", "template")
+                            "trend", "families", "verify", "check", "template")
 
 
 def command(name: str) -> ModuleType:
