@@ -320,3 +320,31 @@ def test_trend_command_prints_and_writes_json(tmp_path, capsys):
     assert main(["trend", MAR, JAN, "-n", "1000"]) == 2  # dates backwards
     assert "before" in capsys.readouterr().err
     assert main(["trend", JAN, FEB, "--budget", "1,2,3"]) == 2
+
+
+def test_a_risk_re_assessed_in_probability_and_impact_is_split_between_the_kinds(snaps):
+    feb = snaps[1].register
+    before = feb.risk("OF-10")
+    after = replace(before, probability=0.45, cost=rk.Pert(15_000, 30_000, 60_000))
+    new = replace(feb, risks=tuple(after if r.id == "OF-10" else r for r in feb.risks))
+    a = rk.compare(feb, new, iterations=N, seed=SEED)
+    b = rk.compare(feb, new, iterations=N, seed=SEED, method="simulated")
+    assert [(x.id, x.kind) for x in a.changes] == [("OF-10", "probability"),
+                                                   ("OF-10", "impact")]
+    # each part's effect: the old risk with that part alone, against the old risk
+    for change, part in zip(a.changes, (replace(before, probability=0.45),
+                                        replace(before, cost=after.cost))):
+        moved = _alone(part, feb).values("cost").mean() - _alone(before, feb).values(
+            "cost").mean()
+        assert _close(change.cost_mean, float(moved))
+    for kind in ("probability", "impact"):
+        for metric in METRICS:
+            assert math.isclose(a.attribution[kind][metric], b.attribution[kind][metric],
+                                rel_tol=1e-9, abs_tol=1e-6)
+    for metric in METRICS:
+        assert abs(sum(v[metric] for v in a.attribution.values()) - a.movement(metric)) < 0.005
+    # the mean is additive: Shapley gives each part its own effect plus half the
+    # interaction, and the two add up to the whole change
+    whole = _alone(after, feb).values("cost").mean() - _alone(before, feb).values("cost").mean()
+    assert _close(a.attribution["probability"]["cost_mean"]
+                  + a.attribution["impact"]["cost_mean"], float(whole))

@@ -12,9 +12,10 @@ Each changed risk is one :class:`Change` of one kind (:data:`KINDS`):
 - ``closed``: simulated in the old one only (closed, realised as an issue, or gone);
 - ``mitigation``: a mitigation added, revised or dropped, or *realised*: the risk's
   current values are now the old post-mitigation values;
-- ``impact``: cost or schedule impacts (or their family) re-assessed, the probability
-  possibly too (``fields`` says which);
-- ``probability``: only the probability re-assessed;
+- ``impact``: cost or schedule impacts (or their family) re-assessed;
+- ``probability``: the probability re-assessed (a risk re-assessed in both is two
+  changes, one of each kind: in a combination with only one of the kinds, the old risk
+  with that part applied; a mitigation edited at the same time goes with the whole);
 - ``other``: the activities, correlation group or project changed.
 
 A change's effect is the old snapshot with that one change applied, minus the old
@@ -278,7 +279,7 @@ def compare(
     for rid in order:
         kind = classify(by_old.get(rid), by_new.get(rid))
         if kind is not None:
-            found.append((rid, *kind))
+            found += _split(rid, by_old.get(rid), by_new.get(rid), *kind)
     present = [k for k in KINDS if any(f[1] == k for f in found)]
     separable = schedule is None or not any(
         r is not None and r.simulated and r.activities
@@ -333,6 +334,12 @@ def _metrics(cost: np.ndarray, sched: np.ndarray) -> np.ndarray:
                      np.percentile(sched, 80)])
 
 
+def _group_order(item: tuple[tuple[frozenset[str], frozenset[str]], Any]) -> tuple:
+    """Groups of differences in one order, whatever the registers' row order."""
+    (every, pat), _ = item
+    return (sorted(KINDS.index(k) for k in every), sorted(KINDS.index(k) for k in pat))
+
+
 def _same_draws(old: Risk | None, new: Risk | None) -> bool:
     """Whether both versions are simulated and draw the same impacts in the current
     scenario: the same current values, the same largest probability (which fixes the
@@ -355,12 +362,25 @@ def _title(by_old: Mapping[str, Risk], by_new: Mapping[str, Risk], rid: str) -> 
     return risk.title if risk is not None else None
 
 
-def _version(by_old: Mapping[str, Risk], by_new: Mapping[str, Risk], rid: str,
-             applied: bool) -> Risk | None:
-    """The risk as a combination has it: new when its change is applied, else old;
-    None when that version is not simulated."""
-    risk = (by_new if applied else by_old).get(rid)
-    return risk if risk is not None and risk.simulated else None
+def _split(rid: str, old: Risk | None, new: Risk | None, kind: str, detail: str,
+           fields: tuple[str, ...]) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """A risk re-assessed in probability and impact as two changes, one of each kind
+    (anything else as it is)."""
+    if kind != "impact" or "probability" not in fields or old is None or new is None:
+        return [(rid, kind, detail, fields)]
+    rest = tuple(f for f in fields if f != "probability")
+    p_detail = f"probability {old.probability:.0%} -> {new.probability:.0%}"
+    return [(rid, "probability", p_detail, ("probability",)),
+            (rid, "impact", "re-assessed: " + ", ".join(f for f in rest if f in
+                                                         _IMPACT_FIELDS), rest)]
+
+
+def _hybrid(old: Risk, new: Risk, kind: str) -> Risk:
+    """The old risk with one part of a split change applied: the new probability, or
+    the new impacts (the mitigation's fields follow the whole change)."""
+    if kind == "probability":
+        return replace(old, probability=new.probability)
+    return replace(old, cost=new.cost, schedule=new.schedule, distribution=new.distribution)
 
 
 class _Engine:
@@ -371,6 +391,24 @@ class _Engine:
         self.old, self.new, self.by_old, self.by_new = old, new, by_old, by_new
         self.found, self.schedule, self.options = found, schedule, options
         self.res_old, self.res_new = res_old, res_new
+        self.kinds_of: dict[str, tuple[str, ...]] = {}
+        for rid, kind, *_ in found:
+            self.kinds_of[rid] = (*self.kinds_of.get(rid, ()), kind)
+
+    def version(self, rid: str, applied: frozenset[str]) -> Risk | None:
+        """Risk ``rid`` with the changes of the kinds ``applied``: the old risk, the new
+        one, or for a split change the old one with its applied part; None when that
+        version is not simulated."""
+        kinds = self.kinds_of.get(rid, ())
+        now = applied & set(kinds)
+        if not kinds or len(now) == len(kinds):
+            risk = self.by_new.get(rid) if kinds or rid in self.by_new else self.by_old.get(rid)
+        elif not now:
+            risk = self.by_old.get(rid)
+        else:
+            (part,) = now
+            risk = _hybrid(self.by_old[rid], self.by_new[rid], part)
+        return risk if risk is not None and risk.simulated else None
 
     def coalition(self, kinds: frozenset[str]) -> np.ndarray:
         raise NotImplementedError
@@ -386,49 +424,89 @@ class _Separable(_Engine):
     def __init__(self, *args: Any):
         super().__init__(*args)
         n = self.res_old.iterations
-        # a risk that draws the same impacts in both snapshots (a mitigation added or
-        # revised, the current values and what it draws unchanged) changes nothing:
-        # exactly 0, without simulating it
-        drawn = [rid for rid, *_ in self.found if not _same_draws(
-            self.by_old.get(rid), self.by_new.get(rid))]
-        olds = [self.by_old[rid] for rid in drawn
-                if _version(self.by_old, self.by_new, rid, False) is not None]
-        news = [self.by_new[rid] for rid in drawn
-                if _version(self.by_old, self.by_new, rid, True) is not None]
-        # removal changes: minus each version's contribution
-        gone_old, gone_new = self._removals(self.old, olds), self._removals(self.new, news)
-        cost, sched = np.zeros(n), np.zeros(n)
-        mark = np.zeros(n, dtype=bool)  # scratch: zero / False between changes
+        none: frozenset[str] = frozenset()
+        # the versions each changed risk takes: old, new and, for a split change, the
+        # old risk with one part applied; a risk that draws the same impacts in both
+        # snapshots (a mitigation added or revised, its current values and what it
+        # draws unchanged) changes nothing: exactly 0, without simulating it
+        patterns: dict[str, list[frozenset[str]]] = {}
+        for rid, kinds in self.kinds_of.items():
+            if len(kinds) == 1 and _same_draws(self.by_old.get(rid), self.by_new.get(rid)):
+                continue
+            every = frozenset(kinds)
+            patterns[rid] = [none, every, *(frozenset([k]) for k in kinds if len(kinds) > 1)]
+        # removal changes (minus each version's contribution), one run per pattern
+        removals: dict[tuple[str, frozenset[str]], tuple] = {}
+        # one register per side: "old", "new", and one per part of the split changes
+        wanted: dict[str, list[tuple[Risk, frozenset[str]]]] = {}
+        for rid, pats in patterns.items():
+            every = frozenset(self.kinds_of[rid])
+            for pat in pats:
+                risk = self.version(rid, pat)
+                if risk is not None:
+                    side = "old" if pat == none else "new" if pat == every else min(pat)
+                    wanted.setdefault(side, []).append((risk, pat))
+        for side, entries in wanted.items():
+            register = self.new if side == "new" else self.old
+            got = self._removals(register, [risk for risk, _ in entries])
+            for risk, pat in entries:
+                removals[risk.id, pat] = got[risk.id]
+        self.scratch = (np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
         empty = (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
-        self.deltas: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.by_kind: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # per change: its own difference (the old risk with it alone applied)
+        self.deltas = []
         for rid, kind, *_ in self.found:
-            old, new = gone_old.get(rid), gone_new.get(rid)
-            # delta = new contribution - old contribution = old removal - new removal
-            if old is None and new is None:
-                delta = empty
-            elif old is None:
-                assert new is not None
-                delta = (new[0], np.negative(new[1]), np.negative(new[2]))
-            elif new is None:
-                delta = old
-            elif np.array_equal(old[0], new[0]):  # the same occurrences
-                delta = (old[0], old[1] - new[1], old[2] - new[2])
-            else:  # the union of both occurrences, in time proportional to them
-                mark[old[0]] = True
-                pos = np.concatenate([old[0], new[0][~mark[new[0]]]])
-                mark[old[0]] = False
-                cost[old[0]] = old[1]
-                cost[new[0]] -= new[1]
-                sched[old[0]] = old[2]
-                sched[new[0]] -= new[2]
-                delta = (pos, cost[pos], sched[pos])
-                cost[pos] = 0.0
-                sched[pos] = 0.0
-            self.deltas.append(delta)
-            kc, ks = self.by_kind.setdefault(kind, (np.zeros(n), np.zeros(n)))
-            kc[delta[0]] += delta[1]
-            ks[delta[0]] += delta[2]
+            if rid not in patterns:
+                self.deltas.append(empty)
+                continue
+            applied = frozenset([kind])
+            self.deltas.append(self._difference(removals.get((rid, none)),
+                                                removals.get((rid, applied))))
+        # per (kinds of a risk, kinds applied): the summed differences, added to a
+        # combination whose kinds meet that risk's in exactly those applied
+        self.groups: dict[tuple[frozenset[str], frozenset[str]], tuple[np.ndarray,
+                                                                        np.ndarray]] = {}
+        i = 0
+        for rid, kinds in self.kinds_of.items():
+            every = frozenset(kinds)
+            for pat in [every, *(frozenset([k]) for k in kinds if len(kinds) > 1)]:
+                if rid not in patterns:
+                    continue
+                if len(kinds) == 1:
+                    delta = self.deltas[i]
+                else:
+                    delta = self._difference(removals.get((rid, none)),
+                                             removals.get((rid, pat)))
+                gc, gs = self.groups.setdefault((every, pat), (np.zeros(n), np.zeros(n)))
+                gc[delta[0]] += delta[1]
+                gs[delta[0]] += delta[2]
+            i += len(kinds)
+
+    def _difference(self, old: tuple | None, new: tuple | None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """New contribution minus old (= old removal change minus new) at the union of
+        their iterations."""
+        if old is None and new is None:
+            return (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
+        if old is None:
+            assert new is not None
+            return (new[0], np.negative(new[1]), np.negative(new[2]))
+        if new is None:
+            return old
+        if np.array_equal(old[0], new[0]):  # the same occurrences
+            return (old[0], old[1] - new[1], old[2] - new[2])
+        cost, sched, mark = self.scratch  # zero / False between calls
+        mark[old[0]] = True  # the union, in time proportional to the occurrences
+        pos = np.concatenate([old[0], new[0][~mark[new[0]]]])
+        mark[old[0]] = False
+        cost[old[0]] = old[1]
+        cost[new[0]] -= new[1]
+        sched[old[0]] = old[2]
+        sched[new[0]] -= new[2]
+        delta = (pos, cost[pos], sched[pos])
+        cost[pos] = 0.0
+        sched[pos] = 0.0
+        return delta
 
     def _removals(self, register: RiskRegister, risks: list[Risk]
                   ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -447,9 +525,10 @@ class _Separable(_Engine):
     def coalition(self, kinds: frozenset[str]) -> np.ndarray:
         cost = self.res_old.values("cost").copy()
         sched = self.res_old.values("schedule").copy()
-        for k in sorted(kinds, key=KINDS.index):
-            cost += self.by_kind[k][0]
-            sched += self.by_kind[k][1]
+        for (every, pat), (gc, gs) in sorted(self.groups.items(), key=_group_order):
+            if every & kinds == pat:
+                cost += gc
+                sched += gs
         return _metrics(cost, sched)
 
     def effects(self) -> list[tuple[float, float, float, float]]:
@@ -471,12 +550,16 @@ class _Separable(_Engine):
 class _Simulated(_Engine):
     """Every combination simulated in full on the same streams."""
 
-    def _register(self, applied: set[str]) -> np.ndarray:
+    def _register(self, applied: Mapping[str, frozenset[str]]) -> np.ndarray:
+        """The statistics of the old register with, for each risk id in ``applied``,
+        the changes of those kinds."""
         order = [*self.new.ids, *(i for i in self.old.ids if i not in self.by_new)]
-        changed = {rid for rid, *_ in self.found}
         risks = []
         for rid in order:
-            r = _version(self.by_old, self.by_new, rid, rid in applied or rid not in changed)
+            if rid in self.kinds_of:
+                r = self.version(rid, applied.get(rid, frozenset()))
+            else:
+                r = self.version(rid, frozenset())
             if r is not None:
                 risks.append(r)
         with warnings.catch_warnings():
@@ -494,12 +577,12 @@ class _Simulated(_Engine):
     def coalition(self, kinds: frozenset[str]) -> np.ndarray:
         if kinds == frozenset(rid[1] for rid in self.found):  # every change: the new run
             return _metrics(self.res_new.values("cost"), self.res_new.values("schedule"))
-        return self._register({rid for rid, kind, *_ in self.found if kind in kinds})
+        return self._register({rid: kinds for rid in self.kinds_of})
 
     def effects(self) -> list[tuple[float, float, float, float]]:
         base = _metrics(self.res_old.values("cost"), self.res_old.values("schedule"))
         out = []
-        for rid, *_ in self.found:
-            d = self._register({rid}) - base
+        for rid, kind, *_ in self.found:
+            d = self._register({rid: frozenset([kind])}) - base
             out.append((float(d[0]), float(d[1]), float(d[2]), float(d[3])))
         return out
