@@ -329,9 +329,12 @@ def shapley(kinds: Sequence[str], values: Mapping[frozenset[str], np.ndarray]
     return out
 
 
-def _metrics(cost: np.ndarray, sched: np.ndarray) -> np.ndarray:
-    return np.array([cost.mean(), np.percentile(cost, 80), sched.mean(),
-                     np.percentile(sched, 80)])
+def _metrics(cost: np.ndarray, sched: np.ndarray, overwrite: bool = False) -> np.ndarray:
+    """Mean and P80 of cost and schedule (``overwrite``: the arrays are scratch, the
+    percentiles may reorder them; the means are taken first)."""
+    means = cost.mean(), sched.mean()
+    return np.array([means[0], np.percentile(cost, 80, overwrite_input=overwrite),
+                     means[1], np.percentile(sched, 80, overwrite_input=overwrite)])
 
 
 def _group_order(item: tuple[tuple[frozenset[str], frozenset[str]], Any]) -> tuple:
@@ -446,11 +449,22 @@ class _Separable(_Engine):
                 if risk is not None:
                     side = "old" if pat == none else "new" if pat == every else min(pat)
                     wanted.setdefault(side, []).append((risk, pat))
+        # the old and new runs also remove, per kind, all its single-kind risks at once
+        # (a variant the kernel sums block by block): the kinds' differences in two
+        # scatters each
+        single = {k: {rid for rid, kinds in self.kinds_of.items() if kinds == (k,)}
+                  for k in KINDS}
+        by_kind: dict[str, list[tuple]] = {}
         for side, entries in wanted.items():
             register = self.new if side == "new" else self.old
-            got = self._removals(register, [risk for risk, _ in entries])
+            risks = [risk for risk, _ in entries]
+            groups = [[r.id for r in risks if r.id in single[k]] for k in KINDS] if side in (
+                "old", "new") else []
+            got, summed = self._removals(register, risks, groups)
             for risk, pat in entries:
                 removals[risk.id, pat] = got[risk.id]
+            for k, change in zip(KINDS, summed):
+                by_kind.setdefault(k, []).append((change, 1.0 if side == "old" else -1.0))
         self.scratch = (np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
         empty = (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
         # per change: its own difference (the old risk with it alone applied)
@@ -466,21 +480,23 @@ class _Separable(_Engine):
         # combination whose kinds meet that risk's in exactly those applied
         self.groups: dict[tuple[frozenset[str], frozenset[str]], tuple[np.ndarray,
                                                                         np.ndarray]] = {}
-        i = 0
+        for k, sides in by_kind.items():
+            if not any(change[0].size for change, _ in sides):
+                continue
+            gc, gs = self.groups.setdefault((frozenset([k]), frozenset([k])),
+                                            (np.zeros(n), np.zeros(n)))
+            for (pos, c, d), sign in sides:  # old removal minus new removal
+                gc[pos] += sign * c
+                gs[pos] += sign * d
         for rid, kinds in self.kinds_of.items():
+            if len(kinds) == 1 or rid not in patterns:
+                continue
             every = frozenset(kinds)
-            for pat in [every, *(frozenset([k]) for k in kinds if len(kinds) > 1)]:
-                if rid not in patterns:
-                    continue
-                if len(kinds) == 1:
-                    delta = self.deltas[i]
-                else:
-                    delta = self._difference(removals.get((rid, none)),
-                                             removals.get((rid, pat)))
+            for pat in [every, *(frozenset([k]) for k in kinds)]:
+                delta = self._difference(removals.get((rid, none)), removals.get((rid, pat)))
                 gc, gs = self.groups.setdefault((every, pat), (np.zeros(n), np.zeros(n)))
                 gc[delta[0]] += delta[1]
                 gs[delta[0]] += delta[2]
-            i += len(kinds)
 
     def _difference(self, old: tuple | None, new: tuple | None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -508,19 +524,33 @@ class _Separable(_Engine):
         sched[pos] = 0.0
         return delta
 
-    def _removals(self, register: RiskRegister, risks: list[Risk]
-                  ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def _removals(self, register: RiskRegister, risks: list[Risk],
+                  groups: Sequence[Sequence[str]] = ()
+                  ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], list]:
         """Each risk's removal change (iterations, cost, delay: minus its draws) on the
-        run's streams, a variant each, written by the kernel as it draws."""
+        run's streams, a variant each, written by the kernel as it draws; and the
+        change of removing each group of them at once."""
+        empty = (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
         if not risks:
-            return {}
+            return {}, [empty for _ in groups]
         sub = replace(register, risks=tuple(risks), warnings=())
         ids = [r.id for r in risks]
+        several = [g for g in groups if g]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            run = simulate_variants(sub, None, [{rid: "removed"} for rid in ids],
+            run = simulate_variants(sub, None, [*({rid: "removed"} for rid in ids),
+                                                *({rid: "removed" for rid in g}
+                                                  for g in several)],
                                     options=self.options, label="compare")
-        return {rid: run.changes.of(v) for v, rid in enumerate(ids)}
+        singles = {rid: run.changes.of(v) for v, rid in enumerate(ids)}
+        summed, v = [], len(ids)
+        for g in groups:
+            if g:
+                summed.append(run.changes.of(v))
+                v += 1
+            else:
+                summed.append(empty)
+        return singles, summed
 
     def coalition(self, kinds: frozenset[str]) -> np.ndarray:
         cost = self.res_old.values("cost").copy()
@@ -529,7 +559,7 @@ class _Separable(_Engine):
             if every & kinds == pat:
                 cost += gc
                 sched += gs
-        return _metrics(cost, sched)
+        return _metrics(cost, sched, overwrite=True)
 
     def effects(self) -> list[tuple[float, float, float, float]]:
         if not self.deltas:
