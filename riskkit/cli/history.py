@@ -15,9 +15,10 @@ from .._format import amount, currency_symbol, days, plural
 from ..analysis.history import KINDS, Comparison, compare
 from ..io.schedule import read_schedule
 from ..io.snapshots import read_snapshots
+from ..model import Schedule
 from ..sim import RunOptions
 from .inputs import progress
-from .options import UsageError, add_run_options, column_map
+from .options import UsageError, add_run_options, column_map, positive, sheet_option
 from .output import write
 
 NAME = "compare"
@@ -36,6 +37,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                         "file's as_of column or name)")
     p.add_argument("--map", action="append", metavar='"HEADER=column"',
                    help="map a header to a riskkit column (repeatable)")
+    add_schedule_options(p)
     add_run_options(p, dates=False)
     p.add_argument("--json", metavar="PATH|-", help="write the comparison as JSON ('-': "
                                                    "stdout)")
@@ -44,6 +46,34 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing but errors and warnings")
     return p
+
+
+def add_schedule_options(p: argparse.ArgumentParser) -> None:
+    """The options of reading the --schedule file (as the other commands name them)."""
+    g = p.add_argument_group("schedule input options")
+    g.add_argument("--schedule-map", action="append", metavar='"HEADER=column"',
+                   help="map a schedule header to a riskkit column (repeatable)")
+    g.add_argument("--schedule-sheet", metavar="SHEET",
+                   help="worksheet of an .xlsx schedule: its name, or its number counted "
+                        "from 1 (default: the first)")
+    g.add_argument("--project", metavar="NAME",
+                   help="the project to read from a P6 XER or XML schedule that holds "
+                        "several (its short name or id)")
+    g.add_argument("--hours-per-day", type=positive, default=8.0, metavar="H",
+                   help="working hours in a day, for durations in hours (default 8)")
+    g.add_argument("--days-per-week", type=positive, default=5.0, metavar="D",
+                   help="working days in a week, for durations in weeks (default 5)")
+
+
+def schedule_of(args: argparse.Namespace) -> Schedule | None:
+    """The --schedule file, read with the schedule input options."""
+    if not args.schedule:
+        return None
+    return read_schedule(args.schedule,
+                         columns=column_map(args.schedule_map, "--schedule-map"),
+                         sheet=sheet_option(args.schedule_sheet, "--schedule-sheet"),
+                         project=args.project, hours_per_day=args.hours_per_day,
+                         days_per_week=args.days_per_week)
 
 
 def as_of_dates(args: argparse.Namespace, count: int) -> list[str | None]:
@@ -58,7 +88,7 @@ def as_of_dates(args: argparse.Namespace, count: int) -> list[str | None]:
 def run(args: argparse.Namespace) -> int:
     old, new = read_snapshots([args.old, args.new], as_of=as_of_dates(args, 2),
                               columns=column_map(args.map))
-    sch = read_schedule(args.schedule) if args.schedule else None
+    sch = schedule_of(args)
     options = RunOptions.of(None, iterations=args.iterations, rng=args.seed,
                             sampling=args.sampling, workers=args.workers,
                             progress=progress(args))

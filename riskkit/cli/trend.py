@@ -13,10 +13,9 @@ from typing import Any
 
 from .._format import amount, currency_symbol, days
 from ..analysis.trend import trend
-from ..io.schedule import read_schedule
 from ..io.snapshots import read_snapshots
 from ..sim import RunOptions
-from .history import as_of_dates
+from .history import add_schedule_options, as_of_dates, schedule_of
 from .inputs import progress
 from .options import UsageError, add_run_options, column_map
 from .output import write
@@ -40,6 +39,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                         "unknown), e.g. 90000 or 120000,100000,90000")
     p.add_argument("--map", action="append", metavar='"HEADER=column"',
                    help="map a header to a riskkit column (repeatable)")
+    add_schedule_options(p)
     add_run_options(p, dates=False)
     p.add_argument("--json", metavar="PATH|-", help="write the trend as JSON ('-': stdout)")
     p.add_argument("--currency", help="currency of the amounts in the printed table")
@@ -68,7 +68,7 @@ def budgets(text: str | None, count: int) -> float | list[float | None] | None:
 def run(args: argparse.Namespace) -> int:
     snaps = read_snapshots(args.snapshots, as_of=as_of_dates(args, len(args.snapshots)),
                            columns=column_map(args.map))
-    sch = read_schedule(args.schedule) if args.schedule else None
+    sch = schedule_of(args)
     options = RunOptions.of(None, iterations=args.iterations, rng=args.seed,
                             sampling=args.sampling, workers=args.workers,
                             progress=progress(args))
