@@ -56,6 +56,13 @@ def add_schedule_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--schedule-sheet", metavar="SHEET",
                    help="worksheet of an .xlsx schedule: its name, or its number counted "
                         "from 1 (default: the first)")
+    g.add_argument("--schedule-delimiter", metavar="D",
+                   help="CSV delimiter of the schedule (default: detected)")
+    g.add_argument("--schedule-decimal", choices=[".", ","],
+                   help="decimal separator of the schedule (default: ',' in ';'-delimited "
+                        "files, else '.')")
+    g.add_argument("--schedule-encoding", metavar="E",
+                   help="text encoding of the schedule (default: detected)")
     g.add_argument("--project", metavar="NAME",
                    help="the project to read from a P6 XER or XML schedule that holds "
                         "several (its short name or id)")
@@ -72,6 +79,8 @@ def schedule_of(args: argparse.Namespace) -> Schedule | None:
     return read_schedule(args.schedule,
                          columns=column_map(args.schedule_map, "--schedule-map"),
                          sheet=sheet_option(args.schedule_sheet, "--schedule-sheet"),
+                         delimiter=args.schedule_delimiter, decimal=args.schedule_decimal,
+                         encoding=args.schedule_encoding,
                          project=args.project, hours_per_day=args.hours_per_day,
                          days_per_week=args.days_per_week)
 
