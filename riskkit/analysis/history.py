@@ -64,7 +64,7 @@ from ..model import Risk, RiskRegister, Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions, simulate
 from ..sim.changes import ChangeTable
-from ..sim.variants import simulate_variants
+from ..sim.variants import baseline_result, simulate_variants
 from .reductions import Reductions
 
 __all__ = ["KINDS", "METRICS", "Change", "Comparison", "classify", "compare", "shapley",
@@ -270,8 +270,6 @@ def compare(
     check_pair(a, b)
     options = options or RunOptions.of(None, iterations=iterations, rng=seed, progress=False)
     ra, rb = a.register, b.register
-    res_old = simulate(ra, schedule, options=options)
-    res_new = simulate(rb, schedule, options=options)
     by_old = {r.id: r for r in ra.risks}
     by_new = {r.id: r for r in rb.risks}
     order = [*rb.ids, *(i for i in ra.ids if i not in by_new)]
@@ -292,8 +290,16 @@ def compare(
         raise OptionError("method", method, "'simulated' or 'auto' when changed risks act "
                           "on the schedule's activities")
     use_separable = separable if method == "auto" else method == "separable"
-    engine = (_Separable if use_separable else _Simulated)(
-        ra, rb, by_old, by_new, found, schedule, options, res_old, res_new)
+    if use_separable and schedule is None:
+        # each snapshot's own run gives its changed risks' draws too (as variants)
+        engine: _Engine = _Separable(ra, rb, by_old, by_new, found, schedule, options,
+                                     None, None)
+    else:
+        runs = (simulate(ra, schedule, options=options),
+                simulate(rb, schedule, options=options))
+        engine = (_Separable if use_separable else _Simulated)(
+            ra, rb, by_old, by_new, found, schedule, options, *runs)
+    res_old, res_new = engine.res_old, engine.res_new
     values: dict[frozenset[str], np.ndarray] = {
         frozenset(): _metrics(res_old.values("cost"), res_old.values("schedule"))}
     for size in range(1, len(present) + 1):
@@ -389,11 +395,13 @@ def _hybrid(old: Risk, new: Risk, kind: str) -> Risk:
 class _Engine:
     def __init__(self, old: RiskRegister, new: RiskRegister, by_old: Mapping[str, Risk],
                  by_new: Mapping[str, Risk], found: Sequence[tuple[str, str, str, tuple]],
-                 schedule: Any, options: RunOptions, res_old: SimulationResult,
-                 res_new: SimulationResult):
+                 schedule: Any, options: RunOptions, res_old: SimulationResult | None,
+                 res_new: SimulationResult | None):
         self.old, self.new, self.by_old, self.by_new = old, new, by_old, by_new
         self.found, self.schedule, self.options = found, schedule, options
-        self.res_old, self.res_new = res_old, res_new
+        # None: the engine runs the snapshots itself
+        self.res_old: SimulationResult = res_old  # type: ignore[assignment]
+        self.res_new: SimulationResult = res_new  # type: ignore[assignment]
         self.kinds_of: dict[str, tuple[str, ...]] = {}
         for rid, kind, *_ in found:
             self.kinds_of[rid] = (*self.kinds_of.get(rid, ()), kind)
@@ -426,7 +434,8 @@ class _Separable(_Engine):
 
     def __init__(self, *args: Any):
         super().__init__(*args)
-        n = self.res_old.iterations
+        full = self.res_old is None  # the snapshots' own runs are variant runs
+        n = int(self.options.iterations)
         none: frozenset[str] = frozenset()
         # the versions each changed risk takes: old, new and, for a split change, the
         # old risk with one part applied; a risk that draws the same impacts in both
@@ -441,7 +450,7 @@ class _Separable(_Engine):
         # removal changes (minus each version's contribution), one run per pattern
         removals: dict[tuple[str, frozenset[str]], tuple] = {}
         # one register per side: "old", "new", and one per part of the split changes
-        wanted: dict[str, list[tuple[Risk, frozenset[str]]]] = {}
+        wanted: dict[str, list[tuple[Risk, frozenset[str]]]] = {"old": [], "new": []}
         for rid, pats in patterns.items():
             every = frozenset(self.kinds_of[rid])
             for pat in pats:
@@ -460,7 +469,14 @@ class _Separable(_Engine):
             risks = [risk for risk, _ in entries]
             groups = [[r.id for r in risks if r.id in single[k]] for k in KINDS] if side in (
                 "old", "new") else []
-            got, summed = self._removals(register, risks, groups)
+            mine = full and side in ("old", "new")
+            got, summed, run = self._removals(register, risks, groups, mine)
+            if mine:
+                result = baseline_result(run, register)
+                if side == "old":
+                    self.res_old = result
+                else:
+                    self.res_new = result
             for risk, pat in entries:
                 removals[risk.id, pat] = got[risk.id]
             for k, change in zip(KINDS, summed):
@@ -525,23 +541,29 @@ class _Separable(_Engine):
         return delta
 
     def _removals(self, register: RiskRegister, risks: list[Risk],
-                  groups: Sequence[Sequence[str]] = ()
-                  ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], list]:
+                  groups: Sequence[Sequence[str]] = (), whole: bool = False
+                  ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], list,
+                             Any]:
         """Each risk's removal change (iterations, cost, delay: minus its draws) on the
-        run's streams, a variant each, written by the kernel as it draws; and the
-        change of removing each group of them at once."""
+        run's streams, a variant each, written by the kernel as it draws; the change of
+        removing each group of them at once; and the run. ``whole``: variants of the
+        whole register (whose baseline is then its own run), else of ``risks`` alone."""
         empty = (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
-        if not risks:
-            return {}, [empty for _ in groups]
-        sub = replace(register, risks=tuple(risks), warnings=())
+        if not risks and not whole:
+            return {}, [empty for _ in groups], None
         ids = [r.id for r in risks]
         several = [g for g in groups if g]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            run = simulate_variants(sub, None, [*({rid: "removed"} for rid in ids),
-                                                *({rid: "removed" for rid in g}
-                                                  for g in several)],
-                                    options=self.options, label="compare")
+        variants = [*({rid: "removed"} for rid in ids),
+                    *({rid: "removed" for rid in g} for g in several)]
+        if whole:  # the snapshot's own run: its warnings are the user's
+            run = simulate_variants(register, None, variants, options=self.options,
+                                    label="compare")
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                run = simulate_variants(replace(register, risks=tuple(risks), warnings=()),
+                                        None, variants, options=self.options,
+                                        label="compare")
         singles = {rid: run.changes.of(v) for v, rid in enumerate(ids)}
         summed, v = [], len(ids)
         for g in groups:
@@ -550,7 +572,7 @@ class _Separable(_Engine):
                 v += 1
             else:
                 summed.append(empty)
-        return singles, summed
+        return singles, summed, run
 
     def coalition(self, kinds: frozenset[str]) -> np.ndarray:
         cost = self.res_old.values("cost").copy()
