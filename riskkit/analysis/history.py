@@ -343,6 +343,22 @@ def _metrics(cost: np.ndarray, sched: np.ndarray, overwrite: bool = False) -> np
                      means[1], np.percentile(sched, 80, overwrite_input=overwrite)])
 
 
+def _changes_of(table: ChangeTable, v: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Variant ``v``'s iterations, cost and schedule changes (``ChangeTable.of``, the
+    iterations gathered once)."""
+    a, b = int(table.ptr[v]), int(table.ptr[v + 1])
+    parts = [(table.slabs[k], i, j) for k, i, j in zip(
+        table.slab[a:b].tolist(), table.start[a:b].tolist(), table.stop[a:b].tolist())]
+    if not parts:
+        return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
+    pos = [slab[0][i:j] for slab, i, j in parts]
+    cost = [slab[1][i:j] for slab, i, j in parts]
+    sched = [slab[2][i:j] if slab[2] is not None else np.zeros(j - i) for slab, i, j in parts]
+    if len(parts) == 1:
+        return pos[0], cost[0], sched[0]
+    return np.concatenate(pos), np.concatenate(cost), np.concatenate(sched)
+
+
 def _group_order(item: tuple[tuple[frozenset[str], frozenset[str]], Any]) -> tuple:
     """Groups of differences in one order, whatever the registers' row order."""
     (every, pat), _ = item
@@ -564,11 +580,11 @@ class _Separable(_Engine):
                 run = simulate_variants(replace(register, risks=tuple(risks), warnings=()),
                                         None, variants, options=self.options,
                                         label="compare")
-        singles = {rid: run.changes.of(v) for v, rid in enumerate(ids)}
+        singles = {rid: _changes_of(run.changes, v) for v, rid in enumerate(ids)}
         summed, v = [], len(ids)
         for g in groups:
             if g:
-                summed.append(run.changes.of(v))
+                summed.append(_changes_of(run.changes, v))
                 v += 1
             else:
                 summed.append(empty)
