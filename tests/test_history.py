@@ -348,3 +348,14 @@ def test_a_risk_re_assessed_in_probability_and_impact_is_split_between_the_kinds
     whole = _alone(after, feb).values("cost").mean() - _alone(before, feb).values("cost").mean()
     assert _close(a.attribution["probability"]["cost_mean"]
                   + a.attribution["impact"]["cost_mean"], float(whole))
+
+
+def test_the_snapshots_results_are_those_simulate_returns(snaps, schedule):
+    for sch in (None, schedule):
+        c = rk.compare(snaps[0], snaps[2], sch, iterations=N, seed=SEED)
+        for snap, res in ((snaps[0], c.old), (snaps[2], c.new)):
+            alone = rk.simulate(snap.register, sch, iterations=N, rng=SEED, progress=False)
+            assert np.array_equal(res.values("cost"), alone.values("cost"))
+            assert np.array_equal(res.values("schedule"), alone.values("schedule"))
+            assert np.array_equal(res.occurrences, alone.occurrences)
+            assert res.to_dict() == alone.to_dict()
