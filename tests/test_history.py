@@ -359,3 +359,36 @@ def test_the_snapshots_results_are_those_simulate_returns(snaps, schedule):
             assert np.array_equal(res.values("schedule"), alone.values("schedule"))
             assert np.array_equal(res.occurrences, alone.occurrences)
             assert res.to_dict() == alone.to_dict()
+
+
+# -- charts -----------------------------------------------------------------------------
+
+def test_the_waterfall_steps_from_old_to_new_by_the_attribution(snaps):
+    import matplotlib.pyplot as plt
+
+    c = rk.compare(snaps[1], snaps[2], iterations=N, seed=SEED)
+    fig, ax = plt.subplots()
+    assert rk.plot.change_waterfall(c, "cost_p80", ax=ax) is ax
+    bars = ax.patches
+    assert len(bars) == len(c.attribution) + 2
+    assert bars[0].get_height() == pytest.approx(c.stat(c.old, "cost_p80"))
+    assert bars[-1].get_height() == pytest.approx(c.stat(c.new, "cost_p80"))
+    # each kind's bar starts where the one before ended, and the last ends at the new P80
+    level = bars[0].get_height()
+    for bar, kind in zip(bars[1:-1], [k for k in KINDS if k in c.attribution]):
+        assert bar.get_y() == pytest.approx(level)
+        level += c.attribution[kind]["cost_p80"]
+    assert level == pytest.approx(bars[-1].get_height(), abs=0.01)
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "2024-02-01"
+
+
+def test_the_trend_chart_draws_the_contingency_held(snaps):
+    import matplotlib.pyplot as plt
+
+    t = rk.trend(snaps, iterations=2_000, seed=SEED, budget=[250_000, None, 220_000])
+    fig, ax = plt.subplots()
+    assert rk.plot.contingency_trend(t, ax=ax) is ax
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"mean", "P50", "P80", "base + contingency held"}
+    held = lines["base + contingency held"].get_ydata()
+    assert held[0] == 250_000 and np.isnan(held[1]) and held[2] == 220_000
