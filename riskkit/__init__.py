@@ -14,6 +14,8 @@ from . import plot
 from ._version import __version__
 from .analysis import (
     Analysis,
+    Change,
+    Comparison,
     Contingency,
     Drivers,
     Effect,
@@ -24,15 +26,18 @@ from .analysis import (
     PortfolioResult,
     Ranking,
     Selection,
+    Trend,
     analyse,
     check_register,
     check_schedule,
+    compare,
     contingency,
     efficient_frontier,
     rank_mitigations,
     risk_drivers,
     select_mitigations,
     simulate_portfolio,
+    trend,
 )
 from .correlation import Correlation
 from .distributions import (
@@ -52,6 +57,7 @@ from .io.correlation import read_correlation
 from .io.portfolio import read_portfolio
 from .io.register import read_register
 from .io.schedule import read_schedule
+from .io.snapshots import Snapshot, SnapshotError, read_snapshots
 from .io.uncertainty import apply_uncertainty, read_uncertainty
 from .model import (
     Activity,
@@ -75,6 +81,8 @@ __all__ = [
     "Activity",
     "Analysis",
     "Calendar",
+    "Change",
+    "Comparison",
     "Contingency",
     "Correlation",
     "Discrete",
@@ -105,6 +113,9 @@ __all__ = [
     "Schedule",
     "Selection",
     "SimulationResult",
+    "Snapshot",
+    "SnapshotError",
+    "Trend",
     "Triangular",
     "Trigen",
     "Uncertainty",
@@ -114,6 +125,7 @@ __all__ = [
     "apply_uncertainty",
     "check_register",
     "check_schedule",
+    "compare",
     "contingency",
     "efficient_frontier",
     "make_distribution",
@@ -123,11 +135,13 @@ __all__ = [
     "read_portfolio",
     "read_register",
     "read_schedule",
+    "read_snapshots",
     "read_uncertainty",
     "risk_drivers",
     "select_mitigations",
     "simulate",
     "simulate_portfolio",
+    "trend",
     "write_pack",
     "write_report",
     "write_workbook",

@@ -29,7 +29,7 @@ ACTIVITIES = {
     "OF-06": "A06;A22", "OF-07": "A08", "OF-08": "A14;A18", "OF-09": "A13", "OF-10": "A22",
     "OF-12": "A20", "OF-13": "A24", "OF-14": "A33", "OF-15": "A31", "OF-17": "A13",
     "OF-18": "A15", "OF-19": "A14", "OF-20": "A30", "OF-22": "A13", "OF-23": "A36",
-    "OF-26": "A27", "OF-27": "A37", "OF-29": "A16",
+    "OF-26": "A27", "OF-27": "A37", "OF-29": "A16", "OF-31": "A14", "OF-32": "A14",
     "IT-01": "M17", "IT-02": "M03", "IT-03": "M12", "IT-05": "M21", "IT-06": "M22",
     "IT-07": "M26", "IT-09": "M30", "IT-10": "M20", "IT-11": "M10;M11", "IT-12": "M07",
     "IT-13": "M31", "IT-15": "M23", "IT-16": "M14", "IT-17": "M20", "IT-18": "M12;M13",
@@ -252,6 +252,46 @@ def correlation_csv(pairs) -> str:
     return out.getvalue()
 
 
+def _edited(data, edits):
+    """The rows of ``data`` with ``edits`` (id -> {field: value}) applied, by the field
+    names of :func:`_rows`."""
+    fields = ["id", "title", "category", "owner", "status", "p", "cost", "sch", "dist",
+              "mit", "mit_cost", "rp", "rcost", "rsch"]
+    out = []
+    for row in data:
+        change = edits.get(row[0], {})
+        out.append(tuple(change.get(f, v) for f, v in zip(fields, row)))
+    return out
+
+
+def office_fitout_snapshots():
+    """Three monthly snapshots of the office fit-out register (issue 21): January as
+    bundled; February closes OF-13, re-assesses OF-06's probability and OF-11's cost,
+    adds a mitigation to OF-27 and a new risk OF-31; March realises OF-01's mitigation
+    (its current values become its residual ones), closes OF-02, raises OF-10's
+    probability, widens OF-31's cost and adds OF-32."""
+    jan = list(OFFICE_FITOUT)
+    feb = [*_edited(jan, {
+        "OF-13": {"status": "Closed"},
+        "OF-06": {"p": 0.3},
+        "OF-11": {"cost": (12000, 26000, 55000)},
+        "OF-27": {"mit": "Pre-application meeting with the planning officer",
+                  "mit_cost": 500, "rp": 0.05},
+    }), ("OF-31", "Asbestos found in service risers", "Site conditions", "Hannah Price",
+          "Open", 0.2, (15000, 30000, 70000), (5, 10, 20), "pert", None, None, None, None,
+          None)]
+    of01 = next(r for r in feb if r[0] == "OF-01")
+    mar = [*_edited(feb, {
+        "OF-01": {"p": of01[11], "cost": of01[12], "sch": of01[13]},
+        "OF-02": {"status": "Closed"},
+        "OF-10": {"p": 0.45},
+        "OF-31": {"cost": (15000, 30000, 90000)},
+    }), ("OF-32", "Tenant below objects to riser core drilling", "Third party",
+          "Mark Ellison", "Open", 0.25, (5000, 12000, 30000), (3, 7, 15), "triangular",
+          None, None, None, None, None)]
+    return {"2024-01": jan, "2024-02": feb, "2024-03": mar}
+
+
 def main() -> None:
     here = Path(__file__).resolve().parent.parent / "sample_registers"
     (here / "office_fitout_correlation.csv").write_text(
@@ -259,6 +299,8 @@ def main() -> None:
     for name, data in (("office_fitout", OFFICE_FITOUT), ("it_migration", IT_MIGRATION)):
         (here / f"{name}.csv").write_text(clean_csv(data), encoding="utf-8")
         (here / f"{name}_eu.csv").write_bytes(european_csv(data).encode("utf-8"))
+    for month, data in office_fitout_snapshots().items():
+        (here / f"office_fitout_{month}.csv").write_text(clean_csv(data), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ outcome, and the set of results a steering-committee pack presents.
 - :mod:`.drivers`: :func:`risk_drivers`;
 - :mod:`.contingency`: :func:`contingency` (what the contingency is for);
 - :mod:`.health`: :func:`check_schedule`, :func:`check_register` (``riskkit check``);
+- :mod:`.history`: :func:`compare` (two snapshots of a register on common random
+  numbers, the movement attributed to the kinds of change);
+- :mod:`.trend`: :func:`trend` (snapshots over time, the contingency held);
 - :mod:`.pack`: :func:`analyse`;
 - :mod:`.portfolio`: :func:`simulate_portfolio`, :class:`PortfolioResult`.
 """
@@ -19,15 +22,17 @@ from . import columns
 from .contingency import Contingency, ContingencySplit, contingency
 from .drivers import risk_drivers
 from .health import Health, HealthCheck, check_register, check_schedule
+from .history import Change, Comparison, compare
 from .pack import Analysis, analyse
 from .portfolio import PortfolioResult, simulate_portfolio
 from .ranking import knapsack, rank_mitigations
 from .results import Baseline, Drivers, Effect, Frontier, MitigationSet, Ranking, Selection
 from .selection import efficient_frontier, select_mitigations
+from .trend import Trend, trend
 
-__all__ = ["Analysis", "Baseline", "Contingency", "ContingencySplit", "Drivers", "Effect",
-           "Frontier", "Health", "HealthCheck", "MitigationSet", "PortfolioResult", "Ranking",
-           "Selection", "simulate_portfolio",
-           "analyse", "check_register", "check_schedule", "columns", "contingency",
-           "efficient_frontier", "knapsack", "rank_mitigations", "risk_drivers",
+__all__ = ["Analysis", "Baseline", "Change", "Comparison", "Contingency", "ContingencySplit",
+           "Drivers", "Effect", "Frontier", "Health", "HealthCheck", "MitigationSet",
+           "PortfolioResult", "Ranking", "Selection", "Trend", "simulate_portfolio",
+           "analyse", "check_register", "check_schedule", "columns", "compare", "contingency",
+           "efficient_frontier", "knapsack", "rank_mitigations", "risk_drivers", "trend",
            "select_mitigations"]

@@ -27,8 +27,8 @@ from .options import Parser, UsageError
 __all__ = ["COMMANDS", "build_parser", "command", "main", "run"]
 
 #: The commands' modules, in the order ``riskkit --help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "simulation", "report", "ranking", "families",
-                            "verify", "check", "template", "portfolio")
+COMMANDS: tuple[str, ...] = ("validate", "simulation", "report", "ranking", "history",
+                            "trend", "families", "verify", "check", "template", "portfolio")
 
 
 def command(name: str) -> ModuleType:

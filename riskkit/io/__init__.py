@@ -10,6 +10,7 @@
   XML; :mod:`.mpxj`: .mpp, .mpx and more through the optional MPXJ extra; :mod:`.xmltree`
   the hardened XML they parse with, :mod:`.planning` what they share;
 - :mod:`.verify` (:mod:`.xer_verify`), our CPM against the dates the tool saved;
+- :mod:`.snapshots`: registers of one project at successive dates;
 - :mod:`.export`: files that are safe to open in Excel.
 
 A reader only translates: the model (:mod:`riskkit.model`) checks what it builds, and
@@ -24,8 +25,10 @@ from .planning.xer import XerFile, read_xer
 from .portfolio import read_portfolio
 from .register import read_register
 from .schedule import read_schedule
+from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .uncertainty import apply_uncertainty, parse_uncertainty, read_uncertainty
 
-__all__ = ["DateComparison", "XerFile", "apply_uncertainty", "compare_dates",
-           "parse_uncertainty", "read_correlation", "read_mspdi", "read_pmxml", "read_portfolio",
-           "read_register", "read_schedule", "read_uncertainty", "read_xer"]
+__all__ = ["DateComparison", "Snapshot", "SnapshotError", "XerFile", "apply_uncertainty",
+           "compare_dates", "parse_uncertainty", "read_correlation", "read_mspdi", "read_pmxml",
+           "read_portfolio", "read_register", "read_schedule", "read_snapshots",
+           "read_uncertainty", "read_xer"]

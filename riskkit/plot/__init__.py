@@ -13,6 +13,7 @@ from .._format import compact, days, money, ratio_label, short  # noqa: F401
 from .curves import contingency_waterfall, histogram, s_curve
 from .drivers import mitigation_ranking, tornado
 from .heat import heat_map, impact_bands_for, impact_bands_of
+from .history import change_waterfall, contingency_trend
 from .schedule import activity_sensitivity, criticality, joint_confidence, milestone_dates
 from .spend import contingency_split, frontier
 from .style import LINESTYLES, MARKERS, PALETTE
@@ -24,7 +25,9 @@ __all__ = [
     "LINESTYLES",
     "MARKERS",
     "PALETTE",
+    "change_waterfall",
     "contingency_split",
+    "contingency_trend",
     "contingency_waterfall",
     "activity_sensitivity",
     "criticality",

@@ -125,6 +125,11 @@ class VariantRun:
     #: the iterations, and the plan's sampling ("lhs" or "random")
     iterations: int = 0
     sampling: str = "lhs"
+    #: per risk (plan order), its occurrences in the baseline, and its probability there
+    occurrences: np.ndarray | None = None
+    probabilities: np.ndarray | None = None
+    #: what the run correlated (as :attr:`SimulationResult.correlation`)
+    correlation: str = ""
 
     def totals(self, v: int) -> tuple[np.ndarray, np.ndarray]:
         """Dense cost and schedule of variant ``v`` (for tests and small runs)."""

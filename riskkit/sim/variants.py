@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,7 +28,10 @@ from .plan import Derived, KernelTables, Plan, RiskModel, build_plan
 from .risks import BlockDraws, Exports, KernelCall, OnActivities
 from .runner import Block, run_chunks, steps
 
-__all__ = ["Variant", "simulate_variants"]
+if TYPE_CHECKING:
+    from ..result import SimulationResult
+
+__all__ = ["Variant", "baseline_result", "simulate_variants"]
 
 #: A variant: risk id -> "mitigated" or "removed". Everything else stays as in the
 #: baseline (pre-mitigation).
@@ -68,6 +71,7 @@ def simulate_variants(
         by_index.append(entry)
     iterations = plan.iterations
     base_cost, base_sched = np.zeros(iterations), np.zeros(iterations)
+    occurrences = np.zeros(len(plan.risks), dtype=np.int64)
     slabs: list[Slab] = []
     segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
@@ -79,6 +83,7 @@ def simulate_variants(
                           network=plan.network is not None, work=effort):
         base_cost[out.start:out.stop] = out.base_cost
         base_sched[out.start:out.stop] = out.base_schedule
+        occurrences += out.occurrences
         segments.extend((slab + len(slabs), variant, first, last)
                         for slab, variant, first, last in out.segments)
         slabs.extend(out.slabs)
@@ -98,7 +103,31 @@ def simulate_variants(
                 kept.append((np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)))
     return VariantRun(base_cost, base_sched, ChangeTable.build(len(variants), slabs, segments),
                       plan.ids, kept, base_value_cost, base_value_sched,  # type: ignore[arg-type]
-                      plan.seed, iterations, plan.sampling.value)
+                      plan.seed, iterations, plan.sampling.value, occurrences,
+                      np.array([m.run.probability for m in plan.risks]),
+                      plan.correlation.description)
+
+
+def baseline_result(run: VariantRun, register: RiskRegister) -> SimulationResult:
+    """The baseline of a variant run of ``register`` without a schedule, as the
+    :class:`SimulationResult` that :func:`riskkit.simulate` returns for it with the same
+    options (the same numbers: the baseline is the current scenario on the same
+    streams)."""
+    from ..result import SimulationResult
+    from ..seeds import BLOCK_SIZE
+    from .simulation import modelled_metrics
+
+    assert run.occurrences is not None and run.probabilities is not None
+    assert run.seed_sequence is not None
+    return SimulationResult(
+        cost=run.base_cost, schedule=run.base_schedule, iterations=run.iterations,
+        seed_sequence=run.seed_sequence, sampling=run.sampling, scenario="current",
+        risk_ids=run.risk_ids, probabilities=run.probabilities,
+        occurrences=run.occurrences, excluded=register.excluded_ids, source=register.source,
+        has_schedule=False, block_size=BLOCK_SIZE, correlation=run.correlation,
+        currency=register.currency, metrics=modelled_metrics(register, None),
+        activity_ids=(), activity_names=(), criticality=np.full(0, np.nan),
+        mean_finish=np.zeros(0))
 
 
 @dataclass(frozen=True)
@@ -180,6 +209,7 @@ class _VariantChunk:
     segments: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]
     impacts: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
     steps: int
+    occurrences: np.ndarray
 
 
 NetworkChange = tuple[RiskModel, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -200,6 +230,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[Block]) -> _V
     # iterations in the slabs: 4 bytes where they fit (a third less memory to fill)
     position = np.int32 if plan.iterations <= np.iinfo(np.int32).max else np.intp
     log = ChangeLog(setup.dense, position)
+    occurrences = np.zeros(len(plan.risks), dtype=np.int64)
     for block, b0, b1 in block_list:
         n = b1 - b0
         bc, bs = base_cost[b0 - start:b1 - start], base_sched[b0 - start:b1 - start]
@@ -211,6 +242,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[Block]) -> _V
         if plan.risks:
             draws = BlockDraws(plan, block, n)
             k_pre, k_post = draws.counts(setup.pre_p), draws.counts(setup.post_p)
+            occurrences += k_pre
             offsets = single.offsets(k_pre, k_post)
             slab = (np.empty(offsets[-1], dtype=position), np.empty(offsets[-1]),
                     np.empty(offsets[-1]) if single.sched else None)
@@ -239,7 +271,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[Block]) -> _V
             bar.update()
         log.end()
     return _VariantChunk(start, stop, base_cost, base_sched, log.slabs, log.segments,
-                         impacts, steps(block_list, plan.network is not None))
+                         impacts, steps(block_list, plan.network is not None), occurrences)
 
 
 def _bookkeeping(setup: _VariantSetup, variants: Sequence[Mapping[int, str]], r: int,

@@ -1,0 +1,119 @@
+"""The register over time, snapshot by snapshot: mean, P50 and P80 of cost and schedule,
+and the contingency the P80 needs against the contingency held (a drawdown).
+
+Every snapshot is simulated with the same seed, so risks that did not change draw the
+same numbers at every date and the trend shows the register's changes, not Monte
+Carlo noise (see :mod:`riskkit.analysis.history`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import OptionError
+from ..io.snapshots import Snapshot, check_pair
+from ..model import Schedule
+from ..result import SimulationResult
+from ..sim import RunOptions, simulate
+
+__all__ = ["Trend", "trend"]
+
+#: The columns of :meth:`Trend.to_frame`, after ``as_of`` and ``source``.
+TREND_COLUMNS = ("open_risks", "cost_mean", "cost_p50", "cost_p80", "schedule_mean",
+                 "schedule_p50", "schedule_p80", "contingency_p80", "budget", "headroom",
+                 "p_within_budget")
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One simulation per snapshot (oldest first) on the same seed, and the contingency
+    held at each date (``budgets``: None where not given)."""
+
+    snapshots: tuple[Snapshot, ...]
+    results: tuple[SimulationResult, ...]
+    budgets: tuple[float | None, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per snapshot: its date, the open risks, mean / P50 / P80 of cost and
+        schedule, the contingency the P80 needs (P80 − base cost), the contingency
+        held, the headroom (held − needed) and the confidence of base + held."""
+        rows = []
+        for snap, res, budget in zip(self.snapshots, self.results, self.budgets):
+            cost, sched = res.values("cost"), res.values("schedule")
+            needed = float(np.percentile(cost, 80)) - res.base("cost")
+            rows.append({
+                "as_of": snap.as_of, "source": snap.source,
+                "open_risks": len(snap.register.active_risks),
+                "cost_mean": float(cost.mean()), "cost_p50": float(np.percentile(cost, 50)),
+                "cost_p80": float(np.percentile(cost, 80)),
+                "schedule_mean": float(sched.mean()),
+                "schedule_p50": float(np.percentile(sched, 50)),
+                "schedule_p80": float(np.percentile(sched, 80)),
+                "contingency_p80": needed, "budget": budget,
+                "headroom": None if budget is None else budget - needed,
+                "p_within_budget": (None if budget is None else
+                                    res.probability_within(res.base("cost") + budget)),
+            })
+        return pd.DataFrame(rows, columns=["as_of", "source", *TREND_COLUMNS])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``riskkit trend --json``."""
+        out = []
+        for row in self.to_frame().to_dict(orient="records"):
+            row["as_of"] = None if pd.isna(row["as_of"]) else str(row["as_of"])[:10]
+            out.append({k: (None if isinstance(v, float) and np.isnan(v) else v)
+                        for k, v in row.items()})
+        first = self.results[0]
+        return {"iterations": first.iterations, "seed": first.seed, "snapshots": out}
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>Trend</b> over {len(self.snapshots)} snapshots</p>"
+                + self.to_frame().to_html(index=False, float_format="{:,.2f}".format,
+                                          na_rep=""))
+
+
+def trend(snapshots: Sequence[Any], schedule: Schedule | None = None, *,
+          iterations: int = 10_000, seed: Any = None,
+          budget: float | Sequence[float | None] | None = None,
+          options: RunOptions | None = None) -> Trend:
+    """Simulate each snapshot (oldest first) on one seed.
+
+    Parameters
+    ----------
+    snapshots : sequence of Snapshot, RiskRegister or path
+    schedule : Schedule, optional
+    iterations, seed
+        As for :func:`riskkit.compare`.
+    budget : float or sequence, optional
+        The contingency held: one amount for every snapshot, or one per snapshot (None
+        where unknown).
+
+    Examples
+    --------
+    >>> import riskkit as rk
+    >>> t = rk.trend([f"sample_registers/office_fitout_2024-0{m}.csv" for m in (1, 2, 3)],
+    ...              iterations=2_000, seed=1, budget=90_000)
+    >>> list(t.to_frame()["open_risks"])
+    [29, 29, 29]
+    """
+    snaps = tuple(Snapshot.of(s) for s in snapshots)
+    if not snaps:
+        raise OptionError("snapshots", snapshots, "one snapshot or more")
+    for old, new in zip(snaps, snaps[1:]):
+        check_pair(old, new)
+    if budget is None or isinstance(budget, (int, float)):
+        budgets: tuple[float | None, ...] = (None if budget is None else float(budget),) * len(
+            snaps)
+    else:
+        budgets = tuple(None if b is None else float(b) for b in budget)
+        if len(budgets) != len(snaps):
+            raise OptionError("budget", budget, f"one amount, or {len(snaps)}: one per "
+                              "snapshot")
+    options = options or RunOptions.of(None, iterations=iterations, rng=seed, progress=False)
+    results = tuple(simulate(s.register, schedule, options=options) for s in snaps)
+    return Trend(snaps, results, budgets)

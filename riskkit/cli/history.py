@@ -1,0 +1,165 @@
+"""``riskkit compare OLD NEW``: what changed between two snapshots of a register and
+how each change moved the mean and P80 of cost and schedule, on common random numbers,
+with the movement attributed to the kinds of change (DESIGN.md, "Register history").
+
+A thin layer over :func:`riskkit.read_snapshots` and :func:`riskkit.compare`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from .._format import amount, currency_symbol, days, plural
+from ..analysis.history import KINDS, Comparison, compare
+from ..io.schedule import read_schedule
+from ..io.snapshots import read_snapshots
+from ..model import Schedule
+from ..sim import RunOptions
+from .inputs import progress
+from .options import UsageError, add_run_options, column_map, positive, sheet_option
+from .output import write
+
+NAME = "compare"
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        NAME, help="compare two snapshots of a register: every change, its effect on the "
+                   "mean and P80, and the movement attributed to the kinds of change")
+    p.add_argument("old", help="the earlier register (CSV or .xlsx)")
+    p.add_argument("new", help="the later register (CSV or .xlsx)")
+    p.add_argument("--schedule", metavar="FILE", help="the activity schedule both are "
+                                                      "simulated with")
+    p.add_argument("--as-of", action="append", metavar="DATE", dest="as_of",
+                   help="the date of a snapshot, once per file in order ('-': from the "
+                        "file's as_of column or name)")
+    p.add_argument("--map", action="append", metavar='"HEADER=column"',
+                   help="map a header to a riskkit column (repeatable)")
+    add_schedule_options(p)
+    add_run_options(p, dates=False)
+    p.add_argument("--json", metavar="PATH|-", help="write the comparison as JSON ('-': "
+                                                   "stdout)")
+    p.add_argument("--currency", help="currency of the amounts in the printed table "
+                                      "(default: the registers')")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing but errors and warnings")
+    return p
+
+
+def add_schedule_options(p: argparse.ArgumentParser) -> None:
+    """The options of reading the --schedule file (as the other commands name them)."""
+    g = p.add_argument_group("schedule input options")
+    g.add_argument("--schedule-map", action="append", metavar='"HEADER=column"',
+                   help="map a schedule header to a riskkit column (repeatable)")
+    g.add_argument("--schedule-sheet", metavar="SHEET",
+                   help="worksheet of an .xlsx schedule: its name, or its number counted "
+                        "from 1 (default: the first)")
+    g.add_argument("--schedule-delimiter", metavar="D",
+                   help="CSV delimiter of the schedule (default: detected)")
+    g.add_argument("--schedule-decimal", choices=[".", ","],
+                   help="decimal separator of the schedule (default: ',' in ';'-delimited "
+                        "files, else '.')")
+    g.add_argument("--schedule-encoding", metavar="E",
+                   help="text encoding of the schedule (default: detected)")
+    g.add_argument("--project", metavar="NAME",
+                   help="the project to read from a P6 XER or XML schedule that holds "
+                        "several (its short name or id)")
+    g.add_argument("--hours-per-day", type=positive, default=8.0, metavar="H",
+                   help="working hours in a day, for durations in hours (default 8)")
+    g.add_argument("--days-per-week", type=positive, default=5.0, metavar="D",
+                   help="working days in a week, for durations in weeks (default 5)")
+
+
+def schedule_of(args: argparse.Namespace) -> Schedule | None:
+    """The --schedule file, read with the schedule input options."""
+    if not args.schedule:
+        return None
+    return read_schedule(args.schedule,
+                         columns=column_map(args.schedule_map, "--schedule-map"),
+                         sheet=sheet_option(args.schedule_sheet, "--schedule-sheet"),
+                         delimiter=args.schedule_delimiter, decimal=args.schedule_decimal,
+                         encoding=args.schedule_encoding,
+                         project=args.project, hours_per_day=args.hours_per_day,
+                         days_per_week=args.days_per_week)
+
+
+def as_of_dates(args: argparse.Namespace, count: int) -> list[str | None]:
+    given = list(args.as_of or [])
+    if len(given) > count:
+        raise UsageError(f"riskkit: error: --as-of given {len(given)} times for {count} "
+                         "snapshots (once per file, in order; '-' for the file's own)")
+    given += [None] * (count - len(given))
+    return [None if g in (None, "-") else g for g in given]
+
+
+def run(args: argparse.Namespace) -> int:
+    old, new = read_snapshots([args.old, args.new], as_of=as_of_dates(args, 2),
+                              columns=column_map(args.map))
+    sch = schedule_of(args)
+    options = RunOptions.of(None, iterations=args.iterations, rng=args.seed,
+                            sampling=args.sampling, workers=args.workers,
+                            progress=progress(args))
+    result = compare(old, new, sch, options=options)
+    if args.json:
+        write(args.json, json.dumps(result.to_dict(), indent=2) + "\n")
+    if not args.quiet and args.json != "-":
+        cur = args.currency if args.currency is not None else currency_symbol(
+            result.currency)
+        print("\n".join(lines(result, cur, args.old, args.new)))
+    return 0
+
+
+def _signed(value: float, cur: str | None) -> str:
+    text = amount(value, cur)
+    return "+" + text if text.strip("0,.") and value > 0 else text
+
+
+def _signed_days(value: float) -> str:
+    text = days(value)
+    if text in ("0", "-0"):
+        return "0 d"
+    return ("+" + text if value > 0 else text) + " d"
+
+
+def lines(c: Comparison, cur: str | None, old: str, new: str) -> list[str]:
+    """The terminal report: both snapshots' figures, the attribution, the changes."""
+    label = lambda source, when: f"{source}" + (f" ({when})" if when is not None else "")  # noqa: E731
+    out = [f"compare: {label(old, c.old_as_of)} -> {label(new, c.new_as_of)}",
+           f"  {c.old.iterations:,} iterations, seed {c.old.seed}, common random numbers "
+           "(streams keyed by risk id)", ""]
+    out.append(f"  {'':<15}{'old':>14}{'new':>14}{'change':>14}")
+    for metric in ("cost_mean", "cost_p80", "schedule_mean", "schedule_p80"):
+        a, b = c.stat(c.old, metric), c.stat(c.new, metric)
+        name = metric.replace("_", " ").replace("p80", "P80")
+        if metric.startswith("cost"):
+            cells = (amount(a, cur), amount(b, cur), _signed(b - a, cur))
+        else:
+            cells = (days(a) + " d", days(b) + " d", _signed_days(b - a))
+        out.append(f"  {name:<15}" + "".join(f"{x:>14}" for x in cells))
+    out += ["", "attribution to the kinds of change (Shapley values: adds up to the change, "
+                "whatever the order)"]
+    out.append(f"  {'kind':<13}{'changes':>8}{'cost mean':>14}{'cost P80':>14}"
+               f"{'sched mean':>12}{'sched P80':>12}")
+    counts = {k: sum(1 for x in c.changes if x.kind == k) for k in KINDS}
+    for kind, v in c.attribution.items():
+        out.append(f"  {kind:<13}{counts[kind]:>8}{_signed(v['cost_mean'], cur):>14}"
+                   f"{_signed(v['cost_p80'], cur):>14}{_signed_days(v['schedule_mean']):>12}"
+                   f"{_signed_days(v['schedule_p80']):>12}")
+    if not c.changes:
+        out.append("  (no change a simulation reads)")
+    out += ["", f"{plural(len(c.changes), 'change')}, largest effect on the cost P80 first "
+                "(each alone on the old snapshot)"]
+    if c.changes:
+        out.append(f"  {'id':<10}{'kind':<12}{'cost mean':>12}{'cost P80':>12}"
+                   f"{'sched mean':>12}{'sched P80':>12}  detail")
+        for _, row in c.to_frame().iterrows():
+            out.append(f"  {row['id']:<10}{row['kind']:<12}{_signed(row['cost_mean'], cur):>12}"
+                       f"{_signed(row['cost_p80'], cur):>12}"
+                       f"{_signed_days(row['schedule_mean']):>12}"
+                       f"{_signed_days(row['schedule_p80']):>12}  {row['detail']}")
+    for r in c.renames:
+        out.append(f"likely rename: {r.old_id} -> {r.new_id} (same title {r.title!r}); "
+                   "compared as a closed risk and a new one")
+    return out
