@@ -18,7 +18,13 @@ from ..io.snapshots import read_snapshots
 from ..model import Schedule
 from ..sim import RunOptions
 from .inputs import progress
-from .options import UsageError, add_run_options, column_map, positive, sheet_option
+from .options import (
+    UsageError,
+    add_run_options,
+    add_schedule_file_options,
+    column_map,
+    sheet_option,
+)
 from .output import write
 
 NAME = "compare"
@@ -50,26 +56,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def add_schedule_options(p: argparse.ArgumentParser) -> None:
     """The options of reading the --schedule file (as the other commands name them)."""
-    g = p.add_argument_group("schedule input options")
-    g.add_argument("--schedule-map", action="append", metavar='"HEADER=column"',
-                   help="map a schedule header to a riskkit column (repeatable)")
-    g.add_argument("--schedule-sheet", metavar="SHEET",
-                   help="worksheet of an .xlsx schedule: its name, or its number counted "
-                        "from 1 (default: the first)")
-    g.add_argument("--schedule-delimiter", metavar="D",
-                   help="CSV delimiter of the schedule (default: detected)")
-    g.add_argument("--schedule-decimal", choices=[".", ","],
-                   help="decimal separator of the schedule (default: ',' in ';'-delimited "
-                        "files, else '.')")
-    g.add_argument("--schedule-encoding", metavar="E",
-                   help="text encoding of the schedule (default: detected)")
-    g.add_argument("--project", metavar="NAME",
-                   help="the project to read from a P6 XER or XML schedule that holds "
-                        "several (its short name or id)")
-    g.add_argument("--hours-per-day", type=positive, default=8.0, metavar="H",
-                   help="working hours in a day, for durations in hours (default 8)")
-    g.add_argument("--days-per-week", type=positive, default=5.0, metavar="D",
-                   help="working days in a week, for durations in weeks (default 5)")
+    add_schedule_file_options(p.add_argument_group("schedule input options"), inherits=False)
 
 
 def schedule_of(args: argparse.Namespace) -> Schedule | None:

@@ -5,6 +5,7 @@ of the commands that read a register or a schedule."""
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 __all__ = ["Parser", "UsageError", "add_input_options", "add_run_options", "column_map",
            "count", "iterations", "positive", "seed", "sheet_option"]
@@ -32,6 +33,40 @@ def column_map(items: list[str] | None, option: str = "--map") -> dict[str, str]
     return out
 
 
+def add_schedule_file_options(g: Any, *, inherits: bool = True) -> None:
+    """The options of reading the --schedule file, on the argument group ``g``; with
+    ``inherits``, the register's --delimiter, --decimal and --encoding are named as the
+    schedule's defaults (the commands that read a register beside it)."""
+
+    def also(option: str) -> str:
+        return f"{option}, or " if inherits else ""
+
+    g.add_argument("--schedule-map", action="append", metavar='"HEADER=column"',
+                   help="map a schedule header to a riskkit column, e.g. --schedule-map "
+                        "\"Task Code=id\" (repeatable; 'ignore' leaves a column out)")
+    g.add_argument("--schedule-sheet", metavar="SHEET",
+                   help="worksheet of an .xlsx schedule: its name, or its number counted "
+                        "from 1 (default: the first)")
+    g.add_argument("--schedule-delimiter", metavar="D",
+                   help=f"CSV delimiter of the schedule (default: {also('--delimiter')}"
+                        "detected)")
+    g.add_argument("--schedule-decimal", choices=[".", ","],
+                   help=f"decimal separator of the schedule (default: {also('--decimal')}',' "
+                        "in ';'-delimited files, else '.')")
+    g.add_argument("--schedule-encoding", metavar="E",
+                   help=f"text encoding of the schedule (default: {also('--encoding')}"
+                        "detected)")
+    g.add_argument("--project", metavar="NAME",
+                   help="the project to read from a P6 XER or XML schedule that holds several (its "
+                        "short name or id); it also names the schedule's project")
+    g.add_argument("--hours-per-day", type=positive, default=8.0, metavar="H",
+                   help="working hours in a day, for durations and lags in hours "
+                        "(default 8)")
+    g.add_argument("--days-per-week", type=positive, default=5.0, metavar="D",
+                   help="working days in a week, for durations in weeks and months "
+                        "(default 5; a month is 52/12 weeks)")
+
+
 def add_input_options(p: argparse.ArgumentParser, register_optional: bool = False) -> None:
     if register_optional:
         p.add_argument("register", nargs="?", help="risk register: CSV or .xlsx (optional "
@@ -57,34 +92,13 @@ def add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fals
     g = p.add_argument_group("schedule input options (the options above are the "
                              "register's; --delimiter, --decimal and --encoding also apply "
                              "to the schedule unless these say otherwise)")
-    g.add_argument("--schedule-map", action="append", metavar='"HEADER=column"',
-                   help="map a schedule header to a riskkit column, e.g. --schedule-map "
-                        "\"Task Code=id\" (repeatable; 'ignore' leaves a column out)")
-    g.add_argument("--schedule-sheet", metavar="SHEET",
-                   help="worksheet of an .xlsx schedule: its name, or its number counted "
-                        "from 1 (default: the first)")
-    g.add_argument("--schedule-delimiter", metavar="D",
-                   help="CSV delimiter of the schedule (default: --delimiter, or detected)")
-    g.add_argument("--schedule-decimal", choices=[".", ","],
-                   help="decimal separator of the schedule (default: --decimal, or ',' in "
-                        "';'-delimited files, else '.')")
-    g.add_argument("--schedule-encoding", metavar="E",
-                   help="text encoding of the schedule (default: --encoding, or detected)")
-    g.add_argument("--project", metavar="NAME",
-                   help="the project to read from a P6 XER or XML schedule that holds several (its "
-                        "short name or id); it also names the schedule's project")
+    add_schedule_file_options(g)
     g.add_argument("--uncertainty", metavar="MIN,ML,MAX|FILE",
                    help="three-point durations as percentages of each activity's duration: "
                         "90,100,130 for all activities (pert:90,100,130 for another "
                         "family), or an uncertainty file of rules by WBS, activity code, "
                         "calendar and criticality (docs/uncertainty.md); milestones, "
                         "completed activities and ranges the schedule gives keep theirs")
-    g.add_argument("--hours-per-day", type=positive, default=8.0, metavar="H",
-                   help="working hours in a day, for durations and lags in hours "
-                        "(default 8)")
-    g.add_argument("--days-per-week", type=positive, default=5.0, metavar="D",
-                   help="working days in a week, for durations in weeks and months "
-                        "(default 5; a month is 52/12 weeks)")
     p.add_argument("--correlation", metavar="FILE|none",
                    help="correlation CSV or .xlsx: 'group,coefficient' rows for the "
                         "register's and schedule's correlation_group column, or a matrix "
