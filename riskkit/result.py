@@ -406,16 +406,13 @@ class SimulationResult:
         d = self.activity_durations.astype(float)
         finish = np.asarray(self.schedule, dtype=float)
         sd_finish = finish.std()
+        # Spearman: the correlation of the centred ranks (ties get their mean rank)
+        ranks = rankdata(d, axis=1)
+        ranks -= ranks.mean(axis=1, keepdims=True)
         rank_finish = rankdata(finish)
         rank_finish -= rank_finish.mean()
-        norm_finish = np.sqrt(np.sum(rank_finish ** 2))
-        sens = np.zeros(len(d))
-        for a in range(len(d)):
-            r = rankdata(d[a])
-            r -= r.mean()
-            norm = np.sqrt(np.sum(r ** 2))
-            if norm > 0 and norm_finish > 0:
-                sens[a] = float(r @ rank_finish / (norm * norm_finish))
+        norms = np.sqrt(np.sum(ranks ** 2, axis=1)) * np.sqrt(np.sum(rank_finish ** 2))
+        sens = np.divide(ranks @ rank_finish, norms, out=np.zeros(len(d)), where=norms > 0)
         crit = np.asarray(self.criticality, dtype=float)
         ssi = (crit * d.std(axis=1) / sd_finish if sd_finish > 0
                else np.zeros(len(d)))

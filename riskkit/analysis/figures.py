@@ -111,8 +111,7 @@ def activity_figures(result: SimulationResult, *, milestones: bool = True) -> pd
     """
     if result.activity_finishes.shape[0] and len(result.activity_ids):
         detail = result.activity_sensitivity(milestones=milestones)
-        # the order of activity_table: most critical first
-        detail = detail.iloc[np.lexsort((-detail["criticality"].to_numpy(),))]
+        # in the order of activity_table: most critical first
         table = result.activity_table(milestones=milestones)[["id"]].merge(
             detail, on="id", how="left")
         return table[[c for c in ACTIVITY_COLUMNS if c in table.columns]]

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from .._format import money
+from ..exceptions import OptionError
 from ..result import SimulationResult
 from .style import MARKERS, PALETTE, axis_formatter, date_axis, metric_label, new_axes, wrap
 
@@ -133,8 +134,6 @@ def activity_sensitivity(
     negative values (an activity whose longer duration goes with an earlier finish)
     point left."""
     if measure not in _MEASURES:
-        from ..exceptions import OptionError
-
         raise OptionError("measure", measure, "'sensitivity', 'cruciality' or 'ssi'")
     table = result.activity_sensitivity()
     table = table.iloc[np.argsort(-np.abs(table[measure].to_numpy()), kind="stable")]

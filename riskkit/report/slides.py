@@ -168,10 +168,9 @@ def _slide(prs: Any, layout: Any, fig: Figure, templated: bool) -> None:
             size -= 1.0
         _set_text(title_shape.text_frame, heading, size=size, bold=not templated)
         content_top = int(title_shape.top) + int(title_shape.height) + Inches(0.08)
-    elif title_shape is not None:  # a page without a title (the cover): no empty box
-        title_shape._element.getparent().remove(title_shape._element)
-        content_top = Inches(0.3)
     else:
+        if title_shape is not None:  # a page without a title (the cover): no empty box
+            title_shape._element.getparent().remove(title_shape._element)
         content_top = Inches(0.3)
     content_top = min(content_top, sh // 3)
     fig_w_in, fig_h_in = fig.get_size_inches()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -145,8 +146,6 @@ def iterations_frame(result: SimulationResult) -> pd.DataFrame:
     n = result.iterations
     keep = min(n, EXCEL_ROWS - 1)
     if keep < n:
-        import warnings
-
         warnings.warn(InputWarning(
             f"the Iterations sheet holds the first {keep:,} of {n:,} iterations (Excel's "
             f"last row); --csv writes them all"), stacklevel=3)
