@@ -199,6 +199,23 @@ def test_report_workbook_has_the_packs_ranking_and_contingency_split(tmp_path, c
     assert settings["scale"] == "none (numbers)" and settings["seed"] == 6
 
 
+def test_report_currency_gives_the_workbooks_money_format_and_prints_on_one_page_width(
+        tmp_path, capsys):
+    book = tmp_path / "pack.xlsx"
+    assert main(["report", OFFICE, "--schedule", SCHEDULE, "-n", "500", "--seed", "6",
+                 "--start", "2027-01-04", "--currency", "£", "-o", str(tmp_path / "p.pdf"),
+                 "--xlsx", str(book)]) == 0
+    capsys.readouterr()
+    wb = openpyxl.load_workbook(book)
+    assert wb["Summary"]["B2"].number_format == '"£"#,##0.00'
+    assert dict(sheet_frame(book, "Settings").values.tolist())["currency"] == "GBP"
+    # days without a rule of their own are not written with fifteen digits
+    assert wb["Milestones"]["E2"].number_format == "#,##0.00"
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+
+
 def test_rank_workbook_has_the_selection_with_the_joint_run(tmp_path, capsys):
     book = tmp_path / "rank.xlsx"
     assert main(["rank", OFFICE, "-n", "2000", "--seed", "2", "--budget", "20000",

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 from ..analysis.figures import activity_figures, risk_figures
 from ..io.export import safe_frame
 from ..report.workbook import write_workbook
+from .inputs import currency
 from .options import UsageError
 from .output import write
 
@@ -70,6 +72,9 @@ def write_office(args: argparse.Namespace, reg: Any, sch: Any, res: Any, corr: A
         said.append(f"wrote {activities_csv}: {len(activities)} activities' figures")
     if args.xlsx:
         scale = getattr(reg, "scale", None) if reg is not None else None
+        code = currency(args, reg)
+        if code is not None and code != res.currency:  # --currency names the amounts'
+            res = dataclasses.replace(res, currency=code)
         write_workbook(args.xlsx, res, risks=risks, activities=activities, ranking=ranking,
                        selection=selection, contingency=contingency,
                        settings={"scale": scale or "none (numbers)"},

@@ -162,7 +162,7 @@ def _number_format(column: str, currency: str) -> str | None:
     if name in ("probability", "occurrence_rate", "criticality", "confidence",
                 "mitigated_probability", "p_meet") or name.endswith("share"):
         return "0.0%"
-    if "ratio" in name:
+    if "ratio" in name or name in ("sensitivity", "cruciality", "ssi"):
         return "0.00"
     if name in ("rank", "iterations", "iteration", "seed", "occurrences", "mitigations"):
         return "0"
@@ -292,12 +292,20 @@ def _sheet(sheet: Any, title: str, frame: pd.DataFrame, currency: str) -> None:
             fmt = formats[j - 1]
             if title == "Settings" and isinstance(cell.value, dt.date):
                 fmt = "yyyy-mm-dd"
+            if fmt is None and isinstance(cell.value, float):
+                fmt = "#,##0.00"  # days and amounts without a rule: not 15 digits
             if fmt is not None and not isinstance(cell.value, str):
                 cell.number_format = fmt
             widths[j - 1] = max(widths[j - 1], _width(cell.value, fmt))
     for j, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = min(60, w)
     sheet.freeze_panes = "A2"
+    # printed, a sheet is as wide as a landscape page and as long as it needs
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
     last = max(len(frame), 1) + 1
     table = Table(displayName=title, ref=f"A1:{get_column_letter(len(headers))}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
