@@ -97,7 +97,7 @@ def project_confidence(
     biggest = max((lv.budget or 0.0 for _, lv in rows), default=1.0) or 1.0
     programmes = list(result.programmes)
     programme = {p: k for k, lv in result.programmes.items() for p in lv.projects}
-    for name, lv in rows:
+    for i, (name, lv) in enumerate(rows):
         pb = lv.p_within_budget or 0.0
         pt = lv.p_on_time
         colour = PALETTE[programmes.index(programme[name]) % len(PALETTE)]
@@ -105,8 +105,12 @@ def project_confidence(
         ax.scatter(pb, 1.0 if pt is None else pt, s=size, alpha=0.55 if pt is not None else 1,
                    facecolor=colour if pt is not None else "none", edgecolor=colour,
                    linewidth=1.5)
-        ax.annotate(name, (pb, 1.0 if pt is None else pt), xytext=(0, -4),
-                    textcoords="offset points", ha="center", va="top", fontsize=8)
+        ax.annotate(name, (pb, 1.0 if pt is None else pt),
+                    xytext=((40 if i % 2 else -40), -8 - 11 * i) if pt is None
+                    else (0, -4), textcoords="offset points", va="top", fontsize=7,
+                    ha=("left" if i % 2 else "right") if pt is None else "center",
+                    arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5}
+                    if pt is None else None)
     for i, prog in enumerate(programmes):
         ax.scatter([], [], s=60, color=PALETTE[i % len(PALETTE)], alpha=0.55, label=prog)
     ax.axvline(0.8, color="0.6", linewidth=0.8, linestyle=":")
@@ -128,21 +132,23 @@ def portfolio_heat_map(
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
-    """Projects × cost P50, P80, P90 as a multiple of the project's base (the colour),
-    each cell labelled with its figure."""
+    """Projects × cost P50, P80, P90 as a fraction of the project's budget (the colour;
+    of its base when it has no budget), each cell labelled with its figure."""
     ax = new_axes(ax, (8, 5))
     names = list(result.projects)
     cols = ("p50", "p80", "p90")
     grid = np.array([[result.projects[n].statistics("cost")[c] for c in cols]
                      for n in names])
-    base = np.array([result.projects[n].base_cost or 1.0 for n in names])[:, None]
+    base = np.array([result.projects[n].budget or result.projects[n].base_cost or 1.0
+                     for n in names])[:, None]
     rel = grid / base
-    ax.imshow(rel, cmap="YlOrRd", aspect="auto", vmin=1.0)
+    ax.imshow(rel, cmap="YlOrRd", aspect="auto", vmin=0.5, vmax=1.5)
     for i in range(len(names)):
         for j in range(len(cols)):
             ax.text(j, i, f"{value_text(grid[i, j], 'cost', result.currency)}\n"
-                    f"×{rel[i, j]:.2f}", ha="center", va="center", fontsize=8)
+                    f"{rel[i, j]:.0%} of budget", ha="center", va="center", fontsize=8,
+                    color="white" if rel[i, j] > 1.25 else "black")
     ax.set_xticks(range(len(cols)), ["cost P50", "cost P80", "cost P90"])
     ax.set_yticks(range(len(names)), names)
-    ax.set_title(title or "Projects: cost percentiles (colour: multiple of the base cost)")
+    ax.set_title(title or "Projects: cost percentiles (colour: share of the budget)")
     return ax

@@ -16,9 +16,19 @@ from ..plot.portfolio import (
     portfolio_s_curves,
     project_confidence,
 )
-from .layout import check_folder, draw_table, page, save
+from .layout import A4_LANDSCAPE, check_folder, draw_table, fit_lines, page, save
 
 __all__ = ["board_lines", "portfolio_pages", "write_portfolio_pack"]
+
+
+_WIDTH = A4_LANDSCAPE[0] * 72 * 0.92  # points of text across the page
+
+
+def _say(fig: Figure, y: float, text: str, size: float = 10.5) -> float:
+    """``text`` wrapped to the page's width from ``y`` down; the next line's y."""
+    lines = fit_lines(text, size, _WIDTH, lines=4)
+    fig.text(0.04, y, "\n".join(lines), fontsize=size, va="top")
+    return y - len(lines) * size * 1.45 / (A4_LANDSCAPE[1] * 72) - 0.015
 
 
 def _pct(p: float | None) -> str:
@@ -82,8 +92,7 @@ def portfolio_pages(result: PortfolioResult, footer: str = "") -> list[Figure]:
     fig = page("Portfolio: summary for the board", footer)
     y = 0.88
     for line in board_lines(result):
-        fig.text(0.04, y, "• " + line, fontsize=10.5, va="top", wrap=True)
-        y -= 0.055
+        y = _say(fig, y, "• " + line)
     rows, head = _levels_table(result)
     ax = fig.add_axes((0.04, y - 0.2, 0.92, 0.19))
     draw_table(ax, rows, head, [0.2, 0.14, 0.14, 0.18, 0.2, 0.14], fontsize=8.5)
@@ -105,20 +114,19 @@ def portfolio_pages(result: PortfolioResult, footer: str = "") -> list[Figure]:
     fig = page("Portfolio: projects by confidence, and their cost percentiles", footer)
     project_confidence(result, ax=fig.add_axes((0.06, 0.1, 0.40, 0.76)))
     portfolio_heat_map(result, ax=fig.add_axes((0.62, 0.1, 0.35, 0.76)),
-                       title="Cost P50 / P80 / P90 by project")
+                       title="Cost P50 / P80 / P90 against each budget")
     pages.append(fig)
 
     for name, lv in result.programmes.items():
         m = result.money
         c = lv.statistics("cost")
         fig = page(f"Programme: {name}", footer)
-        fig.text(0.04, 0.88, f"{len(lv.projects)} projects, base {m(c['base'])}, P80 "
+        _say(fig, 0.88, f"{len(lv.projects)} projects, base {m(c['base'])}, P80 "
                  f"{m(c['p80'])}. Own P80 contingency {m(lv.contingency_p80)}; its share of "
                  f"the portfolio's {m(lv.allocated)}. P(within budget) "
-                 f"{_pct(lv.p_within_budget)}, P(on time) {_pct(lv.p_on_time)}.",
-                 fontsize=10.5, va="top")
-        portfolio_s_curves(result, name, ax=fig.add_axes((0.06, 0.1, 0.42, 0.7)))
-        ax = fig.add_axes((0.54, 0.1, 0.43, 0.7))
+                 f"{_pct(lv.p_within_budget)}, P(on time) {_pct(lv.p_on_time)}.")
+        portfolio_s_curves(result, name, ax=fig.add_axes((0.06, 0.1, 0.42, 0.66)))
+        ax = fig.add_axes((0.54, 0.1, 0.43, 0.66))
         draw_table(ax, _allocation_rows(result, lv.projects), _ALLOC_HEAD,
                    [0.24, 0.16, 0.17, 0.14, 0.1, 0.19], fontsize=8)
         pages.append(fig)
