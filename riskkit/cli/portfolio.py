@@ -33,6 +33,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    help="also list the portfolio's N top risks (their contribution to "
                         "the portfolio's P80; one removal run per project)")
     p.add_argument("--json", metavar="PATH|-", help="write the results as JSON ('-': stdout)")
+    p.add_argument("-o", "--output", metavar="PACK.pdf",
+                   help="write the portfolio pack (board summary, charts, a page per "
+                        "programme) as PDF")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return p
 
@@ -49,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
             data["top_risks"] = [{k: json_value(v) for k, v in row.items()}
                                  for row in top.to_dict(orient="records")]
         write(args.json, json.dumps(data, indent=2) + "\n")
+    if args.output:
+        from ..report.portfolio import write_portfolio_pack
+        write_portfolio_pack(res, args.output, footer=f"{pf.source}; {res.iterations:,} "
+                             f"iterations, seed {res.seed}")
     if not args.quiet and args.json != "-":
         print(f"{pf.source}: {len(pf)} projects in {len(res.programmes)} programmes; "
               f"{res.iterations:,} iterations, seed {res.seed}")

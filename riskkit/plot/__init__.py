@@ -14,6 +14,12 @@ from .curves import contingency_waterfall, histogram, s_curve
 from .drivers import mitigation_ranking, tornado
 from .heat import heat_map, impact_bands_for, impact_bands_of
 from .history import change_waterfall, contingency_trend
+from .portfolio import (
+    contingency_bridge,
+    portfolio_heat_map,
+    portfolio_s_curves,
+    project_confidence,
+)
 from .schedule import activity_sensitivity, criticality, joint_confidence, milestone_dates
 from .spend import contingency_split, frontier
 from .style import LINESTYLES, MARKERS, PALETTE
@@ -26,6 +32,7 @@ __all__ = [
     "MARKERS",
     "PALETTE",
     "change_waterfall",
+    "contingency_bridge",
     "contingency_split",
     "contingency_trend",
     "contingency_waterfall",
@@ -37,6 +44,9 @@ __all__ = [
     "impact_bands_for",
     "impact_bands_of",
     "joint_confidence",
+    "portfolio_heat_map",
+    "portfolio_s_curves",
+    "project_confidence",
     "milestone_dates",
     "mitigation_ranking",
     "s_curve",
