@@ -54,11 +54,13 @@ from .distributions import (
 )
 from .exceptions import InputError, InputWarning, OptionError, Problem, RiskkitError
 from .io.correlation import read_correlation
+from .io.escalation import read_escalation_index
 from .io.portfolio import read_portfolio
 from .io.register import read_register
 from .io.schedule import read_schedule
 from .io.snapshots import Snapshot, SnapshotError, read_snapshots
 from .io.uncertainty import apply_uncertainty, read_uncertainty
+from .merges import MergeBias
 from .model import (
     Activity,
     Calendar,
@@ -71,12 +73,15 @@ from .model import (
     Schedule,
     Uncertainty,
 )
+from .phasing import CashFlow, Escalation
 from .report import write_pack, write_report
 from .report.workbook import write_workbook
 from .result import SimulationResult
 from .sim import RunOptions, simulate
 
 __all__ = [
+    "CashFlow",
+    "Escalation",
     "FAMILIES",
     "Activity",
     "Analysis",
@@ -96,6 +101,7 @@ __all__ = [
     "InputWarning",
     "Link",
     "Lognormal",
+    "MergeBias",
     "MitigationSet",
     "Frontier",
     "Normal",
@@ -132,6 +138,7 @@ __all__ = [
     "plot",
     "rank_mitigations",
     "read_correlation",
+    "read_escalation_index",
     "read_portfolio",
     "read_register",
     "read_schedule",

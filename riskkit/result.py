@@ -10,7 +10,9 @@ import pandas as pd
 
 from ._format import amount, currency_symbol, number, plural
 from .exceptions import OptionError
-from .model import Calendar, KeyActivity
+from .merges import MergeBias, merge_bias
+from .model import Calendar, KeyActivity, Schedule
+from .phasing import CashFlow, Escalation, RiskCosts, cash_flow
 from .seeds import reported_seed
 
 __all__ = ["STATISTICS", "FinishDates", "SimulationResult", "Summary", "metric_name"]
@@ -195,11 +197,20 @@ class SimulationResult:
         default_factory=lambda: np.zeros((0, 0), np.float32), repr=False)
     activity_finishes: np.ndarray = field(
         default_factory=lambda: np.zeros((0, 0), np.float32), repr=False)
+    #: with ``activity_detail=True``: every activity's early start (working days as
+    #: :attr:`schedule`) per iteration, (activities, iterations); else empty
+    activity_starts: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0), np.float32), repr=False)
+    #: with ``activity_detail=True``: every occurrence's cost impact, for the cash flow
+    risk_costs: RiskCosts | None = field(default=None, repr=False)
+    #: the schedule the run simulated (its links and costs, for :meth:`merge_bias`
+    #: and :meth:`cash_flow`); None without one
+    network_input: Schedule | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("cost", "schedule", "occurrences", "probabilities", "criticality",
                      "mean_finish", "key_finish", "activity_durations",
-                     "activity_finishes"):
+                     "activity_finishes", "activity_starts"):
             getattr(self, name).setflags(write=False)
 
     @property
@@ -432,6 +443,34 @@ class SimulationResult:
         order = np.lexsort((-table["criticality"].to_numpy(),
                             -np.abs(table["cruciality"].to_numpy())))
         return table.iloc[order].reset_index(drop=True)
+
+    def merge_bias(self) -> MergeBias:
+        """The merge points of the schedule (activities with two or more predecessors)
+        and their merge bias: how much later the merge's P50 start is than the latest
+        of its inputs' P50s, in working days (needs ``simulate(...,
+        activity_detail=True)``); see :func:`riskkit.merges.merge_bias`."""
+        return merge_bias(self)
+
+    def cash_flow(self, freq: str = "M", *, escalation: Escalation | float | None = None
+                  ) -> CashFlow:
+        """The time-phased cost: the spend by month (``freq="M"``; ``"Q"``, ``"Y"``) at
+        P10/P50/P90, per period and cumulative, each activity's cost spread over its
+        sampled start to finish and each risk's cost at the finish of the activity it
+        hits (over the project when it hits none); ``escalation`` an annual rate (0.03)
+        or an :class:`~riskkit.Escalation` index. Needs ``simulate(...,
+        activity_detail=True)``; the rules are in :mod:`riskkit.phasing`.
+
+        Examples
+        --------
+        >>> import riskkit as rk
+        >>> sch = rk.read_schedule("sample_registers/office_fitout_schedule.csv")
+        >>> res = rk.simulate(None, sch, iterations=1_000, rng=1, activity_detail=True,
+        ...                   start="2027-01-04")
+        >>> flow = res.cash_flow()
+        >>> bool(abs(flow.total - res.cost).max() < 0.01)
+        True
+        """
+        return cash_flow(self, freq, escalation=escalation)
 
     def activity_table(self, *, milestones: bool = False) -> pd.DataFrame:
         """Per activity: criticality index (share of iterations on a critical path) and

@@ -23,6 +23,7 @@ LAYERS = [
     {"analysis"},
     {"sim"},
     {"io", "result"},
+    {"phasing", "merges"},
     {"model"},
     {"cpm"},
     {"distributions", "correlation", "graph", "seeds"},

@@ -22,9 +22,9 @@ def test_pack_pages_metadata_and_reproducible_bytes(tmp_path, monkeypatch):
     assert data == b.read_bytes()
     # cover, summary, what it means, S-curves, drivers, mitigations, cost and schedule
     # heat maps, frontier, contingency, schedule, which activities move the finish,
-    # milestones, top 20, schedule health, register hygiene, method and glossary (two
-    # pages)
-    assert pages(data) == 18
+    # milestones, cost over time, top 20, schedule health, register hygiene, method and
+    # glossary (two pages)
+    assert pages(data) == 19
     assert b"Office fit-out risk pack" in data and b"riskkit" in data
     assert b"D:20270115" in data  # CreationDate from SOURCE_DATE_EPOCH
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..exceptions import InputWarning
 from ..model import Calendar, RiskRegister, Schedule
+from ..phasing import CashFlow, Escalation
 from ..result import SimulationResult
 from ..sim import RunOptions, simulate
 from .contingency import Contingency, contingency
@@ -40,7 +41,9 @@ class Analysis:
     simulations, the drivers, the contingency split, (when the register has
     mitigations) the ranking and the efficient frontier of mitigation spend, and the
     health of the schedule and the register (:func:`riskkit.check_schedule`,
-    :func:`riskkit.check_register`)."""
+    :func:`riskkit.check_register`); with a costed schedule and the activities' draws,
+    the time-phased cost (``cash_flow``, by month) and, when an escalation was given,
+    the same escalated (``escalated_cash_flow``)."""
 
     register: RiskRegister
     schedule: Schedule | None
@@ -53,6 +56,8 @@ class Analysis:
     frontier: Frontier | None = None
     contingency: Contingency | None = None
     health: Health | None = None
+    cash_flow: CashFlow | None = None
+    escalated_cash_flow: CashFlow | None = None
 
     @property
     def iterations(self) -> int:
@@ -73,6 +78,7 @@ def analyse(
     holidays: Sequence[Any] | None = None,
     calendar: Calendar | None = None,
     activity_detail: bool = False,
+    escalation: Escalation | float | None = None,
     **run: Any,
 ) -> Analysis:
     """Run everything a pack presents, on one set of random numbers.
@@ -81,7 +87,9 @@ def analyse(
     run; ``start`` (and ``holidays`` or ``calendar``) give finish dates; a
     ``value_per_day`` adds the value of days saved to the mitigations' benefit;
     ``activity_detail`` keeps every activity's draws in the current run
-    (:meth:`SimulationResult.activity_sensitivity`). The
+    (:meth:`SimulationResult.activity_sensitivity`), and with a schedule that has
+    costs the cash flow (:meth:`SimulationResult.cash_flow`), escalated too when
+    ``escalation`` (an annual rate or an :class:`riskkit.Escalation`) is given. The
     schedule's and the register's health are checked first (the pack's health pages);
     a schedule that fails its checks by far is warned about, once, before it is
     simulated.
@@ -122,5 +130,11 @@ def analyse(
                                       points=None if few else FRONTIER_POINTS)
     split = contingency(register, schedule, options=same, current=current,
                         removals=removals)  # its own runs keep quiet about the register
+    flow = escalated = None
+    if schedule is not None and current.activity_starts.shape[0] and (
+            schedule.cost_per_day.any() or schedule.fixed_cost.any()):
+        flow = current.cash_flow()
+        escalated = (current.cash_flow(escalation=escalation) if escalation is not None
+                     else None)
     return Analysis(register, schedule, current, mitigated, drivers, ranking, value_per_day,
-                    same, frontier, split, health)
+                    same, frontier, split, health, flow, escalated)

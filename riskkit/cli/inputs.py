@@ -12,14 +12,16 @@ from .._format import currency_code
 from ..correlation import Correlation
 from ..exceptions import InputError, OptionError, Problem
 from ..io.correlation import read_correlation
+from ..io.escalation import read_escalation_index
 from ..io.register import read_register
 from ..io.schedule import read_schedule
 from ..io.uncertainty import apply_uncertainty
 from ..model import RiskRegister, Schedule, parse_day
+from ..phasing import Escalation
 from ..sim.correlation import resolve as resolve_correlation
 from .options import UsageError, column_map, sheet_option
 
-__all__ = ["currency", "holidays", "load", "progress", "read_dates"]
+__all__ = ["currency", "escalation", "holidays", "load", "progress", "read_dates"]
 
 
 def load(args: argparse.Namespace
@@ -115,3 +117,19 @@ def currency(args: argparse.Namespace, reg: RiskRegister | None) -> str | None:
     if getattr(args, "currency", None) is not None:
         return currency_code(args.currency)
     return reg.currency if reg is not None else None
+
+
+def escalation(args: argparse.Namespace, sch: Schedule | None) -> Escalation | None:
+    """The escalation --escalation or --escalation-index asks for, or None; refused
+    without a schedule that has costs (nothing to place in time)."""
+    rate, index = getattr(args, "escalation", None), getattr(args, "escalation_index", None)
+    if rate is None and index is None:
+        return None
+    option = "--escalation" if rate is not None else "--escalation-index"
+    if sch is None or not (sch.cost_per_day.any() or sch.fixed_cost.any()):
+        raise UsageError(f"riskkit: error: {option} escalates the time-phased cost: it needs "
+                         "a --schedule with activity costs (cost_per_day or fixed_cost)")
+    if index is not None and getattr(args, "start", None) is None and sch.start is None:
+        raise UsageError("riskkit: error: --escalation-index reads the index by month: give "
+                         "the project's --start")
+    return Escalation(rate=rate) if rate is not None else read_escalation_index(index)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-__all__ = ["Parser", "UsageError", "add_input_options", "add_run_options", "column_map",
+__all__ = ["Parser", "UsageError", "add_escalation_options", "add_input_options",
+           "add_run_options", "column_map",
            "count", "iterations", "positive", "seed", "sheet_option"]
 
 
@@ -148,6 +149,30 @@ def seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
     return value
+
+
+def escalation_rate(text: str) -> float:
+    """``--escalation``: an annual rate as typed (``3%``, ``0.03``)."""
+    from ..exceptions import OptionError
+    from ..io.escalation import parse_escalation_rate
+
+    try:
+        return parse_escalation_rate(text)
+    except OptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_escalation_options(p: argparse.ArgumentParser) -> None:
+    """--escalation and --escalation-index: the time-phased cost escalated (needs a
+    schedule with costs)."""
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--escalation", type=escalation_rate, metavar="RATE",
+                   help="escalate the time-phased cost at this annual rate, e.g. 3%% "
+                        "(monthly compounding from the start's month; needs --schedule "
+                        "with costs): the escalated cost is reported beside the cost")
+    g.add_argument("--escalation-index", metavar="FILE",
+                   help="escalate by a price index by month: a CSV of month,index "
+                        "(e.g. 2027-01,100); needs --schedule and --start")
 
 
 def add_run_options(p: argparse.ArgumentParser, *, auto: bool = False,

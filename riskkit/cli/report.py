@@ -8,9 +8,9 @@ from typing import Any
 from ..analysis import analyse
 from ..report import write_pack
 from ..seeds import fresh_seed
-from .inputs import holidays, load, progress
+from .inputs import escalation, holidays, load, progress
 from .office import add_office_options, write_office
-from .options import add_input_options, add_run_options
+from .options import add_escalation_options, add_input_options, add_run_options
 
 NAME = "report"
 
@@ -31,6 +31,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                                       "register's, if it writes one)")
     p.add_argument("--value-per-day", type=float, default=None, metavar="AMOUNT",
                    help="what a working day of delay is worth, for the mitigation values")
+    add_escalation_options(p)
     add_office_options(p)
     return p
 
@@ -44,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
                        holidays=holidays(args), value_per_day=args.value_per_day,
                        sampling=args.sampling, progress=progress(args),
                        workers=args.workers, correlation=corr,
-                       activity_detail=sch is not None)  # the pack's sensitivity page
+                       activity_detail=sch is not None,  # the sensitivity, cash flow pages
+                       escalation=escalation(args, sch))
     path = write_pack(analysis, args.output, title=args.title, currency=args.currency,
                       template=args.template)
     # the workbook and tables are of the pack's own runs: the same numbers

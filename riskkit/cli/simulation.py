@@ -11,9 +11,9 @@ from .. import cli
 from .._format import amount, currency_symbol, number, plural
 from ..analysis.health import warn_before_simulating
 from ..report import write_charts
-from .inputs import currency, holidays, load, progress
+from .inputs import currency, escalation, holidays, load, progress
 from .office import add_office_options, wants_activity_detail, write_office
-from .options import add_input_options, add_run_options
+from .options import UsageError, add_escalation_options, add_input_options, add_run_options
 from .output import left_out, listed, milestone_lines, summary_table, write
 
 NAME = "simulate"
@@ -32,12 +32,22 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--currency", help="currency of the amounts, for the printed table, the "
                                       "JSON and the charts, e.g. '£', 'GBP' or 'CHF ' "
                                       "(default: the register's, if it writes one)")
+    add_escalation_options(p)
+    p.add_argument("--cash-flow-csv", metavar="PATH",
+                   help="write the time-phased cost by month: P10/P50/P90 of the spend in "
+                        "each month and to date (escalated with --escalation; needs "
+                        "--schedule)")
     add_office_options(p)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     reg, sch, corr = load(args)
+    escalated = escalation(args, sch)
+    if args.cash_flow_csv and sch is None:
+        raise UsageError("riskkit: error: --cash-flow-csv places the activities' costs in "
+                         "time: it needs a --schedule")
+    phased = escalated is not None or bool(args.cash_flow_csv)
     warn_before_simulating(sch)  # a schedule that fails its health checks by far
     # the library's simulate, looked up on the package when called (riskkit.cli.simulate),
     # so that a test can stand an error in for it
@@ -45,11 +55,18 @@ def run(args: argparse.Namespace) -> int:
                        sampling=args.sampling, scenario=args.scenario, start=args.start,
                        holidays=holidays(args), progress=progress(args),
                        workers=args.workers, correlation=corr,
-                       activity_detail=wants_activity_detail(args, sch))
+                       activity_detail=wants_activity_detail(args, sch) or phased)
     if currency(args, reg) != res.currency:  # --currency names the amounts' currency
         res = dataclasses.replace(res, currency=currency(args, reg))
+    flow = res.cash_flow(escalation=escalated) if phased else None
     if args.json:
-        write(args.json, json.dumps(res.to_dict(), indent=2) + "\n")
+        out = res.to_dict()
+        if escalated is not None and flow is not None:
+            out["escalated_cost"] = {**flow.summary(), "escalation": escalated.label}
+        write(args.json, json.dumps(out, indent=2) + "\n")
+    if args.cash_flow_csv and flow is not None:
+        write(args.cash_flow_csv, flow.table.to_csv(index=False, lineterminator="\n",
+                                                    date_format="%Y-%m-%d"))
     if args.csv:
         write(args.csv, res.to_frame().to_csv(index=False, lineterminator="\n"))
     if args.pdf:
@@ -75,6 +92,13 @@ def run(args: argparse.Namespace) -> int:
             print(res.correlation)
         print(summary_table(res))
         sym = currency_symbol(res.currency)
+        if escalated is not None and flow is not None:
+            e = flow.summary()
+            print(f"cost {escalated.label}: mean {amount(e['mean'], sym)}, P50 "
+                  f"{amount(e['p50'], sym)}, P80 {amount(e['p80'], sym)}, P90 "
+                  f"{amount(e['p90'], sym)}")
+        if args.cash_flow_csv and args.cash_flow_csv != "-":
+            print(f"wrote {args.cash_flow_csv}: the cash flow by month")
         shown = [m for m in ("cost", "schedule") if m in res.metrics]
         if shown:
             print("contingency at P80: " + ", ".join(

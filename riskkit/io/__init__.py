@@ -18,6 +18,7 @@ the reader maps each problem back to the file's row and column.
 """
 
 from .correlation import read_correlation
+from .escalation import parse_escalation_rate, read_escalation_index
 from .planning.mspdi import read_mspdi
 from .planning.pmxml import read_pmxml
 from .planning.verify import DateComparison, compare_dates
@@ -29,6 +30,7 @@ from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .uncertainty import apply_uncertainty, parse_uncertainty, read_uncertainty
 
 __all__ = ["DateComparison", "Snapshot", "SnapshotError", "XerFile", "apply_uncertainty",
-           "compare_dates", "parse_uncertainty", "read_correlation", "read_mspdi", "read_pmxml",
+           "compare_dates", "parse_escalation_rate", "parse_uncertainty",
+           "read_correlation", "read_escalation_index", "read_mspdi", "read_pmxml",
            "read_portfolio", "read_register", "read_schedule", "read_snapshots",
            "read_uncertainty", "read_xer"]

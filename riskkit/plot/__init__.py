@@ -14,6 +14,7 @@ from .curves import contingency_waterfall, histogram, s_curve
 from .drivers import mitigation_ranking, tornado
 from .heat import heat_map, impact_bands_for, impact_bands_of
 from .history import change_waterfall, contingency_trend
+from .phasing import cash_flow
 from .portfolio import (
     contingency_bridge,
     portfolio_heat_map,
@@ -31,6 +32,7 @@ __all__ = [
     "LINESTYLES",
     "MARKERS",
     "PALETTE",
+    "cash_flow",
     "change_waterfall",
     "contingency_bridge",
     "contingency_split",

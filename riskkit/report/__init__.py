@@ -27,6 +27,7 @@ from .layout import check_folder, now, page, save
 from .meaning import glossary_blocks, meaning_pages
 from .method import method_pages
 from .pages import (
+    cash_flow_page,
     contingency_page,
     curves_page,
     drivers_page,
@@ -75,7 +76,9 @@ def write_report(
     and after (opportunities apart); the frontier of mitigation spend; the contingency
     split; joint confidence and criticality (with a schedule); the dates of the
     milestones and deadlines and the chance of meeting them (with milestones or a
-    must-finish-by date); the top-20 risk table; the schedule's health (with a
+    must-finish-by date); the cash flow by month (with a schedule that has costs;
+    escalated too with ``escalation=``, an annual rate or an :class:`riskkit.Escalation`);
+    the top-20 risk table; the schedule's health (with a
     schedule) and the register's hygiene; assumptions and method, and a glossary.
 
     Examples
@@ -143,7 +146,8 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
     before and after mitigation; risk drivers; mitigation value; heat maps of cost and
     of schedule before and after mitigation; the frontier of mitigation spend; the
     contingency split; joint confidence and criticality (with a schedule); milestones
-    and deadlines (with milestones or a must-finish-by date); the top-20 risk table;
+    and deadlines (with milestones or a must-finish-by date); the cash flow (with a
+    costed schedule); the top-20 risk table;
     the schedule's health (with a schedule) and the register's hygiene; assumptions
     and method, and the glossary.
     """
@@ -175,6 +179,9 @@ def pack_pages(analysis: Analysis, *, title: str | None = None, currency: str | 
             pages.append(sensitivity_page(res, footer))
         if res.key_activities or res.deadline is not None:
             pages.append(milestones_page(res, after, footer))
+        if analysis.cash_flow is not None:
+            pages.append(cash_flow_page(analysis.cash_flow, analysis.escalated_cash_flow,
+                                        cur, footer))
     pages.append(risk_table_page(register, drivers, cur, footer))
     if analysis.health is not None:
         pages += health_pages(analysis.health, footer)

@@ -11,12 +11,14 @@ from .._format import ratio as ratio_text
 from ..analysis import Contingency, Drivers, Frontier, Ranking
 from ..analysis import columns as C
 from ..model import RiskRegister, Schedule
+from ..phasing import CashFlow
 from ..plot.style import date_text
 from ..result import SimulationResult
 from .layout import draw_table, has_delay, page
 
-__all__ = ["contingency_page", "curves_page", "drivers_page", "frontier_page", "heat_pages",
-           "milestones_page", "mitigation_page", "schedule_page", "sensitivity_page"]
+__all__ = ["cash_flow_page", "contingency_page", "curves_page", "drivers_page",
+           "frontier_page", "heat_pages", "milestones_page", "mitigation_page",
+           "schedule_page", "sensitivity_page"]
 
 
 def curves_page(res: SimulationResult, after: SimulationResult, cur: str | None,
@@ -248,3 +250,39 @@ def milestones_page(res: SimulationResult, after: SimulationResult, footer: str,
                  + "; a risk on no activity delays the project finish, not the milestones",
                  loc="left", fontsize=8)
     return fig
+
+
+def cash_flow_page(flow: CashFlow, escalated: CashFlow | None, cur: str | None,
+                   footer: str, rows: int = 10) -> Figure:
+    """When the money is spent: the cumulative spend by month (P50 in the P10-P90 band,
+    escalated when asked), above a table of the cumulative spend by quarter."""
+    fig = page("Cost over time: how much will have been spent by when?", footer)
+    grid = fig.add_gridspec(2, 1, height_ratios=[1.6, 1])
+    plot.cash_flow(flow, ax=fig.add_subplot(grid[0, 0]), escalated=escalated, currency=cur)
+    quarters = flow.by("Q")
+    later = escalated.by("Q") if escalated is not None else None
+    table = []
+    for i, r in enumerate(quarters.table.to_dict("records")[:rows]):
+        line = [str(r["period"]), money(r["p50"], cur), money(r["cumulative_p10"], cur),
+                money(r["cumulative_p50"], cur), money(r["cumulative_p90"], cur)]
+        if later is not None:
+            e = later.table.iloc[i]
+            line += [money(e["cumulative_p50"], cur), money(e["cumulative_p90"], cur)]
+        table.append(line)
+    header = ["quarter", "spend P50", "to date P10", "to date P50", "to date P90"]
+    widths = [0.22, 0.13, 0.13, 0.13, 0.13]
+    if later is not None:
+        header += ["escalated P50", "escalated P90"]
+        widths = [0.2, 0.11, 0.11, 0.11, 0.11, 0.12, 0.12]
+    ax = fig.add_subplot(grid[1, 0])
+    draw_table(ax, table, header, widths, fontsize=8)
+    more = len(quarters.table) - min(rows, len(quarters.table))
+    ax.set_title("Each activity's cost is spread over its sampled dates, each risk's cost "
+                 "falls at the finish of the activity it hits (over the project when it hits "
+                 "none).\nPercentiles of the spend to date, not sums of the quarters'"
+                 + (f"; {more} later quarters not shown" if more > 0 else "")
+                 + (f"; {escalated.escalation.label} from the start's month"
+                    if escalated is not None and escalated.escalation is not None else "")
+                 + ".", loc="left", fontsize=8)
+    return fig
+

@@ -157,9 +157,11 @@ OnActivities = list[tuple[RiskModel, np.ndarray, np.ndarray]]
 
 
 def sample_risks(plan: Plan, block: int, n: int, cost: np.ndarray, delay: np.ndarray,
-                 occurrences: np.ndarray) -> OnActivities:
+                 occurrences: np.ndarray, costs: list | None = None) -> OnActivities:
     """Add every risk's cost impacts to ``cost`` and finish delays to ``delay``, in the
-    scenario the plan runs; count the occurrences.
+    scenario the plan runs; count the occurrences. With a list ``costs``, every risk's
+    cost impacts are also appended to it as (risk, positions, values), to place them in
+    time (the time-phased cost).
 
     Returns the delays of risks that act on activities, as (risk, positions, values)
     with positions ascending, for the network pass.
@@ -177,8 +179,12 @@ def sample_risks(plan: Plan, block: int, n: int, cost: np.ndarray, delay: np.nda
          for m in plan.risks], dtype=np.int64))
     counts = np.zeros((len(plan.risks), 2), dtype=np.int64)
     counts[:, 0] = k_run
-    call = KernelCall(plan, draws, tables, counts, flags)
+    call = KernelCall(plan, draws, tables, counts, flags | EXPORT if costs is not None else flags)
     exports = call.run(cost, delay)
+    for r in range(len(plan.risks)) if costs is not None else ():
+        if k_run[r] and plan.risks[r].run.cost is not None and costs is not None:
+            costs.append((r, exports.positions_of(r, int(k_run[r])).copy(),
+                          exports.of(r, int(k_run[r]), 0).copy()))
     on_activities: OnActivities = []
     for r in np.flatnonzero(flags & EXPORT).tolist():
         k = int(k_run[r])

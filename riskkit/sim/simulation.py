@@ -18,6 +18,7 @@ from .._progress import Silent
 from ..cpm import Workspace
 from ..exceptions import InputError, OptionError, Problem
 from ..model import Calendar, RiskRegister, Schedule, check_scenario, parse_day, target_day
+from ..phasing import RiskCosts
 from ..result import SimulationResult
 from ..seeds import BLOCK_SIZE
 from .durations import SUB_BLOCK, Durations, add_activity_delays
@@ -42,13 +43,16 @@ class _ChunkOut:
     #: with activity detail, every activity's duration and finish, (activities, iterations)
     durations: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     finishes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    starts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    #: with activity detail, each occurrence's cost: (risk, iterations in the chunk, costs)
+    risk_costs: list = field(default_factory=list)
     steps: int = 0
 
 
 def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.ndarray,
                  on_activities: OnActivities, critical: np.ndarray, finish_sum: np.ndarray,
                  key_finish: np.ndarray, work: Workspace, bar: Any,
-                 detail: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+                 detail: tuple[np.ndarray, ...] | None = None) -> None:
     """Durations, risk delays on activities, time-dependent cost and the CPM passes of
     one block, slice by slice."""
     net = plan.network
@@ -69,6 +73,7 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
         if detail is not None:
             detail[0][:, s0:s1] = d
             detail[1][:, s0:s1] = passes.finish_of(np.arange(d.shape[0]))
+            detail[2][:, s0:s1] = passes.early_start
         if net.criticality:
             critical += passes.critical_counts()
         bar.update()
@@ -87,14 +92,17 @@ def _run_chunk(plan: Plan, bar: Any, block_list: list[Block]) -> _ChunkOut:
     if plan.network is not None and plan.network.detail:
         out.durations = np.zeros((n_act, stop - start), dtype=np.float32)
         out.finishes = np.zeros((n_act, stop - start), dtype=np.float32)
+        out.starts = np.zeros((n_act, stop - start), dtype=np.float32)
     work = Workspace()
     for block, b0, b1 in block_list:
         n, o = b1 - b0, b0 - start
         cost, sched = out.cost[o:o + n], out.schedule[o:o + n]
-        on_activities = sample_risks(plan, block, n, cost, sched, out.occurrences)
+        costs: list | None = [] if plan.network is not None and plan.network.detail else None
+        on_activities = sample_risks(plan, block, n, cost, sched, out.occurrences, costs)
+        out.risk_costs += [(r, at + o, c) for r, at, c in costs or ()]
         if plan.network is not None:
-            detail = ((out.durations[:, o:o + n], out.finishes[:, o:o + n])
-                      if plan.network.detail else None)
+            detail = ((out.durations[:, o:o + n], out.finishes[:, o:o + n],
+                       out.starts[:, o:o + n]) if plan.network.detail else None)
             _run_network(plan, block, n, cost, sched, on_activities, out.critical,
                          out.finish_sum, out.key_finish[:, o:o + n], work, bar, detail)
         else:
@@ -176,10 +184,13 @@ def simulate(
     criticality : bool, default True
         Count how often each activity is critical (needs a backward pass).
     activity_detail : bool, default False
-        Keep every activity's duration and finish in every iteration (float32, 8 bytes
-        per activity and iteration: 320 MB for 4,000 activities at 10,000 iterations),
-        for :meth:`~riskkit.SimulationResult.activity_sensitivity` (each activity's
-        P50/P80 finish, duration sensitivity, cruciality, schedule sensitivity index).
+        Keep every activity's duration, finish and start in every iteration (float32,
+        12 bytes per activity and iteration: 480 MB for 4,000 activities at 10,000
+        iterations) and every risk occurrence's cost, for
+        :meth:`~riskkit.SimulationResult.activity_sensitivity` (each activity's P50/P80
+        finish, duration sensitivity, cruciality, schedule sensitivity index),
+        :meth:`~riskkit.SimulationResult.merge_bias` and
+        :meth:`~riskkit.SimulationResult.cash_flow`.
     progress : bool, optional
         Show a progress bar (tqdm); by default only for long runs.
     executor : concurrent.futures.Executor, optional
@@ -257,6 +268,8 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
     detail = plan.network is not None and plan.network.detail
     durations = np.empty((n_act if detail else 0, iterations), dtype=np.float32)
     finishes = np.empty((n_act if detail else 0, iterations), dtype=np.float32)
+    starts = np.empty((n_act if detail else 0, iterations), dtype=np.float32)
+    risk_costs: list = []
     work = iterations * (len(plan.risks) * 0.3 + n_act * 4)
     for out in run_chunks(_run_chunk, plan, options, iterations, label="simulate",
                           network=plan.network is not None, work=work):
@@ -269,6 +282,8 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
         if detail:
             durations[:, out.start:out.start + out.cost.size] = out.durations
             finishes[:, out.start:out.start + out.cost.size] = out.finishes
+            starts[:, out.start:out.start + out.cost.size] = out.starts
+            risk_costs += [(r, at + out.start, c) for r, at, c in out.risk_costs]
     base_cost = base_schedule = 0.0
     if plan.network is not None and schedule is not None:
         cost += plan.network.fixed_cost
@@ -297,7 +312,10 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
         metrics=modelled_metrics(register, schedule, scenario),
         milestones=schedule.milestones if schedule is not None else (),
         key_activities=keys, key_finish=key_finish,
-        activity_durations=durations, activity_finishes=finishes,
+        activity_durations=durations, activity_finishes=finishes, activity_starts=starts,
+        risk_costs=(RiskCosts.of(risk_costs, plan.ids, [r.activities for r in plan.risks])
+                    if detail else None),
+        network_input=schedule,
         deadline=target_day(schedule.must_finish_by) if schedule is not None else None)
 
 
