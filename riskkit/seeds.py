@@ -17,7 +17,8 @@ import numpy as np
 
 from .exceptions import OptionError
 
-__all__ = ["ACTIVITY_STREAM", "BLOCK_SIZE", "CORRELATION_STREAM", "FRESH_SEEDS", "RISK_STREAM",
+__all__ = ["ACTIVITY_STREAM", "BLOCK_SIZE", "BRANCH_STREAM", "CORRELATION_STREAM",
+           "DRIVER_STREAM", "EVENT_STREAM", "FRESH_SEEDS", "RISK_STREAM", "WEATHER_STREAM",
            "blocks", "fresh_seed", "make_seed", "reported_seed", "stable_key", "stream_key"]
 
 #: Iterations per random-number block. Part of the reproducibility contract: changing
@@ -28,6 +29,10 @@ BLOCK_SIZE = 65_536
 RISK_STREAM = 0
 ACTIVITY_STREAM = 1
 CORRELATION_STREAM = 2  # key (block, 2, set, layer): layer 0 cost, 1 schedule, 2 durations
+DRIVER_STREAM = 3  # key (block, 3, risk key): a risk driver's occurrence and factors
+BRANCH_STREAM = 4  # key (block, 4, activity or branch key): existence and branch choices
+WEATHER_STREAM = 5  # key (block, 5, rule key, month): a weather rule's lost days
+EVENT_STREAM = 6  # key (block, 6, risk or group key): conditional and exclusive occurrences
 
 #: An unseeded run draws its seed from this range: eight digits a person can read off a
 #: pack or a terminal and retype as ``--seed`` (or ``rng=``) to repeat the run.

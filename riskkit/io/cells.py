@@ -176,3 +176,14 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(i.strip() for i in items if i.strip())
 
 
+def percentages(numbers: list[ParsedNumber], of: str = "the duration"
+                ) -> tuple[list[float], str | None]:
+    """Percentages (of ``of``) from cells: ``90`` and ``90%`` are both 90; values that
+    all look like fractions (none written with %, all 3 or less) are refused, not
+    guessed."""
+    values = [n.value * 100 if n.percent else n.value for n in numbers]
+    if numbers and not any(n.percent for n in numbers) and max(values) <= 3:
+        shown = ", ".join(f"{v:g}" for v in values)
+        return values, (f"{shown} would be {shown.replace(', ', '%, ')}% of {of}; "
+                        f"write percentages such as 90, 100, 130 (or 90%, 100%, 130%)")
+    return values, None

@@ -232,7 +232,8 @@ def _meaning(parts: list[_Part]) -> str | None:
 def _canonical_names() -> list[str]:
     names = ["id", "title", "description", "category", "type", "owner", "status", "project",
              "probability", "distribution", "activities", "mitigation", "correlation_group",
-             "mitigation_cost", "review_date"]
+             "mitigation_cost", "review_date", "depends_on", "exclusive_group"]
+    names += [f"{i}_factor_{p}" for i in _IMPACTS for p in _POINTS]
     names += [f"{i}_impact" for i in _IMPACTS]
     names += [f"{i}_{p}" for i in _IMPACTS for p in _POINTS]
     names += [f"mitigated_{c}" for c in ("probability", "cost_impact", "schedule_impact")]

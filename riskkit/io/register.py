@@ -32,10 +32,18 @@ from ..distributions import (
 )
 from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
-from ..model import REGISTER_COLUMNS, Exposure, Risk, RiskRegister, relocate
+from ..model import (
+    REGISTER_COLUMNS,
+    STRUCTURE_COLUMNS,
+    Exposure,
+    Risk,
+    RiskRegister,
+    relocate,
+)
 from ..model.status import status_notes
 from . import sense
 from .cells import NumberFormatError, parse_cell, parse_number, split_list
+from .factors import read_factor
 from .formats import buffered, not_a_register_error, sniff_format
 from .headers import REGISTER_ALIASES, REGISTER_HEADERS, check_columns
 from .scale import DEFAULT_SCALE, SCALE_HEADER, Level, Scale, read_scale
@@ -65,7 +73,8 @@ FIXED_COLUMNS = ("cost_impact", "schedule_impact", "mitigated_cost_impact",
                  "mitigated_schedule_impact")
 _PARAMETERS = family_parameters()
 #: "type": threat or opportunity (riskkit.io.sense); read, not kept on the model
-_INPUT_COLUMNS = REGISTER_COLUMNS + FIXED_COLUMNS + tuple(_PARAMETERS) + ("type",)
+_INPUT_COLUMNS = (REGISTER_COLUMNS + STRUCTURE_COLUMNS + FIXED_COLUMNS + tuple(_PARAMETERS)
+                  + ("type",))
 _POINTS = ("min", "most_likely", "max")
 #: Columns of money whose values may be scores written as amounts.
 COST_COLUMNS = ("cost_impact", "cost_min", "cost_most_likely", "cost_max",
@@ -74,7 +83,7 @@ COST_COLUMNS = ("cost_impact", "cost_min", "cost_most_likely", "cost_max",
 _TOTAL_WORDS = ("total", "totals", "sum", "subtotal", "grandtotal", "overall")
 
 _TEXT = ("id", "title", "description", "category", "owner", "status", "project",
-         "mitigation", "correlation_group")
+         "mitigation", "correlation_group", "depends_on", "exclusive_group")
 _CURRENCY_ALIASES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "$": "USD", "US$": "USD",
                      "FR.": "CHF", "SFR": "CHF"}
 _ISO = ("USD|EUR|GBP|CHF|AUD|CAD|NZD|SEK|NOK|DKK|JPY|INR|ZAR|SGD|HKD|CNY|PLN|CZK|RUB|BRL|"
@@ -522,6 +531,8 @@ class _RowReader:
             impacts[f"mitigated_{impact}"], _ = self.impact(
                 impact, "mitigated_", family, params, pre,
                 pre_failed=len(self.problems) > before_impact)
+        factors = {impact: read_factor(self, impact, family, params)
+                   for impact in ("schedule", "cost")}
         written_impact = any(self.cell(c) for c in self.file.found
                              if c.startswith(("cost_", "schedule_")))
         if not any_impact and not written_impact:
@@ -552,7 +563,9 @@ class _RowReader:
                 rec["correlation_group"], rec["mitigation"],
                 None if mitigation_cost is None or math.isnan(mitigation_cost)
                 else mitigation_cost, mitigated, has_mitigation, self.row,
-                review_date=self.cell("review_date").strip() or None)
+                review_date=self.cell("review_date").strip() or None,
+                schedule_factor=factors["schedule"], cost_factor=factors["cost"],
+                depends_on=rec["depends_on"], exclusive_group=rec["exclusive_group"])
         except InputError as exc:
             self.file.problems += [
                 p if not p.column or not self.cell(_canonical(self.file.written, p.column))

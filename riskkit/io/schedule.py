@@ -38,7 +38,7 @@ from ..distributions import parameter_columns as family_parameters
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import SCHEDULE_COLUMNS, Activity, Link, Schedule, relocate
 from ..words import read_words
-from .cells import BAD, NumberFormatError, parse_cell
+from .cells import BAD, NumberFormatError, parse_cell, parse_number
 from .formats import buffered, describe, planning_format_error, sniff_format
 from .planning.mpxj import MPXJ_SUFFIXES, read_with_mpxj
 from .planning.mspdi import read_mspdi
@@ -96,10 +96,16 @@ SCHEDULE_ALIASES: dict[str, tuple[str, ...]] = {
     "outline_level": ("Outline Level", "Level", "WBS Level", "Indent", "Indent Level",
                       "Outline", "Hierarchy Level"),
     "summary": ("Summary", "Summary Task", "Is Summary", "Summary Row", "Summary Activity"),
+    "existence_probability": ("Existence Probability", "Existence", "Probability of Existence",
+                              "Task Existence", "Exists", "Probability Needed"),
+    "branch": ("Branch", "Branch Option", "Probabilistic Branch", "Branch Group"),
+    "branch_probability": ("Branch Probability", "Branch Chance",
+                           "Probability of Branch"),
     **{name: p.aliases for name, p in _PARAMETERS.items()},
 }
 _READER_COLUMNS = ("duration_unit", "wbs", "outline_level", "summary")
-_COLUMNS = SCHEDULE_COLUMNS + tuple(_PARAMETERS) + _READER_COLUMNS
+_BRANCHING = ("existence_probability", "branch", "branch_probability")
+_COLUMNS = SCHEDULE_COLUMNS + tuple(_PARAMETERS) + _READER_COLUMNS + _BRANCHING
 _DURATIONS = ("duration", "duration_min", "duration_most_likely", "duration_max")
 _UNIT_WORDS = ("hours", "hrs", "h", "weeks", "wks", "w", "months", "mo", "minutes", "days",
                "d", "wd", "working days")
@@ -497,6 +503,25 @@ class _ActivityRow:
             decimal_comma=self.decimal_comma, allow_percent=False, allow_days=True,
             allow_currency=canon in ("cost_per_day", "fixed_cost"))
 
+    def probability(self, canon: str) -> float | None:
+        """A probability cell: ``30%`` or ``0.3`` (a number above 1 needs its % sign)."""
+        text = self.cell(canon).strip()
+        if not text:
+            return None
+        try:
+            parsed = parse_number(text, decimal_comma=self.decimal_comma, allow_currency=False)
+        except NumberFormatError as exc:
+            self.problem(canon, f"is {exc}", text, "write a probability such as 40% or 0.4")
+            return None
+        if parsed is None:
+            return None
+        value = parsed.value  # "40%" reads as 0.4
+        if not 0.0 < value <= 1.0:
+            self.problem(canon, "probability must be above 0% and at most 100%", text,
+                         "write it as 40% or 0.4")
+            return None
+        return value
+
     def activity(self) -> Activity:
         """This row's activity (built once: its problems are recorded once)."""
         if self._activity is None:
@@ -523,12 +548,17 @@ class _ActivityRow:
         duration, most_likely = self.duration(family, params)
         costs = [self.number(c) for c in ("cost_per_day", "fixed_cost")]
         cost_per_day, fixed_cost = (0.0 if v is None or math.isnan(v) else v for v in costs)
+        existence = self.probability("existence_probability")
+        branch_p = self.probability("branch_probability")
         before = len(self.problems)
         try:
             return Activity(self.cell("id"), duration or Fixed(0.0),
                             self.cell("name") or None, most_likely, cost_per_day, fixed_cost,
                             self.cell("correlation_group") or None, family.name, self.row,
-                            wbs=self.cell("wbs").strip() or None)
+                            wbs=self.cell("wbs").strip() or None,
+                            existence_probability=1.0 if existence is None else existence,
+                            branch=self.cell("branch").strip() or None,
+                            branch_probability=branch_p)
         except InputError as exc:
             columns = {c: self.column(c) for c in _COLUMNS}
             self.problems += relocate(exc, self.src, self.row, columns).problems

@@ -36,7 +36,7 @@ from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import Schedule, relocate
 from ..model.uncertainty import UNCERTAINTY_COLUMNS, Uncertainty, UncertaintyRule
 from ..words import read_words
-from .cells import NumberFormatError, ParsedNumber, parse_number
+from .cells import NumberFormatError, ParsedNumber, parse_number, percentages
 from .summary import yes_no
 from .tables import (
     RawTable,
@@ -147,7 +147,7 @@ def parse_uncertainty(text: str, *, distribution: str | None = None,
         raise bad(str(exc)) from None
     if len(numbers) not in (2, 3) or any(n is None for n in numbers):
         raise bad(f"gives {len(items)} values, not a minimum, most likely and maximum")
-    values, problem = _percentages([n for n in numbers if n is not None])
+    values, problem = percentages([n for n in numbers if n is not None])
     if problem:
         raise bad(problem)
     low, ml, high = (values[0], None, values[1]) if len(values) == 2 else values
@@ -161,17 +161,6 @@ def parse_uncertainty(text: str, *, distribution: str | None = None,
 def _single(low: float, ml: float | None, high: float, family: str, override: bool,
             source: str) -> Uncertainty:
     return Uncertainty((UncertaintyRule(low, ml, high, family, override=override),), source)
-
-
-def _percentages(numbers: list[ParsedNumber]) -> tuple[list[float], str | None]:
-    """Percentages from cells: ``90`` and ``90%`` are both 90; values that all look like
-    fractions (none written with %, all 3 or less) are refused, not guessed."""
-    values = [n.value * 100 if n.percent else n.value for n in numbers]
-    if numbers and not any(n.percent for n in numbers) and max(values) <= 3:
-        shown = ", ".join(f"{v:g}" for v in values)
-        return values, (f"{shown} would be {shown.replace(', ', '%, ')}% of the duration; "
-                        f"write percentages such as 90, 100, 130 (or 90%, 100%, 130%)")
-    return values, None
 
 
 def read_uncertainty(source: Any, *, columns: Mapping[str, str] | None = None,
@@ -289,7 +278,7 @@ class _Row:
             if numbers[c] is None and self.cell(c) == "":
                 self.problem(c, "is missing", "give the percentage of the duration")
         given = [n for n in numbers.values() if n is not None]
-        values, fractions = _percentages(given)
+        values, fractions = percentages(given)
         if fractions:
             self.problem("min_pct", fractions)
         if self.problems:

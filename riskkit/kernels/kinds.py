@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["ADD_COST", "ADD_DELAY", "DENSE", "EXPORT", "EXPORT_ROWS", "SLAB", "Rule"]
+__all__ = ["ADD_COST", "ADD_DELAY", "DENSE", "EXPORT", "EXPORT_ROWS", "GIVEN", "SLAB", "Rule"]
 
 
 class Rule(enum.IntEnum):
@@ -31,6 +31,7 @@ ADD_DELAY = 2   #: add scenario 0's delays into the block's delay (a risk not on
 EXPORT = 4      #: export positions, both scenarios' values and the change
 SLAB = 8        #: write the change into the slab
 DENSE = 16      #: and add it into the dense variants that change the risk
+GIVEN = 32      #: occurrence positions given by the caller (conditional, exclusive risks)
 #: Rows of the risk kernel's exports: scenario 0 cost and delay, scenario 1 cost and
 #: delay, the change (scenario 1 minus scenario 0, zero-padded) in cost and delay.
 EXPORT_ROWS = 6

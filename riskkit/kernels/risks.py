@@ -5,7 +5,8 @@ Per risk (in register order), :func:`risk_block`
 
 1. draws from the risk's stream: its ordered occurrence positions
    (``choice(n, K, replace=False)``, K for the largest probability it has in any
-   scenario), under Latin hypercube sampling the pairing permutation of its schedule
+   scenario; a conditional or exclusive risk's are given by the caller), under Latin
+   hypercube sampling the pairing permutation of its schedule
    strata (``choice(K, K)``, uncorrelated risks), K raw words for the uniforms, and for
    a correlated risk 16 bits per occurrence and impact for its own normal scores;
 2. evaluates its impacts in scenario 0 and, where asked, scenario 1, at the first
@@ -25,7 +26,7 @@ import threading
 import numpy as np
 
 from ._jit import Array, inline, jit
-from .kinds import ADD_COST, ADD_DELAY, DENSE, EXPORT, EXPORT_ROWS, SLAB, Rule
+from .kinds import ADD_COST, ADD_DELAY, DENSE, EXPORT, EXPORT_ROWS, GIVEN, SLAB, Rule
 from .pcg64 import choice, next64
 from .rules import deal, inverse_cdf, quantised, restricted_ranks, uniforms
 
@@ -153,7 +154,8 @@ def risk_block(n: int, lhs: bool, f_ndtri: Array, tables: Array, data: Array,
                gown: Array, mz: Array, mload: Array, base_cost: Array, base_delay: Array,
                slab_off: Array, slab_pos: Array, slab_cost: Array, slab_sched: Array,
                dense_ptr: Array, dense_idx: Array, dense_cost: Array, dense_sched: Array,
-               r0: int, r1: int, exp_off: Array, exp_pos: Array,
+               r0: int, r1: int, given_off: Array, given_pos: Array, exp_off: Array,
+               exp_pos: Array,
                exports: Array, ws_tagged: Array, ws_tag: Array, ws_hash: Array,
                order: Array, perm: Array, raw: Array, ranks: Array, words: Array,
                values: Array, keys: Array, slot: Array, key_scratch: Array,
@@ -171,7 +173,9 @@ def risk_block(n: int, lhs: bool, f_ndtri: Array, tables: Array, data: Array,
     loadings ``mload[r]``. Slab entries of risk ``r`` are ``slab_off[r]:slab_off[r+1]``
     (``slab_sched`` empty: no schedule changes); the dense variants it adds its change
     into are rows ``dense_idx[dense_ptr[r]:dense_ptr[r+1]]`` of ``dense_cost`` and
-    ``dense_sched``; its exports start at ``exp_off[r]``.
+    ``dense_sched``; its exports start at ``exp_off[r]``. A risk flagged ``GIVEN`` takes
+    its ordered occurrence positions from ``given_pos[given_off[r]:]`` instead of
+    drawing them.
     """
     pre_cost, pre_sched = values[1], values[2]
     for r in range(r0, r1):
@@ -179,7 +183,12 @@ def risk_block(n: int, lhs: bool, f_ndtri: Array, tables: Array, data: Array,
         if kk == 0:
             continue
         st = states[r]
-        choice(st, n, kk, order, ws_tagged, ws_tag, ws_hash)
+        if flags[r] & GIVEN:
+            g0 = given_off[r]
+            for j in range(kk):
+                order[j] = given_pos[g0 + j]
+        else:
+            choice(st, n, kk, order, ws_tagged, ws_tag, ws_hash)
         if perm_needed[r]:
             choice(st, kk, kk, perm, ws_tagged, ws_tag, ws_hash)
         for j in range(kk):

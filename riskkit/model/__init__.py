@@ -12,6 +12,7 @@ from .risk import (
                    CLOSED_STATUSES,
                    REGISTER_COLUMNS,
                    SCENARIOS,
+                   STRUCTURE_COLUMNS,
                    Exposure,
                    Risk,
                    RiskRegister,
@@ -33,7 +34,8 @@ from .worktime import CONSTRAINT_KINDS, Constraint, SavedDates, WorkCalendar, mo
 
 __all__ = [
     "ACTIVITY_KINDS", "ACTIVITY_STATUSES", "CLOSED_STATUSES", "CONSTRAINT_KINDS",
-    "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS", "TARGET_SOURCES",
+    "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS", "STRUCTURE_COLUMNS",
+    "TARGET_SOURCES",
     "UNCERTAINTY_COLUMNS", "Activity", "ActivityIndex", "Calendar", "Constraint", "Exposure",
     "KeyActivity", "Link", "Portfolio",
     "Project", "Resolution", "Risk", "RiskRegister", "SavedDates", "Schedule", "Uncertainty",

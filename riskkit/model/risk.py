@@ -23,8 +23,8 @@ from ..exceptions import InputError, InputWarning, OptionError, Problem
 from .calendar import parse_day
 from .status import SIMULATED_KINDS, status_kind, status_words
 
-__all__ = ["CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "Exposure", "Risk",
-           "RiskRegister", "check_scenario"]
+__all__ = ["CLOSED_STATUSES", "REGISTER_COLUMNS", "SCENARIOS", "STRUCTURE_COLUMNS", "Exposure",
+           "Risk", "RiskRegister", "check_scenario"]
 
 #: Canonical register columns (DESIGN.md), in display order.
 REGISTER_COLUMNS: tuple[str, ...] = (
@@ -40,6 +40,14 @@ REGISTER_COLUMNS: tuple[str, ...] = (
 #: Status values that mean a risk is closed and left out of the simulation (as
 #: :func:`~riskkit.model.status.words_key` writes them; riskkit/io/words/status.json).
 CLOSED_STATUSES = status_words("closed")
+
+#: Columns of risk drivers and of conditional and exclusive risks, after the canonical
+#: ones in :meth:`RiskRegister.to_frame` (left out of ``to_csv`` when no risk uses them).
+STRUCTURE_COLUMNS: tuple[str, ...] = (
+    "schedule_factor_min", "schedule_factor_most_likely", "schedule_factor_max",
+    "cost_factor_min", "cost_factor_most_likely", "cost_factor_max", "depends_on",
+    "exclusive_group",
+)
 
 #: The scenarios a register describes: before and after its mitigations.
 SCENARIOS = ("current", "mitigated")
@@ -122,9 +130,35 @@ class Risk:
     #: when the risk is next due for review: a day (``datetime64[D]`` once built, from a
     #: date or text as a spreadsheet writes it); ``riskkit check`` flags it once past
     review_date: Any = None
+    #: a risk driver (Hulett; AACE 57R-09): when it occurs, the durations of the
+    #: activities it names (every activity when it names none) are multiplied by one
+    #: draw of this factor (1.1: ten percent longer), the same draw for all of them
+    schedule_factor: Distribution | None = None
+    #: a cost driver: the cost of the activities it names multiplied by one draw
+    cost_factor: Distribution | None = None
+    #: the id of the risk this one can only occur with; ``probability`` is then the
+    #: probability given that risk occurs
+    depends_on: str | None = None
+    #: risks sharing an exclusive group never occur together (at most one per iteration)
+    exclusive_group: str | None = None
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
+        for name in ("schedule_factor", "cost_factor"):
+            factor = getattr(self, name)
+            if factor is not None and not isinstance(factor, Distribution):
+                raise OptionError(name, type(factor).__name__, "a Distribution")
+            if factor is not None and factor.low < 0:
+                problems.append(Problem("a factor cannot be negative",
+                                        column=f"{name}_min", value=f"{factor.low:g}"))
+        if self.is_driver and (self.cost is not None or self.schedule is not None):
+            problems.append(Problem(
+                "a risk driver gives its impact as factors of the activities' durations or "
+                "costs, not also as an amount", column="schedule_factor_min",
+                hint="write the amount as a risk of its own"))
+        if self.depends_on is not None and self.depends_on == self.id:
+            problems.append(Problem("a risk cannot depend on itself", column="depends_on",
+                                    value=self.depends_on))
         if self.review_date is not None:
             try:
                 object.__setattr__(self, "review_date",
@@ -154,6 +188,12 @@ class Risk:
             object.__setattr__(self, "has_mitigation", bool(
                 self.mitigation or self.mitigation_cost is not None
                 or self.mitigated is not None))
+
+    @property
+    def is_driver(self) -> bool:
+        """Whether the risk is a risk driver: its impacts are factors of the durations
+        or costs of activities, not amounts."""
+        return self.schedule_factor is not None or self.cost_factor is not None
 
     @property
     def current(self) -> Exposure:
@@ -239,8 +279,49 @@ class RiskRegister:
         if not self.risks:
             problems.append(Problem("has no risks (no rows below the header)",
                                     source=self.source))
+        problems += self._structure_problems(seen)
         if problems:
             raise InputError(problems)
+
+    def _structure_problems(self, by_id: Mapping[str, Risk]) -> list[Problem]:
+        """Conditional risks that name no risk of the register or depend on each other
+        in a circle; exclusive groups whose probabilities add up to more than 100%."""
+        problems = []
+        for risk in self.risks:
+            if risk.depends_on is not None and risk.depends_on not in by_id:
+                problems.append(Problem(
+                    f"risk {risk.id} depends on a risk the register lacks",
+                    source=self.source, row=risk.row, column=self.header("depends_on"),
+                    value=risk.depends_on, hint="name the id of another risk"))
+        for risk in self.risks:
+            seen, at = [risk.id], risk.depends_on
+            while at is not None and at in by_id and at not in seen:
+                seen.append(at)
+                at = by_id[at].depends_on
+            if at == risk.id:
+                problems.append(Problem(
+                    "risks depend on each other in a circle: " + " → ".join([*seen, at]),
+                    source=self.source, row=risk.row, column=self.header("depends_on"),
+                    value=risk.depends_on, hint="a conditional risk needs a risk that can "
+                    "occur on its own at the start of its chain"))
+                break
+        groups: dict[str, list[Risk]] = {}
+        for risk in self.risks:
+            if risk.exclusive_group is not None and risk.simulated:
+                groups.setdefault(risk.exclusive_group, []).append(risk)
+        for name, members in groups.items():
+            # each member keeps its share of every iteration at its larger probability
+            # (before or after mitigation), so those must fit in 100%
+            total = sum(max(r.probability, r.exposure("mitigated").probability)
+                        for r in members)
+            if total > 1.0 + 1e-9:
+                problems.append(Problem(
+                    f"the probabilities of exclusive group {name} add up to {total:.0%} "
+                    f"({', '.join(r.id for r in members)}, each at the larger of its "
+                    f"probabilities before and after mitigation): at most one of them can "
+                    f"occur, so they cannot exceed 100%", source=self.source,
+                    row=members[-1].row, column=self.header("exclusive_group"), value=name))
+        return problems
 
     def header(self, column: str) -> str:
         """The header as the user wrote it for a canonical column (for messages)."""
@@ -366,14 +447,20 @@ class RiskRegister:
                     lo, ml, hi = _estimate(d)
                     rec.update({f"{prefix}{impact}_min": lo, f"{prefix}{impact}_most_likely": ml,
                                 f"{prefix}{impact}_max": hi})
+            for impact, d in (("schedule", r.schedule_factor), ("cost", r.cost_factor)):
+                # factors as the register writes them: percentages of the plan
+                lo, ml, hi = (100 * v for v in _estimate(d))
+                rec.update({f"{impact}_factor_min": lo, f"{impact}_factor_most_likely": ml,
+                            f"{impact}_factor_max": hi})
             rec.update({"distribution": r.distribution, "activities": r.activities,
                         "mitigation": r.mitigation,
                         "mitigation_cost": (math.nan if r.mitigation_cost is None
                                             else float(r.mitigation_cost)),
                         "correlation_group": r.correlation_group, **r.parameters,
+                        "depends_on": r.depends_on, "exclusive_group": r.exclusive_group,
                         "review_date": r.review_date, "row": r.row})
             records.append(rec)
-        columns = [*REGISTER_COLUMNS, *parameter_columns(), "row"]
+        columns = [*REGISTER_COLUMNS, *STRUCTURE_COLUMNS, *parameter_columns(), "row"]
         return pd.DataFrame.from_records(records, columns=columns)
 
     @property
@@ -388,7 +475,8 @@ class RiskRegister:
 
         frame = self.to_frame()
         frame["activities"] = frame["activities"].map(lambda a: "; ".join(a or ()))
-        unused = [c for c in (*parameter_columns(), "review_date") if frame[c].isna().all()]
+        unused = [c for c in (*parameter_columns(), *STRUCTURE_COLUMNS, "review_date")
+                  if frame[c].isna().all()]
         frame = frame.drop(columns=unused)
         safe_frame(frame).to_csv(path, index=False, lineterminator="\n")
 

@@ -30,8 +30,8 @@ from .selectors import ActivityIndex, Resolution
 from .timing import TimedDates, TimedNetwork
 from .worktime import Constraint, SavedDates, WorkCalendar, moment
 
-__all__ = ["ACTIVITY_KINDS", "ACTIVITY_STATUSES", "SCHEDULE_COLUMNS", "Activity", "Link",
-           "Schedule"]
+__all__ = ["ACTIVITY_KINDS", "ACTIVITY_STATUSES", "SCHEDULE_COLUMNS", "Activity", "Branch",
+           "Link", "Schedule"]
 
 SCHEDULE_COLUMNS: tuple[str, ...] = (
     "id", "name", "duration_min", "duration_most_likely", "duration_max", "duration",
@@ -116,9 +116,35 @@ class Activity:
     baseline_finish: np.datetime64 | None = None
     resources: tuple[str, ...] = ()
     saved: SavedDates | None = field(default=None, compare=False)
+    #: the probability that the activity is needed at all (task existence): in the
+    #: iterations it is not, its duration and its costs are zero and its links pass
+    #: straight through
+    existence_probability: float = 1.0
+    #: probabilistic branching: ``"group: option"``. In each iteration one option of a
+    #: group is taken (with ``branch_probability``; the rest of 100%: none of them)
+    #: and the activities of the others are not needed
+    branch: str | None = None
+    branch_probability: float | None = None
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
+        p = self.existence_probability
+        if not (isinstance(p, (int, float, np.floating)) and 0.0 < float(p) <= 1.0):
+            problems.append(Problem("existence probability must be above 0% and at most "
+                                    "100%", column="existence_probability", value=str(p)))
+        if self.branch is not None:
+            if not str(self.branch).strip():
+                object.__setattr__(self, "branch", None)
+            elif self.branch_probability is None:
+                problems.append(Problem("a branch needs its probability",
+                                        column="branch_probability", value="",
+                                        hint="the chance that this option of the branch "
+                                             "is taken, such as 30%"))
+        q = self.branch_probability
+        if q is not None and not (isinstance(q, (int, float, np.floating))
+                                  and 0.0 < float(q) <= 1.0):
+            problems.append(Problem("branch probability must be above 0% and at most "
+                                    "100%", column="branch_probability", value=str(q)))
         if self.kind not in ACTIVITY_KINDS:
             raise OptionError("kind", self.kind, "one of " + ", ".join(ACTIVITY_KINDS))
         if self.status not in ACTIVITY_STATUSES:
@@ -237,6 +263,7 @@ class Schedule:
                 + " → ".join([*path, path[0]]) + ")", source=self.source, column=pred_col,
                 hint=(f"rows {', '.join(rows)}; " if rows else "")
                 + "remove a link so no activity waits on itself"))
+        problems += _branch_problems(self)
         if problems:
             raise InputError(problems)
         network: Network | TimedNetwork
@@ -252,6 +279,24 @@ class Schedule:
         for note in notes:
             warnings.warn(note, InputWarning, stacklevel=4)
         object.__setattr__(self, "warnings", (*self.warnings, *notes))
+
+    @property
+    def branches(self) -> tuple[Branch, ...]:
+        """The probabilistic branches: per group (in order of first use), its options
+        with their probabilities and the indexes of their activities."""
+        found = self.__dict__.get("_branches")
+        if found is None:
+            found = _branches_of(self)
+            object.__setattr__(self, "_branches", found)
+        return found
+
+    @property
+    def conditional(self) -> np.ndarray:
+        """Indexes of the activities whose existence is uncertain (an existence
+        probability below 100%, or a branch option)."""
+        return np.array([i for i, a in enumerate(self.activities)
+                         if a.existence_probability < 1.0 or a.branch is not None],
+                        dtype=np.intp)
 
     @property
     def timed(self) -> bool:
@@ -575,3 +620,69 @@ def _logic_warnings(src: str, order: list[str], links: list[Link]) -> list[str]:
         notes.append(f"{src}: the network falls into {len(groups)} disconnected parts "
                      f"(sizes {', '.join(map(str, sizes[:10]))}); check for missing links")
     return notes
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A probabilistic branch: ``options`` are (name, probability, activity indexes);
+    in each iteration at most one is taken (none with the rest of 100%)."""
+
+    group: str
+    options: tuple[tuple[str, float, tuple[int, ...]], ...]
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        return np.array([p for _, p, _ in self.options])
+
+
+def _branch_key(text: str) -> tuple[str, str]:
+    group, _, option = str(text).partition(":")
+    group = group.strip()
+    return group, option.strip() or group
+
+
+def _branches_of(schedule: Schedule) -> tuple[Branch, ...]:
+    groups: dict[str, dict[str, list[Any]]] = {}
+    for i, a in enumerate(schedule.activities):
+        if a.branch is None:
+            continue
+        group, option = _branch_key(a.branch)
+        entry = groups.setdefault(group, {}).setdefault(option, [a.branch_probability, []])
+        entry[1].append(i)
+    return tuple(Branch(g, tuple((o, float(p), tuple(acts)) for o, (p, acts) in opts.items()))
+                 for g, opts in groups.items())
+
+
+def _branch_problems(schedule: Schedule) -> list[Problem]:
+    """Options of one branch given different probabilities, and branches whose options
+    add up to more than 100%."""
+    problems = []
+    column = schedule.header("branch_probability")
+    seen: dict[tuple[str, str], Activity] = {}
+    totals: dict[str, float] = {}
+    for a in schedule.activities:
+        if a.branch is None or a.branch_probability is None:
+            continue
+        key = _branch_key(a.branch)
+        first = seen.setdefault(key, a)
+        if first is a:
+            totals[key[0]] = totals.get(key[0], 0.0) + float(a.branch_probability)
+        elif not math.isclose(first.branch_probability or 0.0, a.branch_probability):
+            problems.append(Problem(
+                f"option '{key[1]}' of branch '{key[0]}' has probability "
+                f"{first.branch_probability:.0%} on activity {first.id} and "
+                f"{a.branch_probability:.0%} here", source=schedule.source, row=a.row,
+                column=column, value=f"{a.branch_probability:g}",
+                hint="the activities of one option are taken together: give them one "
+                     "probability"))
+    for group, total in totals.items():
+        if total > 1.0 + 1e-9:
+            options = [f"{k[1]} {a.branch_probability:.0%}" for k, a in seen.items()
+                       if k[0] == group]
+            last = [a for k, a in seen.items() if k[0] == group][-1]
+            problems.append(Problem(
+                f"the options of branch '{group}' add up to {total:.0%} "
+                f"({', '.join(options)}): one of them is taken at most", source=schedule.source,
+                row=last.row, column=column, value=f"{total:g}",
+                hint="their probabilities must add up to 100% or less"))
+    return problems

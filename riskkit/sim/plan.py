@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from ..distributions import Distribution, KernelForm, pack_tables
-from ..exceptions import InputWarning
+from ..exceptions import InputError, InputWarning, Problem
 from ..kernels.kinds import Rule
 from ..model import (
     Exposure,
@@ -33,7 +33,7 @@ from ..seeds import stream_key
 from .correlation import CorrelationPlan, resolve
 from .options import RunOptions, Sampling
 
-__all__ = ["KernelTables", "NetworkModel", "Plan", "RiskModel", "build_plan"]
+__all__ = ["DriverModel", "KernelTables", "NetworkModel", "Plan", "RiskModel", "build_plan"]
 
 #: The (activities x iterations) arrays of the CPM passes are float32: half the memory
 #: traffic. A duration of 10,000 working days keeps a resolution of 0.001 day; costs and
@@ -58,6 +58,11 @@ class RiskModel:
     pre: Exposure
     post: Exposure
     activities: tuple[int, ...] = ()  # indexes into the schedule; () = delays the finish
+    #: the index of the risk it can only occur with (``depends_on``), if any
+    parent: int | None = None
+    #: whether its occurrences are drawn by :mod:`.events` and given to the kernel (a
+    #: conditional risk, a member of an exclusive group, or a risk others depend on)
+    given: bool = False
 
     @property
     def id(self) -> str:
@@ -74,6 +79,21 @@ class RiskModel:
     @property
     def schedule_any(self) -> bool:
         return self.pre.schedule is not None or self.post.schedule is not None
+
+
+@dataclass(frozen=True)
+class DriverModel:
+    """One active risk driver as the network pass sees it: its stream key, its
+    probability in the scenario run, and the activities its factors multiply."""
+
+    risk: Risk
+    key: tuple[int, ...]
+    probability: float
+    activities: np.ndarray  # indexes into the schedule, ascending
+
+    @property
+    def id(self) -> str:
+        return self.risk.id
 
 
 class TablePacker:
@@ -223,6 +243,8 @@ class Plan:
     seed: np.random.SeedSequence
     network: NetworkModel | None = None
     correlation: CorrelationPlan = field(default_factory=CorrelationPlan)
+    #: the risk drivers, drawn in the network pass (not by the risk kernel)
+    drivers: tuple[DriverModel, ...] = ()
     derived: Derived = field(default_factory=Derived, init=False, compare=False, repr=False)
 
     @property
@@ -249,6 +271,8 @@ def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule
     ignored: list[str] = []
     models = []
     for risk in register.active_risks:
+        if risk.is_driver:
+            continue
         acts: tuple[int, ...] = ()
         if risk.activities and schedule is None:
             ignored.append(risk.id)
@@ -257,12 +281,75 @@ def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule
         pre, post = risk.exposure("current"), risk.exposure("mitigated")
         models.append(RiskModel(risk, stream_key(risk.id, risk.project or register.project),
                                 post if scenario == "mitigated" else pre, pre, post, acts))
+    models = _linked(register, models)
     if ignored:
         warnings.warn(f"{register.source}: no schedule given, so the activities named by "
                       f"{len(ignored)} risks ({', '.join(ignored[:8])}"
                       f"{' …' if len(ignored) > 8 else ''}) are ignored and their delays "
                       f"add to the finish", InputWarning, stacklevel=4)
     return tuple(models)
+
+
+def _linked(register: RiskRegister, models: list[RiskModel]) -> list[RiskModel]:
+    """The models with their conditional links: a risk that depends on a realised risk
+    (one that has occurred) occurs with its conditional probability on its own; one that
+    depends on a closed risk can no longer occur and is left out, with a warning."""
+    active = {m.id for m in models}
+    dropped: dict[str, str] = {}
+    changed = True
+    while changed:  # a risk left out takes the risks that depend on it along
+        changed = False
+        for m in models:
+            parent = m.risk.depends_on
+            if parent is None or m.id in dropped or (parent in active and parent not in dropped):
+                continue
+            gone = register.risk(parent)
+            if gone.is_driver:
+                raise InputError(Problem(
+                    f"risk {m.id} depends on {parent}, a risk driver", source=register.source,
+                    row=m.risk.row, column=register.header("depends_on"), value=parent,
+                    hint="a conditional risk depends on an event risk"))
+            if parent in dropped or not gone.realised:
+                dropped[m.id] = f"{m.id} (depends on {parent}, {gone.status or 'closed'})"
+                changed = True
+    kept = [m for m in models if m.id not in dropped]
+    index = {m.id: i for i, m in enumerate(kept)}
+    parents = {m.risk.depends_on for m in kept if m.risk.depends_on in index}
+    out: list[RiskModel] = []
+    for m in kept:
+        parent = m.risk.depends_on if m.risk.depends_on in index else None
+        out.append(replace(m, given=(parent is not None or m.risk.exclusive_group is not None
+                                     or m.id in parents)))
+    if dropped:
+        warnings.warn(f"{register.source}: left out, because the risk they depend on is "
+                      f"closed: {', '.join(dropped.values())}", InputWarning, stacklevel=5)
+    index = {m.id: i for i, m in enumerate(out)}
+    return [replace(m, parent=index.get(m.risk.depends_on) if m.risk.depends_on else None)
+            for m in out]
+
+
+def driver_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None
+                  ) -> tuple[DriverModel, ...]:
+    """The active risk drivers of ``register``; without a schedule they have no
+    activities to act on and are left out, with a warning naming them."""
+    if register is None:
+        return ()
+    drivers = [r for r in register.active_risks if r.is_driver]
+    if drivers and schedule is None:
+        warnings.warn(f"{register.source}: no schedule given, so the {len(drivers)} risk "
+                      f"drivers ({', '.join(r.id for r in drivers[:8])}"
+                      f"{' …' if len(drivers) > 8 else ''}), which multiply activities' "
+                      f"durations or costs, are left out", InputWarning, stacklevel=4)
+        return ()
+    if not drivers or schedule is None:
+        return ()
+    named = register.check_activities(schedule, warn=False)
+    every = np.arange(len(schedule), dtype=np.intp)
+    return tuple(DriverModel(
+        r, stream_key(r.id, r.project or register.project),
+        r.exposure(scenario).probability,
+        np.array(sorted(schedule.index_of(x) for x in named[r.id]), dtype=np.intp)
+        if r.activities else every) for r in drivers)
 
 
 def build_plan(register: RiskRegister | None, schedule: Schedule | None, scenario: str,
@@ -272,4 +359,5 @@ def build_plan(register: RiskRegister | None, schedule: Schedule | None, scenari
     risks = risk_models(register, scenario, schedule)
     return Plan(risks, Sampling.parse(options.sampling), options.count, options.seed,
                 NetworkModel.of(schedule, bool(criticality), bool(activity_detail)),
-                resolve(options.correlation, register, schedule, tuple(r.id for r in risks)))
+                resolve(options.correlation, register, schedule, tuple(r.id for r in risks)),
+                driver_models(register, check_scenario(scenario), schedule))

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..kernels.kinds import ADD_COST, ADD_DELAY, EXPORT, EXPORT_ROWS
+from ..kernels.kinds import ADD_COST, ADD_DELAY, EXPORT, EXPORT_ROWS, GIVEN
 from ..seeds import CORRELATION_STREAM, RISK_STREAM, entropy_of
 from .correlation import BlockScores
+from .events import GivenOccurrences
 from .options import occurrence_counts
 from .plan import KernelTables, Plan, RiskModel
 
@@ -44,7 +45,8 @@ class BlockDraws:
     probability keeps a prefix of the same occurrences.
     """
 
-    def __init__(self, plan: Plan, block: int, n: int):
+    def __init__(self, plan: Plan, block: int, n: int,
+                 parent_probabilities: np.ndarray | None = None):
         from ..kernels import pcg64
 
         self.plan, self.block, self.n = plan, block, n
@@ -54,6 +56,15 @@ class BlockDraws:
                                                   keys, first_double=True)
         self.k_draw = occurrence_counts(self.v, n, plan.derived.get_or_make(
             "p draw", lambda: np.array([r.p_draw for r in plan.risks])), plan.sampling)
+        #: conditional and exclusive risks' occurrences (parents at
+        #: ``parent_probabilities``; default: the probabilities of the scenario run)
+        self.given: GivenOccurrences | None = None
+        if any(m.given for m in plan.risks):
+            parents = parent_probabilities if parent_probabilities is not None else (
+                np.array([m.run.probability for m in plan.risks]))
+            self.given = GivenOccurrences(plan, block, n, parents)
+            self.k_draw = np.where([m.given for m in plan.risks], self.given.sizes,
+                                   self.k_draw)
         self.scores: BlockScores | None = None
         if plan.correlation.risks:
             corr_keys = plan.derived.get_or_make("correlation keys", lambda: pcg64.key_table(
@@ -64,8 +75,9 @@ class BlockDraws:
 
     def counts(self, probabilities: np.ndarray) -> np.ndarray:
         """Occurrences in this block of each risk at the given probabilities."""
-        k = occurrence_counts(self.v, self.n, probabilities, self.plan.sampling)
-        return np.minimum(k, self.k_draw)
+        k = np.minimum(occurrence_counts(self.v, self.n, probabilities, self.plan.sampling),
+                       self.k_draw)
+        return k if self.given is None else self.given.counts(probabilities, k)
 
 
 def _correlation_slots(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
@@ -141,13 +153,20 @@ class KernelCall:
         dense_ptr, dense_idx, dense_cost, dense_sched = dense if dense is not None else (
             np.zeros(len(plan.risks) + 1, dtype=np.int64), _NO_INT, _NO_2D, _NO_2D)
         r0, r1 = risks if risks is not None else (0, len(plan.risks))
+        given = draws.given
+        given_off, given_pos = ((given.offsets, given.flat) if given is not None
+                                else (np.zeros(len(plan.risks) + 1, dtype=np.int64), _NO_INT))
+        flags = self.flags if given is None else self.flags | plan.derived.get_or_make(
+            "given flags", lambda: np.array([GIVEN if m.given else 0 for m in plan.risks],
+                                            dtype=np.int64))
         ws = workspace
         ws.reset_tags()
         e = self.exports
         risk_block(draws.n, plan.lhs, ndtri, t.tables, t.data, draws.states, self.big_k,
-                   perm_needed, t.kinds, t.params, self.counts, self.flags, corr, gkeys, gown,
+                   perm_needed, t.kinds, t.params, self.counts, flags, corr, gkeys, gown,
                    mz, load, base_cost, base_delay, off, pos, dc, ds, dense_ptr, dense_idx,
-                   dense_cost, dense_sched, r0, r1, e.offset, e.positions, e.values,
+                   dense_cost, dense_sched, r0, r1, given_off, given_pos, e.offset,
+                   e.positions, e.values,
                    ws.tagged, ws.tag, ws.hash, ws.order, ws.perm, ws.raw, ws.ranks, ws.words,
                    ws.values, ws.keys, ws.slot, ws.key_scratch, ws.counts)
         return e

@@ -22,6 +22,7 @@ from ..phasing import RiskCosts
 from ..result import SimulationResult
 from ..seeds import BLOCK_SIZE
 from .durations import SUB_BLOCK, Durations, add_activity_delays
+from .effects import ActivityEffects
 from .options import RunOptions, Sampling
 from .plan import Plan, build_plan
 from .risks import OnActivities, sample_risks
@@ -59,10 +60,18 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
     assert net is not None
     network = net.network
     durations = Durations(plan, block)
+    effects = ActivityEffects(plan, block, n) if ActivityEffects.needed(plan) else None
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
         d = durations.sample(s1 - s0, work)
+        if effects is not None:
+            effects.scale(d, s0, s1)
         add_activity_delays(d, on_activities, s0, s1)
+        if effects is not None:
+            effects.settle(d, s0, s1)
+            change = effects.cost_change(d, s0, s1)
+            if change is not None:
+                cost[s0:s1] += change
         for r0 in range(0, d.shape[0], 256):  # float64 sums, small temporaries
             cost[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
         passes = network.passes(d, backward=net.criticality, work=work)

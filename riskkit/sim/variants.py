@@ -23,6 +23,7 @@ from ..kernels.kinds import ADD_COST, ADD_DELAY, DENSE, EXPORT, SLAB
 from ..model import RiskRegister, Schedule
 from .changes import ChangeLog, ChangeTable, SingleRisks, Slab, VariantRun
 from .durations import SUB_BLOCK, Durations, add_activity_delays
+from .effects import ActivityEffects
 from .options import RunOptions
 from .plan import Derived, KernelTables, Plan, RiskModel, build_plan
 from .risks import BlockDraws, Exports, KernelCall, OnActivities
@@ -240,7 +241,7 @@ def _variants_chunk(spec: _VariantSpec, bar: Any, block_list: list[Block]) -> _V
         network_changes: list[list[NetworkChange]] = [[] for _ in variants]
         log.begin(b0, n)
         if plan.risks:
-            draws = BlockDraws(plan, block, n)
+            draws = BlockDraws(plan, block, n, setup.pre_p)
             k_pre, k_post = draws.counts(setup.pre_p), draws.counts(setup.post_p)
             occurrences += k_pre
             offsets = single.offsets(k_pre, k_post)
@@ -332,9 +333,12 @@ def _network_variants(plan: Plan, block: int, n: int, bc: np.ndarray, bs: np.nda
                 [np.concatenate([old, new]) for _, old, _, new, _ in ch]))
             subsets[vi] = (acts, positions)
     affected = sorted({a for v in subsets.values() for a in v[0]})
+    effects = ActivityEffects(plan, block, n) if ActivityEffects.needed(plan) else None
     for s0 in range(0, n, SUB_BLOCK):
         s1 = min(n, s0 + SUB_BLOCK)
         d = durations.sample(s1 - s0, work)
+        if effects is not None:
+            effects.scale(d, s0, s1)
         # durations of the activities a variant changes: sampled + every baseline delay,
         # before the clamp at zero (a variant swaps its own risk's delays in and out)
         unclamped = {a: d[a].astype(float) for a in affected}
@@ -342,6 +346,11 @@ def _network_variants(plan: Plan, block: int, n: int, bc: np.ndarray, bs: np.nda
         for model, pos, values in on_activities:
             _add_delays_to_rows(unclamped, model, pos, values, s0, s1, 1.0, whole)
         add_activity_delays(d, on_activities, s0, s1)
+        if effects is not None:
+            effects.settle(d, s0, s1)
+            change = effects.cost_change(d, s0, s1)
+            if change is not None:
+                bc[s0:s1] += change
         for r0 in range(0, d.shape[0], 256):
             bc[s0:s1] += net.cost_per_day[r0:r0 + 256] @ d[r0:r0 + 256].astype(float)
         ef, es = network.forward_with_starts(d, work)
@@ -363,6 +372,11 @@ def _network_variants(plan: Plan, block: int, n: int, bc: np.ndarray, bs: np.nda
                     _add_delays_to_rows(rows, model, pos[by_position], val[by_position], s0,
                                         s1, sign, index)
             new_rows = {a: np.maximum(row, 0.0).astype(d.dtype) for a, row in rows.items()}
+            if effects is not None:  # a missing activity stays missing in every variant
+                for a, row in new_rows.items():
+                    exists = effects.exists_at(a, cols + s0)
+                    if exists is not None:
+                        row *= exists
             finish = network.overlay_finish(new_rows, *by_iteration, base_finish, cols)
             cost_delta = np.zeros(cols.size)
             for a, row in new_rows.items():

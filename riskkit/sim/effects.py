@@ -1,0 +1,156 @@
+"""What acts on activities besides their own durations and the risks' delays: risk
+drivers (factors of durations and costs), task existence and probabilistic branches.
+
+Each draws from streams of its own (:data:`~riskkit.seeds.DRIVER_STREAM`,
+:data:`~riskkit.seeds.BRANCH_STREAM`), keyed by the driver's risk id, the activity's id
+or the branch's group, one uniform per iteration of the block for each choice (Latin
+hypercube stratified over the block under LHS, so a 30% branch is taken in exactly 30%
+of a block's iterations when that is a whole number). A schedule without any of them
+draws nothing more: its numbers are those it always had.
+
+Per slice of the network pass, in this order:
+
+1. :meth:`ActivityEffects.scale`: every driver that occurs multiplies the durations of
+   its activities by its factor (one draw for all of them: Hulett's risk driver
+   method); several drivers on one activity multiply;
+2. the risks' delays are added (:func:`~riskkit.sim.durations.add_activity_delays`);
+3. :meth:`ActivityEffects.settle`: an activity that does not exist in an iteration (its
+   existence draw, or a branch option not taken) gets duration zero there, risk delays
+   included, so its links pass straight through;
+4. :meth:`ActivityEffects.cost_change`: what the cost drivers and the missing activities
+   change in the activities' costs (time-dependent and fixed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..seeds import BRANCH_STREAM, DRIVER_STREAM, entropy_of, stream_key
+from .plan import DURATION_DTYPE, DriverModel, Plan
+
+__all__ = ["ActivityEffects", "block_generator", "block_uniforms"]
+
+
+def block_generator(plan: Plan, block: int, kind: int, key: tuple[int, ...]
+                    ) -> np.random.Generator:
+    """The generator of the stream ``key`` of ``kind`` in ``block`` of the run."""
+    seed = plan.seed
+    sequence = np.random.SeedSequence(entropy_of(seed),
+                                      spawn_key=(*seed.spawn_key, block, kind, *key))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def block_uniforms(gen: np.random.Generator, n: int, lhs: bool) -> np.ndarray:
+    """``n`` uniforms on [0, 1): under Latin hypercube sampling one in each stratum
+    ``[j/n, (j+1)/n)``, in random order."""
+    if lhs:
+        return (gen.permutation(n) + gen.random(n)) / n
+    return gen.random(n)
+
+
+@dataclass
+class _Driver:
+    model: DriverModel
+    schedule: np.ndarray | None  # per iteration of the block: the factor (1: no effect)
+    cost: np.ndarray | None
+
+
+def _draw_driver(plan: Plan, block: int, n: int, model: DriverModel) -> _Driver:
+    """A driver's occurrences and factors in one block: its occurrence uniforms first,
+    then its schedule factor's, then its cost factor's."""
+    gen = block_generator(plan, block, DRIVER_STREAM, model.key)
+    occurs = block_uniforms(gen, n, plan.lhs) < model.probability
+    factors: list[np.ndarray | None] = []
+    for dist in (model.risk.schedule_factor, model.risk.cost_factor):
+        if dist is None:
+            factors.append(None)
+            continue
+        f = dist.ppf(block_uniforms(gen, n, plan.lhs))
+        factors.append(np.where(occurs, f, 1.0))
+    schedule, cost = factors
+    return _Driver(model, None if schedule is None else schedule.astype(DURATION_DTYPE), cost)
+
+
+def _existence(plan: Plan, block: int, n: int) -> dict[int, np.ndarray]:
+    """Per activity whose existence is uncertain: whether it exists in each iteration
+    of the block (its own existence draw and its branch's choice)."""
+    net = plan.network
+    assert net is not None
+    schedule = net.schedule
+    exists: dict[int, np.ndarray] = {}
+    for a in schedule.conditional.tolist():
+        activity = schedule.activities[a]
+        if activity.existence_probability < 1.0:
+            gen = block_generator(plan, block, BRANCH_STREAM, net.keys[a])
+            exists[a] = block_uniforms(gen, n, plan.lhs) < activity.existence_probability
+    for branch in schedule.branches:
+        key = stream_key(f"branch:{branch.group}", schedule.project)
+        gen = block_generator(plan, block, BRANCH_STREAM, key)
+        u = block_uniforms(gen, n, plan.lhs)
+        # option j is taken where u falls in its share of [0, 1); past the last: none
+        taken = np.searchsorted(np.cumsum(branch.probabilities), u, side="right")
+        for j, (_, _, acts) in enumerate(branch.options):
+            here = taken == j
+            for a in acts:
+                exists[a] = exists[a] & here if a in exists else here
+    return exists
+
+
+class ActivityEffects:
+    """The drivers, existence and branches of one block (see the module's text)."""
+
+    def __init__(self, plan: Plan, block: int, n: int):
+        net = plan.network
+        assert net is not None
+        self.net = net
+        self.drivers = [_draw_driver(plan, block, n, m) for m in plan.drivers]
+        self.exists = _existence(plan, block, n)
+        # activities whose cost a driver or a missing activity changes
+        costed = {a for d in self.drivers if d.cost is not None for a in d.model.activities}
+        costed |= set(self.exists)
+        self.costed = np.array(sorted(costed), dtype=np.intp)
+
+    @staticmethod
+    def needed(plan: Plan) -> bool:
+        """Whether the plan has anything for this class to do."""
+        net = plan.network
+        return net is not None and (bool(plan.drivers) or net.schedule.conditional.size > 0)
+
+    def scale(self, d: np.ndarray, s0: int, s1: int) -> None:
+        """Multiply the durations of slice [s0, s1) by the drivers' factors."""
+        for driver in self.drivers:
+            if driver.schedule is not None:
+                d[driver.model.activities] *= driver.schedule[s0:s1]
+
+    def settle(self, d: np.ndarray, s0: int, s1: int) -> None:
+        """Zero the durations of the activities that do not exist in slice [s0, s1)."""
+        for a, exists in self.exists.items():
+            d[a] *= exists[s0:s1]
+
+    def exists_at(self, a: int, columns: np.ndarray) -> np.ndarray | None:
+        """Whether activity ``a`` exists at block positions ``columns`` (None: always)."""
+        found = self.exists.get(a)
+        return None if found is None else found[columns]
+
+    def cost_change(self, d: np.ndarray, s0: int, s1: int) -> np.ndarray | None:
+        """What the cost drivers and missing activities change in the slice's cost
+        (its activities' costs at the settled durations ``d``); None: nothing."""
+        if not self.costed.size:
+            return None
+        net = self.net
+        size = s1 - s0
+        factor = {int(a): np.ones(size) for a in self.costed}
+        for driver in self.drivers:
+            if driver.cost is not None:
+                for a in driver.model.activities.tolist():
+                    factor[a] *= driver.cost[s0:s1]
+        change = np.zeros(size)
+        for a, f in factor.items():
+            exists = self.exists.get(a)
+            fixed_factor = f if exists is None else f * exists[s0:s1]
+            # the per-day cost of the duration as settled, and the fixed cost, scaled
+            change += net.cost_per_day[a] * d[a].astype(float) * (f - 1.0)
+            change += net.schedule.activities[a].fixed_cost * (fixed_factor - 1.0)
+        return change

@@ -1,0 +1,250 @@
+"""Risk drivers, task existence, probabilistic branches, conditional and exclusive
+risks: analytic answers with Monte Carlo tolerances (or exact where stratification
+makes a count exact)."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pytest
+
+import riskkit as rk
+from riskkit.cli import main
+from riskkit.sim import simulate_variants
+
+from .conftest import register_from_text
+
+CHAIN = "id,name,duration,predecessors\nA,A,10,\nB,B,10,A\nC,C,10,B\n"
+
+
+def schedule_from_text(text: str) -> rk.Schedule:
+    fh = io.BytesIO(text.encode("utf-8"))
+    fh.name = "schedule.csv"
+    return rk.read_schedule(fh)
+
+
+# a triangular factor of 100% / 110% / 130%: its mean and standard deviation
+TRI_MEAN = (1.0 + 1.1 + 1.3) / 3
+TRI_SD = math.sqrt((1.0 + 1.21 + 1.69 - 1.1 - 1.3 - 1.43) / 18)
+
+
+@pytest.mark.parametrize("sampling", ["lhs", "random"])
+def test_one_driver_on_a_chain_draws_once_for_all_its_activities(sampling):
+    reg = register_from_text(
+        "id,title,probability,schedule_factor_min,schedule_factor_most_likely,"
+        "schedule_factor_max,activities\nD1,Productivity,100%,100,110,130,A;B;C\n")
+    n = 20_000
+    res = rk.simulate(reg, schedule_from_text(CHAIN), iterations=n, rng=3, sampling=sampling)
+    finish = res.schedule
+    # mean 30 x 1.1333, within 4 standard errors
+    se = 30 * TRI_SD / math.sqrt(n)
+    assert abs(finish.mean() - 30 * TRI_MEAN) < 4 * se
+    # one draw for all three: sd 30 sigma (not sqrt(3) x 10 sigma), within 5%
+    assert finish.std() == pytest.approx(30 * TRI_SD, rel=0.05)
+    # every iteration is 30 x one factor in [1.0, 1.3]
+    assert finish.min() >= 30 * 1.0 - 1e-3 and finish.max() <= 30 * 1.3 + 1e-3
+
+
+def test_independent_drivers_per_activity_have_the_smaller_variance():
+    rows = "".join(f"D{a},Factor {a},100%,100,110,130,{a}\n" for a in "ABC")
+    reg = register_from_text("id,title,probability,schedule_factor_min,"
+                             "schedule_factor_most_likely,schedule_factor_max,activities\n"
+                             + rows)
+    n = 20_000
+    finish = rk.simulate(reg, schedule_from_text(CHAIN), iterations=n, rng=3).schedule
+    assert abs(finish.mean() - 30 * TRI_MEAN) < 4 * math.sqrt(3) * 10 * TRI_SD / math.sqrt(n)
+    assert finish.std() == pytest.approx(math.sqrt(3) * 10 * TRI_SD, rel=0.05)
+    one = register_from_text(
+        "id,title,probability,schedule_factor_min,schedule_factor_most_likely,"
+        "schedule_factor_max,activities\nD1,Productivity,100%,100,110,130,A;B;C\n")
+    shared = rk.simulate(one, schedule_from_text(CHAIN), iterations=n, rng=3).schedule
+    assert shared.var() > 2.5 * finish.var()  # 3x in theory
+
+
+def test_driver_probability_cost_factor_and_every_activity_when_none_named():
+    sch = schedule_from_text("id,name,duration,predecessors,cost_per_day,fixed_cost\n"
+                             "A,A,10,,100,500\nB,B,10,A,100,500\n")
+    reg = register_from_text(
+        "id,title,probability,schedule_factor_min,schedule_factor_most_likely,"
+        "schedule_factor_max,cost_factor_min,cost_factor_most_likely,cost_factor_max\n"
+        "D1,Ground,40%,120,120,120,150%,150%,150%\n")
+    n = 10_000
+    res = rk.simulate(reg, sch, iterations=n, rng=5)
+    # LHS: the driver occurs in exactly 40% of the iterations, on both activities
+    assert np.isclose(res.schedule, 24.0).sum() == 0.4 * n
+    assert np.isclose(res.schedule, 20.0).sum() == 0.6 * n
+    # cost: (2 x 10 x 1.2 x 100 + 2 x 500) x 1.5 when it occurs, 3,000 when not
+    hit = np.isclose(res.schedule, 24.0)
+    assert np.allclose(res.cost[hit], (2 * 12 * 100 + 1000) * 1.5)
+    assert np.allclose(res.cost[~hit], 3000.0)
+
+
+def test_a_mitigated_driver_probability_is_the_mitigated_scenario():
+    reg = register_from_text(
+        "id,title,probability,mitigated_probability,schedule_factor_min,"
+        "schedule_factor_most_likely,schedule_factor_max,activities,mitigation\n"
+        "D1,Ground,50%,10%,150,150,150,A,Survey\n")
+    res = rk.simulate(reg, schedule_from_text(CHAIN), iterations=10_000, rng=1,
+                      scenario="mitigated")
+    assert np.isclose(res.schedule, 35.0).mean() == pytest.approx(0.1, abs=1e-12)
+
+
+def test_existence_probability_gives_the_mixture_mean_and_p80():
+    sch = schedule_from_text(
+        "id,name,duration_min,duration_most_likely,duration_max,predecessors,"
+        "existence_probability\nA,A,10,10,10,,\nX,Maybe,10,20,40,A,40%\nB,B,5,5,5,X,\n")
+    n = 40_000
+    finish = rk.simulate(None, sch, iterations=n, rng=11).schedule
+    mean_x = (10 + 20 + 40) / 3
+    sd_x = math.sqrt((100 + 400 + 1600 - 200 - 400 - 800) / 18)
+    mix_sd = math.sqrt(0.4 * (sd_x**2 + mean_x**2) - (0.4 * mean_x) ** 2)
+    assert abs(finish.mean() - (15 + 0.4 * mean_x)) < 4 * mix_sd / math.sqrt(n)
+    # P80: 0.6 + 0.4 F_X(t - 15) = 0.8, so F_X = 0.5: X's median, 40 - sqrt(300)
+    p80 = 15 + 40 - math.sqrt(300)
+    density = 0.4 * 2 * (40 - (p80 - 15)) / (30 * 20)
+    se = math.sqrt(0.8 * 0.2 / n) / density
+    assert abs(np.quantile(finish, 0.8) - p80) < 4 * se
+    # and in 60% of the iterations (exactly, under LHS) the activity is not needed
+    assert np.isclose(finish, 15.0).sum() == 0.6 * n
+
+
+BRANCH = """id,name,duration,predecessors,branch,branch_probability
+S,Start,0,,,
+T,Test,5,S,,
+P,Pass,5,T,Test result: pass,70%
+R1,Rework,10,T,Test result: rework,30%
+R2,Retest,5,R1,Test result: rework,30%
+F,Finish,0,P;R2,,
+"""
+
+
+def test_a_70_30_branch_gives_the_weighted_mean_of_its_chains_exactly():
+    sch = schedule_from_text(BRANCH)
+    res = rk.simulate(None, sch, iterations=10_000, rng=2)
+    # 5 + 5 with 70%, 5 + 15 with 30%: under LHS exactly 7,000 and 3,000 iterations
+    assert res.schedule.mean() == 0.7 * 10 + 0.3 * 20
+    assert set(np.unique(res.schedule)) == {10.0, 20.0}
+    rnd = rk.simulate(None, sch, iterations=20_000, rng=2, sampling="random").schedule
+    assert abs(rnd.mean() - 13.0) < 4 * math.sqrt(0.21) * 10 / math.sqrt(20_000)
+
+
+def test_a_branch_option_not_taken_costs_nothing():
+    sch = schedule_from_text(
+        "id,name,duration,predecessors,branch,branch_probability,fixed_cost,cost_per_day\n"
+        "T,Test,5,,,,,\nR,Rework,10,T,Rework,25%,1000,10\n")
+    res = rk.simulate(None, sch, iterations=8_000, rng=2)
+    rework = np.isclose(res.schedule, 15.0)
+    assert rework.sum() == 2_000
+    assert np.allclose(res.cost[rework], 1100.0) and np.allclose(res.cost[~rework], 0.0)
+
+
+def test_branch_problems_name_row_and_column():
+    with pytest.raises(rk.InputError) as err:
+        schedule_from_text("id,name,duration,predecessors,branch,branch_probability\n"
+                           "A,A,1,,G: x,60%\nB,B,1,,G: y,50%\n")
+    message = str(err.value)
+    assert "branch 'G' add up to 110%" in message and "row 3" in message
+    with pytest.raises(rk.InputError) as err:
+        schedule_from_text("id,name,duration,predecessors,branch,branch_probability\n"
+                           "A,A,1,,G: x,60%\nB,B,1,A,G: x,50%\n")
+    assert "option 'x' of branch 'G' has probability 60%" in str(err.value)
+    with pytest.raises(rk.InputError) as err:
+        schedule_from_text("id,name,duration,predecessors,existence_probability\n"
+                           "A,A,1,,140%\n")
+    assert "existence_probability" in str(err.value) and "140%" in str(err.value)
+
+
+EVENTS = """id,title,probability,cost_impact,depends_on,exclusive_group
+A,Parent,20%,1,,
+B,Given A,50%,10,A,
+X1,One,30%,100,,G
+X2,Other,40%,1000,,G
+"""
+
+
+@pytest.mark.parametrize("sampling", ["lhs", "random"])
+def test_conditional_and_exclusive_risks(sampling):
+    n = 20_000
+    cost = rk.simulate(register_from_text(EVENTS), iterations=n, rng=4,
+                       sampling=sampling).cost.round().astype(int)
+    a, b = cost % 10 == 1, cost % 100 // 10 == 1
+    x1, x2 = cost % 1000 // 100 == 1, cost // 1000 == 1
+    assert not (b & ~a).any()  # never without A
+    assert not (x1 & x2).any()  # never both members of the group
+    se = math.sqrt(0.1 * 0.9 / n)
+    assert abs(b.mean() - 0.2 * 0.5) < 4 * se
+    if sampling == "lhs":  # stratified: the counts are exact
+        assert (a.sum(), x1.sum(), x2.sum()) == (0.2 * n, 0.3 * n, 0.4 * n)
+    else:
+        assert abs(x1.mean() - 0.3) < 4 * math.sqrt(0.21 / n)
+        assert abs(x2.mean() - 0.4) < 4 * math.sqrt(0.24 / n)
+
+
+def test_a_conditional_risk_follows_its_parent_into_the_mitigated_scenario():
+    reg = register_from_text("id,title,probability,mitigated_probability,cost_impact,"
+                             "depends_on\nA,Parent,40%,10%,1,\nB,Given A,100%,,10,A\n")
+    cost = rk.simulate(reg, iterations=10_000, rng=1, scenario="mitigated"
+                       ).cost.round().astype(int)
+    assert ((cost == 11).sum(), (cost == 10).sum(), (cost == 1).sum()) == (1_000, 0, 0)
+
+
+def test_register_problems_of_conditional_and_exclusive_risks():
+    with pytest.raises(rk.InputError) as err:
+        register_from_text("id,title,probability,cost_impact,depends_on\nA,a,10%,1,Z\n")
+    assert "depends on a risk the register lacks" in str(err.value)
+    with pytest.raises(rk.InputError) as err:
+        register_from_text("id,title,probability,cost_impact,depends_on\n"
+                           "A,a,10%,1,B\nB,b,10%,1,A\n")
+    assert "circle" in str(err.value)
+    with pytest.raises(rk.InputError) as err:
+        register_from_text("id,title,probability,cost_impact,exclusive_group\n"
+                           "A,a,60%,1,G\nB,b,50%,1,G\n")
+    assert "exclusive group G add up to 110%" in str(err.value)
+
+
+def test_factor_cells_that_look_like_fractions_are_refused():
+    with pytest.raises(rk.InputError) as err:
+        register_from_text("id,title,probability,schedule_factor_min,"
+                           "schedule_factor_most_likely,schedule_factor_max\n"
+                           "D1,d,100%,0.95,1.1,1.4\n")
+    message = str(err.value)
+    assert "row 2" in message and "0.95%" in message and "percentages" in message
+    with pytest.raises(rk.InputError) as err:
+        register_from_text("id,title,probability,schedule_min,schedule_max,"
+                           "schedule_factor_min,schedule_factor_max,distribution\n"
+                           "D1,d,100%,1,5,95,140,uniform\n")
+    assert "risk driver" in str(err.value)
+
+
+def test_drivers_without_a_schedule_are_named_and_left_out():
+    reg = register_from_text(
+        "id,title,probability,schedule_factor_most_likely,cost_impact\n"
+        "D1,d,100%,110,\nR1,r,50%,,100\n")
+    with pytest.warns(rk.InputWarning, match="risk drivers \\(D1\\)"):
+        res = rk.simulate(reg, iterations=2_000, rng=1)
+    assert res.risk_ids == ("R1",)
+
+
+def test_ranking_and_the_cli_run_with_drivers_branches_and_conditional_risks(tmp_path):
+    sch = tmp_path / "s.csv"
+    sch.write_text(BRANCH)
+    reg = tmp_path / "r.csv"
+    reg.write_text(
+        "id,title,probability,schedule_min,schedule_max,activities,depends_on,"
+        "schedule_factor_min,schedule_factor_max,mitigation,mitigated_probability,"
+        "mitigation_cost,distribution\n"
+        "R1,Late parts,50%,2,6,T,,,,Order early,10%,100,uniform\n"
+        "R2,Rework again,50%,3,3,R1,R1,,,,,,uniform\n"
+        "D1,Productivity,100%,,,T;P;R1,,95,130,,,,uniform\n")
+    register, schedule = rk.read_register(reg), rk.read_schedule(sch)
+    base = rk.simulate(register, schedule, iterations=4_000, rng=9)
+    ranking = rk.rank_mitigations(register, schedule, iterations=4_000, rng=9)
+    assert ranking.ids == ("R1",)
+    variants = simulate_variants(register, schedule, [{"R1": "removed"}],
+                                 iterations=4_000, rng=9)
+    assert np.array_equal(variants.base_schedule, base.schedule)
+    assert np.array_equal(variants.base_cost, base.cost)
+    assert main(["simulate", str(reg), "--schedule", str(sch), "-n", "2000",
+                 "--seed", "1"]) == 0
