@@ -60,9 +60,11 @@ from .io.register import read_register
 from .io.schedule import read_schedule
 from .io.snapshots import Snapshot, SnapshotError, read_snapshots
 from .io.uncertainty import apply_uncertainty, read_uncertainty
+from .io.weather import read_weather
 from .merges import MergeBias
 from .model import (
     Activity,
+    Branch,
     Calendar,
     Exposure,
     Link,
@@ -72,6 +74,8 @@ from .model import (
     RiskRegister,
     Schedule,
     Uncertainty,
+    Weather,
+    WeatherRule,
 )
 from .phasing import CashFlow, Escalation
 from .report import write_pack, write_report
@@ -85,6 +89,7 @@ __all__ = [
     "FAMILIES",
     "Activity",
     "Analysis",
+    "Branch",
     "Calendar",
     "Change",
     "Comparison",
@@ -126,6 +131,8 @@ __all__ = [
     "Trigen",
     "Uncertainty",
     "Uniform",
+    "Weather",
+    "WeatherRule",
     "__version__",
     "analyse",
     "apply_uncertainty",
@@ -144,6 +151,7 @@ __all__ = [
     "read_schedule",
     "read_snapshots",
     "read_uncertainty",
+    "read_weather",
     "risk_drivers",
     "select_mitigations",
     "simulate",

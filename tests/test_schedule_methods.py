@@ -248,3 +248,45 @@ def test_ranking_and_the_cli_run_with_drivers_branches_and_conditional_risks(tmp
     assert np.array_equal(variants.base_cost, base.cost)
     assert main(["simulate", str(reg), "--schedule", str(sch), "-n", "2000",
                  "--seed", "1"]) == 0
+
+
+def test_weather_loses_the_expected_days_in_the_months_an_activity_spans(tmp_path):
+    # A (outdoor, 40 working days from Monday 4 January 2027) spans January and
+    # February; C follows it through March; B is indoors
+    sch = schedule_from_text("id,name,duration,predecessors\nA,Earthworks,40,\n"
+                             "C,Paving,10,A\nB,Fit-out,30,\n")
+    rules = tmp_path / "weather.csv"
+    rules.write_text("name,months,probability,lost_min,lost_most_likely,lost_max,activities\n"
+                     "Winter,Jan-Feb,10%,3,5,9,A\n"
+                     "Spring rain,Mar,20%,,2,,C\n")
+    weather = rk.read_weather(rules, start="2027-01-04")
+    n = 20_000
+    res = rk.simulate(None, sch.with_weather(weather), iterations=n, rng=8,
+                      start="2027-01-04")
+    winter = weather.rules[0]
+    expected = 40 + 10 + 2 * winter.expected_loss + 0.2 * 2
+    assert winter.expected_loss == pytest.approx(0.1 * 17 / 3)
+    var_month = 0.1 * (28 / 18 + (17 / 3) ** 2) - winter.expected_loss ** 2
+    sd = math.sqrt(2 * var_month + 0.2 * 4 - 0.4 ** 2)
+    assert abs(res.schedule.mean() - expected) < 4 * sd / math.sqrt(n)
+    # without the rules, exactly the plan
+    assert np.all(rk.simulate(None, sch, iterations=1_000, rng=8).schedule == 50.0)
+
+
+def test_weather_file_problems_name_row_and_column(tmp_path):
+    rules = tmp_path / "weather.csv"
+    rules.write_text("name,months,probability,lost_min,lost_max,activities\n"
+                     "Winter,Novembre-Fev,10%,3,8,\nBad,Smarch,10%,3,8,\nWorse,Jan,140%,3,8,\n")
+    with pytest.raises(rk.InputError) as err:
+        rk.read_weather(rules, start="2027-01-04")
+    message = str(err.value)
+    assert "row 3, column 'months': 'Smarch' is not a month" in message
+    assert "row 4, column 'probability'" in message and "140%" in message
+    rules.write_text("name,months,probability,lost_min,lost_max,activities\n"
+                     "Winter,Jan,10%,3,8,Z9\n")
+    sch = schedule_from_text(CHAIN)
+    with pytest.raises(rk.InputError, match="weather rule Winter names activities the "
+                                            "schedule lacks: Z9"):
+        sch.with_weather(rk.read_weather(rules, start="2027-01-04"))
+    assert main(["simulate", "--schedule", str(tmp_path / "none.csv"), "--weather",
+                 str(rules)]) == 2

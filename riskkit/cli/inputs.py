@@ -16,6 +16,7 @@ from ..io.escalation import read_escalation_index
 from ..io.register import read_register
 from ..io.schedule import read_schedule
 from ..io.uncertainty import apply_uncertainty
+from ..io.weather import read_weather
 from ..model import RiskRegister, Schedule, parse_day
 from ..phasing import Escalation
 from ..sim.correlation import resolve as resolve_correlation
@@ -31,6 +32,9 @@ def load(args: argparse.Namespace
     sheet = sheet_option(args.sheet, "--sheet")
     if args.register is None and args.schedule is None:
         raise UsageError("riskkit: error: give a risk register, a --schedule, or both")
+    if getattr(args, "weather", None) and args.schedule is None:
+        raise UsageError("riskkit: error: --weather needs --schedule: its rules act on "
+                         "activities")
     if getattr(args, "uncertainty", None) and args.schedule is None:
         raise UsageError("riskkit: error: --uncertainty needs --schedule: its ranges are "
                          "percentages of the activities' durations")
@@ -64,6 +68,13 @@ def load(args: argparse.Namespace
                 days_per_week=args.days_per_week)
             if getattr(args, "uncertainty", None):
                 sch = apply_uncertainty(sch, args.uncertainty)
+            if getattr(args, "weather", None):
+                start = getattr(args, "start", None) or sch.start
+                if start is None:
+                    raise UsageError("riskkit: error: --weather needs --start: its rules "
+                                     "are by calendar month")
+                sch = sch.with_weather(read_weather(args.weather, start=start,
+                                                    calendar=sch.calendar))
             if getattr(args, "deadline", None):
                 sch = sch.with_deadline(args.deadline)
         except InputError as exc:

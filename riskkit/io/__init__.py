@@ -28,9 +28,10 @@ from .register import read_register
 from .schedule import read_schedule
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .uncertainty import apply_uncertainty, parse_uncertainty, read_uncertainty
+from .weather import read_weather
 
 __all__ = ["DateComparison", "Snapshot", "SnapshotError", "XerFile", "apply_uncertainty",
            "compare_dates", "parse_escalation_rate", "parse_uncertainty",
            "read_correlation", "read_escalation_index", "read_mspdi", "read_pmxml",
            "read_portfolio", "read_register", "read_schedule", "read_snapshots",
-           "read_uncertainty", "read_xer"]
+           "read_uncertainty", "read_weather", "read_xer"]

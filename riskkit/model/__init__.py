@@ -5,6 +5,7 @@ Readers (:mod:`riskkit.io`) build these objects; the simulation engine
 so a register or schedule from any reader, or from Python code, gets the same checks.
 """
 
+from .branches import Branch
 from .calendar import Calendar, parse_day
 from .milestones import TARGET_SOURCES, KeyActivity, key_activities, target_day
 from .portfolio import Portfolio, Project
@@ -30,15 +31,15 @@ from .schedule import (
 from .selectors import ActivityIndex, Resolution
 from .status import STATUS_KINDS, status_kind
 from .uncertainty import UNCERTAINTY_COLUMNS, Uncertainty, UncertaintyRule
+from .weather import Weather, WeatherRule
 from .worktime import CONSTRAINT_KINDS, Constraint, SavedDates, WorkCalendar, moment
 
 __all__ = [
     "ACTIVITY_KINDS", "ACTIVITY_STATUSES", "CLOSED_STATUSES", "CONSTRAINT_KINDS",
     "REGISTER_COLUMNS", "SCENARIOS", "SCHEDULE_COLUMNS", "STATUS_KINDS", "STRUCTURE_COLUMNS",
-    "TARGET_SOURCES",
-    "UNCERTAINTY_COLUMNS", "Activity", "ActivityIndex", "Calendar", "Constraint", "Exposure",
-    "KeyActivity", "Link", "Portfolio",
-    "Project", "Resolution", "Risk", "RiskRegister", "SavedDates", "Schedule", "Uncertainty",
-    "UncertaintyRule", "WorkCalendar", "check_scenario", "key_activities", "moment", "parse_day",
-    "relocate", "status_kind", "target_day",
+    "TARGET_SOURCES", "UNCERTAINTY_COLUMNS", "Activity", "ActivityIndex", "Branch", "Calendar",
+    "Constraint", "Exposure", "KeyActivity", "Link", "Portfolio", "Project", "Resolution",
+    "Risk", "RiskRegister", "SavedDates", "Schedule", "Uncertainty", "UncertaintyRule",
+    "Weather", "WeatherRule", "WorkCalendar", "check_scenario", "key_activities", "moment",
+    "parse_day", "relocate", "status_kind", "target_day",
 ]

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,8 +30,11 @@ from .selectors import ActivityIndex, Resolution
 from .timing import TimedDates, TimedNetwork
 from .worktime import Constraint, SavedDates, WorkCalendar, moment
 
-__all__ = ["ACTIVITY_KINDS", "ACTIVITY_STATUSES", "SCHEDULE_COLUMNS", "Activity", "Branch",
-           "Link", "Schedule"]
+if TYPE_CHECKING:
+    from .branches import Branch
+
+__all__ = ["ACTIVITY_KINDS", "ACTIVITY_STATUSES", "SCHEDULE_COLUMNS", "Activity", "Link",
+           "Schedule"]
 
 SCHEDULE_COLUMNS: tuple[str, ...] = (
     "id", "name", "duration_min", "duration_most_likely", "duration_max", "duration",
@@ -206,6 +209,8 @@ class Schedule:
     start: np.datetime64 | None = None
     data_date: Any = None  # a moment (datetime64[m]) once built
     must_finish_by: Any = None
+    #: weather rules (:class:`~riskkit.model.weather.Weather`), see :meth:`with_weather`
+    weather: Any = None
 
     def __post_init__(self) -> None:
         if self.start is not None:
@@ -263,7 +268,9 @@ class Schedule:
                 + " → ".join([*path, path[0]]) + ")", source=self.source, column=pred_col,
                 hint=(f"rows {', '.join(rows)}; " if rows else "")
                 + "remove a link so no activity waits on itself"))
-        problems += _branch_problems(self)
+        from .branches import branch_problems
+
+        problems += branch_problems(self)
         if problems:
             raise InputError(problems)
         network: Network | TimedNetwork
@@ -286,7 +293,9 @@ class Schedule:
         with their probabilities and the indexes of their activities."""
         found = self.__dict__.get("_branches")
         if found is None:
-            found = _branches_of(self)
+            from .branches import branches_of
+
+            found = branches_of(self)
             object.__setattr__(self, "_branches", found)
         return found
 
@@ -364,6 +373,42 @@ class Schedule:
         """The activities by id, WBS node, activity code and calendar (built once)."""
         return ActivityIndex(self.activities,
                              self.calendar.name if self.calendar is not None else None)
+
+    def with_weather(self, weather: Any) -> Schedule:
+        """The schedule with weather rules (:class:`~riskkit.model.weather.Weather`);
+        a rule naming activities the schedule lacks is an error naming its row."""
+        from .weather import Weather
+
+        if weather is None:
+            return replace(self, weather=None)
+        if not isinstance(weather, Weather):
+            raise OptionError("weather", type(weather).__name__, "riskkit.read_weather(...)")
+        if self.timed:
+            raise OptionError("weather", weather.source, "a schedule on one calendar (weather "
+                              "rules do not yet run on a planning tool's calendars)")
+        problems = []
+        for rule in weather.rules:
+            unknown = self.resolve(rule.activities).unknown if rule.activities else ()
+            if unknown:
+                problems.append(Problem(
+                    f"weather rule {rule.name} names activities the schedule lacks: "
+                    f"{', '.join(unknown)}", source=weather.source, row=rule.row,
+                    column="activities", value="; ".join(rule.activities),
+                    hint=f"activity ids, WBS: or code: names of {self.source}"))
+        if problems:
+            raise InputError(problems)
+        with warnings.catch_warnings():  # the schedule's own notes were given already
+            warnings.simplefilter("ignore", InputWarning)
+            return replace(self, weather=weather)
+
+    def weather_activities(self) -> list[np.ndarray]:
+        """Per weather rule: the indexes of the activities it acts on."""
+        if self.weather is None:
+            return []
+        every = np.arange(len(self.activities), dtype=np.intp)
+        return [np.array(sorted(self.index_of(x) for x in self.resolve(r.activities).ids),
+                         dtype=np.intp) if r.activities else every
+                for r in self.weather.rules]
 
     def resolve(self, names: Iterable[str]) -> Resolution:
         """The activities that ``names`` name: ids, ``WBS:PRJ.2`` (or ``PRJ.2.*``),
@@ -620,69 +665,3 @@ def _logic_warnings(src: str, order: list[str], links: list[Link]) -> list[str]:
         notes.append(f"{src}: the network falls into {len(groups)} disconnected parts "
                      f"(sizes {', '.join(map(str, sizes[:10]))}); check for missing links")
     return notes
-
-
-@dataclass(frozen=True)
-class Branch:
-    """A probabilistic branch: ``options`` are (name, probability, activity indexes);
-    in each iteration at most one is taken (none with the rest of 100%)."""
-
-    group: str
-    options: tuple[tuple[str, float, tuple[int, ...]], ...]
-
-    @property
-    def probabilities(self) -> np.ndarray:
-        return np.array([p for _, p, _ in self.options])
-
-
-def _branch_key(text: str) -> tuple[str, str]:
-    group, _, option = str(text).partition(":")
-    group = group.strip()
-    return group, option.strip() or group
-
-
-def _branches_of(schedule: Schedule) -> tuple[Branch, ...]:
-    groups: dict[str, dict[str, list[Any]]] = {}
-    for i, a in enumerate(schedule.activities):
-        if a.branch is None:
-            continue
-        group, option = _branch_key(a.branch)
-        entry = groups.setdefault(group, {}).setdefault(option, [a.branch_probability, []])
-        entry[1].append(i)
-    return tuple(Branch(g, tuple((o, float(p), tuple(acts)) for o, (p, acts) in opts.items()))
-                 for g, opts in groups.items())
-
-
-def _branch_problems(schedule: Schedule) -> list[Problem]:
-    """Options of one branch given different probabilities, and branches whose options
-    add up to more than 100%."""
-    problems = []
-    column = schedule.header("branch_probability")
-    seen: dict[tuple[str, str], Activity] = {}
-    totals: dict[str, float] = {}
-    for a in schedule.activities:
-        if a.branch is None or a.branch_probability is None:
-            continue
-        key = _branch_key(a.branch)
-        first = seen.setdefault(key, a)
-        if first is a:
-            totals[key[0]] = totals.get(key[0], 0.0) + float(a.branch_probability)
-        elif not math.isclose(first.branch_probability or 0.0, a.branch_probability):
-            problems.append(Problem(
-                f"option '{key[1]}' of branch '{key[0]}' has probability "
-                f"{first.branch_probability:.0%} on activity {first.id} and "
-                f"{a.branch_probability:.0%} here", source=schedule.source, row=a.row,
-                column=column, value=f"{a.branch_probability:g}",
-                hint="the activities of one option are taken together: give them one "
-                     "probability"))
-    for group, total in totals.items():
-        if total > 1.0 + 1e-9:
-            options = [f"{k[1]} {a.branch_probability:.0%}" for k, a in seen.items()
-                       if k[0] == group]
-            last = [a for k, a in seen.items() if k[0] == group][-1]
-            problems.append(Problem(
-                f"the options of branch '{group}' add up to {total:.0%} "
-                f"({', '.join(options)}): one of them is taken at most", source=schedule.source,
-                row=last.row, column=column, value=f"{total:g}",
-                hint="their probabilities must add up to 100% or less"))
-    return problems

@@ -1,5 +1,6 @@
 """What acts on activities besides their own durations and the risks' delays: risk
-drivers (factors of durations and costs), task existence and probabilistic branches.
+drivers (factors of durations and costs), task existence, probabilistic branches and
+the weather.
 
 Each draws from streams of its own (:data:`~riskkit.seeds.DRIVER_STREAM`,
 :data:`~riskkit.seeds.BRANCH_STREAM`), keyed by the driver's risk id, the activity's id
@@ -16,7 +17,9 @@ Per slice of the network pass, in this order:
 2. the risks' delays are added (:func:`~riskkit.sim.durations.add_activity_delays`);
 3. :meth:`ActivityEffects.settle`: an activity that does not exist in an iteration (its
    existence draw, or a branch option not taken) gets duration zero there, risk delays
-   included, so its links pass straight through;
+   included, so its links pass straight through; then the weather rules add the days
+   lost in bad months to the activities at work in them (dates from one forward pass;
+   :mod:`riskkit.model.weather`, stream :data:`~riskkit.seeds.WEATHER_STREAM`);
 4. :meth:`ActivityEffects.cost_change`: what the cost drivers and the missing activities
    change in the activities' costs (time-dependent and fixed).
 """
@@ -24,10 +27,18 @@ Per slice of the network pass, in this order:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from ..seeds import BRANCH_STREAM, DRIVER_STREAM, entropy_of, stream_key
+from ..seeds import (
+    BRANCH_STREAM,
+    DRIVER_STREAM,
+    WEATHER_STREAM,
+    entropy_of,
+    stable_key,
+    stream_key,
+)
 from .plan import DURATION_DTYPE, DriverModel, Plan
 
 __all__ = ["ActivityEffects", "block_generator", "block_uniforms"]
@@ -98,6 +109,61 @@ def _existence(plan: Plan, block: int, n: int) -> dict[int, np.ndarray]:
     return exists
 
 
+class _WeatherDraws:
+    """A block's bad months per weather rule, and the days they cost the activities at
+    work then (see :mod:`riskkit.model.weather`)."""
+
+    def __init__(self, plan: Plan, block: int, n: int):
+        net = plan.network
+        assert net is not None
+        schedule = net.schedule
+        weather = schedule.weather
+        self.acts: list[np.ndarray] = plan.derived.get_or_make(
+            "weather activities", schedule.weather_activities)
+        # working days 0 .. horizon - 1 placed in months; later days count as the last
+        self.horizon = int(4 * (schedule.duration() + 1)) + 260
+        self.table: np.ndarray = plan.derived.get_or_make(
+            "weather months", lambda: weather.month_table(self.horizon))
+        serials = np.unique(self.table)
+        self.lost: list[list[tuple[int, np.ndarray]]] = []
+        for rule in weather.rules:
+            months = [int(m) for m in serials if m % 12 + 1 in rule.months]
+            draws = []
+            for m in months:
+                gen = block_generator(plan, block, WEATHER_STREAM, (stable_key(rule.name), m))
+                bad = block_uniforms(gen, n, plan.lhs) < rule.probability
+                days = np.where(bad, rule.lost.ppf(block_uniforms(gen, n, plan.lhs)), 0.0)
+                draws.append((m, days.astype(DURATION_DTYPE)))
+            self.lost.append(draws)
+
+    def add(self, d: np.ndarray, network: Any, work: Any, s0: int, s1: int
+            ) -> dict[int, np.ndarray]:
+        """Add the days lost in slice [s0, s1) to ``d``, from one forward pass at ``d``;
+        returns what each activity gained."""
+        ef, _ = network.forward_with_starts(d, work)
+        gained: dict[int, np.ndarray] = {}
+        last = self.horizon - 1
+        for acts, draws in zip(self.acts, self.lost):
+            if not acts.size or not draws:
+                continue
+            finish = ef[acts].astype(float)
+            start = finish - d[acts]
+            first_month = self.table[np.clip(np.floor(start), 0, last).astype(np.intp)]
+            last_month = self.table[np.clip(np.ceil(finish) - 1, 0, last).astype(np.intp)]
+            working = finish > start
+            added = np.zeros(finish.shape, dtype=DURATION_DTYPE)
+            for m, days in draws:
+                lost = days[s0:s1]
+                if lost.any():
+                    at_work = working & (first_month <= m) & (last_month >= m)
+                    added += at_work * lost
+            for j, a in enumerate(acts.tolist()):
+                gained[a] = gained[a] + added[j] if a in gained else added[j]
+        for a, extra in gained.items():
+            d[a] += extra
+        return gained
+
+
 class ActivityEffects:
     """The drivers, existence and branches of one block (see the module's text)."""
 
@@ -107,6 +173,8 @@ class ActivityEffects:
         self.net = net
         self.drivers = [_draw_driver(plan, block, n, m) for m in plan.drivers]
         self.exists = _existence(plan, block, n)
+        self.weather = (_WeatherDraws(plan, block, n) if net.schedule.weather is not None
+                        else None)
         # activities whose cost a driver or a missing activity changes
         costed = {a for d in self.drivers if d.cost is not None for a in d.model.activities}
         costed |= set(self.exists)
@@ -116,7 +184,8 @@ class ActivityEffects:
     def needed(plan: Plan) -> bool:
         """Whether the plan has anything for this class to do."""
         net = plan.network
-        return net is not None and (bool(plan.drivers) or net.schedule.conditional.size > 0)
+        return net is not None and (bool(plan.drivers) or net.schedule.conditional.size > 0
+                                    or net.schedule.weather is not None)
 
     def scale(self, d: np.ndarray, s0: int, s1: int) -> None:
         """Multiply the durations of slice [s0, s1) by the drivers' factors."""
@@ -124,10 +193,16 @@ class ActivityEffects:
             if driver.schedule is not None:
                 d[driver.model.activities] *= driver.schedule[s0:s1]
 
-    def settle(self, d: np.ndarray, s0: int, s1: int) -> None:
-        """Zero the durations of the activities that do not exist in slice [s0, s1)."""
+    def settle(self, d: np.ndarray, s0: int, s1: int, network: Any, work: Any
+               ) -> dict[int, np.ndarray]:
+        """Zero the durations of the activities that do not exist in slice [s0, s1),
+        then add the working days the weather costs the others; returns the days each
+        activity lost to the weather."""
         for a, exists in self.exists.items():
             d[a] *= exists[s0:s1]
+        if self.weather is None:
+            return {}
+        return self.weather.add(d, network, work, s0, s1)
 
     def exists_at(self, a: int, columns: np.ndarray) -> np.ndarray | None:
         """Whether activity ``a`` exists at block positions ``columns`` (None: always)."""

@@ -68,7 +68,7 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
             effects.scale(d, s0, s1)
         add_activity_delays(d, on_activities, s0, s1)
         if effects is not None:
-            effects.settle(d, s0, s1)
+            effects.settle(d, s0, s1, network, work)
             change = effects.cost_change(d, s0, s1)
             if change is not None:
                 cost[s0:s1] += change

@@ -347,7 +347,9 @@ def _network_variants(plan: Plan, block: int, n: int, bc: np.ndarray, bs: np.nda
             _add_delays_to_rows(unclamped, model, pos, values, s0, s1, 1.0, whole)
         add_activity_delays(d, on_activities, s0, s1)
         if effects is not None:
-            effects.settle(d, s0, s1)
+            for a, lost in effects.settle(d, s0, s1, network, work).items():
+                if a in unclamped:
+                    unclamped[a] += lost
             change = effects.cost_change(d, s0, s1)
             if change is not None:
                 bc[s0:s1] += change

@@ -1,0 +1,84 @@
+"""Probabilistic branching of a schedule: options of a branch group, each a set of
+activities taken together with a probability (see :class:`~riskkit.model.Activity`'s
+``branch`` and ``branch_probability``)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..exceptions import Problem
+
+if TYPE_CHECKING:
+    from .schedule import Activity, Schedule
+
+__all__ = ["Branch", "branch_problems", "branches_of"]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A probabilistic branch: ``options`` are (name, probability, activity indexes);
+    in each iteration at most one is taken (none with the rest of 100%)."""
+
+    group: str
+    options: tuple[tuple[str, float, tuple[int, ...]], ...]
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        return np.array([p for _, p, _ in self.options])
+
+
+def _branch_key(text: str) -> tuple[str, str]:
+    group, _, option = str(text).partition(":")
+    group = group.strip()
+    return group, option.strip() or group
+
+
+def branches_of(schedule: Schedule) -> tuple[Branch, ...]:
+    groups: dict[str, dict[str, list[Any]]] = {}
+    for i, a in enumerate(schedule.activities):
+        if a.branch is None:
+            continue
+        group, option = _branch_key(a.branch)
+        entry = groups.setdefault(group, {}).setdefault(option, [a.branch_probability, []])
+        entry[1].append(i)
+    return tuple(Branch(g, tuple((o, float(p), tuple(acts)) for o, (p, acts) in opts.items()))
+                 for g, opts in groups.items())
+
+
+def branch_problems(schedule: Schedule) -> list[Problem]:
+    """Options of one branch given different probabilities, and branches whose options
+    add up to more than 100%."""
+    problems = []
+    column = schedule.header("branch_probability")
+    seen: dict[tuple[str, str], Activity] = {}
+    totals: dict[str, float] = {}
+    for a in schedule.activities:
+        if a.branch is None or a.branch_probability is None:
+            continue
+        key = _branch_key(a.branch)
+        first = seen.setdefault(key, a)
+        if first is a:
+            totals[key[0]] = totals.get(key[0], 0.0) + float(a.branch_probability)
+        elif not math.isclose(first.branch_probability or 0.0, a.branch_probability):
+            problems.append(Problem(
+                f"option '{key[1]}' of branch '{key[0]}' has probability "
+                f"{first.branch_probability:.0%} on activity {first.id} and "
+                f"{a.branch_probability:.0%} here", source=schedule.source, row=a.row,
+                column=column, value=f"{a.branch_probability:g}",
+                hint="the activities of one option are taken together: give them one "
+                     "probability"))
+    for group, total in totals.items():
+        if total > 1.0 + 1e-9:
+            options = [f"{k[1]} {a.branch_probability:.0%}" for k, a in seen.items()
+                       if k[0] == group]
+            last = [a for k, a in seen.items() if k[0] == group][-1]
+            problems.append(Problem(
+                f"the options of branch '{group}' add up to {total:.0%} "
+                f"({', '.join(options)}): one of them is taken at most", source=schedule.source,
+                row=last.row, column=column, value=f"{total:g}",
+                hint="their probabilities must add up to 100% or less"))
+    return problems
