@@ -290,3 +290,28 @@ def test_weather_file_problems_name_row_and_column(tmp_path):
         sch.with_weather(rk.read_weather(rules, start="2027-01-04"))
     assert main(["simulate", "--schedule", str(tmp_path / "none.csv"), "--weather",
                  str(rules)]) == 2
+
+
+@pytest.mark.parametrize("kind", ["FS", "SS", "FF", "SF"])
+def test_an_uncertain_lag_plans_at_its_most_likely_value_and_simulates_its_mean(kind):
+    fixed = schedule_from_text(f"id,name,duration,predecessors\nA,A,5,\nB,B,2,A {kind}+4\n")
+    ranged = schedule_from_text(f"id,name,duration,predecessors\nA,A,5,\nB,B,2,A {kind}+2/4/9\n")
+    assert ranged.duration() == fixed.duration()
+    assert ranged.activities[-1].id == "A→B lag" and ranged.activities[-1].kind == "lag"
+    n = 20_000
+    res = rk.simulate(None, ranged, iterations=n, rng=6, activity_detail=True)
+    finish_b = res.activity_finishes[1].astype(float)
+    # B's finish: from A's finish (FS, FF) or start (SS, SF), plus the lag, plus B's
+    # duration where the link holds B's start (FS, SS); the lag (2 to 9) is never
+    # shorter than B (2), so B's own duration never binds
+    anchor = 5 if kind in ("FS", "FF") else 0
+    lag = finish_b - anchor - (2 if kind in ("FS", "SS") else 0)
+    sd = math.sqrt((4 + 16 + 81 - 8 - 18 - 36) / 18)
+    assert abs(lag.mean() - 5.0) < 4 * sd / math.sqrt(n)
+    assert lag.min() >= 2 - 1e-4 and lag.max() <= 9 + 1e-4
+
+
+def test_a_negative_uncertain_lag_is_refused():
+    with pytest.raises(rk.InputError) as err:
+        schedule_from_text("id,name,duration,predecessors\nA,A,5,\nB,B,2,A FS-1/2/3\n")
+    assert "row 3" in str(err.value) and "predecessors" in str(err.value)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -40,6 +40,7 @@ from ..model import SCHEDULE_COLUMNS, Activity, Link, Schedule, relocate
 from ..words import read_words
 from .cells import BAD, NumberFormatError, parse_cell, parse_number
 from .formats import buffered, describe, planning_format_error, sniff_format
+from .links import KnownIds, parse_link, split_predecessors, uncertain_lag
 from .planning.mpxj import MPXJ_SUFFIXES, read_with_mpxj
 from .planning.mspdi import read_mspdi
 from .planning.pmxml import read_pmxml
@@ -123,10 +124,6 @@ _LOOKUP.update({normalise_header(form.format(p, u)): canon
                 for u in _UNIT_WORDS for form in ("{} ({})", "{} [{}]", "{} {}", "{} in {}")
                 if ("(" in form or "[" in form or (len(u) > 3 and len(normalise_header(p)) > 2))
                 and normalise_header(form.format(p, u)) not in _LOOKUP})
-_NONE = {"", "-", "–", "—", "none", "n/a", "na", "nil"}
-_LINK = re.compile(
-    r"\s*(FS|SS|FF|SF)?\s*(?:([+\-−])\s*(\d+(?:\.\d*)?|\.\d+)\s*"
-    r"([^\W\d_][^\W\d_.\s]*(?:\s+[^\W\d_]+)*\.?)?\??)?\s*", re.IGNORECASE)
 _ESTIMATE = ("duration_min", "duration_most_likely", "duration_max")
 
 
@@ -626,74 +623,29 @@ class _ActivityRow:
             self._links = self._read_links(ids)
         return self._links
 
+    def lag_problem(self, item: str, text: str, message: str) -> None:
+        self.problem("predecessors", f"lag of {item!r}: {message}", text)
+
     def _read_links(self, ids: KnownIds) -> list[Link]:
         out = []
         successor = self.cell("id")
         text = self.cell("predecessors")
         units = {self.duration_unit(c) for c in _DURATIONS if c in self.found}
-        for item in _split_predecessors(text):
-            pred, kind, lag, word = _parse_link(item, ids)
+        for item in split_predecessors(text):
+            pred, kind, lags, word = parse_link(item, ids)
             if word is not None:
                 try:
-                    lag = self.context.time.days(lag, unit_of(word))
+                    lags = tuple(self.context.time.days(v, unit_of(word)) for v in lags)
                 except UnitError as exc:
                     self.problem("predecessors", f"lag of {item!r}: {exc}", text)
                     continue
-            elif lag and units - {None, "days"}:
+            elif any(lags) and units - {None, "days"}:
                 self.unitless_lags = True
-            out.append(Link(pred, successor, kind, lag, self.row))
+            lag_range = None
+            if len(lags) == 3:
+                lag_range = uncertain_lag(lags, partial(self.lag_problem, item, text))
+                if lag_range is None:
+                    continue
+            out.append(Link(pred, successor, kind, lags[1] if len(lags) == 3 else lags[0],
+                            self.row, lag_range=lag_range))
         return out
-
-
-def _split_predecessors(text: str) -> list[str]:
-    text = str(text).strip()
-    if text.lower() in _NONE:
-        return []
-    return [t.strip() for t in re.split(r"[;,\n]", text) if t.strip()]
-
-
-@dataclass(frozen=True)
-class KnownIds:
-    """The ids a predecessor cell may name: as written, and case-folded where the
-    folded form names exactly one of them (None where it names several). Folded once
-    per file, so reading the links is linear in their number."""
-
-    exact: frozenset[str]
-    folded: Mapping[str, str | None]
-
-    @classmethod
-    def of(cls, ids: set[str]) -> KnownIds:
-        folded: dict[str, str | None] = {}
-        for i in ids:
-            key = i.casefold()
-            folded[key] = None if key in folded else i
-        return cls(frozenset(ids), folded)
-
-
-def _parse_link(item: str, ids: KnownIds) -> tuple[str, str, float, str | None]:
-    """``(predecessor, type, lag, lag unit as written or None)`` from one predecessor
-    item.
-
-    Ids are matched first, so ``1-2`` or ``3.1`` are ids when the schedule has them;
-    otherwise the longest known id followed by an optional type and lag wins. An item
-    that names no known id is split at its type and lag all the same (its id is then
-    reported as unknown).
-    """
-    if item in ids.exact:
-        return item, "FS", 0.0, None
-    unknown: tuple[str, str, float, str | None] | None = None
-    for cut in range(len(item), 0, -1):
-        head = item[:cut].strip()
-        m = _LINK.fullmatch(item[cut:])
-        if m is None or not head:
-            continue
-        ltype = (m.group(1) or "FS").upper()
-        lag = float(m.group(3)) if m.group(3) else 0.0
-        if m.group(2) in ("-", "−"):
-            lag = -lag
-        word = m.group(4)
-        known = head if head in ids.exact else ids.folded.get(head.casefold())
-        if known:  # case-insensitive only where that names exactly one activity
-            return known, ltype, lag, word
-        unknown = (head, ltype, lag, word)  # the shortest head that leaves a valid suffix
-    return unknown if unknown is not None else (item, "FS", 0.0, None)

@@ -1,6 +1,15 @@
-"""Probabilistic branching of a schedule: options of a branch group, each a set of
-activities taken together with a probability (see :class:`~riskkit.model.Activity`'s
-``branch`` and ``branch_probability``)."""
+"""Uncertain logic of a schedule: probabilistic branching (options of a branch group,
+each a set of activities taken together with a probability: see
+:class:`~riskkit.model.Activity`'s ``branch`` and ``branch_probability``) and uncertain
+lags.
+
+An uncertain (three-point) lag between A and B becomes a *lag activity* ``A→B lag``
+(kind ``"lag"``, no cost) whose duration is the lag, linked so that B waits as the link
+says: FS ``A -FS-> lag -FS-> B``; SS ``A -SS-> lag -FS-> B``; FF ``A -FS-> lag -FF-> B``;
+SF ``A -SS-> lag -FF-> B``. The plan uses the lag's most likely value, as before; in a
+simulation every iteration draws the lag, and reports list the lag activity like any
+other (its criticality says when the wait drives the finish).
+"""
 
 from __future__ import annotations
 
@@ -13,9 +22,12 @@ import numpy as np
 from ..exceptions import Problem
 
 if TYPE_CHECKING:
-    from .schedule import Activity, Schedule
+    from .schedule import Activity, Link, Schedule
 
-__all__ = ["Branch", "branch_problems", "branches_of"]
+__all__ = ["Branch", "branch_problems", "branches_of", "lag_activities"]
+
+#: link types (into the lag activity, out of it) for each type of an uncertain lag
+_LAG_LINKS = {"FS": ("FS", "FS"), "SS": ("SS", "FS"), "FF": ("FS", "FF"), "SF": ("SS", "FF")}
 
 
 @dataclass(frozen=True)
@@ -82,3 +94,37 @@ def branch_problems(schedule: Schedule) -> list[Problem]:
                 row=last.row, column=column, value=f"{total:g}",
                 hint="their probabilities must add up to 100% or less"))
     return problems
+
+
+def lag_activities(activities: tuple[Activity, ...], links: tuple[Link, ...]
+                   ) -> tuple[tuple[Activity, ...], tuple[Link, ...]]:
+    """The activities and links with every uncertain lag made a lag activity (see the
+    module's text)."""
+    from dataclasses import replace
+
+    from ..exceptions import InputError
+    from .schedule import Activity
+
+    problems = []
+    extra: list[Activity] = []
+    out: list[Link] = []
+    for lk in links:
+        if lk.lag_range is None:
+            out.append(lk)
+            continue
+        if lk.lag_range.low < 0:
+            problems.append(Problem(
+                f"an uncertain lag cannot be negative ({lk.predecessor} → {lk.successor})",
+                row=lk.row, column="predecessors", value=f"{lk.lag_range.low:g}",
+                hint="give a lead (negative lag) as a single value"))
+            continue
+        lag_id = f"{lk.predecessor}→{lk.successor} lag"
+        extra.append(Activity(lag_id, lk.lag_range, name=f"Lag {lk.predecessor} → "
+                              f"{lk.successor} ({lk.type})", most_likely=lk.lag, row=lk.row,
+                              kind="lag", calendar=lk.lag_calendar))
+        into, out_of = _LAG_LINKS[lk.type]
+        out.append(replace(lk, successor=lag_id, type=into, lag=0.0, lag_range=None))
+        out.append(replace(lk, predecessor=lag_id, type=out_of, lag=0.0, lag_range=None))
+    if problems:
+        raise InputError(problems)
+    return (*activities, *extra), tuple(out)

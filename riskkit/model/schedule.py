@@ -46,7 +46,7 @@ SCHEDULE_COLUMNS: tuple[str, ...] = (
 #: the tool (a level of effort stretches between its links in P6).
 ACTIVITY_KINDS: tuple[str, ...] = (
     "task", "resource_dependent", "start_milestone", "finish_milestone", "level_of_effort",
-    "wbs_summary",
+    "wbs_summary", "lag",
 )
 #: Progress at the data date.
 ACTIVITY_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "complete")
@@ -64,6 +64,9 @@ class Link:
     lag: float = 0.0
     row: int | None = field(default=None, compare=False)  # the successor's row
     lag_calendar: WorkCalendar | None = field(default=None, compare=False)
+    #: an uncertain lag (three-point): the schedule models it as a lag activity
+    #: between the two (see :class:`Schedule`); ``lag`` is then its plan value
+    lag_range: Distribution | None = None
 
     def __post_init__(self) -> None:
         kind = str(self.type).strip().upper()
@@ -220,6 +223,12 @@ class Schedule:
                 object.__setattr__(self, name, moment(getattr(self, name), name))
         object.__setattr__(self, "activities", tuple(self.activities))
         object.__setattr__(self, "links", tuple(self.links))
+        if any(lk.lag_range is not None for lk in self.links):
+            from .branches import lag_activities
+
+            activities, links = lag_activities(self.activities, self.links)
+            object.__setattr__(self, "activities", activities)
+            object.__setattr__(self, "links", links)
         problems: list[Problem] = []
         index: dict[str, int] = {}
         for i, a in enumerate(self.activities):
