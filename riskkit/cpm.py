@@ -22,7 +22,7 @@ import numpy as np
 
 from .graph import topological_order
 
-__all__ = ["LINK_TYPES", "Network", "Passes", "Workspace"]
+__all__ = ["LINK_TYPES", "Network", "Passes", "Workspace", "critical_tolerance"]
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 _READS_FINISH = (True, False, True, False)   # FS, FF read the predecessor's finish
@@ -48,7 +48,7 @@ class Passes:
 
     def critical(self) -> np.ndarray:
         """Zero total float, to a tolerance relative to the project length."""
-        return self.total_float <= _tolerance(self.finish)
+        return self.total_float <= critical_tolerance(self.finish)
 
     def finish_sums(self) -> np.ndarray:
         """Per activity, the sum over iterations of its early finish."""
@@ -60,7 +60,7 @@ class Passes:
 
     def critical_counts(self) -> np.ndarray:
         """Per activity, the number of iterations in which it is critical."""
-        tol = _tolerance(self.finish)
+        tol = critical_tolerance(self.finish)
         counts = np.zeros(self.early_finish.shape[0], dtype=np.int64)
         for r0 in range(0, counts.size, 256):  # row blocks keep the temporaries in cache
             tf = self.late_finish[r0:r0 + 256] - self.early_finish[r0:r0 + 256]
@@ -89,7 +89,8 @@ class Workspace:
         return buf[tuple(slice(0, s) for s in shape)]
 
 
-def _tolerance(finish: np.ndarray) -> np.ndarray:
+def critical_tolerance(finish: np.ndarray) -> np.ndarray:
+    """How close to zero a total float counts as zero (critical), per iteration."""
     # Rounding along a path of a few hundred additions stays far below these; float32
     # passes (used by the simulation, see docs/architecture.md) need the wider one.
     rel = 1e-5 if finish.dtype == np.float32 else 1e-9

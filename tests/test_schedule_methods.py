@@ -315,3 +315,30 @@ def test_a_negative_uncertain_lag_is_refused():
     with pytest.raises(rk.InputError) as err:
         schedule_from_text("id,name,duration,predecessors\nA,A,5,\nB,B,2,A FS-1/2/3\n")
     assert "row 3" in str(err.value) and "predecessors" in str(err.value)
+
+
+def test_a_branch_activity_is_critical_only_where_it_is_taken():
+    res = rk.simulate(None, schedule_from_text(BRANCH), iterations=10_000, rng=2)
+    crit = dict(zip(res.activity_ids, res.criticality))
+    assert crit["R1"] == pytest.approx(0.3) and crit["P"] == pytest.approx(0.7)
+    assert crit["T"] == 1.0
+
+
+def test_removing_a_driver_is_exact_on_common_random_numbers():
+    text = ("id,title,probability,schedule_min,schedule_most_likely,schedule_max,"
+            "schedule_factor_min,schedule_factor_most_likely,schedule_factor_max,activities\n"
+            "R1,Late,40%,2,4,8,,,,B\n"
+            "D1,Productivity,100%,,,,95,110,140,A;B;C\n"
+            "D2,Weather,30%,,,,100,120,150,C\n")
+    reg, sch = register_from_text(text), schedule_from_text(CHAIN)
+    run = simulate_variants(reg, sch, [{"D1": "removed"}, {"D2": "mitigated"}, {"R1": "removed"}],
+                            iterations=5_000, rng=12)
+    without = rk.RiskRegister(tuple(r for r in reg if r.id != "D1"), "x")
+    alone = rk.simulate(without, sch, iterations=5_000, rng=12)
+    assert np.array_equal(run.totals(0)[1], alone.schedule)
+    assert np.array_equal(run.totals(1)[1], run.base_schedule)  # no mitigation given
+    drivers = rk.risk_drivers(reg, sch, iterations=5_000, rng=12, metric="schedule")
+    table = drivers.to_frame().set_index("id")
+    assert set(table.index) == {"R1", "D1", "D2"}
+    assert table.loc["D1", "expected_delay_reduction"] == pytest.approx(
+        run.base_schedule.mean() - alone.schedule.mean())

@@ -176,7 +176,7 @@ def contingency(
     full = current if current is not None else simulate(register, schedule, options=options,
                                                        criticality=False)
     same = options.replace(rng=full.seed_sequence, iterations=full.iterations)
-    ids = [r.id for r in register.active_risks]
+    ids = [r.id for r in register.modelled_risks(schedule)]
     with warnings.catch_warnings():  # the main run has said what the register lacks
         warnings.simplefilter("ignore", InputWarning)
         plan = _plan_schedule(schedule) if schedule is not None else None
@@ -190,7 +190,7 @@ def contingency(
                           f"a removal_run of the {len(ids)} active risks with everything=True")
     if not ids:
         removals = None
-    titles = {r.id: r.title for r in register.active_risks}
+    titles = {r.id: r.title for r in register.modelled_risks(schedule)}
     splits = []
     for k, metric in enumerate(_METRICS):
         base = full.base(metric)

@@ -64,9 +64,10 @@ def removal_run(register: RiskRegister, schedule: Schedule | None, options: RunO
     """Each active risk removed on its own (and, with ``everything``, every risk removed
     as one more variant), on the baseline's random numbers, keeping the baseline's
     impacts: what :func:`risk_drivers` and :func:`riskkit.contingency` read."""
-    variants = [{r.id: "removed"} for r in register.active_risks]
+    risks = register.modelled_risks(schedule)
+    variants = [{r.id: "removed"} for r in risks]
     if everything and variants:
-        variants.append({r.id: "removed" for r in register.active_risks})
+        variants.append({r.id: "removed" for r in risks})
     return simulate_variants(register, schedule, variants, options=options,
                              keep_impacts=True, label="risk drivers")
 
@@ -75,13 +76,24 @@ def drivers_of(result: VariantRun, register: RiskRegister, percentile: float,
                metric: str = "cost") -> Drivers:
     """The drivers table of a :func:`removal_run`."""
     q, key = percentile, metric
-    active = register.active_risks
     effects = VariantEffects.of(result, q)
     rank_cost = st.rankdata(result.base_cost)
     rank_sched = st.rankdata(result.base_schedule)
     assert result.impacts is not None
-    rc = np.array([spearman(pos, cost, rank_cost) for pos, cost, _ in result.impacts])
-    rs = np.array([spearman(pos, sched, rank_sched) for pos, _, sched in result.impacts])
+    index = {rid: i for i, rid in enumerate(result.risk_ids)}
+    # the risks the variants removed, in order: the risk ids of the run, and risk
+    # drivers, whose impact is what removing them changes
+    modelled = {*result.risk_ids, *result.driver_ids}
+    active = [r for r in register.active_risks if r.id in modelled]
+    removed = [r.id for r in active]
+    rc, rs = np.zeros(len(active)), np.zeros(len(active))
+    for v, rid in enumerate(removed):
+        if rid in index:
+            pos, cost, sched = result.impacts[index[rid]]
+        else:
+            pos, dc, ds = result.changes.of(v)
+            cost, sched = -dc, -ds
+        rc[v], rs[v] = spearman(pos, cost, rank_cost), spearman(pos, sched, rank_sched)
     table = pd.DataFrame({
         C.ID: [r.id for r in active], C.TITLE: [r.title for r in active],
         C.OWNER: [r.owner for r in active],

@@ -68,7 +68,7 @@ def risk_figures(register: RiskRegister, schedule: Schedule | None,
                           "to the pre-mitigation totals)")
     options = RunOptions.of(options, **run).replace(
         iterations=result.iterations, rng=result.seed_sequence, sampling=result.sampling)
-    active = register.active_risks
+    active = register.modelled_risks(schedule)
     if not active:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
     removals = removal_run(register, schedule, options, everything=True)

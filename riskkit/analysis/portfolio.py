@@ -465,7 +465,7 @@ def portfolio_drivers(portfolio: Portfolio, result: PortfolioResult) -> pd.DataF
             continue
         rate = p.exchange_rate or 1.0
         run = removal_run(p.register, p.schedule, options)
-        for v, risk in enumerate(p.register.active_risks):
+        for v, risk in enumerate(p.register.modelled_risks(p.schedule)):
             pos, delta = run.changes.layer(v, 1)
             shared = risk.project == SHARED
             key = (SHARED if shared else p.name, risk.id)

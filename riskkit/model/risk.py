@@ -350,6 +350,23 @@ class RiskRegister:
         simulation draws."""
         return tuple(r for r in self.risks if r.simulated)
 
+    def modelled_risks(self, schedule: Any = None) -> tuple[Risk, ...]:
+        """The active risks a simulation with ``schedule`` draws, in register order:
+        risk drivers only with a schedule (they act on its activities), and no risk
+        that depends, directly or not, on a closed one (it can no longer occur)."""
+        by_id = {r.id: r for r in self.risks}
+
+        def possible(risk: Risk, seen: int = 0) -> bool:
+            parent = by_id.get(risk.depends_on) if risk.depends_on else None
+            if parent is None or seen > len(by_id):
+                return True
+            if parent.realised:
+                return True
+            return parent.simulated and possible(parent, seen + 1)
+
+        return tuple(r for r in self.active_risks
+                     if (schedule is not None or not r.is_driver) and possible(r))
+
     @property
     def closed(self) -> np.ndarray:
         """Boolean mask of closed risks (status Closed, Retired, ...)."""

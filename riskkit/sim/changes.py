@@ -130,6 +130,8 @@ class VariantRun:
     probabilities: np.ndarray | None = None
     #: what the run correlated (as :attr:`SimulationResult.correlation`)
     correlation: str = ""
+    #: the risk drivers of the run (not in ``risk_ids``: they act on durations)
+    driver_ids: tuple[str, ...] = ()
 
     def totals(self, v: int) -> tuple[np.ndarray, np.ndarray]:
         """Dense cost and schedule of variant ``v`` (for tests and small runs)."""

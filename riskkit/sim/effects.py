@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ..cpm import critical_tolerance
 from ..seeds import (
     BRANCH_STREAM,
     DRIVER_STREAM,
@@ -203,6 +204,20 @@ class ActivityEffects:
         if self.weather is None:
             return {}
         return self.weather.add(d, network, work, s0, s1)
+
+    def missing_critical(self, passes: Any, s0: int, s1: int) -> dict[int, int]:
+        """Per activity whose existence is uncertain: the iterations of the slice in
+        which it is on a critical path only as a zero-length activity that does not
+        exist (left out of its criticality, as it is not there to be critical)."""
+        late = getattr(passes, "late_finish", None)
+        if late is None or not self.exists:
+            return {}
+        tol = critical_tolerance(passes.finish)
+        out = {}
+        for a, exists in self.exists.items():
+            critical = (late[a] - passes.early_finish[a]) <= tol
+            out[a] = int(np.count_nonzero(critical & ~exists[s0:s1]))
+        return out
 
     def exists_at(self, a: int, columns: np.ndarray) -> np.ndarray | None:
         """Whether activity ``a`` exists at block positions ``columns`` (None: always)."""

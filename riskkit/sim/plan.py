@@ -10,7 +10,7 @@ parameters, built once and shared by the blocks.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -259,8 +259,8 @@ class Plan:
         return {m.id: i for i, m in enumerate(self.risks)}
 
 
-def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None
-                ) -> tuple[RiskModel, ...]:
+def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None,
+                changes: Mapping[str, str] | None = None) -> tuple[RiskModel, ...]:
     """The active risks of ``register`` as the sampler sees them; activities named
     that the schedule lacks are an error naming the risk's row."""
     if register is None:
@@ -279,8 +279,10 @@ def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule
         elif risk.activities and schedule is not None:
             acts = tuple(schedule.index_of(x) for x in named[risk.id])
         pre, post = risk.exposure("current"), risk.exposure("mitigated")
+        run = _changed(post if scenario == "mitigated" else pre, post,
+                       (changes or {}).get(risk.id))
         models.append(RiskModel(risk, stream_key(risk.id, risk.project or register.project),
-                                post if scenario == "mitigated" else pre, pre, post, acts))
+                                run, pre, post, acts))
     models = _linked(register, models)
     if ignored:
         warnings.warn(f"{register.source}: no schedule given, so the activities named by "
@@ -328,8 +330,16 @@ def _linked(register: RiskRegister, models: list[RiskModel]) -> list[RiskModel]:
             for m in out]
 
 
-def driver_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None
-                  ) -> tuple[DriverModel, ...]:
+def _changed(run: Exposure, post: Exposure, change: str | None) -> Exposure:
+    """The exposure a run evaluates for a risk a variant changes ("removed": never
+    occurs; "mitigated": after its mitigation); the draws stay those of the risk."""
+    if change == "removed":
+        return Exposure(0.0)
+    return post if change == "mitigated" else run
+
+
+def driver_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None,
+                  changes: Mapping[str, str] | None = None) -> tuple[DriverModel, ...]:
     """The active risk drivers of ``register``; without a schedule they have no
     activities to act on and are left out, with a warning naming them."""
     if register is None:
@@ -347,17 +357,20 @@ def driver_models(register: RiskRegister | None, scenario: str, schedule: Schedu
     every = np.arange(len(schedule), dtype=np.intp)
     return tuple(DriverModel(
         r, stream_key(r.id, r.project or register.project),
-        r.exposure(scenario).probability,
+        _changed(r.exposure(scenario), r.exposure("mitigated"),
+                 (changes or {}).get(r.id)).probability,
         np.array(sorted(schedule.index_of(x) for x in named[r.id]), dtype=np.intp)
         if r.activities else every) for r in drivers)
 
 
 def build_plan(register: RiskRegister | None, schedule: Schedule | None, scenario: str,
                options: RunOptions, *, criticality: bool = True,
-               activity_detail: bool = False) -> Plan:
-    """The plan of a run of ``options.iterations`` in ``scenario``."""
-    risks = risk_models(register, scenario, schedule)
+               activity_detail: bool = False, changes: Mapping[str, str] | None = None
+               ) -> Plan:
+    """The plan of a run of ``options.iterations`` in ``scenario``; ``changes`` (risk
+    id -> "removed" or "mitigated") evaluates those risks so, on the same draws."""
+    risks = risk_models(register, scenario, schedule, changes)
     return Plan(risks, Sampling.parse(options.sampling), options.count, options.seed,
                 NetworkModel.of(schedule, bool(criticality), bool(activity_detail)),
                 resolve(options.correlation, register, schedule, tuple(r.id for r in risks)),
-                driver_models(register, check_scenario(scenario), schedule))
+                driver_models(register, check_scenario(scenario), schedule, changes))

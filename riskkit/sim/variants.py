@@ -28,6 +28,7 @@ from .options import RunOptions
 from .plan import Derived, KernelTables, Plan, RiskModel, build_plan
 from .risks import BlockDraws, Exports, KernelCall, OnActivities
 from .runner import Block, run_chunks, steps
+from .simulation import run_totals
 
 if TYPE_CHECKING:
     from ..result import SimulationResult
@@ -59,16 +60,22 @@ def simulate_variants(
     options = RunOptions.of(options, **given)
     plan = build_plan(register, schedule, "current", options, criticality=False)
     index = plan.index_of()
+    drivers = {d.id for d in plan.drivers}
     by_index: list[dict[int, str]] = []
-    for v in variants:
+    resimulated: list[int] = []  # variants that change a risk driver
+    for vi, v in enumerate(variants):
         entry: dict[int, str] = {}
         for rid, kind in v.items():
             if kind not in _KINDS:
                 raise OptionError("variant", f"{rid}: {kind}", "'mitigated' or 'removed'")
-            if rid not in index:
+            if rid not in index and rid not in drivers:
                 raise OptionError("variant", rid, f"the id of an active risk of "
                                   f"{register.source}")
-            entry[index[rid]] = kind
+            if rid in index:
+                entry[index[rid]] = kind
+        if drivers.intersection(v):
+            resimulated.append(vi)
+            entry = {}  # re-simulated whole, below
         by_index.append(entry)
     iterations = plan.iterations
     base_cost, base_sched = np.zeros(iterations), np.zeros(iterations)
@@ -90,6 +97,16 @@ def simulate_variants(
         slabs.extend(out.slabs)
         for kept_parts, parts in zip(impacts, out.impacts):
             kept_parts.extend(parts)
+    for vi in resimulated:
+        # a driver scales durations in every iteration: the variant is simulated again
+        # with its changes, on the same draws (streams are keyed by id), and its whole
+        # difference from the baseline kept
+        changed = build_plan(register, schedule, "current", options, criticality=False,
+                             changes=variants[vi])
+        cost_v, sched_v = run_totals(changed, options, label)
+        at = np.flatnonzero((cost_v != base_cost) | (sched_v != base_sched))
+        slabs.append((at, cost_v[at] - base_cost[at], sched_v[at] - base_sched[at]))
+        segments.append((len(slabs) - 1, np.array([vi]), np.array([0]), np.array([at.size])))
     base_value_cost = base_value_sched = 0.0
     if plan.network is not None and schedule is not None:
         base_cost += plan.network.fixed_cost
@@ -106,7 +123,7 @@ def simulate_variants(
                       plan.ids, kept, base_value_cost, base_value_sched,  # type: ignore[arg-type]
                       plan.seed, iterations, plan.sampling.value, occurrences,
                       np.array([m.run.probability for m in plan.risks]),
-                      plan.correlation.description)
+                      plan.correlation.description, tuple(d.id for d in plan.drivers))
 
 
 def baseline_result(run: VariantRun, register: RiskRegister) -> SimulationResult:

@@ -76,7 +76,9 @@ class _Network:
 
     def is_milestone(self, i: int) -> bool:
         a = self.acts[i]
-        return a.kind in _MILESTONES or (a.duration.is_fixed and a.most_likely == 0)
+        # a lag activity (an uncertain lag, riskkit.model.branches) is no work either
+        return a.kind in (*_MILESTONES, "lag") or (a.duration.is_fixed
+                                                   and a.most_likely == 0)
 
     def counted_links(self) -> list[Link]:
         keep = set(self.ids(self.counted))
