@@ -119,8 +119,7 @@ def lag_activities(activities: tuple[Activity, ...], links: tuple[Link, ...]
                 hint="give a lead (negative lag) as a single value"))
             continue
         lag_id = f"{lk.predecessor}→{lk.successor} lag"
-        extra.append(Activity(lag_id, lk.lag_range, name=f"Lag {lk.predecessor} → "
-                              f"{lk.successor} ({lk.type})", most_likely=lk.lag, row=lk.row,
+        extra.append(Activity(lag_id, lk.lag_range, most_likely=lk.lag, row=lk.row,
                               kind="lag", calendar=lk.lag_calendar))
         into, out_of = _LAG_LINKS[lk.type]
         out.append(replace(lk, successor=lag_id, type=into, lag=0.0, lag_range=None))

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from .._format import money
 from ..model import RiskRegister, Schedule
+from ..model.weather import MONTH_NAMES
 from ..result import SimulationResult
 from .facts import activity_warning, calendar_text, scale_text, start_text
 from .layout import Block, flow_pages
@@ -66,6 +67,9 @@ def method_sections(register: RiskRegister, schedule: Schedule | None,
                      "None is modelled: risks occur and vary independently of each other. "
                      "Leaving out correlation that exists understates the spread, and so the "
                      "contingency (riskkit --correlation FILE)."))
+    structure = structure_text(register, schedule)
+    if structure:
+        text.append(("Risk drivers, branches and weather", structure))
     warning = activity_warning(register, schedule)
     if warning:
         text.append(("Warning: activities ignored", warning))
@@ -127,6 +131,54 @@ def method_sections(register: RiskRegister, schedule: Schedule | None,
          + (f"; schedule {schedule.source}" if schedule is not None else "") + "."),
     ]
     return text
+
+
+def structure_text(register: RiskRegister, schedule: Schedule | None) -> str:
+    """What the model holds beyond independent risk events: risk drivers, conditional
+    and exclusive risks, uncertain logic and weather ("" when none)."""
+    active = register.modelled_risks(schedule)
+    drivers = [r.id for r in active if r.is_driver]
+    conditional = [f"{r.id} (given {r.depends_on})" for r in active if r.depends_on]
+    groups = sorted({r.exclusive_group for r in active if r.exclusive_group})
+    parts = []
+    if drivers:
+        parts.append(f"{len(drivers)} risk drivers ({', '.join(drivers[:8])}) multiply the "
+                     "durations (or costs) of the activities they name by one draw of their "
+                     "factor per iteration, the same for all of them (Hulett's risk driver "
+                     "method, AACE 57R-09); several drivers on one activity multiply")
+    if conditional:
+        parts.append("conditional risks occur only with the risk they depend on, with their "
+                     "probability given it: " + ", ".join(conditional[:6]))
+    if groups:
+        parts.append(f"exclusive groups ({', '.join(groups[:6])}): at most one risk of a "
+                     "group occurs in an iteration")
+    if schedule is not None:
+        branches = schedule.branches
+        maybe = [a.id for a in schedule.activities if a.existence_probability < 1]
+        lags = [a.id for a in schedule.activities if a.kind == "lag"]
+        if branches:
+            parts.append("probabilistic branches: " + "; ".join(
+                f"{b.group} (" + ", ".join(f"{o} {p:.0%}" for o, p, _ in b.options) + ")"
+                for b in branches[:4]) + "; activities of an option not taken take no time "
+                "and cost nothing, and count as critical only where taken; the plan (base) "
+                "includes every activity")
+        if maybe:
+            parts.append(f"{len(maybe)} activities exist with a probability "
+                         f"({', '.join(maybe[:6])})")
+        if lags:
+            parts.append(f"{len(lags)} uncertain lags are lag activities ({', '.join(lags[:4])})")
+        if schedule.weather is not None:
+            rules = schedule.weather.rules
+            parts.append("weather: " + "; ".join(
+                f"{r.name}, {r.probability:.0%} a month in " + ", ".join(
+                    MONTH_NAMES[m - 1].title() for m in r.months)
+                + f", {r.lost.mean:.1f} days lost on average"
+                for r in rules[:3]) + " (months of the activities' simulated dates before "
+                "weather; every activity at work in a bad month loses that month's days)")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 def method_pages(register: RiskRegister, schedule: Schedule | None, res: SimulationResult,

@@ -40,8 +40,10 @@ def cover(name: str, register: RiskRegister, schedule: Schedule | None,
     type gets smaller until everything fits above the note at the foot."""
     fig = page()
     closed = f", {len(res.excluded)} closed" if res.excluded else ""
+    drivers = sum(r.is_driver for r in register.modelled_risks(schedule))
+    driven = f", {plural(drivers, 'risk driver')}" if drivers else ""
     facts = [f"Risk register: {register.source} ({plural(len(res.risk_ids), 'active risk')}"
-             f"{closed})"]
+             f"{driven}{closed})"]
     if schedule is not None:
         facts.append(f"Schedule: {schedule.source} ({plural(len(schedule), 'activity')}"
                      .replace("activitys", "activities")
