@@ -4,7 +4,9 @@ A generated network of 4,000 activities and 6,000 links (mixed FS/SS/FF/SF types
 lags) in 40 workstreams, with 300 risks on activities; 10,000 iterations with
 criticality. Prints wall time, peak RSS, ns per activity-iteration, and the ratio to a
 bare hand-written numpy forward pass (finish-to-start only, triangular durations, no
-criticality, no risks) measured in the same run.
+criticality, no risks) measured in the same run; then the same network with 100 risk
+drivers over WBS groups and 10 probabilistic branches, and its ratio to the network
+without them (issue: schedule-risk methods; target <= 1.3).
 
     python benchmarks/bench_schedule.py [--iterations N]
 """
@@ -64,7 +66,8 @@ def make_model(activities: int = 4_000, links: int = 6_000, risks: int = 300,
         preds[b].append(text)
     frame = pd.DataFrame({"id": ids, "duration_min": lo, "duration_most_likely": ml,
                           "duration_max": hi, "predecessors": ["; ".join(p) for p in preds],
-                          "cost_per_day": g.uniform(500, 5000, activities).round(0)})
+                          "cost_per_day": g.uniform(500, 5000, activities).round(0),
+                          "wbs": [f"PRJ.{s + 1}" for s in range(streams) for _ in range(per)]})
     hit = g.choice(activities, size=(risks, 2))
     register = pd.DataFrame({
         "id": [f"R{i:03d}" for i in range(risks)],
@@ -154,6 +157,49 @@ def real_p6(iterations: int) -> None:
           f"{res.percentile(0.8, 'schedule'):.1f} d, {res.finish_date(0.8)}")
 
 
+def with_structure(frame: pd.DataFrame, register: pd.DataFrame, drivers: int = 100,
+                   branches: int = 10, seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same network and risks with ``drivers`` risk drivers over WBS groups (each
+    on one workstream's WBS, probability 30-100%, factor 95/105/130%) and ``branches``
+    two-way branches (60/40) on activities of the workstreams."""
+    g = np.random.default_rng(seed)
+    streams = frame["wbs"].unique()
+    rows = pd.DataFrame({
+        "id": [f"D{i:03d}" for i in range(drivers)],
+        "probability": g.uniform(0.3, 1.0, drivers).round(2),
+        "schedule_factor_min": 95.0, "schedule_factor_most_likely": 105.0,
+        "schedule_factor_max": 130.0,
+        "activities": [f"WBS:{streams[i % len(streams)]}" for i in range(drivers)]})
+    branched = frame.copy()
+    branched["branch"] = ""
+    branched["branch_probability"] = np.nan
+    per = len(frame) // len(streams)
+    for b in range(branches):
+        first = (b % len(streams)) * per + per // 2
+        for offset, (option, p) in enumerate((("a", 0.6), ("b", 0.4))):
+            branched.loc[first + offset, ["branch", "branch_probability"]] = (
+                f"B{b}: {option}", p)
+    return branched, pd.concat([register, rows], ignore_index=True)
+
+
+def structure_ratio(frame: pd.DataFrame, register: pd.DataFrame, iterations: int,
+                    sampling: str) -> None:
+    """The ratio of a run with 100 drivers and 10 branches to the same network without."""
+    branched, driven = with_structure(frame, register)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = (rk.read_schedule(frame), rk.read_register(register))
+        rich = (rk.read_schedule(branched), rk.read_register(driven))
+    base, _ = best_time(lambda: rk.simulate(plain[1], plain[0], iterations=iterations,
+                                            rng=1, sampling=sampling), 2)
+    more, res = best_time(lambda: rk.simulate(rich[1], rich[0], iterations=iterations,
+                                              rng=1, sampling=sampling), 2)
+    print("  with 100 risk drivers over WBS groups and 10 branches:")
+    print(f"    without    {base:8.2f} s")
+    print(f"    with       {more:8.2f} s   (P80 {res.percentile(0.8, 'schedule'):.1f} d)")
+    print(f"    ratio      {more / base:8.2f}   (target <= 1.3)")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iterations", type=int, default=10_000)
@@ -185,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  deterministic {sch.duration():.1f} d; P50 {res.percentile(0.5, 'schedule'):.1f} d; "
           f"P80 {res.percentile(0.8, 'schedule'):.1f} d; "
           f"critical path {len(sch.critical_path())} activities")
+    structure_ratio(frame, register, args.iterations, args.sampling)
 
 
 if __name__ == "__main__":
