@@ -103,7 +103,7 @@ def add_input_options(p: argparse.ArgumentParser, register_optional: bool = Fals
     g.add_argument("--weather", metavar="FILE",
                    help="weather rules (CSV or .xlsx): working days lost per bad month, "
                         "with a probability per month, on the activities each names "
-                        "(docs/schedule-risk.md); needs --start or a schedule with a start")
+                        "(README: Risk drivers, branches ... and weather); needs --start")
     p.add_argument("--correlation", metavar="FILE|none",
                    help="correlation CSV or .xlsx: 'group,coefficient' rows for the "
                         "register's and schedule's correlation_group column, or a matrix "
