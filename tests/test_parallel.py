@@ -99,3 +99,25 @@ def test_a_pool_leaves_the_callers_frozen_objects_frozen(model):
         gc.unfreeze()
     rk.simulate(reg, iterations=140_000, rng=1, workers=2)
     assert gc.get_freeze_count() == 0
+
+
+def test_the_scheduler_option_runs_the_commands_on_a_cluster(capsys):
+    distributed = pytest.importorskip("distributed")  # in the test extra
+    reg = str(SAMPLES / "it_migration.csv")
+    runs = {
+        "simulate": ["simulate", reg, "-n", "140000", "--seed", "2", "--json", "-"],
+        "rank": ["rank", reg, "-n", "70000", "--seed", "2", "--json", "-"],
+        "portfolio": ["portfolio", str(SAMPLES / "portfolio" / "portfolio.csv"), "-n",
+                      "70000", "--seed", "2", "--json", "-"],
+    }
+    alone = {}
+    for name, argv in runs.items():
+        assert main(argv) == 0
+        alone[name] = capsys.readouterr().out
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        for name, argv in runs.items():
+            assert main([*argv, "--scheduler", cluster.scheduler_address]) == 0, name
+            assert capsys.readouterr().out == alone[name], name
+    assert main([*runs["simulate"], "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "cannot reach the cluster" in capsys.readouterr().err

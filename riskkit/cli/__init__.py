@@ -16,8 +16,10 @@ import importlib
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import ModuleType
+from typing import Any
 
 from .._version import __version__
 from ..exceptions import InputError, InputWarning, RiskkitError
@@ -62,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always", InputWarning)
         try:
             args = parser.parse_args(argv)
-            code = command(args.command).run(args)
+            with cluster(getattr(args, "scheduler", None)) as executor:
+                args.executor = executor
+                code = command(args.command).run(args)
         except UsageError as exc:
             _flush(caught)
             print(str(exc), file=sys.stderr)
@@ -88,6 +92,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _internal(exc)
     _flush(caught)
     return code
+
+
+@contextmanager
+def cluster(address: str | None) -> Iterator[Any]:
+    """The executor of the dask.distributed cluster at ``address`` (None: none), its
+    client closed after the command."""
+    if not address:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("riskkit: error: --scheduler needs dask.distributed: pip install "
+                         "'riskkit[distributed]'") from None
+    try:
+        client = Client(address, timeout=8)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"riskkit: error: --scheduler {address}: cannot reach the "
+                         f"cluster ({exc})") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
 
 
 def _flush(caught: list[warnings.WarningMessage]) -> None:

@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
                               columns=column_map(args.map))
     sch = schedule_of(args)
     options = RunOptions.of(None, iterations=args.iterations, rng=args.seed,
-                            sampling=args.sampling, workers=args.workers,
+                            sampling=args.sampling, workers=args.workers, executor=args.executor,
                             progress=progress(args))
     result = compare(old, new, sch, options=options)
     if args.json:

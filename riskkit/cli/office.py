@@ -59,7 +59,8 @@ def write_office(args: argparse.Namespace, reg: Any, sch: Any, res: Any, corr: A
                                  "the current (pre-mitigation) totals; drop --scenario "
                                  "mitigated")
         else:
-            risks = risk_figures(reg, sch, res, correlation=corr, workers=args.workers)
+            risks = risk_figures(reg, sch, res, correlation=corr, workers=args.workers,
+                                 executor=args.executor)
     if risks_csv and risks is not None:
         write(risks_csv, safe_frame(risks).to_csv(index=False, lineterminator="\n"))
         said.append(f"wrote {risks_csv}: {len(risks)} risks' figures")

@@ -190,6 +190,10 @@ def add_run_options(p: argparse.ArgumentParser, *, auto: bool = False,
                    help="Latin hypercube (default) or plain Monte Carlo")
     p.add_argument("--workers", type=count, default=None, metavar="N",
                    help="run on N local processes (same numbers as one)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on an existing dask.distributed cluster, given its scheduler's "
+                        "address (tcp://host:8786); the same numbers as one process (needs "
+                        "the 'distributed' extra)")
     if dates:
         p.add_argument("--start", metavar="DATE",
                        help="project start (e.g. 2027-01-04): report finish dates; a "

@@ -43,7 +43,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     pf = read_portfolio(args.manifest, sheet=sheet_option(args.sheet, "--sheet"))
     res = simulate_portfolio(pf, iterations=args.iterations, rng=args.seed,
-                             sampling=args.sampling, workers=args.workers,
+                             sampling=args.sampling, workers=args.workers, executor=args.executor,
                              progress=progress(args), correlation=args.correlation)
     top = portfolio_drivers(pf, res).head(args.top) if args.top else None
     if args.json:

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     ranking = rank_mitigations(reg, sch, iterations=args.iterations, rng=args.seed,
                                value_per_day=args.value_per_day, sampling=args.sampling,
                                progress=progress(args), workers=args.workers,
-                               correlation=corr)
+                               executor=args.executor, correlation=corr)
     chosen = None
     target = target_finish(args.target_finish, getattr(args, "dayfirst", None))
     if args.budget is not None or target is not None or args.target_cost is not None:
@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
         # the ranking's baseline: the same random numbers, so the sheets agree
         res = simulate(reg, sch, iterations=args.iterations, rng=ranking.seed_sequence,
                        sampling=args.sampling, start=args.start, holidays=days_off,
-                       progress=progress(args), workers=args.workers, correlation=corr,
+                       progress=progress(args), workers=args.workers,
+                       executor=args.executor, correlation=corr,
                        activity_detail=wants_activity_detail(args, sch))
         frame = ranking.to_frame()
         if chosen is not None:

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     analysis = analyse(reg, sch, iterations=args.iterations, rng=seed, start=args.start,
                        holidays=holidays(args), value_per_day=args.value_per_day,
                        sampling=args.sampling, progress=progress(args),
-                       workers=args.workers, correlation=corr,
+                       workers=args.workers, executor=args.executor, correlation=corr,
                        activity_detail=sch is not None,  # the sensitivity, cash flow pages
                        escalation=escalation(args, sch))
     path = write_pack(analysis, args.output, title=args.title, currency=args.currency,

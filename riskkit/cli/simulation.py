@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     res = cli.simulate(reg, sch, iterations=args.iterations, rng=args.seed,
                        sampling=args.sampling, scenario=args.scenario, start=args.start,
                        holidays=holidays(args), progress=progress(args),
-                       workers=args.workers, correlation=corr,
+                       workers=args.workers, executor=args.executor, correlation=corr,
                        activity_detail=wants_activity_detail(args, sch) or phased)
     if currency(args, reg) != res.currency:  # --currency names the amounts' currency
         res = dataclasses.replace(res, currency=currency(args, reg))
