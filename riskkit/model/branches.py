@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..exceptions import Problem
-
-if TYPE_CHECKING:
-    from .schedule import Activity, Link, Schedule
+from .activity import Activity, Link
 
 __all__ = ["Branch", "branch_problems", "branches_of", "lag_activities"]
 
@@ -49,9 +47,10 @@ def _branch_key(text: str) -> tuple[str, str]:
     return group, option.strip() or group
 
 
-def branches_of(schedule: Schedule) -> tuple[Branch, ...]:
+def branches_of(activities: tuple[Activity, ...]) -> tuple[Branch, ...]:
+    """The branches the activities' ``branch`` cells make, groups in order of first use."""
     groups: dict[str, dict[str, list[Any]]] = {}
-    for i, a in enumerate(schedule.activities):
+    for i, a in enumerate(activities):
         if a.branch is None:
             continue
         group, option = _branch_key(a.branch)
@@ -61,14 +60,14 @@ def branches_of(schedule: Schedule) -> tuple[Branch, ...]:
                  for g, opts in groups.items())
 
 
-def branch_problems(schedule: Schedule) -> list[Problem]:
+def branch_problems(activities: tuple[Activity, ...], source: str, column: str
+                    ) -> list[Problem]:
     """Options of one branch given different probabilities, and branches whose options
     add up to more than 100%."""
     problems = []
-    column = schedule.header("branch_probability")
     seen: dict[tuple[str, str], Activity] = {}
     totals: dict[str, float] = {}
-    for a in schedule.activities:
+    for a in activities:
         if a.branch is None or a.branch_probability is None:
             continue
         key = _branch_key(a.branch)
@@ -79,7 +78,7 @@ def branch_problems(schedule: Schedule) -> list[Problem]:
             problems.append(Problem(
                 f"option '{key[1]}' of branch '{key[0]}' has probability "
                 f"{first.branch_probability:.0%} on activity {first.id} and "
-                f"{a.branch_probability:.0%} here", source=schedule.source, row=a.row,
+                f"{a.branch_probability:.0%} here", source=source, row=a.row,
                 column=column, value=f"{a.branch_probability:g}",
                 hint="the activities of one option are taken together: give them one "
                      "probability"))
@@ -90,7 +89,7 @@ def branch_problems(schedule: Schedule) -> list[Problem]:
             last = [a for k, a in seen.items() if k[0] == group][-1]
             problems.append(Problem(
                 f"the options of branch '{group}' add up to {total:.0%} "
-                f"({', '.join(options)}): one of them is taken at most", source=schedule.source,
+                f"({', '.join(options)}): one of them is taken at most", source=source,
                 row=last.row, column=column, value=f"{total:g}",
                 hint="their probabilities must add up to 100% or less"))
     return problems
@@ -103,7 +102,6 @@ def lag_activities(activities: tuple[Activity, ...], links: tuple[Link, ...]
     from dataclasses import replace
 
     from ..exceptions import InputError
-    from .schedule import Activity
 
     problems = []
     extra: list[Activity] = []
