@@ -296,6 +296,8 @@ def _linked(register: RiskRegister, models: list[RiskModel]) -> list[RiskModel]:
     """The models with their conditional links: a risk that depends on a realised risk
     (one that has occurred) occurs with its conditional probability on its own; one that
     depends on a closed risk can no longer occur and is left out, with a warning."""
+    if not any(m.risk.depends_on or m.risk.exclusive_group for m in models):
+        return models  # nothing conditional or exclusive: the models as they are
     active = {m.id for m in models}
     dropped: dict[str, str] = {}
     changed = True
@@ -319,15 +321,13 @@ def _linked(register: RiskRegister, models: list[RiskModel]) -> list[RiskModel]:
     parents = {m.risk.depends_on for m in kept if m.risk.depends_on in index}
     out: list[RiskModel] = []
     for m in kept:
-        parent = m.risk.depends_on if m.risk.depends_on in index else None
-        out.append(replace(m, given=(parent is not None or m.risk.exclusive_group is not None
-                                     or m.id in parents)))
+        parent = index.get(m.risk.depends_on) if m.risk.depends_on else None
+        given = parent is not None or m.risk.exclusive_group is not None or m.id in parents
+        out.append(replace(m, given=True, parent=parent) if given else m)
     if dropped:
         warnings.warn(f"{register.source}: left out, because the risk they depend on is "
                       f"closed: {', '.join(dropped.values())}", InputWarning, stacklevel=5)
-    index = {m.id: i for i, m in enumerate(out)}
-    return [replace(m, parent=index.get(m.risk.depends_on) if m.risk.depends_on else None)
-            for m in out]
+    return out
 
 
 def _changed(run: Exposure, post: Exposure, change: str | None) -> Exposure:
