@@ -121,3 +121,32 @@ def test_the_scheduler_option_runs_the_commands_on_a_cluster(capsys):
             assert capsys.readouterr().out == alone[name], name
     assert main([*runs["simulate"], "--scheduler", "tcp://127.0.0.1:9"]) == 2
     assert "cannot reach the cluster" in capsys.readouterr().err
+
+
+def test_a_pool_started_while_other_threads_run_forks_from_a_server(model, monkeypatch):
+    """A process running other threads (a JVM, a dask client) is not forked: its
+    workers come from a fork server, with the same numbers."""
+    import threading
+
+    from riskkit.sim import runner
+
+    reg, _ = model
+    serial = rk.simulate(reg, iterations=N, rng=4)
+    contexts = []
+    real = runner.ProcessPoolExecutor
+
+    def spy(*args, **kwargs):
+        contexts.append(kwargs.get("mp_context"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", spy)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        same(serial, rk.simulate(reg, iterations=N, rng=4, workers=2))
+    finally:
+        stop.set()
+        other.join()
+    assert contexts and contexts[0] is not None
+    assert contexts[0].get_start_method() == "forkserver"

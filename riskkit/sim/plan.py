@@ -321,9 +321,9 @@ def _linked(register: RiskRegister, models: list[RiskModel]) -> list[RiskModel]:
     parents = {m.risk.depends_on for m in kept if m.risk.depends_on in index}
     out: list[RiskModel] = []
     for m in kept:
-        parent = index.get(m.risk.depends_on) if m.risk.depends_on else None
-        given = parent is not None or m.risk.exclusive_group is not None or m.id in parents
-        out.append(replace(m, given=True, parent=parent) if given else m)
+        at = index.get(m.risk.depends_on) if m.risk.depends_on else None
+        given = at is not None or m.risk.exclusive_group is not None or m.id in parents
+        out.append(replace(m, given=True, parent=at) if given else m)
     if dropped:
         warnings.warn(f"{register.source}: left out, because the risk they depend on is "
                       f"closed: {', '.join(dropped.values())}", InputWarning, stacklevel=5)

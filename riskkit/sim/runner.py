@@ -12,6 +12,8 @@ from __future__ import annotations
 import gc
 import math
 import multiprocessing
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -50,19 +52,32 @@ def executor_for(executor: Executor | None, workers: int | None, chunks: int
     elif workers and workers > 1 and chunks > 1:
         # Forked workers share this process's objects; frozen, the collector of a
         # worker does not scan them (and copy their pages) on its first collection.
-        # Only for fork, and only if the caller has not frozen anything itself.
-        freeze = (multiprocessing.get_start_method(allow_none=False) == "fork"
-                  and gc.get_freeze_count() == 0)
+        # Only for fork, and only if the caller has not frozen anything itself. A
+        # process that runs other threads (a Java VM for MPXJ, a dask client) cannot be
+        # forked safely: a lock one of them holds would stay locked in the worker, so
+        # its workers come from a fork server instead.
+        forking = multiprocessing.get_start_method(allow_none=False) == "fork"
+        context = None
+        if forking and _threaded():
+            context, forking = multiprocessing.get_context("forkserver"), False
+        freeze = forking and gc.get_freeze_count() == 0
         if freeze:
             gc.freeze()
         try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 yield pool
         finally:
             if freeze:
                 gc.unfreeze()
     else:
         yield None
+
+
+def _threaded() -> bool:
+    """Whether this process runs threads besides the main one (Python's, or a JVM's)."""
+    jpype = sys.modules.get("jpype")
+    jvm = jpype is not None and bool(getattr(jpype, "isJVMStarted", lambda: False)())
+    return jvm or threading.active_count() > 1
 
 
 def chunk_blocks(options: RunOptions, iterations: int) -> list[list[Block]]:
