@@ -159,6 +159,8 @@ class Comparison:
     #: "separable" (combinations from per-iteration differences) or "simulated"
     method: str = "separable"
     currency: str | None = field(default=None)
+    #: the old and the new register (for the heat-map trajectories of the pack)
+    registers: tuple[RiskRegister, RiskRegister] | None = field(default=None, repr=False)
 
     def stat(self, result: SimulationResult, metric: str) -> float:
         name, stat = metric.split("_")
@@ -311,7 +313,7 @@ def compare(
                            *effects[i]) for i, (rid, kind, detail, fields) in enumerate(found))
     return Comparison(res_old, res_new, changes, attribution, renames(ra, rb), a.as_of,
                       b.as_of, "separable" if use_separable else "simulated",
-                      rb.currency or ra.currency)
+                      rb.currency or ra.currency, (ra, rb))
 
 
 def shapley(kinds: Sequence[str], values: Mapping[frozenset[str], np.ndarray]

@@ -20,6 +20,7 @@ from ..io.snapshots import Snapshot, check_pair
 from ..model import Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions, simulate
+from .severity import SEVERITIES, impact_bands_of, severities
 
 __all__ = ["Trend", "trend"]
 
@@ -60,6 +61,24 @@ class Trend:
                                     res.probability_within(res.base("cost") + budget)),
             })
         return pd.DataFrame(rows, columns=["as_of", "source", *TREND_COLUMNS])
+
+    def severities(self) -> list[pd.DataFrame]:
+        """Per snapshot, the severity of each open risk
+        (:func:`riskkit.analysis.severity.severities`), on impact bands shared by every
+        snapshot (from the largest impact in any of them), so a level means the same at
+        every date."""
+        registers = [s.register for s in self.snapshots]
+        cost = impact_bands_of(registers, "cost")
+        schedule = impact_bands_of(registers, "schedule")
+        return [severities(r, cost_bands=cost, schedule_bands=schedule) for r in registers]
+
+    def severity_frame(self) -> pd.DataFrame:
+        """Open risks by severity: one row per snapshot (its label), one column per
+        severity (:data:`~riskkit.analysis.severity.SEVERITIES`), counts."""
+        rows = [{k: int((frame["severity"] == k).sum()) for k in SEVERITIES}
+                for frame in self.severities()]
+        return pd.DataFrame(rows, columns=list(SEVERITIES),
+                            index=pd.Index([s.label for s in self.snapshots], name="as_of"))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``riskkit trend --json``."""

@@ -47,11 +47,28 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     add_run_options(p, dates=False)
     p.add_argument("--json", metavar="PATH|-", help="write the comparison as JSON ('-': "
                                                    "stdout)")
-    p.add_argument("--currency", help="currency of the amounts in the printed table "
-                                      "(default: the registers')")
+    add_pack_options(p, "what changed since last time (the attribution waterfalls in "
+                        "money and days, the top changes) and how the risks moved on the "
+                        "heat map")
+    p.add_argument("--currency", help="currency of the amounts in the printed table and "
+                                      "the pack (default: the registers')")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing but errors and warnings")
     return p
+
+
+def add_pack_options(p: argparse.ArgumentParser, pages: str) -> None:
+    """-o PACK.pdf and --title."""
+    p.add_argument("-o", "--output", metavar="PACK.pdf",
+                   help=f"write a PDF pack for the steering committee: {pages}")
+    p.add_argument("--title", help="title of the pack (default: from the files' names)")
+
+
+def pack_path(args: argparse.Namespace) -> None:
+    """Refuse an -o that is not a PDF before anything is simulated."""
+    if args.output and not str(args.output).lower().endswith(".pdf"):
+        raise UsageError(f"riskkit: error: -o {args.output}: the pack is a PDF (a name "
+                         "ending in .pdf)")
 
 
 def add_schedule_options(p: argparse.ArgumentParser) -> None:
@@ -82,6 +99,7 @@ def as_of_dates(args: argparse.Namespace, count: int) -> list[str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    pack_path(args)
     old, new = read_snapshots([args.old, args.new], as_of=as_of_dates(args, 2),
                               columns=column_map(args.map))
     sch = schedule_of(args)
@@ -89,12 +107,19 @@ def run(args: argparse.Namespace) -> int:
                             sampling=args.sampling, workers=args.workers,
                             progress=progress(args))
     result = compare(old, new, sch, options=options)
+    cur = args.currency if args.currency is not None else currency_symbol(result.currency)
     if args.json:
         write(args.json, json.dumps(result.to_dict(), indent=2) + "\n")
+    if args.output:
+        from ..report.history import write_history_pack
+
+        write_history_pack(args.output, result, title=args.title, currency=cur,
+                           sources=[args.old, args.new])
     if not args.quiet and args.json != "-":
-        cur = args.currency if args.currency is not None else currency_symbol(
-            result.currency)
         print("\n".join(lines(result, cur, args.old, args.new)))
+        if args.output:
+            print(f"wrote {args.output}: what changed since last time, and how the risks "
+                  "moved on the heat map")
     return 0
 
 
