@@ -69,8 +69,12 @@ def change_waterfall(
         color = PALETTE[1] if step > 0 else PALETTE[2]
         ax.bar(x, step, bottom=level, color=color, width=0.6, edgecolor="white",
                hatch="//" if step > 0 else "")
-        ax.annotate(("+" if step > 0 else "") + value_text(step, name, currency),
-                    (x, max(level, level + step)), xytext=(0, 3),
+        text = value_text(step, name, currency)
+        if not any(ch in "123456789" for ch in text):
+            text = text.lstrip("-")  # a step that rounds to nothing has no sign
+        elif step > 0:
+            text = "+" + text
+        ax.annotate(text, (x, max(level, level + step)), xytext=(0, 3),
                     textcoords="offset points", ha="center", fontsize=9)
         level += step
     x += 1
@@ -134,7 +138,7 @@ def contingency_trend(
                         fontsize=8, color=PALETTE[2] if room >= 0 else PALETTE[1],
                         fontweight="bold")
     ax.set_xticks(x, labels)
-    ax.set_xlim(-0.3, len(labels) - 0.7)
+    ax.set_xlim(-0.45, len(labels) - 0.55)  # room for the first and last labels
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + (high - low) * 0.08)  # room for the headroom labels
     ax.yaxis.set_major_formatter(axis_formatter("cost", currency))

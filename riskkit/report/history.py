@@ -116,7 +116,7 @@ def change_page(c: Comparison, cur: str | None, footer: str, top: int = 10) -> F
              "Monte Carlo noise. Each bar is one kind of change's share of the movement (its "
              "Shapley value: the average of its effect over every order of applying the "
              "kinds); the shares add up exactly to the movement.", size=8.5, color="0.3")
-    grid = fig.add_gridspec(2, 2, height_ratios=[1.3, 1], top=y - 0.035, bottom=0.045,
+    grid = fig.add_gridspec(2, 2, height_ratios=[1.1, 1], top=y - 0.035, bottom=0.04,
                             left=0.075, right=0.985, hspace=0.42, wspace=0.16)
     plot.change_waterfall(c, "cost_p80", ax=fig.add_subplot(grid[0, 0]), currency=cur)
     plot.change_waterfall(c, "schedule_p80", ax=fig.add_subplot(grid[0, 1]))
@@ -282,8 +282,7 @@ def write_history_pack(path: str | os.PathLike[str], comparison: Comparison | No
     >>> warnings.simplefilter("ignore")
     >>> files = [f"sample_registers/office_fitout_2024-0{m}.csv" for m in (2, 3)]
     >>> c = rk.compare(*files, iterations=1_000, seed=1)
-    >>> from riskkit.report.history import write_history_pack
-    >>> write_history_pack(os.path.join(tempfile.mkdtemp(), "changes.pdf"), c).suffix
+    >>> rk.write_history_pack(os.path.join(tempfile.mkdtemp(), "changes.pdf"), c).suffix
     '.pdf'
     """
     out = Path(path)
