@@ -16,7 +16,11 @@ Each changed risk is one :class:`Change` of one kind (:data:`KINDS`):
 - ``probability``: the probability re-assessed (a risk re-assessed in both is two
   changes, one of each kind: in a combination with only one of the kinds, the old risk
   with that part applied; a mitigation edited at the same time goes with the whole);
-- ``other``: the activities, correlation group or project changed.
+- ``other``: the activities, correlation group or project changed;
+- ``schedule``: the schedule changed between the snapshots (``compare(old, new,
+  schedule, new_schedule=...)``): activities added, removed or re-estimated, links,
+  calendars, the start or the data date. One change (id :data:`SCHEDULE_ID`) whose
+  effect is the old register on the new schedule minus the old snapshot.
 
 A change's effect is the old snapshot with that one change applied, minus the old
 snapshot: for a new risk its own contribution, for a closed one minus its
@@ -41,8 +45,11 @@ How the combinations are evaluated:
   kind that changes nothing gets exactly 0; the attribution adds up to the new run's
   statistic minus the old one's to floating-point precision (the new run sums the
   same numbers in another order);
-- otherwise each combination is a register simulated in full (2^k − 2 runs, plus one
-  per change for the changes' own effects), on the same streams.
+- otherwise (changed risks on the network, or a schedule change) each combination is
+  a register simulated in full (2^k − 2 runs, plus one per change for the changes' own
+  effects), on the same streams: a combination with the kind "schedule" on the new
+  schedule, one without it on the old. Activities' streams are keyed by their ids, so
+  an activity that did not change draws the same durations on both.
 """
 
 from __future__ import annotations
@@ -67,11 +74,13 @@ from ..sim.changes import ChangeTable
 from ..sim.variants import baseline_result, simulate_variants
 from .reductions import Reductions
 
-__all__ = ["KINDS", "METRICS", "Change", "Comparison", "classify", "compare", "shapley",
-           "signed_money"]
+__all__ = ["KINDS", "METRICS", "SCHEDULE_ID", "Change", "Comparison", "classify", "compare",
+           "schedule_change", "shapley", "signed_money"]
 
 #: The kinds of change, in the order tables list them.
-KINDS = ("new", "closed", "probability", "impact", "mitigation", "other")
+KINDS = ("new", "closed", "probability", "impact", "mitigation", "other", "schedule")
+#: The id of the change of kind "schedule" (not a risk's).
+SCHEDULE_ID = "(schedule)"
 #: The statistics every change and every kind's attribution carries.
 METRICS = ("cost_mean", "cost_p80", "schedule_mean", "schedule_p80")
 
@@ -235,6 +244,7 @@ def compare(
     new: Any,
     schedule: Schedule | None = None,
     *,
+    new_schedule: Schedule | None = None,
     iterations: int = 10_000,
     seed: Any = None,
     options: RunOptions | None = None,
@@ -247,7 +257,12 @@ def compare(
     old, new : Snapshot, RiskRegister or path
         The earlier and the later snapshot.
     schedule : Schedule, optional
-        The schedule both are simulated with.
+        The schedule both are simulated with or, with ``new_schedule``, the old
+        snapshot's.
+    new_schedule : Schedule, optional
+        The new snapshot's schedule when it changed: the change is one of kind
+        "schedule" (:func:`schedule_change` says what changed; a schedule that reads
+        the same is no change at all and contributes exactly 0).
     iterations, seed
         As ``iterations`` and ``rng`` of :func:`riskkit.simulate` (one seed for both:
         that is what makes the comparison exact); ``options`` overrides them.
@@ -280,17 +295,27 @@ def compare(
         kind = classify(by_old.get(rid), by_new.get(rid))
         if kind is not None:
             found += _split(rid, by_old.get(rid), by_new.get(rid), *kind)
+    if new_schedule is not None and schedule is None:
+        from ..exceptions import OptionError
+        raise OptionError("new_schedule", new_schedule.source, "a new schedule with the "
+                          "old one (schedule=): both snapshots simulated on a network, or "
+                          "neither")
+    moved = schedule_change(schedule, new_schedule) if new_schedule is not None else None
+    if moved is None:
+        new_schedule = schedule
+    else:
+        found.append((SCHEDULE_ID, "schedule", moved, ()))
     present = [k for k in KINDS if any(f[1] == k for f in found)]
-    separable = schedule is None or not any(
+    separable = moved is None and (schedule is None or not any(
         r is not None and r.simulated and r.activities
-        for rid, *_ in found for r in (by_old.get(rid), by_new.get(rid)))
+        for rid, *_ in found for r in (by_old.get(rid), by_new.get(rid))))
     if method not in ("auto", "separable", "simulated"):
         from ..exceptions import OptionError
         raise OptionError("method", method, "'auto', 'separable' or 'simulated'")
     if method == "separable" and not separable:
         from ..exceptions import OptionError
         raise OptionError("method", method, "'simulated' or 'auto' when changed risks act "
-                          "on the schedule's activities")
+                          "on the schedule's activities or the schedule changed")
     use_separable = separable if method == "auto" else method == "separable"
     if use_separable and schedule is None:
         # each snapshot's own run gives its changed risks' draws too (as variants)
@@ -298,9 +323,10 @@ def compare(
                                      None, None)
     else:
         runs = (simulate(ra, schedule, options=options),
-                simulate(rb, schedule, options=options))
+                simulate(rb, new_schedule, options=options))
         engine = (_Separable if use_separable else _Simulated)(
             ra, rb, by_old, by_new, found, schedule, options, *runs)
+        engine.new_schedule = new_schedule
     res_old, res_new = engine.res_old, engine.res_new
     values: dict[frozenset[str], np.ndarray] = {
         frozenset(): _metrics(res_old.values("cost"), res_old.values("schedule"))}
@@ -309,11 +335,84 @@ def compare(
             values[frozenset(subset)] = engine.coalition(frozenset(subset))
     attribution = shapley(present, values)
     effects = engine.effects()
-    changes = tuple(Change(rid, kind, detail, fields, _title(by_old, by_new, rid),
+    changes = tuple(Change(rid, kind, detail, fields,
+                           new_schedule.source if rid == SCHEDULE_ID and new_schedule
+                           is not None else _title(by_old, by_new, rid),
                            *effects[i]) for i, (rid, kind, detail, fields) in enumerate(found))
     return Comparison(res_old, res_new, changes, attribution, renames(ra, rb), a.as_of,
                       b.as_of, "separable" if use_separable else "simulated",
                       rb.currency or ra.currency, (ra, rb))
+
+
+def schedule_change(old: Schedule | None, new: Schedule | None) -> str | None:
+    """What changed between two schedules that a simulation reads, in a line ("2
+    activities re-estimated (A05, A14); 1 added (A40); links changed"), or None when
+    they read the same (names, WBS, codes and resources are not read; nor the source)."""
+    if old is None or new is None:
+        return None if old is new else "schedule " + ("added" if old is None else "removed")
+    a = {x.id: x for x in old.activities}
+    b = {x.id: x for x in new.activities}
+    parts = []
+
+    def ids(found: list[str]) -> str:
+        shown = ", ".join(found[:4]) + (f" and {len(found) - 4} more" if len(found) > 4
+                                        else "")
+        return f"({shown})"
+
+    added = [i for i in b if i not in a]
+    removed = [i for i in a if i not in b]
+    edited = [i for i in b if i in a and _activity_key(a[i]) != _activity_key(b[i])]
+    if edited:
+        parts.append(f"{len(edited)} activit{'y' if len(edited) == 1 else 'ies'} "
+                     f"re-estimated {ids(edited)}")
+    if added:
+        parts.append(f"{len(added)} added {ids(added)}")
+    if removed:
+        parts.append(f"{len(removed)} removed {ids(removed)}")
+    if sorted(map(_link_key, old.links)) != sorted(map(_link_key, new.links)):
+        parts.append("links changed")
+    for name in ("calendar", "start", "data_date", "must_finish_by", "project"):
+        if not _same(getattr(old, name), getattr(new, name)):
+            parts.append(f"{name.replace('_', ' ')} changed")
+    return "schedule: " + "; ".join(parts) if parts else None
+
+
+#: The fields of an activity a simulation does not read.
+_UNREAD = frozenset({"id", "name", "row", "wbs", "codes", "resources", "saved", "calendar"})
+
+
+def _activity_key(a: Any) -> tuple:
+    import dataclasses
+    return (*(_key(getattr(a, f.name)) for f in dataclasses.fields(a)
+              if f.name not in _UNREAD), _calendar_key(a.calendar))
+
+
+def _link_key(link: Any) -> tuple:
+    return (link.predecessor, link.successor, link.type, float(link.lag),
+            _calendar_key(link.lag_calendar))
+
+
+def _calendar_key(cal: Any) -> Any:
+    if cal is None:
+        return None
+    return (cal.hours_per_day, cal.week, tuple(sorted(dict(cal.exceptions).items())),
+            cal.kind)
+
+
+def _key(value: Any) -> Any:
+    """A value that compares equal to another of the same content: NaN equal to NaN,
+    NaT to NaT."""
+    if isinstance(value, float) and math.isnan(value):
+        return ("nan",)
+    if isinstance(value, np.datetime64) and np.isnat(value):
+        return ("nat",)
+    if isinstance(value, tuple):
+        return tuple(_key(v) for v in value)
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(_key(a) == _key(b))
 
 
 def shapley(kinds: Sequence[str], values: Mapping[frozenset[str], np.ndarray]
@@ -417,6 +516,7 @@ class _Engine:
                  res_new: SimulationResult | None):
         self.old, self.new, self.by_old, self.by_new = old, new, by_old, by_new
         self.found, self.schedule, self.options = found, schedule, options
+        self.new_schedule = schedule  # the new snapshot's, when the schedule changed
         # None: the engine runs the snapshots itself
         self.res_old: SimulationResult = res_old  # type: ignore[assignment]
         self.res_new: SimulationResult = res_new  # type: ignore[assignment]
@@ -622,7 +722,10 @@ class _Simulated(_Engine):
 
     def _register(self, applied: Mapping[str, frozenset[str]]) -> np.ndarray:
         """The statistics of the old register with, for each risk id in ``applied``,
-        the changes of those kinds."""
+        the changes of those kinds (and the new schedule when :data:`SCHEDULE_ID`'s
+        change is applied)."""
+        schedule = (self.new_schedule if "schedule" in applied.get(SCHEDULE_ID, ())
+                    else self.schedule)
         order = [*self.new.ids, *(i for i in self.old.ids if i not in self.by_new)]
         risks = []
         for rid in order:
@@ -635,13 +738,13 @@ class _Simulated(_Engine):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if not risks:
-                if self.schedule is None:
+                if schedule is None:
                     zeros = np.zeros(self.res_old.iterations)
                     return _metrics(zeros, zeros)
-                res = simulate(None, self.schedule, options=self.options, criticality=False)
+                res = simulate(None, schedule, options=self.options, criticality=False)
             else:
                 res = simulate(replace(self.new, risks=tuple(risks), warnings=()),
-                               self.schedule, options=self.options, criticality=False)
+                               schedule, options=self.options, criticality=False)
         return _metrics(res.values("cost"), res.values("schedule"))
 
     def coalition(self, kinds: frozenset[str]) -> np.ndarray:

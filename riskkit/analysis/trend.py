@@ -96,7 +96,8 @@ class Trend:
                                           na_rep=""))
 
 
-def trend(snapshots: Sequence[Any], schedule: Schedule | None = None, *,
+def trend(snapshots: Sequence[Any],
+          schedule: Schedule | Sequence[Schedule | None] | None = None, *,
           iterations: int = 10_000, seed: Any = None,
           budget: float | Sequence[float | None] | None = None,
           options: RunOptions | None = None) -> Trend:
@@ -105,7 +106,9 @@ def trend(snapshots: Sequence[Any], schedule: Schedule | None = None, *,
     Parameters
     ----------
     snapshots : sequence of Snapshot, RiskRegister or path
-    schedule : Schedule, optional
+    schedule : Schedule or sequence of Schedule, optional
+        The schedule every snapshot is simulated with, or one per snapshot (the
+        schedule may change between snapshots too).
     iterations, seed
         As for :func:`riskkit.compare`.
     budget : float or sequence, optional
@@ -133,6 +136,18 @@ def trend(snapshots: Sequence[Any], schedule: Schedule | None = None, *,
         if len(budgets) != len(snaps):
             raise OptionError("budget", budget, f"one amount, or {len(snaps)}: one per "
                               "snapshot")
+    if schedule is None or isinstance(schedule, Schedule):
+        schedules: tuple[Schedule | None, ...] = (schedule,) * len(snaps)
+    else:
+        schedules = tuple(schedule)
+        if len(schedules) != len(snaps) or not all(
+                s is None or isinstance(s, Schedule) for s in schedules):
+            raise OptionError("schedule", f"{len(schedules)} schedules", "one Schedule, or "
+                              f"{len(snaps)}: one per snapshot")
+        if len({s is None for s in schedules}) > 1:
+            raise OptionError("schedule", "some snapshots without a schedule", "a schedule "
+                              "for every snapshot, or for none")
     options = options or RunOptions.of(None, iterations=iterations, rng=seed, progress=False)
-    results = tuple(simulate(s.register, schedule, options=options) for s in snaps)
+    results = tuple(simulate(s.register, sch, options=options)
+                    for s, sch in zip(snaps, schedules))
     return Trend(snaps, results, budgets)

@@ -30,8 +30,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    "contingency held")
     p.add_argument("snapshots", nargs="+", metavar="SNAPSHOT",
                    help="the registers, oldest first (CSV or .xlsx)")
-    p.add_argument("--schedule", metavar="FILE", help="the activity schedule every "
-                                                      "snapshot is simulated with")
+    p.add_argument("--schedule", metavar="FILE", action="append",
+                   help="the activity schedule every snapshot is simulated with; or once "
+                        "per snapshot, in order, when the schedule changed")
     p.add_argument("--as-of", action="append", metavar="DATE", dest="as_of",
                    help="the date of a snapshot, once per file in order ('-': from the "
                         "file's as_of column or name)")
@@ -74,7 +75,13 @@ def run(args: argparse.Namespace) -> int:
     pack_path(args)
     snaps = read_snapshots(args.snapshots, as_of=as_of_dates(args, len(args.snapshots)),
                            columns=column_map(args.map))
-    sch = schedule_of(args)
+    given = args.schedule or []
+    if len(given) not in (0, 1, len(snaps)):
+        raise UsageError(f"riskkit: error: --schedule given {len(given)} times for "
+                         f"{len(snaps)} snapshots (once for all, or once per snapshot)")
+    read = {path: schedule_of(args, path) for path in dict.fromkeys(given)}
+    sch = ([read[path] for path in given] if len(given) > 1 else
+           read[given[0]] if given else None)
     options = RunOptions.of(None, iterations=args.iterations, rng=args.seed,
                             sampling=args.sampling, workers=args.workers,
                             progress=progress(args))
@@ -87,8 +94,9 @@ def run(args: argparse.Namespace) -> int:
         from ..report.history import write_history_pack
 
         # the last step explained: the same seed, so its two runs are the trend's own
-        last = (compare(snaps[-2], snaps[-1], sch, options=options) if len(snaps) > 1
-                else None)
+        pair = sch if isinstance(sch, list) else [sch, sch]
+        last = (compare(snaps[-2], snaps[-1], pair[-2], new_schedule=pair[-1],
+                        options=options) if len(snaps) > 1 else None)
         write_history_pack(args.output, last, result, title=args.title, currency=cur,
                            sources=args.snapshots)
     if not args.quiet and args.json != "-":

@@ -122,10 +122,11 @@ def change_page(c: Comparison, cur: str | None, footer: str, top: int = 10) -> F
     plot.change_waterfall(c, "schedule_p80", ax=fig.add_subplot(grid[0, 1]))
     for ax in fig.axes:
         ax.title.set_fontsize(10)
-        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="x", labelsize=8 if len(c.attribution) < 6 else 7)
     ax = fig.add_subplot(grid[1, :])
     chosen = top_changes(c, top)
-    rows = [[x.id, x.title or "", x.kind, x.detail, _signed(x.cost_p80, cur),
+    rows = [[x.id, (Path(x.title).name if x.kind == "schedule" and x.title else
+                    x.title or ""), x.kind, x.detail, _signed(x.cost_p80, cur),
              _signed(x.cost_mean, cur), _signed_days(x.schedule_p80),
              _signed_days(x.schedule_mean)] for x in chosen]
     more = len(c.changes) - len(chosen)
