@@ -232,3 +232,16 @@ def test_the_trend_packs_last_step_is_the_trends_own_runs(snaps):
     for metric in ("cost", "schedule"):
         assert np.array_equal(c.old.values(metric), t.results[1].values(metric))
         assert np.array_equal(c.new.values(metric), t.results[2].values(metric))
+
+
+def test_a_pack_of_a_snapshot_against_itself_says_nothing_changed():
+    same = rk.compare(FEB, FEB, iterations=N, seed=SEED)
+    first = history_pages(same)[0]
+    texts = [t.get_text() for ax in first.axes for t in (ax.title, *ax.texts)]
+    texts += [t.get_text() for t in first.texts]
+    texts = [t.replace("\n", " ") for t in texts]  # the page wraps its sentences
+    assert any("No risk changed" in t for t in texts)
+    assert any("Nothing a simulation reads has changed" in t for t in texts)
+    # the waterfalls: the old and the new figure only, the same height
+    bars = first.axes[0].patches
+    assert len(bars) == 2 and bars[0].get_height() == bars[1].get_height()

@@ -124,6 +124,12 @@ def change_page(c: Comparison, cur: str | None, footer: str, top: int = 10) -> F
         ax.title.set_fontsize(10)
         ax.tick_params(axis="x", labelsize=8 if len(c.attribution) < 6 else 7)
     ax = fig.add_subplot(grid[1, :])
+    if not c.changes:
+        ax.axis("off")
+        ax.set_title("No risk changed in a way a simulation reads (titles, owners and "
+                     "descriptions are not compared): the two snapshots give the same "
+                     "numbers.", fontsize=9.5, loc="left", color="0.3")
+        return fig
     chosen = top_changes(c, top)
     rows = [[x.id, (Path(x.title).name if x.kind == "schedule" and x.title else
                     x.title or ""), x.kind, x.detail, _signed(x.cost_p80, cur),
