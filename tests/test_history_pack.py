@@ -237,7 +237,8 @@ def test_the_trend_packs_last_step_is_the_trends_own_runs(snaps):
 def test_a_pack_of_a_snapshot_against_itself_says_nothing_changed():
     same = rk.compare(FEB, FEB, iterations=N, seed=SEED)
     first = history_pages(same)[0]
-    texts = [t.get_text() for ax in first.axes for t in (ax.title, *ax.texts)]
+    texts = [ax.get_title(loc) for ax in first.axes for loc in ("left", "center")]
+    texts += [t.get_text() for ax in first.axes for t in ax.texts]
     texts += [t.get_text() for t in first.texts]
     texts = [t.replace("\n", " ") for t in texts]  # the page wraps its sentences
     assert any("No risk changed" in t for t in texts)
