@@ -79,6 +79,7 @@ from .model import (
 )
 from .phasing import CashFlow, Escalation
 from .report import write_pack, write_report
+from .report.history import write_history_pack
 from .report.workbook import write_workbook
 from .result import SimulationResult
 from .sim import RunOptions, simulate
@@ -157,6 +158,7 @@ __all__ = [
     "simulate",
     "simulate_portfolio",
     "trend",
+    "write_history_pack",
     "write_pack",
     "write_report",
     "write_workbook",

@@ -47,9 +47,10 @@ def _text(output) -> str:
     return str(data.get("text/html", "")) + str(data.get("text/plain", ""))
 
 
-def test_the_four_notebooks_exist():
+def test_the_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_schedule_risk",
-                                          "03_choosing_mitigations", "04_steering_pack"]
+                                          "03_choosing_mitigations", "04_steering_pack",
+                                          "06_register_over_time"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -94,3 +95,13 @@ def test_notebook_02_lists_no_milestone_as_most_critical(executed):
     assert tables and all("M01" not in t and "Programme start" not in t for t in tables)
     summary = next(_text(o) for o in outputs if "p80" in _text(o))
     assert not re.search(r"\d[eE][+-]\d", summary) and "schedule (days)" in summary
+
+
+def test_notebook_06_attribution_adds_up_and_the_steps_chain(executed):
+    printed = " ".join(o.text for o in _outputs(executed("06_register_over_time"))
+                       if o.output_type == "stream" and o.name == "stdout")
+    gaps = [float(g) for g in re.findall(r"sum of the shares - movement = (\S+)", printed)]
+    assert len(gaps) == 4 and all(abs(g) < 1e-6 for g in gaps)
+    # January to February plus February to March is January to March, to the penny
+    m = re.search(r"= ([-+][\d,.]+);  Jan->Mar ([-+][\d,.]+)", printed)
+    assert m and m.group(1) == m.group(2)

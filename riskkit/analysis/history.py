@@ -16,7 +16,11 @@ Each changed risk is one :class:`Change` of one kind (:data:`KINDS`):
 - ``probability``: the probability re-assessed (a risk re-assessed in both is two
   changes, one of each kind: in a combination with only one of the kinds, the old risk
   with that part applied; a mitigation edited at the same time goes with the whole);
-- ``other``: the activities, correlation group or project changed.
+- ``other``: the activities, correlation group or project changed;
+- ``schedule``: the schedule changed between the snapshots (``compare(old, new,
+  schedule, new_schedule=...)``): activities added, removed or re-estimated, links,
+  calendars, the start or the data date. One change (id :data:`SCHEDULE_ID`) whose
+  effect is the old register on the new schedule minus the old snapshot.
 
 A change's effect is the old snapshot with that one change applied, minus the old
 snapshot: for a new risk its own contribution, for a closed one minus its
@@ -41,8 +45,11 @@ How the combinations are evaluated:
   kind that changes nothing gets exactly 0; the attribution adds up to the new run's
   statistic minus the old one's to floating-point precision (the new run sums the
   same numbers in another order);
-- otherwise each combination is a register simulated in full (2^k − 2 runs, plus one
-  per change for the changes' own effects), on the same streams.
+- otherwise (changed risks on the network, or a schedule change) each combination is
+  a register simulated in full (2^k − 2 runs, plus one per change for the changes' own
+  effects), on the same streams: a combination with the kind "schedule" on the new
+  schedule, one without it on the old. Activities' streams are keyed by their ids, so
+  an activity that did not change draws the same durations on both.
 """
 
 from __future__ import annotations
@@ -66,12 +73,15 @@ from ..sim import RunOptions, simulate
 from ..sim.changes import ChangeTable
 from ..sim.variants import baseline_result, simulate_variants
 from .reductions import Reductions
+from .schedules import schedule_change
 
-__all__ = ["KINDS", "METRICS", "Change", "Comparison", "classify", "compare", "shapley",
-           "signed_money"]
+__all__ = ["KINDS", "METRICS", "SCHEDULE_ID", "Change", "Comparison", "classify", "compare",
+           "schedule_change", "shapley", "signed_money"]
 
 #: The kinds of change, in the order tables list them.
-KINDS = ("new", "closed", "probability", "impact", "mitigation", "other")
+KINDS = ("new", "closed", "probability", "impact", "mitigation", "other", "schedule")
+#: The id of the change of kind "schedule" (not a risk's).
+SCHEDULE_ID = "(schedule)"
 #: The statistics every change and every kind's attribution carries.
 METRICS = ("cost_mean", "cost_p80", "schedule_mean", "schedule_p80")
 
@@ -159,6 +169,8 @@ class Comparison:
     #: "separable" (combinations from per-iteration differences) or "simulated"
     method: str = "separable"
     currency: str | None = field(default=None)
+    #: the old and the new register (for the heat-map trajectories of the pack)
+    registers: tuple[RiskRegister, RiskRegister] | None = field(default=None, repr=False)
 
     def stat(self, result: SimulationResult, metric: str) -> float:
         name, stat = metric.split("_")
@@ -233,6 +245,7 @@ def compare(
     new: Any,
     schedule: Schedule | None = None,
     *,
+    new_schedule: Schedule | None = None,
     iterations: int = 10_000,
     seed: Any = None,
     options: RunOptions | None = None,
@@ -245,7 +258,12 @@ def compare(
     old, new : Snapshot, RiskRegister or path
         The earlier and the later snapshot.
     schedule : Schedule, optional
-        The schedule both are simulated with.
+        The schedule both are simulated with or, with ``new_schedule``, the old
+        snapshot's.
+    new_schedule : Schedule, optional
+        The new snapshot's schedule when it changed: the change is one of kind
+        "schedule" (:func:`schedule_change` says what changed; a schedule that reads
+        the same is no change at all and contributes exactly 0).
     iterations, seed
         As ``iterations`` and ``rng`` of :func:`riskkit.simulate` (one seed for both:
         that is what makes the comparison exact); ``options`` overrides them.
@@ -278,17 +296,27 @@ def compare(
         kind = classify(by_old.get(rid), by_new.get(rid))
         if kind is not None:
             found += _split(rid, by_old.get(rid), by_new.get(rid), *kind)
+    if new_schedule is not None and schedule is None:
+        from ..exceptions import OptionError
+        raise OptionError("new_schedule", new_schedule.source, "a new schedule with the "
+                          "old one (schedule=): both snapshots simulated on a network, or "
+                          "neither")
+    moved = schedule_change(schedule, new_schedule) if new_schedule is not None else None
+    if moved is None:
+        new_schedule = schedule
+    else:
+        found.append((SCHEDULE_ID, "schedule", moved, ()))
     present = [k for k in KINDS if any(f[1] == k for f in found)]
-    separable = schedule is None or not any(
+    separable = moved is None and (schedule is None or not any(
         r is not None and r.simulated and r.activities
-        for rid, *_ in found for r in (by_old.get(rid), by_new.get(rid)))
+        for rid, *_ in found for r in (by_old.get(rid), by_new.get(rid))))
     if method not in ("auto", "separable", "simulated"):
         from ..exceptions import OptionError
         raise OptionError("method", method, "'auto', 'separable' or 'simulated'")
     if method == "separable" and not separable:
         from ..exceptions import OptionError
         raise OptionError("method", method, "'simulated' or 'auto' when changed risks act "
-                          "on the schedule's activities")
+                          "on the schedule's activities or the schedule changed")
     use_separable = separable if method == "auto" else method == "separable"
     if use_separable and schedule is None:
         # each snapshot's own run gives its changed risks' draws too (as variants)
@@ -296,9 +324,10 @@ def compare(
                                      None, None)
     else:
         runs = (simulate(ra, schedule, options=options),
-                simulate(rb, schedule, options=options))
+                simulate(rb, new_schedule, options=options))
         engine = (_Separable if use_separable else _Simulated)(
             ra, rb, by_old, by_new, found, schedule, options, *runs)
+        engine.new_schedule = new_schedule
     res_old, res_new = engine.res_old, engine.res_new
     values: dict[frozenset[str], np.ndarray] = {
         frozenset(): _metrics(res_old.values("cost"), res_old.values("schedule"))}
@@ -307,11 +336,13 @@ def compare(
             values[frozenset(subset)] = engine.coalition(frozenset(subset))
     attribution = shapley(present, values)
     effects = engine.effects()
-    changes = tuple(Change(rid, kind, detail, fields, _title(by_old, by_new, rid),
+    changes = tuple(Change(rid, kind, detail, fields,
+                           new_schedule.source if rid == SCHEDULE_ID and new_schedule
+                           is not None else _title(by_old, by_new, rid),
                            *effects[i]) for i, (rid, kind, detail, fields) in enumerate(found))
     return Comparison(res_old, res_new, changes, attribution, renames(ra, rb), a.as_of,
                       b.as_of, "separable" if use_separable else "simulated",
-                      rb.currency or ra.currency)
+                      rb.currency or ra.currency, (ra, rb))
 
 
 def shapley(kinds: Sequence[str], values: Mapping[frozenset[str], np.ndarray]
@@ -415,6 +446,7 @@ class _Engine:
                  res_new: SimulationResult | None):
         self.old, self.new, self.by_old, self.by_new = old, new, by_old, by_new
         self.found, self.schedule, self.options = found, schedule, options
+        self.new_schedule = schedule  # the new snapshot's, when the schedule changed
         # None: the engine runs the snapshots itself
         self.res_old: SimulationResult = res_old  # type: ignore[assignment]
         self.res_new: SimulationResult = res_new  # type: ignore[assignment]
@@ -620,7 +652,10 @@ class _Simulated(_Engine):
 
     def _register(self, applied: Mapping[str, frozenset[str]]) -> np.ndarray:
         """The statistics of the old register with, for each risk id in ``applied``,
-        the changes of those kinds."""
+        the changes of those kinds (and the new schedule when :data:`SCHEDULE_ID`'s
+        change is applied)."""
+        schedule = (self.new_schedule if "schedule" in applied.get(SCHEDULE_ID, ())
+                    else self.schedule)
         order = [*self.new.ids, *(i for i in self.old.ids if i not in self.by_new)]
         risks = []
         for rid in order:
@@ -633,13 +668,13 @@ class _Simulated(_Engine):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if not risks:
-                if self.schedule is None:
+                if schedule is None:
                     zeros = np.zeros(self.res_old.iterations)
                     return _metrics(zeros, zeros)
-                res = simulate(None, self.schedule, options=self.options, criticality=False)
+                res = simulate(None, schedule, options=self.options, criticality=False)
             else:
                 res = simulate(replace(self.new, risks=tuple(risks), warnings=()),
-                               self.schedule, options=self.options, criticality=False)
+                               schedule, options=self.options, criticality=False)
         return _metrics(res.values("cost"), res.values("schedule"))
 
     def coalition(self, kinds: frozenset[str]) -> np.ndarray:

@@ -20,6 +20,7 @@ from ..io.snapshots import Snapshot, check_pair
 from ..model import Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions, simulate
+from .severity import SEVERITIES, impact_bands_of, severities
 
 __all__ = ["Trend", "trend"]
 
@@ -61,6 +62,24 @@ class Trend:
             })
         return pd.DataFrame(rows, columns=["as_of", "source", *TREND_COLUMNS])
 
+    def severities(self) -> list[pd.DataFrame]:
+        """Per snapshot, the severity of each open risk
+        (:func:`riskkit.analysis.severity.severities`), on impact bands shared by every
+        snapshot (from the largest impact in any of them), so a level means the same at
+        every date."""
+        registers = [s.register for s in self.snapshots]
+        cost = impact_bands_of(registers, "cost")
+        schedule = impact_bands_of(registers, "schedule")
+        return [severities(r, cost_bands=cost, schedule_bands=schedule) for r in registers]
+
+    def severity_frame(self) -> pd.DataFrame:
+        """Open risks by severity: one row per snapshot (its label), one column per
+        severity (:data:`~riskkit.analysis.severity.SEVERITIES`), counts."""
+        rows = [{k: int((frame["severity"] == k).sum()) for k in SEVERITIES}
+                for frame in self.severities()]
+        return pd.DataFrame(rows, columns=list(SEVERITIES),
+                            index=pd.Index([s.label for s in self.snapshots], name="as_of"))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``riskkit trend --json``."""
         out = []
@@ -77,7 +96,8 @@ class Trend:
                                           na_rep=""))
 
 
-def trend(snapshots: Sequence[Any], schedule: Schedule | None = None, *,
+def trend(snapshots: Sequence[Any],
+          schedule: Schedule | Sequence[Schedule | None] | None = None, *,
           iterations: int = 10_000, seed: Any = None,
           budget: float | Sequence[float | None] | None = None,
           options: RunOptions | None = None) -> Trend:
@@ -86,7 +106,9 @@ def trend(snapshots: Sequence[Any], schedule: Schedule | None = None, *,
     Parameters
     ----------
     snapshots : sequence of Snapshot, RiskRegister or path
-    schedule : Schedule, optional
+    schedule : Schedule or sequence of Schedule, optional
+        The schedule every snapshot is simulated with, or one per snapshot (the
+        schedule may change between snapshots too).
     iterations, seed
         As for :func:`riskkit.compare`.
     budget : float or sequence, optional
@@ -114,6 +136,18 @@ def trend(snapshots: Sequence[Any], schedule: Schedule | None = None, *,
         if len(budgets) != len(snaps):
             raise OptionError("budget", budget, f"one amount, or {len(snaps)}: one per "
                               "snapshot")
+    if schedule is None or isinstance(schedule, Schedule):
+        schedules: tuple[Schedule | None, ...] = (schedule,) * len(snaps)
+    else:
+        schedules = tuple(schedule)
+        if len(schedules) != len(snaps) or not all(
+                s is None or isinstance(s, Schedule) for s in schedules):
+            raise OptionError("schedule", f"{len(schedules)} schedules", "one Schedule, or "
+                              f"{len(snaps)}: one per snapshot")
+        if len({s is None for s in schedules}) > 1:
+            raise OptionError("schedule", "some snapshots without a schedule", "a schedule "
+                              "for every snapshot, or for none")
     options = options or RunOptions.of(None, iterations=iterations, rng=seed, progress=False)
-    results = tuple(simulate(s.register, schedule, options=options) for s in snaps)
+    results = tuple(simulate(s.register, sch, options=options)
+                    for s, sch in zip(snaps, schedules))
     return Trend(snaps, results, budgets)

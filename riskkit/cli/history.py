@@ -37,7 +37,11 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("old", help="the earlier register (CSV or .xlsx)")
     p.add_argument("new", help="the later register (CSV or .xlsx)")
     p.add_argument("--schedule", metavar="FILE", help="the activity schedule both are "
-                                                      "simulated with")
+                                                      "simulated with (with --new-schedule: "
+                                                      "the old snapshot's)")
+    p.add_argument("--new-schedule", metavar="FILE",
+                   help="the new snapshot's schedule, when it changed: a change of kind "
+                        "'schedule' in the attribution")
     p.add_argument("--as-of", action="append", metavar="DATE", dest="as_of",
                    help="the date of a snapshot, once per file in order ('-': from the "
                         "file's as_of column or name)")
@@ -47,11 +51,28 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     add_run_options(p, dates=False)
     p.add_argument("--json", metavar="PATH|-", help="write the comparison as JSON ('-': "
                                                    "stdout)")
-    p.add_argument("--currency", help="currency of the amounts in the printed table "
-                                      "(default: the registers')")
+    add_pack_options(p, "what changed since last time (the attribution waterfalls in "
+                        "money and days, the top changes) and how the risks moved on the "
+                        "heat map")
+    p.add_argument("--currency", help="currency of the amounts in the printed table and "
+                                      "the pack (default: the registers')")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing but errors and warnings")
     return p
+
+
+def add_pack_options(p: argparse.ArgumentParser, pages: str) -> None:
+    """-o PACK.pdf and --title."""
+    p.add_argument("-o", "--output", metavar="PACK.pdf",
+                   help=f"write a PDF pack for the steering committee: {pages}")
+    p.add_argument("--title", help="title of the pack (default: from the files' names)")
+
+
+def pack_path(args: argparse.Namespace) -> None:
+    """Refuse an -o that is not a PDF before anything is simulated."""
+    if args.output and not str(args.output).lower().endswith(".pdf"):
+        raise UsageError(f"riskkit: error: -o {args.output}: the pack is a PDF (a name "
+                         "ending in .pdf)")
 
 
 def add_schedule_options(p: argparse.ArgumentParser) -> None:
@@ -59,11 +80,12 @@ def add_schedule_options(p: argparse.ArgumentParser) -> None:
     add_schedule_file_options(p.add_argument_group("schedule input options"), inherits=False)
 
 
-def schedule_of(args: argparse.Namespace) -> Schedule | None:
-    """The --schedule file, read with the schedule input options."""
-    if not args.schedule:
+def schedule_of(args: argparse.Namespace, path: str | None = None) -> Schedule | None:
+    """The --schedule file (or ``path``), read with the schedule input options."""
+    path = path or args.schedule
+    if not path:
         return None
-    return read_schedule(args.schedule,
+    return read_schedule(path,
                          columns=column_map(args.schedule_map, "--schedule-map"),
                          sheet=sheet_option(args.schedule_sheet, "--schedule-sheet"),
                          delimiter=args.schedule_delimiter, decimal=args.schedule_decimal,
@@ -82,19 +104,31 @@ def as_of_dates(args: argparse.Namespace, count: int) -> list[str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    pack_path(args)
     old, new = read_snapshots([args.old, args.new], as_of=as_of_dates(args, 2),
                               columns=column_map(args.map))
+    if args.new_schedule and not args.schedule:
+        raise UsageError("riskkit: error: --new-schedule needs --schedule (the old "
+                         "snapshot's schedule)")
     sch = schedule_of(args)
+    new_sch = schedule_of(args, args.new_schedule) if args.new_schedule else None
     options = RunOptions.of(None, iterations=args.iterations, rng=args.seed,
                             sampling=args.sampling, workers=args.workers, executor=args.executor,
                             progress=progress(args))
-    result = compare(old, new, sch, options=options)
+    result = compare(old, new, sch, new_schedule=new_sch, options=options)
+    cur = args.currency if args.currency is not None else currency_symbol(result.currency)
     if args.json:
         write(args.json, json.dumps(result.to_dict(), indent=2) + "\n")
+    if args.output:
+        from ..report.history import write_history_pack
+
+        write_history_pack(args.output, result, title=args.title, currency=cur,
+                           sources=[args.old, args.new])
     if not args.quiet and args.json != "-":
-        cur = args.currency if args.currency is not None else currency_symbol(
-            result.currency)
         print("\n".join(lines(result, cur, args.old, args.new)))
+        if args.output:
+            print(f"wrote {args.output}: what changed since last time, and how the risks "
+                  "moved on the heat map")
     return 0
 
 
@@ -139,10 +173,12 @@ def lines(c: Comparison, cur: str | None, old: str, new: str) -> list[str]:
     out += ["", f"{plural(len(c.changes), 'change')}, largest effect on the cost P80 first "
                 "(each alone on the old snapshot)"]
     if c.changes:
-        out.append(f"  {'id':<10}{'kind':<12}{'cost mean':>12}{'cost P80':>12}"
+        width = max(10, *(len(str(x.id)) + 2 for x in c.changes))
+        out.append(f"  {'id':<{width}}{'kind':<12}{'cost mean':>12}{'cost P80':>12}"
                    f"{'sched mean':>12}{'sched P80':>12}  detail")
         for _, row in c.to_frame().iterrows():
-            out.append(f"  {row['id']:<10}{row['kind']:<12}{_signed(row['cost_mean'], cur):>12}"
+            out.append(f"  {row['id']:<{width}}{row['kind']:<12}"
+                       f"{_signed(row['cost_mean'], cur):>12}"
                        f"{_signed(row['cost_p80'], cur):>12}"
                        f"{_signed_days(row['schedule_mean']):>12}"
                        f"{_signed_days(row['schedule_p80']):>12}  {row['detail']}")

@@ -12,10 +12,11 @@ import json
 from typing import Any
 
 from .._format import amount, currency_symbol, days
+from ..analysis.history import compare
 from ..analysis.trend import trend
 from ..io.snapshots import read_snapshots
 from ..sim import RunOptions
-from .history import add_schedule_options, as_of_dates, schedule_of
+from .history import add_pack_options, add_schedule_options, as_of_dates, pack_path, schedule_of
 from .inputs import progress
 from .options import UsageError, add_run_options, column_map
 from .output import write
@@ -29,8 +30,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    "contingency held")
     p.add_argument("snapshots", nargs="+", metavar="SNAPSHOT",
                    help="the registers, oldest first (CSV or .xlsx)")
-    p.add_argument("--schedule", metavar="FILE", help="the activity schedule every "
-                                                      "snapshot is simulated with")
+    p.add_argument("--schedule", metavar="FILE", action="append",
+                   help="the activity schedule every snapshot is simulated with; or once "
+                        "per snapshot, in order, when the schedule changed")
     p.add_argument("--as-of", action="append", metavar="DATE", dest="as_of",
                    help="the date of a snapshot, once per file in order ('-': from the "
                         "file's as_of column or name)")
@@ -42,7 +44,11 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     add_schedule_options(p)
     add_run_options(p, dates=False)
     p.add_argument("--json", metavar="PATH|-", help="write the trend as JSON ('-': stdout)")
-    p.add_argument("--currency", help="currency of the amounts in the printed table")
+    add_pack_options(p, "what changed since the snapshot before the last, the contingency "
+                        "drawdown, open risks by severity and how the risks moved on the "
+                        "heat map")
+    p.add_argument("--currency", help="currency of the amounts in the printed table and "
+                                      "the pack")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing but errors and warnings")
     return p
@@ -66,18 +72,34 @@ def budgets(text: str | None, count: int) -> float | list[float | None] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    pack_path(args)
     snaps = read_snapshots(args.snapshots, as_of=as_of_dates(args, len(args.snapshots)),
                            columns=column_map(args.map))
-    sch = schedule_of(args)
+    given = args.schedule or []
+    if len(given) not in (0, 1, len(snaps)):
+        raise UsageError(f"riskkit: error: --schedule given {len(given)} times for "
+                         f"{len(snaps)} snapshots (once for all, or once per snapshot)")
+    read = {path: schedule_of(args, path) for path in dict.fromkeys(given)}
+    sch = ([read[path] for path in given] if len(given) > 1 else
+           read[given[0]] if given else None)
     options = RunOptions.of(None, iterations=args.iterations, rng=args.seed,
                             sampling=args.sampling, workers=args.workers, executor=args.executor,
                             progress=progress(args))
     result = trend(snaps, sch, budget=budgets(args.budget, len(snaps)), options=options)
+    cur = args.currency if args.currency is not None else currency_symbol(
+        snaps[-1].register.currency)
     if args.json:
         write(args.json, json.dumps(result.to_dict(), indent=2) + "\n")
+    if args.output:
+        from ..report.history import write_history_pack
+
+        # the last step explained: the same seed, so its two runs are the trend's own
+        pair = sch if isinstance(sch, list) else [sch, sch]
+        last = (compare(snaps[-2], snaps[-1], pair[-2], new_schedule=pair[-1],
+                        options=options) if len(snaps) > 1 else None)
+        write_history_pack(args.output, last, result, title=args.title, currency=cur,
+                           sources=args.snapshots)
     if not args.quiet and args.json != "-":
-        cur = args.currency if args.currency is not None else currency_symbol(
-            snaps[-1].register.currency)
         frame = result.to_frame()
         first = result.results[0]
         lines = [f"trend over {len(snaps)} snapshots, {first.iterations:,} iterations, "
@@ -97,5 +119,11 @@ def run(args: argparse.Namespace) -> int:
                    and held == held else f"{'':>12}{'':>12}{'':>7}"))
         lines.append("  needed: the cost P80 minus the base cost; held: --budget; conf.: "
                      "the chance the cost stays within base + held")
+        if args.output:
+            lines.append(f"wrote {args.output}: "
+                         + ("what changed since last time, " if len(snaps) > 1 else "")
+                         + "the contingency drawdown, open risks by severity"
+                         + (" and how the risks moved on the heat map" if len(snaps) > 1
+                            else ""))
         print("\n".join(lines))
     return 0

@@ -13,7 +13,7 @@ from .._format import compact, days, money, ratio_label, short  # noqa: F401
 from .curves import contingency_waterfall, histogram, s_curve
 from .drivers import mitigation_ranking, tornado
 from .heat import heat_map, impact_bands_for, impact_bands_of
-from .history import change_waterfall, contingency_trend
+from .history import change_waterfall, contingency_trend, heat_trajectory, severity_trend
 from .phasing import cash_flow
 from .portfolio import (
     contingency_bridge,
@@ -42,6 +42,7 @@ __all__ = [
     "criticality",
     "frontier",
     "heat_map",
+    "heat_trajectory",
     "histogram",
     "impact_bands_for",
     "impact_bands_of",
@@ -52,5 +53,6 @@ __all__ = [
     "milestone_dates",
     "mitigation_ranking",
     "s_curve",
+    "severity_trend",
     "tornado",
 ]

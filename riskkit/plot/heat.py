@@ -3,7 +3,6 @@ opportunities, placed by the impact of one metric (cost or schedule)."""
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Sequence
 
@@ -13,6 +12,8 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.patches import Patch, Rectangle
 
 from .._format import compact, days
+from ..analysis.severity import LEVELS, band, impact_bands_for, impact_bands_of, level_of
+from ..analysis.severity import impact_of as _impact
 from ..exceptions import OptionError
 from ..model import RiskRegister
 from ..result import metric_name
@@ -20,55 +21,10 @@ from .style import new_axes
 
 __all__ = ["LEVELS", "heat_map", "impact_bands_for", "impact_bands_of"]
 
-#: A cell's score is its probability band times its impact band (1 to 25); a score up
-#: to each bound has that level's name and colour (threats in reds, opportunities in
-#: greens, darker for a higher level).
-LEVELS = ((4, "low"), (9, "medium"), (14, "high"), (25, "very high"))
-_THREAT_COLOURS = ("#fee8a0", "#fdae61", "#f46d43", "#c2222b")
+
+THREAT_COLOURS = ("#fee8a0", "#fdae61", "#f46d43", "#c2222b")
 _OPPORTUNITY_COLOURS = ("#edf8e9", "#c7e9c0", "#a1d99b", "#74c476")
 _GAP = 0.7  # between the opportunity and the threat matrix, in cells
-
-
-def impact_bands_for(largest: float, *, days: bool = False) -> list[float]:
-    """Four round impact boundaries for a 5 x 5 matrix whose largest mean impact is
-    ``largest``: the top one the largest of 1, 2, 4 or 8 times a power of ten not above
-    40% of it, the others a half, a quarter and an eighth of that (so all are round).
-    With ``days`` (delays), the top one the largest of 1, 2 or 5 times a power of ten
-    not above 40%, the others the three numbers of that series below it.
-
-    >>> impact_bands_for(325_000)
-    [12500.0, 25000.0, 50000.0, 100000.0]
-    >>> impact_bands_for(100_000)
-    [5000.0, 10000.0, 20000.0, 40000.0]
-    >>> impact_bands_for(45, days=True)
-    [1.0, 2.0, 5.0, 10.0]
-    """
-    largest = float(largest)
-    target = (largest if math.isfinite(largest) and largest > 1e-9 else 1.0) * 0.4
-    power = 10.0 ** math.floor(math.log10(target))
-    if days:
-        series = [m * p for p in (power / 100, power / 10, power) for m in (1.0, 2.0, 5.0)]
-        fits = [v for v in series if v <= target * (1 + 1e-12)]
-        return [float(f"{v:.6g}") for v in fits[-4:]]
-    top = max(m * power for m in (1.0, 2.0, 4.0, 8.0) if m * power <= target * (1 + 1e-12))
-    return [top / 8, top / 4, top / 2, top]
-
-
-def impact_bands_of(register: RiskRegister, metric: str = "cost",
-                    scenario: str = "current") -> list[float]:
-    """The impact bands :func:`heat_map` draws for ``register`` by default: from the
-    largest mean impact (threat or opportunity) of ``metric`` in ``scenario``. Pass the
-    current scenario's to the mitigated map, so before and after share their bands."""
-    metric = metric_name(metric)
-    means = [abs(d.mean) for d in (_impact(r, metric, scenario) for r in
-                                   register.active_risks) if d is not None]
-    return impact_bands_for(max(means, default=0.0), days=metric == "schedule")
-
-
-def _impact(risk, metric: str, scenario: str):  # type: ignore[no-untyped-def]
-    exposure = risk.exposure(scenario)
-    d = exposure.cost if metric == "cost" else exposure.schedule
-    return d if d is not None and d.mean != 0 else None
 
 
 def heat_map(
@@ -127,7 +83,7 @@ def heat_map(
     code = currency.strip() if currency and len(currency.strip()) > 1 else None
     shown = None if code else currency
     fmt = (lambda v: compact(v, shown)) if metric == "cost" else (lambda v: days(v) + " d")
-    halves = [(threats, _THREAT_COLOURS, False)]
+    halves = [(threats, THREAT_COLOURS, False)]
     if opportunities:
         halves.append((opportunities, _OPPORTUNITY_COLOURS, True))
     xticks: list[float] = []
@@ -143,12 +99,11 @@ def heat_map(
 
         cells: dict[tuple[int, int], list[str]] = {}
         for rid, p, impact in risks:
-            row = int(np.searchsorted(pb, p, side="right"))
-            col = int(np.searchsorted(ib, abs(impact), side="right"))
+            row, col = band(p, pb), band(abs(impact), ib)
             cells.setdefault((row, col), []).append(rid)
         for r in range(5):
             for c in range(5):
-                level = _level((r + 1) * (c + 1))
+                level = level_of((r + 1) * (c + 1))
                 ax.add_patch(Rectangle((centre(c) - 0.5, r - 0.5), 1.0, 1.0,
                                        facecolor=colours[level], edgecolor="white",
                                        linewidth=2))
@@ -184,10 +139,6 @@ def _cell_text(ids: list[str], width: int, lines: int) -> str:
     return f"{len(ids)}"
 
 
-def _level(score: int) -> int:
-    return next(i for i, (bound, _) in enumerate(LEVELS) if score <= bound)
-
-
 def _finish(ax: Axes, metric: str, scenario: str, pb: list[float], xticks: list[float],
             xlabels: list[str], threats: int, opportunities: int, left_out: int,
             title: str | None, legend: bool, unit: str = "") -> Axes:
@@ -218,7 +169,7 @@ def _finish(ax: Axes, metric: str, scenario: str, pb: list[float], xticks: list[
         handles = []
         for i, (bound, name) in enumerate(LEVELS):
             low = 1 if i == 0 else LEVELS[i - 1][0] + 1
-            pair = (Patch(facecolor=_THREAT_COLOURS[i], edgecolor="0.7"),
+            pair = (Patch(facecolor=THREAT_COLOURS[i], edgecolor="0.7"),
                     *((Patch(facecolor=_OPPORTUNITY_COLOURS[i], edgecolor="0.7"),)
                       if opportunities else ()))
             handles.append((pair, f"{name} ({low}–{bound})"))
