@@ -3,9 +3,15 @@
 A snapshot is a register and the day it describes. The day comes, in this order, from
 the date given for the file, from an ``as_of`` column (one date for every row), or from
 a date in the file name (``office_fitout_2024-01.csv`` is 1 January 2024,
-``register_2024-01-31.csv`` the 31st). Risks are matched across snapshots by id: a risk
-whose id changed but whose title is the same is reported as a likely rename
-(:func:`renames`), never matched silently.
+``register_2024-01-31.csv`` the 31st).
+
+A workbook whose sheets are named by dates (``2024-01``, ``2024-02-29``, ``Mar 2024``)
+is one snapshot a sheet, in the workbook's order; its other sheets are named in a
+warning and left out. ``book.xlsx#Sheet name`` reads one sheet as one snapshot (its
+date from the sheet's name or the date given).
+
+Risks are matched across snapshots by id: a risk whose id changed but whose title is
+the same is reported as a likely rename (:func:`renames`), never matched silently.
 
 Bad snapshots raise :class:`SnapshotError` (an :class:`~riskkit.InputError`): a file
 whose risks share no id with the one before, a currency that changes, dates that go
@@ -18,17 +24,18 @@ import os
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..exceptions import InputError, OptionError, Problem
+from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import RiskRegister, parse_day
 from .register import read_register
 from .tables import display_name, normalise_header, read_table, table_from_frame
+from .xlsx import is_workbook, sheet_names
 
 __all__ = ["Rename", "Snapshot", "SnapshotError", "check_pair", "read_snapshots", "renames"]
 
@@ -129,7 +136,16 @@ def read_snapshots(
         given = [as_of]
     if len(given) != len(paths):
         raise OptionError("as_of", as_of, f"{len(paths)} dates, one per snapshot")
-    snaps = [_read_one(p, d, columns, project) for p, d in zip(paths, given)]
+    snaps = []
+    for path, day in zip(paths, given):
+        sheets = _dated_sheets(path)
+        if sheets and day is not None:
+            raise OptionError("as_of", day, f"no date for {display_name(path)}: its sheets "
+                              "are dated by their names")
+        if not sheets:
+            snaps.append(_read_one(path, day, columns, project))
+        for sheet, sheet_day in sheets:
+            snaps.append(_read_one(f"{path}#{sheet}", sheet_day, columns, project))
     for old, new in zip(snaps, snaps[1:]):
         check_pair(old, new)
     return tuple(snaps)
@@ -194,15 +210,65 @@ def _day(value: Any, source: str) -> np.datetime64:
                                     value=str(value), hint=str(exc))) from None
 
 
+_MONTH_YEAR = re.compile(r"^\s*([^\W\d_]+)\.?[\s_-]*(\d{4})\s*$")
+
+
+def sheet_day(name: str) -> np.datetime64 | None:
+    """The date a sheet's name gives: ``2024-01`` (the 1st), ``2024-01-31``, ``Jan 2024``
+    or ``January 2024`` (month names in the register languages); None otherwise."""
+    from ..model.weather import parse_months
+
+    m = _NAME_DATE.search(name)
+    if m is not None:
+        try:
+            return parse_day(f"{m[1]}-{m[2]}-{m[3] or '01'}", "sheet")
+        except OptionError:
+            return None
+    m = _MONTH_YEAR.match(name)
+    if m is not None:
+        try:
+            months = parse_months(m[1])
+        except ValueError:
+            return None
+        if len(months) == 1:
+            return np.datetime64(f"{m[2]}-{months[0]:02d}-01", "D")
+    return None
+
+
+def _dated_sheets(path: Any) -> list[tuple[str, np.datetime64]]:
+    """A workbook's sheets named by dates, in order ([] when it has none, or when
+    ``path`` is not a workbook or names a sheet); its other sheets named in a
+    warning."""
+    if not is_workbook(path) or "#" in str(path):
+        return []
+    names = sheet_names(path)
+    dated = [(n, d) for n in names if (d := sheet_day(n)) is not None]
+    if len(dated) < 2:
+        return []
+    others = [n for n in names if sheet_day(n) is None]
+    if others:
+        warnings.warn(f"{display_name(path)}: its sheets named by dates are the snapshots; "
+                      f"left out: {', '.join(others)}", InputWarning, stacklevel=4)
+    return dated
+
+
 def _read_one(path: Any, given: Any, columns: Mapping[str, str] | None,
               project: str | None) -> Snapshot:
     if isinstance(path, Snapshot):
         return Snapshot.of(path, given)
     if isinstance(path, RiskRegister):
         return Snapshot.of(path, given)
+    sheet = None
+    if isinstance(path, (str, os.PathLike)) and "#" in str(path) and is_workbook(
+            str(path).rsplit("#", 1)[0]):
+        path, sheet = str(path).rsplit("#", 1)
+        if given is None:
+            given = sheet_day(sheet)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        register = read_register(path, columns=columns, project=project)
+        register = read_register(path, columns=columns, project=project, sheet=sheet)
+    if sheet is not None:
+        register = replace(register, source=f"{register.source}#{sheet}")
     for w in caught:  # the as_of column is ours: not a column riskkit leaves unused
         text = str(w.message)
         if not re.search(r"columns? not used by riskkit: '[^']*'$", text) or \
