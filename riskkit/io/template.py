@@ -20,7 +20,7 @@ from typing import Any
 
 from ..distributions.families import FAMILIES
 from ..exceptions import InputError, Problem
-from ..model.risk import REGISTER_COLUMNS
+from ..model.risk import REGISTER_COLUMNS, STRUCTURE_COLUMNS
 from ..words import read_words
 from .headers import REGISTER_ALIASES
 from .scale import DEFAULT_SCALE, Scale
@@ -30,7 +30,8 @@ __all__ = ["TEMPLATE_COLUMNS", "write_template"]
 #: The template's columns: the canonical register columns, with the threat/opportunity
 #: ``type`` after the category.
 TEMPLATE_COLUMNS: tuple[str, ...] = tuple(
-    c for col in REGISTER_COLUMNS for c in ((col, "type") if col == "category" else (col,)))
+    c for col in REGISTER_COLUMNS for c in ((col, "type") if col == "category" else (col,))
+) + STRUCTURE_COLUMNS  # risk drivers, conditional and exclusive risks: optional, last
 #: rows of the Register sheet that carry the drop-down lists and formats
 ROWS = 500
 _PERCENT = ("probability", "mitigated_probability")
