@@ -370,3 +370,16 @@ def test_the_substation_sample_uses_drivers_branches_conditions_lags_and_weather
                  str(out), "-n", "1000", "--seed", "1"]) == 0
     # every page of the full pack, sensitivity and cost over time included
     assert len(re.findall(rb"/Type\s*/Page[^s]", out.read_bytes())) == 19
+
+
+def test_a_german_register_names_drivers_and_conditions_in_its_own_words():
+    fh = io.BytesIO("ID;Titel;Wahrscheinlichkeit;Terminfaktor Min;Terminfaktor Wahrscheinlich;"
+                    "Terminfaktor Max;Abhängig von;Ausschlussgruppe;Kosten\n"
+                    "D1;Produktivität;100 %;95;105;125;;;\n"
+                    "R1;Baugrund;20 %;;;;;G;100\n"
+                    "R2;Nachtrag;50 %;;;;R1;;100\n".encode("utf-8"))
+    fh.name = "register_de.csv"
+    reg = rk.read_register(fh)
+    d1, r1, r2 = reg.risks
+    assert d1.schedule_factor == rk.Triangular(0.95, 1.05, 1.25)
+    assert (r1.exclusive_group, r2.depends_on) == ("G", "R1")
