@@ -377,7 +377,7 @@ def test_a_german_register_names_drivers_and_conditions_in_its_own_words():
                     "Terminfaktor Max;Abhängig von;Ausschlussgruppe;Kosten\n"
                     "D1;Produktivität;100 %;95;105;125;;;\n"
                     "R1;Baugrund;20 %;;;;;G;100\n"
-                    "R2;Nachtrag;50 %;;;;R1;;100\n".encode("utf-8"))
+                    "R2;Nachtrag;50 %;;;;R1;;100\n".encode())
     fh.name = "register_de.csv"
     reg = rk.read_register(fh)
     d1, r1, r2 = reg.risks
