@@ -383,3 +383,18 @@ def test_a_german_register_names_drivers_and_conditions_in_its_own_words():
     d1, r1, r2 = reg.risks
     assert d1.schedule_factor == rk.Triangular(0.95, 1.05, 1.25)
     assert (r1.exclusive_group, r2.depends_on) == ("G", "R1")
+
+
+def test_mitigating_a_parent_lowers_its_dependent_in_the_ranking_exactly():
+    reg = register_from_text("id,title,probability,mitigated_probability,cost_impact,"
+                             "depends_on,mitigation,mitigation_cost\n"
+                             "A,Parent,40%,10%,1000,,Act early,50\n"
+                             "B,Given A,50%,,5000,A,,\n")
+    ranking = rk.rank_mitigations(reg, iterations=10_000, rng=3)
+    # the saving is A's own and B's: (0.4 - 0.1) x (1,000 + 0.5 x 5,000), exactly the
+    # difference of the two scenarios simulated on the same draws
+    before = rk.simulate(reg, iterations=10_000, rng=3)
+    after = rk.simulate(reg, iterations=10_000, rng=3, scenario="mitigated")
+    saving = ranking.column("expected_cost_reduction")[0]
+    assert saving == pytest.approx(before.cost.mean() - (after.cost.mean() - 50), abs=1e-6)
+    assert saving == pytest.approx(0.3 * 3500, rel=0.02)

@@ -18,9 +18,9 @@ iterations, never without A. Occurrences are listed in ascending order of score:
 scenario with a lower probability keeps a prefix of them, as the kernel expects. Under
 Latin hypercube sampling the uniforms are stratified over the block.
 
-In a variant run (rankings), the risk a conditional risk depends on is taken at its
-pre-mitigation probability: a variant that mitigates A changes A's own impacts, and B
-keeps the occurrences it has in the baseline.
+In a variant run (rankings) the occurrences follow the parents' pre-mitigation
+probabilities; a variant that changes a parent is simulated again whole
+(:func:`~riskkit.sim.simulate_variants`), so its dependents follow it exactly.
 """
 
 from __future__ import annotations

@@ -61,8 +61,10 @@ def simulate_variants(
     plan = build_plan(register, schedule, "current", options, criticality=False)
     index = plan.index_of()
     drivers = {d.id for d in plan.drivers}
+    # a change to a risk others depend on changes their occurrences too
+    parents = {plan.risks[m.parent].id for m in plan.risks if m.parent is not None}
     by_index: list[dict[int, str]] = []
-    resimulated: list[int] = []  # variants that change a risk driver
+    resimulated: list[int] = []  # variants that change a risk driver or a parent
     for vi, v in enumerate(variants):
         entry: dict[int, str] = {}
         for rid, kind in v.items():
@@ -73,7 +75,7 @@ def simulate_variants(
                                   f"{register.source}")
             if rid in index:
                 entry[index[rid]] = kind
-        if drivers.intersection(v):
+        if drivers.intersection(v) or parents.intersection(v):
             resimulated.append(vi)
             entry = {}  # re-simulated whole, below
         by_index.append(entry)
@@ -98,9 +100,9 @@ def simulate_variants(
         for kept_parts, parts in zip(impacts, out.impacts):
             kept_parts.extend(parts)
     for vi in resimulated:
-        # a driver scales durations in every iteration: the variant is simulated again
-        # with its changes, on the same draws (streams are keyed by id), and its whole
-        # difference from the baseline kept
+        # a driver scales durations in every iteration, a parent moves its dependents:
+        # the variant is simulated again with its changes, on the same draws (streams
+        # are keyed by id), and its whole difference from the baseline kept
         changed = build_plan(register, schedule, "current", options, criticality=False,
                              changes=variants[vi])
         cost_v, sched_v = run_totals(changed, options, label)
