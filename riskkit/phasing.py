@@ -239,6 +239,9 @@ def cumulative_spend(result: Any, ends: np.ndarray, *, chunk: int = 2_000_000
         s = result.activity_starts[:, i0:i1].astype(float)
         f = result.activity_finishes[:, i0:i1].astype(float)
         c = cost_per_day * result.activity_durations[:, i0:i1].astype(float) + fixed
+        if result.activity_cost_factors is not None:  # cost drivers, missing activities
+            rows, factors = result.activity_cost_factors
+            c[rows] *= factors[:, i0:i1]
         width = f - s
         spread = width > 0
         safe = np.where(spread, width, 1.0)

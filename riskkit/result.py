@@ -203,6 +203,11 @@ class SimulationResult:
         default_factory=lambda: np.zeros((0, 0), np.float32), repr=False)
     #: with ``activity_detail=True``: every occurrence's cost impact, for the cash flow
     risk_costs: RiskCosts | None = field(default=None, repr=False)
+    #: with ``activity_detail=True`` and cost drivers or activities that may not exist:
+    #: (their rows, what each one's cost is multiplied by per iteration), for the cash
+    #: flow; None when every activity costs what its duration says
+    activity_cost_factors: tuple[np.ndarray, np.ndarray] | None = field(default=None,
+                                                                        repr=False)
     #: the schedule the run simulated (its links and costs, for :meth:`merge_bias`
     #: and :meth:`cash_flow`); None without one
     network_input: Schedule | None = field(default=None, repr=False)

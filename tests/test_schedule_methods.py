@@ -398,3 +398,19 @@ def test_mitigating_a_parent_lowers_its_dependent_in_the_ranking_exactly():
     saving = ranking.column("expected_cost_reduction")[0]
     assert saving == pytest.approx(before.cost.mean() - (after.cost.mean() - 50), abs=1e-6)
     assert saving == pytest.approx(0.3 * 3500, rel=0.02)
+
+
+def test_the_cash_flow_places_driven_and_missing_activities_costs_where_they_fall():
+    from riskkit.phasing import cumulative_spend
+
+    sch = schedule_from_text(
+        "id,name,duration,predecessors,cost_per_day,fixed_cost,existence_probability\n"
+        "A,A,10,,100,500,\nB,B,10,A,100,500,40%\n")
+    reg = register_from_text(
+        "id,title,probability,cost_factor_min,cost_factor_most_likely,cost_factor_max,"
+        "activities\nD1,Rates,100%,100,120,150,A\n")
+    res = rk.simulate(reg, sch, iterations=5_000, rng=2, activity_detail=True)
+    _, residual = cumulative_spend(res, np.array([5.0, 10.0, 20.0]))
+    assert np.abs(residual).max() < 1e-6  # every cost placed by its rule, none spread
+    flow = res.cash_flow(freq="Y")
+    assert np.allclose(flow.total, res.cost)

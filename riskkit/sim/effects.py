@@ -42,7 +42,7 @@ from ..seeds import (
 )
 from .plan import DURATION_DTYPE, DriverModel, Plan
 
-__all__ = ["ActivityEffects", "block_generator", "block_uniforms"]
+__all__ = ["ActivityEffects", "block_generator", "block_uniforms", "costed_rows"]
 
 
 def block_generator(plan: Plan, block: int, kind: int, key: tuple[int, ...]
@@ -108,6 +108,17 @@ def _existence(plan: Plan, block: int, n: int) -> dict[int, np.ndarray]:
             for a in acts:
                 exists[a] = exists[a] & here if a in exists else here
     return exists
+
+
+def costed_rows(plan: Plan) -> np.ndarray:
+    """The activities whose cost a cost driver or an uncertain existence changes."""
+    net = plan.network
+    if net is None:
+        return np.zeros(0, dtype=np.intp)
+    rows = {int(a) for d in plan.drivers if d.risk.cost_factor is not None
+            for a in d.activities}
+    rows |= set(net.schedule.conditional.tolist())
+    return np.array(sorted(rows), dtype=np.intp)
 
 
 class _WeatherDraws:
@@ -176,10 +187,20 @@ class ActivityEffects:
         self.exists = _existence(plan, block, n)
         self.weather = (_WeatherDraws(plan, block, n) if net.schedule.weather is not None
                         else None)
-        # activities whose cost a driver or a missing activity changes
-        costed = {a for d in self.drivers if d.cost is not None for a in d.model.activities}
-        costed |= set(self.exists)
-        self.costed = np.array(sorted(costed), dtype=np.intp)
+        self.costed = costed_rows(plan)
+
+    def cost_factors(self, s0: int, s1: int) -> np.ndarray:
+        """Per activity of :func:`costed_rows`, what its cost is multiplied by in slice
+        [s0, s1): its cost drivers' factors, and 0 where it does not exist."""
+        out = np.ones((self.costed.size, s1 - s0))
+        row = {int(a): i for i, a in enumerate(self.costed)}
+        for driver in self.drivers:
+            if driver.cost is not None:
+                for a in driver.model.activities.tolist():
+                    out[row[a]] *= driver.cost[s0:s1]
+        for a, exists in self.exists.items():
+            out[row[a]] *= exists[s0:s1]
+        return out
 
     @staticmethod
     def needed(plan: Plan) -> bool:
@@ -230,17 +251,12 @@ class ActivityEffects:
         if not self.costed.size:
             return None
         net = self.net
-        size = s1 - s0
-        factor = {int(a): np.ones(size) for a in self.costed}
-        for driver in self.drivers:
-            if driver.cost is not None:
-                for a in driver.model.activities.tolist():
-                    factor[a] *= driver.cost[s0:s1]
-        change = np.zeros(size)
-        for a, f in factor.items():
-            exists = self.exists.get(a)
-            fixed_factor = f if exists is None else f * exists[s0:s1]
-            # the per-day cost of the duration as settled, and the fixed cost, scaled
-            change += net.cost_per_day[a] * d[a].astype(float) * (f - 1.0)
-            change += net.schedule.activities[a].fixed_cost * (fixed_factor - 1.0)
+        fixed = net.schedule.fixed_cost
+        # an activity's cost is (cost per day x duration + fixed cost) x its factor; a
+        # missing one has duration 0 already, and factor 0 for its fixed cost
+        factors = self.cost_factors(s0, s1)
+        change = np.zeros(s1 - s0)
+        for i, a in enumerate(self.costed.tolist()):
+            cost = net.cost_per_day[a] * d[a].astype(float) + fixed[a]
+            change += cost * (factors[i] - 1.0)
         return change

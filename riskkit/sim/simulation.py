@@ -22,7 +22,7 @@ from ..phasing import RiskCosts
 from ..result import SimulationResult
 from ..seeds import BLOCK_SIZE
 from .durations import SUB_BLOCK, Durations, add_activity_delays
-from .effects import ActivityEffects
+from .effects import ActivityEffects, costed_rows
 from .options import RunOptions, Sampling
 from .plan import Plan, build_plan
 from .risks import OnActivities, sample_risks
@@ -45,6 +45,8 @@ class _ChunkOut:
     durations: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     finishes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     starts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    #: with activity detail, the cost factors of :func:`~.effects.costed_rows`
+    cost_factors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     #: with activity detail, each occurrence's cost: (risk, iterations in the chunk, costs)
     risk_costs: list = field(default_factory=list)
     steps: int = 0
@@ -80,6 +82,8 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
         if key_finish.shape[0]:
             key_finish[:, s0:s1] = passes.finish_of(net.key_rows)
         if detail is not None:
+            if effects is not None and effects.costed.size:
+                detail[3][:, s0:s1] = effects.cost_factors(s0, s1)
             detail[0][:, s0:s1] = d
             detail[1][:, s0:s1] = passes.finish_of(np.arange(d.shape[0]))
             detail[2][:, s0:s1] = passes.early_start
@@ -105,6 +109,7 @@ def _run_chunk(plan: Plan, bar: Any, block_list: list[Block]) -> _ChunkOut:
         out.durations = np.zeros((n_act, stop - start), dtype=np.float32)
         out.finishes = np.zeros((n_act, stop - start), dtype=np.float32)
         out.starts = np.zeros((n_act, stop - start), dtype=np.float32)
+        out.cost_factors = np.ones((costed_rows(plan).size, stop - start))
     work = Workspace()
     for block, b0, b1 in block_list:
         n, o = b1 - b0, b0 - start
@@ -114,7 +119,8 @@ def _run_chunk(plan: Plan, bar: Any, block_list: list[Block]) -> _ChunkOut:
         out.risk_costs += [(r, at + o, c) for r, at, c in costs or ()]
         if plan.network is not None:
             detail = ((out.durations[:, o:o + n], out.finishes[:, o:o + n],
-                       out.starts[:, o:o + n]) if plan.network.detail else None)
+                       out.starts[:, o:o + n], out.cost_factors[:, o:o + n])
+                      if plan.network.detail else None)
             _run_network(plan, block, n, cost, sched, on_activities, out.critical,
                          out.finish_sum, out.key_finish[:, o:o + n], work, bar, detail)
         else:
@@ -295,6 +301,8 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
     durations = np.empty((n_act if detail else 0, iterations), dtype=np.float32)
     finishes = np.empty((n_act if detail else 0, iterations), dtype=np.float32)
     starts = np.empty((n_act if detail else 0, iterations), dtype=np.float32)
+    costed = costed_rows(plan) if detail else np.zeros(0, dtype=np.intp)
+    cost_factors = np.ones((costed.size, iterations))
     risk_costs: list = []
     work = iterations * (len(plan.risks) * 0.3 + n_act * 4)
     for out in run_chunks(_run_chunk, plan, options, iterations, label="simulate",
@@ -309,6 +317,7 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
             durations[:, out.start:out.start + out.cost.size] = out.durations
             finishes[:, out.start:out.start + out.cost.size] = out.finishes
             starts[:, out.start:out.start + out.cost.size] = out.starts
+            cost_factors[:, out.start:out.start + out.cost.size] = out.cost_factors
             risk_costs += [(r, at + out.start, c) for r, at, c in out.risk_costs]
     base_cost = base_schedule = 0.0
     if plan.network is not None and schedule is not None:
@@ -339,6 +348,7 @@ def _run(plan: Plan, register: RiskRegister | None, schedule: Schedule | None,
         milestones=schedule.milestones if schedule is not None else (),
         key_activities=keys, key_finish=key_finish,
         activity_durations=durations, activity_finishes=finishes, activity_starts=starts,
+        activity_cost_factors=(costed, cost_factors) if costed.size else None,
         risk_costs=(RiskCosts.of(risk_costs, plan.ids, [r.activities for r in plan.risks])
                     if detail else None),
         network_input=schedule,
