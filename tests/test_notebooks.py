@@ -47,9 +47,10 @@ def _text(output) -> str:
     return str(data.get("text/html", "")) + str(data.get("text/plain", ""))
 
 
-def test_the_four_notebooks_exist():
+def test_the_five_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_schedule_risk",
-                                          "03_choosing_mitigations", "04_steering_pack"]
+                                          "03_choosing_mitigations", "04_steering_pack",
+                                          "05_portfolio"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -94,3 +95,24 @@ def test_notebook_02_lists_no_milestone_as_most_critical(executed):
     assert tables and all("M01" not in t and "Programme start" not in t for t in tables)
     summary = next(_text(o) for o in outputs if "p80" in _text(o))
     assert not re.search(r"\d[eE][+-]\d", summary) and "schedule (days)" in summary
+
+
+def _pounds(text: str, label: str) -> int:
+    return int(re.search(re.escape(label) + r":\s+£([\d,]+)", text).group(1).replace(",", ""))
+
+
+def test_notebook_05_allocates_all_the_contingency_and_shows_the_benefit(executed):
+    outputs = _outputs(executed("05_portfolio"))
+    printed = " ".join(o.text for o in outputs if o.output_type == "stream")
+    portfolio = _pounds(printed, "portfolio contingency")
+    assert _pounds(printed, "allocated to projects") == portfolio
+    assert _pounds(printed, "allocated to programmes") == portfolio
+    own = _pounds(printed, "sum of the projects' P80 contingencies")
+    benefit = _pounds(printed, "diversification benefit")
+    assert 0 < benefit < own and abs(own - _pounds(printed, "the portfolio's P80 "
+                                                            "contingency") - benefit) <= 1
+    tables = [_text(o) for o in outputs if "<table" in _text(o)]
+    assert len(tables) == 3 and not any(re.search(r"\d[eE][+-]\d", t) for t in tables)
+    assert "contribution_p80" in tables[-1]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 3
