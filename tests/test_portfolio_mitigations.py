@@ -173,3 +173,27 @@ def test_cli_bad_mitigation_budget_exits_2(by_hand, capsys):
     assert main(["portfolio", str(manifest), "--mitigation-budget", "-5"]) == 2
     err = capsys.readouterr().err
     assert "--mitigation-budget" in err and "'-5'" in err and "Traceback" not in err
+
+
+def test_with_a_matrix_between_projects_the_baseline_is_the_correlated_run(tmp_path):
+    import pandas as pd
+
+    folder = tmp_path
+    (folder / "a.csv").write_text(
+        "id,probability,cost_min,cost_most_likely,cost_max,mitigation_cost,"
+        "mitigated_probability\nR1,50%,100,200,400,10,10%\nR2,30%,50,60,90,,\n")
+    (folder / "b.csv").write_text(
+        "id,probability,cost_min,cost_most_likely,cost_max,mitigation_cost,"
+        "mitigated_probability\nR1,40%,300,500,900,20,20%\n")
+    (folder / "m.csv").write_text("project,programme,register\nA,X,a.csv\nB,X,b.csv\n")
+    pf = rk.read_portfolio(folder / "m.csv")
+    matrix = pd.DataFrame([[1.0, 0.7], [0.7, 1.0]], index=["A", "B"], columns=["A", "B"])
+    res = rk.simulate_portfolio(pf, iterations=3_000, rng=4, correlation=matrix)
+    ranking = rk.rank_portfolio_mitigations(pf, iterations=3_000, rng=4,
+                                            correlation=matrix)
+    assert ranking.baseline.percentile_cost == res.portfolio.statistics("cost")["p80"]
+    # a mitigation's expected cut is its project's, whatever the pairing
+    alone = rk.rank_mitigations(pf.project("B").register, iterations=3_000, rng=4)
+    row = ranking.table.set_index(["project", "id"]).loc[("B", "R1")]
+    assert row["expected_cost_reduction"] == pytest.approx(
+        alone.table.set_index("id").loc["R1", "expected_cost_reduction"], rel=1e-12)

@@ -49,7 +49,7 @@ from ..model.portfolio import SHARED
 from ..seeds import reported_seed
 from ..sim import RunOptions, simulate_variants
 from . import columns as C
-from .portfolio import _offsets
+from .portfolio import _offsets, project_orders, split_correlation
 from .ranking import check_percentile, knapsack, order
 from .results import Baseline, Effect
 from .selection import OBJECTIVES, SetEvaluator, SetValue, best_net
@@ -106,6 +106,7 @@ class _PortfolioEvaluator(SetEvaluator):
     set of its risk ids, on the portfolio's random numbers."""
 
     def __init__(self, portfolio: Portfolio, options: RunOptions, percentile: float):
+        options, between = split_correlation(portfolio, options)
         self.options = options.replace(progress=False)
         self.q = percentile
         self.vpd = 0.0
@@ -116,12 +117,23 @@ class _PortfolioEvaluator(SetEvaluator):
         self.models: list[_Model] = []
         self.candidates: dict[str, _Candidate] = {}
         shared: dict[str, list[int]] = {}
-        for j, p in enumerate(portfolio):
+        runs = [self._simulate(p, []) for p in portfolio]
+        costs = {p.name: run.base_cost * (p.exchange_rate or 1.0)
+                 if (p.exchange_rate or 1.0) != 1.0 else run.base_cost
+                 for p, run in zip(portfolio, runs)}
+        #: a project of a matrix between projects: its iterations in the portfolio's
+        #: order, and where each of its own iterations went
+        orders = project_orders(costs, between, options.seed) if between else {}
+        self.where: dict[int, np.ndarray] = {}
+        for j, (p, run) in enumerate(zip(portfolio, runs)):
             rate = p.exchange_rate or 1.0
-            run = self._simulate(p, [])
+            cost, schedule = costs[p.name], run.base_schedule
+            if p.name in orders:
+                take = orders[p.name]
+                cost, schedule = cost[take], schedule[take]
+                self.where[j] = np.argsort(take)
             self.models.append(_Model(j, p, rate, (p.value_per_day or 0.0) * rate,
-                                      offsets[p.name], run.base_cost * rate,
-                                      run.base_schedule))
+                                      offsets[p.name], cost, schedule))
             if p.register is None:
                 continue
             for r in p.register.active_risks:
@@ -178,8 +190,11 @@ class _PortfolioEvaluator(SetEvaluator):
             run = self._simulate(model.project,
                                  [{i: "mitigated" for i in sorted(s)} for s in new])
             self.runs += 1
+            where = self.where.get(model.index)
             for v, ids in enumerate(new):
                 pos, dc, ds = run.changes.of(v)
+                if where is not None:  # where the portfolio has the project's iterations
+                    pos = where[pos]
                 model.variants[ids] = (pos, dc * model.rate, ds)
         assert self.baseline is not None
         q = 100 * self.q
@@ -303,9 +318,6 @@ def rank_portfolio_mitigations(
     if options.iterations == "auto":
         raise OptionError("iterations", "auto", "a whole number: every project of a "
                                                 "portfolio runs the same iterations")
-    if getattr(options.correlation, "matrix", None) is not None:
-        raise OptionError("correlation", getattr(options.correlation, "source", "a matrix"),
-                          "correlation groups (ids repeat across a portfolio's projects)")
     ev = _PortfolioEvaluator(portfolio, options, q)
     keys = list(ev.candidates)
     singles = ev([frozenset((k,)) for k in keys])

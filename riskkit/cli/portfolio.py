@@ -36,7 +36,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     add_run_options(p, dates=False)
     p.add_argument("--correlation", metavar="FILE",
                    help="correlation groups (group, coefficient) for the correlation_group "
-                        "columns of every project; a group correlates across projects")
+                        "columns of every project, a group correlating across projects; or "
+                        "a correlation matrix between projects, its ids the project names")
     p.add_argument("--top", type=count, default=None, metavar="N",
                    help="also list the portfolio's N top risks (their contribution to "
                         "the portfolio's P80; one removal run per project)")
