@@ -412,7 +412,7 @@ def _simulate_project(options: RunOptions, project: Project) -> SimulationResult
     return simulate(project.register, project.schedule, options=options, start=start)
 
 
-def _offsets(portfolio: Portfolio) -> dict[str, int]:
+def start_offsets(portfolio: Portfolio) -> dict[str, int]:
     """Working days (Monday to Friday) from the earliest project start to each one's."""
     cal = Calendar()
     starts = {p.name: cal.start_day(p.start, warn=False) for p in portfolio
@@ -455,7 +455,7 @@ def _roll_up(portfolio: Portfolio, results: dict[str, SimulationResult],
              options: RunOptions, window: float,
              between: Correlation | None = None) -> PortfolioResult:
     currency = next((p.currency for p in portfolio if p.currency), None)
-    offsets = _offsets(portfolio)
+    offsets = start_offsets(portfolio)
     costs = {p.name: results[p.name].cost * (p.exchange_rate or 1.0)
              if (p.exchange_rate or 1.0) != 1.0 else results[p.name].cost for p in portfolio}
     orders = project_orders(costs, between, options.seed) if between is not None else {}

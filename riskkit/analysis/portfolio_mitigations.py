@@ -49,7 +49,7 @@ from ..model.portfolio import SHARED
 from ..seeds import reported_seed
 from ..sim import RunOptions, simulate_variants
 from . import columns as C
-from .portfolio import _offsets, project_orders, split_correlation
+from .portfolio import project_orders, split_correlation, start_offsets
 from .ranking import check_percentile, knapsack, order
 from .results import Baseline, Effect
 from .selection import OBJECTIVES, SetEvaluator, SetValue, best_net
@@ -113,7 +113,7 @@ class _PortfolioEvaluator(SetEvaluator):
         self.cache = {}
         self.baseline = None
         self.runs = 0
-        offsets = _offsets(portfolio)
+        offsets = start_offsets(portfolio)
         self.models: list[_Model] = []
         self.candidates: dict[str, _Candidate] = {}
         shared: dict[str, list[int]] = {}
