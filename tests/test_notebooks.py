@@ -50,7 +50,7 @@ def _text(output) -> str:
 def test_the_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_schedule_risk",
                                           "03_choosing_mitigations", "04_steering_pack",
-                                          "06_register_over_time"]
+                                          "05_portfolio", "06_register_over_time"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -105,3 +105,24 @@ def test_notebook_06_attribution_adds_up_and_the_steps_chain(executed):
     # January to February plus February to March is January to March, to the penny
     m = re.search(r"= ([-+][\d,.]+);  Jan->Mar ([-+][\d,.]+)", printed)
     assert m and m.group(1) == m.group(2)
+
+
+def _pounds(text: str, label: str) -> int:
+    return int(re.search(re.escape(label) + r":\s+£([\d,]+)", text).group(1).replace(",", ""))
+
+
+def test_notebook_05_allocates_all_the_contingency_and_shows_the_benefit(executed):
+    outputs = _outputs(executed("05_portfolio"))
+    printed = " ".join(o.text for o in outputs if o.output_type == "stream")
+    portfolio = _pounds(printed, "portfolio contingency")
+    assert _pounds(printed, "allocated to projects") == portfolio
+    assert _pounds(printed, "allocated to programmes") == portfolio
+    own = _pounds(printed, "sum of the projects' P80 contingencies")
+    benefit = _pounds(printed, "diversification benefit")
+    assert 0 < benefit < own and abs(own - _pounds(printed, "the portfolio's P80 "
+                                                            "contingency") - benefit) <= 1
+    tables = [_text(o) for o in outputs if "<table" in _text(o)]
+    assert len(tables) == 3 and not any(re.search(r"\d[eE][+-]\d", t) for t in tables)
+    assert "contribution_p80" in tables[-1]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 3

@@ -1,12 +1,15 @@
 """The portfolio section of the pack: its pages, the board page's figures (read back
 from the PDF as a reader's tools do), the allocation table, and ``riskkit portfolio -o``."""
 
+import itertools
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import matplotlib
 import pytest
+from matplotlib.text import Text
 
 import riskkit as rk
 from riskkit.cli import main
@@ -105,3 +108,25 @@ def test_cli_writes_the_pack(tmp_path, capsys):
     assert main(["portfolio", MANIFEST, "-n", "1000", "--seed", "3", "-q", "-o",
                  str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_writing_the_pack_warns_nothing(result, tmp_path):
+    # hand-placed pages are not given to tight_layout, which warned about their axes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        write_portfolio_pack(result, tmp_path / "pack.pdf")
+
+
+def test_project_labels_do_not_overprint_and_amounts_carry_the_symbol(result):
+    ax = project_confidence(result)
+    fig = ax.get_figure()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    names = [t for t in ax.texts if t.get_text() in result.projects]
+    assert len(names) == len(result.projects)
+    # the text's own box (an annotation's includes its leader line)
+    boxes = [Text.get_window_extent(t, renderer) for t in names]
+    assert not [(a, b) for a, b in itertools.combinations(range(len(boxes)), 2)
+                if boxes[a].overlaps(boxes[b])]
+    bridge = contingency_bridge(result)
+    assert all(t.get_text().lstrip("-").startswith("£") for t in bridge.texts)

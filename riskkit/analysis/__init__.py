@@ -15,7 +15,9 @@ outcome, and the set of results a steering-committee pack presents.
   numbers, the movement attributed to the kinds of change);
 - :mod:`.trend`: :func:`trend` (snapshots over time, the contingency held);
 - :mod:`.pack`: :func:`analyse`;
-- :mod:`.portfolio`: :func:`simulate_portfolio`, :class:`PortfolioResult`.
+- :mod:`.portfolio`: :func:`simulate_portfolio`, :class:`PortfolioResult`;
+- :mod:`.portfolio_mitigations`: :func:`rank_portfolio_mitigations`,
+  :func:`select_portfolio_mitigations` (mitigations across projects, one budget).
 """
 
 from . import columns
@@ -25,6 +27,12 @@ from .health import Health, HealthCheck, check_register, check_schedule
 from .history import Change, Comparison, compare
 from .pack import Analysis, analyse
 from .portfolio import PortfolioResult, simulate_portfolio
+from .portfolio_mitigations import (
+    PortfolioRanking,
+    PortfolioSelection,
+    rank_portfolio_mitigations,
+    select_portfolio_mitigations,
+)
 from .ranking import knapsack, rank_mitigations
 from .results import Baseline, Drivers, Effect, Frontier, MitigationSet, Ranking, Selection
 from .selection import efficient_frontier, select_mitigations
@@ -32,7 +40,8 @@ from .trend import Trend, trend
 
 __all__ = ["Analysis", "Baseline", "Change", "Comparison", "Contingency", "ContingencySplit",
            "Drivers", "Effect", "Frontier", "Health", "HealthCheck", "MitigationSet",
-           "PortfolioResult", "Ranking", "Selection", "Trend", "simulate_portfolio",
+           "PortfolioRanking", "PortfolioResult", "PortfolioSelection", "Ranking",
+           "Selection", "Trend", "simulate_portfolio",
            "analyse", "check_register", "check_schedule", "columns", "compare", "contingency",
-           "efficient_frontier", "knapsack", "rank_mitigations", "risk_drivers", "trend",
-           "select_mitigations"]
+           "efficient_frontier", "knapsack", "rank_mitigations", "rank_portfolio_mitigations",
+           "risk_drivers", "trend", "select_mitigations", "select_portfolio_mitigations"]

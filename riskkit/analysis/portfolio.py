@@ -16,6 +16,11 @@ How it rolls up (per iteration, then the statistics of the totals):
 - **schedule** of a programme or the portfolio: its latest project finish, in working
   days (Monday to Friday) from its earliest project start; a project without a start
   starts at the earliest one. Its base is the same of the projects' base durations.
+- **correlation between projects** (a matrix over project names): the projects in it
+  are paired across iterations by Iman and Conover's method on their costs
+  (:func:`project_orders`), so iteration ``i`` of the portfolio is iteration
+  ``orders[p][i]`` of such a project; every other project is paired iteration by
+  iteration.
 - **contingency_p80**: P80(cost) − base, at every level. The **diversification
   benefit** is the sum of the projects' contingencies minus the portfolio's.
 - **allocated_contingency_p80**: the portfolio's contingency shared out by Euler
@@ -43,13 +48,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from .._format import amount, currency_symbol, number
+from ..correlation import Correlation
 from ..exceptions import OptionError
 from ..model import Calendar, Portfolio, Project
 from ..model.portfolio import SHARED
 from ..result import STATISTICS, SimulationResult
-from ..seeds import reported_seed
+from ..seeds import reported_seed, stable_key
 from ..sim import RunOptions, simulate
 from ..sim.runner import executor_for
 from .contingency import allocate_cents
@@ -142,6 +149,12 @@ class PortfolioResult:
     #: the iterations of the Euler allocation's window around the portfolio's P80
     inside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp),
                                repr=False)
+    #: with a correlation matrix between projects: iteration ``i`` of the portfolio is
+    #: iteration ``orders[p][i]`` of project ``p`` (:func:`project_orders`); a project
+    #: not in the matrix (or without one) is paired iteration by iteration
+    orders: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: the correlation matrix between projects, or None
+    project_correlation: Correlation | None = field(default=None, repr=False)
 
     @property
     def window(self) -> int:
@@ -287,7 +300,12 @@ def simulate_portfolio(
         A group's common factor is drawn from one stream keyed by the group's name, so
         members of a group in different projects are correlated as members in one
         register are; a group takes effect in a project that has at least two of its
-        members. A matrix over ids is refused: ids repeat across projects.
+        members. Or a correlation matrix between projects (the same file formats as
+        for a register, its ids the project names): the projects in it keep their own
+        runs, and their iterations are paired so their costs have the matrix's rank
+        correlation (:func:`project_orders`; ``result.orders``). A project in it may
+        share no risk with others. A matrix over risk ids is refused: ids repeat
+        across projects.
     window : float, default 0.05
         The share of iterations around the portfolio's P80 over which the Euler
         allocation averages (at least 20 iterations).
@@ -316,10 +334,7 @@ def simulate_portfolio(
     options = RunOptions.of(options, iterations=iterations, rng=rng, sampling=sampling,
                             progress=progress, executor=executor, workers=workers,
                             chunk_size=chunk_size, correlation=correlation)
-    if getattr(options.correlation, "matrix", None) is not None:
-        raise OptionError("correlation", getattr(options.correlation, "source", "a matrix"),
-                          "correlation groups (a portfolio's projects may share risk "
-                          "ids, so a matrix over ids is ambiguous)")
+    options, between = split_correlation(portfolio, options)
     if options.iterations == "auto":
         raise OptionError("iterations", "auto", "a whole number: every project of a "
                                                 "portfolio runs the same iterations")
@@ -330,7 +345,65 @@ def simulate_portfolio(
         runs = ([_simulate_project(options, p) for p in portfolio] if pool is None
                 else list(pool.map(partial(_simulate_project, serial), portfolio.projects)))
     results = {p.name: r for p, r in zip(portfolio, runs)}
-    return _roll_up(portfolio, results, options, window)
+    return _roll_up(portfolio, results, options, window, between)
+
+
+def split_correlation(portfolio: Portfolio, options: RunOptions
+                      ) -> tuple[RunOptions, Correlation | None]:
+    """The options for each project's run, and a correlation matrix between projects
+    (its ids the projects' names), or None. A matrix over anything else is refused:
+    risk ids repeat across projects."""
+    corr = options.correlation
+    matrix = getattr(corr, "matrix", None)
+    if matrix is None:
+        return options, None
+    assert isinstance(corr, Correlation)
+    ids = [str(i) for i in matrix.index]
+    unknown = [i for i in ids if i not in portfolio.names]
+    if unknown:
+        raise OptionError("correlation", corr.source,
+                          "correlation groups, or a matrix between the portfolio's "
+                          "projects (its ids the project names: " + ", ".join(
+                              portfolio.names) + "); not projects: " + ", ".join(unknown))
+    tied = [i for i in ids if portfolio.project(i).shared_ids]
+    if tied:
+        raise OptionError("correlation", corr.source,
+                          "a matrix between projects that share no risk (a shared risk "
+                          "ties its projects iteration by iteration; these share some: "
+                          + ", ".join(tied) + ")")
+    return options.replace(correlation=None), corr
+
+
+def project_orders(costs: dict[str, np.ndarray], corr: Correlation,
+                   seed: np.random.SeedSequence) -> dict[str, np.ndarray]:
+    """How the projects of a matrix ``corr`` are paired across iterations: iteration
+    ``i`` of the portfolio is iteration ``orders[p][i]`` of project ``p``.
+
+    Iman and Conover's method on the projects' costs: van der Waerden scores, a random
+    order per project (from a stream of the run's seed keyed "project correlation"),
+    whitened so their sample correlation is the identity and mixed by a square root of
+    the matrix's normal-score correlation; each project's iterations are then put in
+    the rank order of its column. Every project keeps its own iterations (its
+    distribution, and its cost and finish together); only their pairing changes.
+    """
+    names = [str(i) for i in corr.matrix.index] if corr.matrix is not None else []
+    n = next(iter(costs.values())).size
+    c = corr.normal_matrix()
+    w, v = np.linalg.eigh(c)
+    root = v * np.sqrt(np.clip(w, 0.0, None))  # root @ root.T == c (c may be singular)
+    key = (*seed.spawn_key, stable_key("project correlation"))
+    rng = np.random.default_rng(np.random.SeedSequence(seed.entropy, spawn_key=key))
+    scores = ndtri(np.arange(1, n + 1) / (n + 1))
+    raw = np.column_stack([rng.permutation(scores) for _ in names])
+    if n > len(names):
+        chol = np.linalg.cholesky(np.corrcoef(raw, rowvar=False).reshape(len(names), -1))
+        raw = raw @ np.linalg.inv(chol).T
+    mixed = raw @ root.T
+    orders = {}
+    for j, name in enumerate(names):
+        rank = np.argsort(np.argsort(mixed[:, j], kind="stable"), kind="stable")
+        orders[name] = np.argsort(costs[name], kind="stable")[rank]
+    return orders
 
 
 def _simulate_project(options: RunOptions, project: Project) -> SimulationResult:
@@ -339,7 +412,7 @@ def _simulate_project(options: RunOptions, project: Project) -> SimulationResult
     return simulate(project.register, project.schedule, options=options, start=start)
 
 
-def _offsets(portfolio: Portfolio) -> dict[str, int]:
+def start_offsets(portfolio: Portfolio) -> dict[str, int]:
     """Working days (Monday to Friday) from the earliest project start to each one's."""
     cal = Calendar()
     starts = {p.name: cal.start_day(p.start, warn=False) for p in portfolio
@@ -379,18 +452,26 @@ def _group(kind: str, name: str, members: list[Level], offsets: dict[str, int]) 
 
 
 def _roll_up(portfolio: Portfolio, results: dict[str, SimulationResult],
-             options: RunOptions, window: float) -> PortfolioResult:
+             options: RunOptions, window: float,
+             between: Correlation | None = None) -> PortfolioResult:
     currency = next((p.currency for p in portfolio if p.currency), None)
-    offsets = _offsets(portfolio)
+    offsets = start_offsets(portfolio)
+    costs = {p.name: results[p.name].cost * (p.exchange_rate or 1.0)
+             if (p.exchange_rate or 1.0) != 1.0 else results[p.name].cost for p in portfolio}
+    orders = project_orders(costs, between, options.seed) if between is not None else {}
     projects: dict[str, Level] = {}
     for p in portfolio:
         res, rate = results[p.name], p.exchange_rate or 1.0
-        cost = res.cost * rate if rate != 1.0 else res.cost
+        cost, schedule = costs[p.name], res.schedule
         on_time = None
         if p.deadline is not None and p.start is not None:
             days = res.calendar.working_days_through(p.start, p.deadline)
             on_time = res.schedule <= days
-        projects[p.name] = Level("project", p.name, (p.name,), cost, res.schedule,
+        if p.name in orders:  # paired with the other projects of the matrix
+            take = orders[p.name]
+            cost, schedule = cost[take], schedule[take]
+            on_time = None if on_time is None else on_time[take]
+        projects[p.name] = Level("project", p.name, (p.name,), cost, schedule,
                                  res.base_cost * rate, res.base_schedule,
                                  p.budget * rate if p.budget is not None else None,
                                  on_time=on_time)
@@ -405,7 +486,7 @@ def _roll_up(portfolio: Portfolio, results: dict[str, SimulationResult],
                   for k, lv in programmes.items()}
     top = replace(top, allocated=top.contingency_p80)
     return PortfolioResult(results, options.count, options.seed, currency, top,
-                           programmes, projects, inside)
+                           programmes, projects, inside, orders, between)
 
 
 def _euler_cents(top: Level, parts: list[Level], window: float
@@ -457,13 +538,17 @@ def portfolio_drivers(portfolio: Portfolio, result: PortfolioResult) -> pd.DataF
 
     options = RunOptions(iterations=result.iterations, rng=result.seed_sequence,
                          sampling=result.project(result.names[0]).sampling, progress=False)
-    inside = np.zeros(result.iterations, dtype=bool)
-    inside[result.inside] = True
+    window = np.zeros(result.iterations, dtype=bool)
+    window[result.inside] = True
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for p in portfolio:
         if p.register is None or not p.register.active_risks:
             continue
         rate = p.exchange_rate or 1.0
+        inside = window
+        if p.name in result.orders:  # the window in the project's own iterations
+            inside = np.zeros(result.iterations, dtype=bool)
+            inside[result.orders[p.name][result.inside]] = True
         run = removal_run(p.register, p.schedule, options)
         for v, risk in enumerate(p.register.modelled_risks(p.schedule)):
             pos, delta = run.changes.layer(v, 1)

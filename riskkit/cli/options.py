@@ -127,6 +127,17 @@ def positive(text: str) -> float:
     return value
 
 
+def money(text: str) -> float:
+    """An amount of 0 or more as people type it: 50000, 50,000 or 50_000."""
+    try:
+        value = float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be an amount of 0 or more: {text!r}")
+    return value
+
+
 def count(text: str) -> int:
     """Iterations as people type them: 10000, 10,000 or 10_000."""
     try:

@@ -286,9 +286,13 @@ def lay_out(fig: Figure) -> Figure:
     """Fit a page's charts and tables between its title and its footer."""
     # tight_layout, not the constrained layout engine: its solver's result can differ in
     # the last digit between processes, and the pack must be byte-for-byte reproducible.
+    # a page whose axes are placed by hand (add_axes, e.g. below text it measured) keeps
+    # its places: tight_layout moves only axes of a grid, and warns about the others
+    tight = bool(fig.axes) and all(ax.get_subplotspec() is not None for ax in fig.axes)
     if fig.axes:
-        for _ in range(2):  # the tables wrap to the widths the layout gives them
-            fig.tight_layout(rect=(0.005, 0.035, 0.995, 0.94), h_pad=1.6, w_pad=2.5)
+        for _ in range(2 if tight else 1):  # the tables wrap to the widths they are given
+            if tight:
+                fig.tight_layout(rect=(0.005, 0.035, 0.995, 0.94), h_pad=1.6, w_pad=2.5)
             for fit in _FIT.get(fig, []):
                 fit()
     return fig

@@ -9,7 +9,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ..analysis.portfolio import PortfolioResult
+from ..analysis.portfolio import Level, PortfolioResult
 from ..plot.portfolio import (
     contingency_bridge,
     portfolio_heat_map,
@@ -33,6 +33,15 @@ def _say(fig: Figure, y: float, text: str, size: float = 10.5) -> float:
 
 def _pct(p: float | None) -> str:
     return "—" if p is None else f"{p:.0%}"
+
+
+def _chances(lv: Level) -> str:
+    """P(within budget) and P(on time) of a level in words, or why there is none."""
+    budget = "no budget for every project" if lv.p_within_budget is None else \
+        f"P(within budget) {_pct(lv.p_within_budget)}"
+    time = "no project with a deadline" if lv.p_on_time is None else \
+        f"P(every deadline met) {_pct(lv.p_on_time)}"
+    return f"{budget}; {time}."
 
 
 def board_lines(result: PortfolioResult) -> list[str]:
@@ -74,12 +83,15 @@ def _levels_table(result: PortfolioResult) -> tuple[list[list[str]], list[str]]:
 
 def _allocation_rows(result: PortfolioResult, projects: tuple[str, ...] | None = None
                      ) -> list[list[str]]:
+    """The allocation table's rows; a programme's (``projects``) without the programme
+    column, which would repeat its name on every row."""
     m = result.money
     alloc = result.allocation()
     if projects is not None:
         alloc = alloc[alloc["project"].isin(projects)]
-    return [[r.project, r.programme, m(r.contingency_p80), m(r.allocated_contingency_p80),
-             f"{r.share:.0%}", m(r.released)] for r in alloc.itertuples()]
+    return [[r.project, *([] if projects is not None else [r.programme]),
+             m(r.contingency_p80), m(r.allocated_contingency_p80), f"{r.share:.0%}",
+             m(r.released)] for r in alloc.itertuples()]
 
 
 _ALLOC_HEAD = ["project", "programme", "own P80 contingency", "allocated", "share",
@@ -106,15 +118,15 @@ def portfolio_pages(result: PortfolioResult, footer: str = "") -> list[Figure]:
     pages.append(fig)
 
     fig = page("Portfolio: cost confidence and the contingency bridge", footer)
-    portfolio_s_curves(result, ax=fig.add_axes((0.06, 0.1, 0.42, 0.76)))
-    contingency_bridge(result, ax=fig.add_axes((0.56, 0.1, 0.41, 0.76)),
-                       title="Sum of project P80s → portfolio P80")
+    left, right = fig.subplots(1, 2)
+    portfolio_s_curves(result, ax=left)
+    contingency_bridge(result, ax=right, title="Sum of project P80s → portfolio P80")
     pages.append(fig)
 
     fig = page("Portfolio: projects by confidence, and their cost percentiles", footer)
-    project_confidence(result, ax=fig.add_axes((0.06, 0.1, 0.40, 0.76)))
-    portfolio_heat_map(result, ax=fig.add_axes((0.62, 0.1, 0.35, 0.76)),
-                       title="Cost P50 / P80 / P90 against each budget")
+    left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    project_confidence(result, ax=left)
+    portfolio_heat_map(result, ax=right, title="Cost P50 / P80 / P90 against each budget")
     pages.append(fig)
 
     for name, lv in result.programmes.items():
@@ -123,12 +135,12 @@ def portfolio_pages(result: PortfolioResult, footer: str = "") -> list[Figure]:
         fig = page(f"Programme: {name}", footer)
         _say(fig, 0.88, f"{len(lv.projects)} projects, base {m(c['base'])}, P80 "
                  f"{m(c['p80'])}. Own P80 contingency {m(lv.contingency_p80)}; its share of "
-                 f"the portfolio's {m(lv.allocated)}. P(within budget) "
-                 f"{_pct(lv.p_within_budget)}, P(on time) {_pct(lv.p_on_time)}.")
-        portfolio_s_curves(result, name, ax=fig.add_axes((0.06, 0.1, 0.42, 0.66)))
+                 f"the portfolio's {m(lv.allocated)}. " + _chances(lv))
+        portfolio_s_curves(result, name, ax=fig.add_axes((0.08, 0.1, 0.40, 0.66)))
         ax = fig.add_axes((0.54, 0.1, 0.43, 0.66))
-        draw_table(ax, _allocation_rows(result, lv.projects), _ALLOC_HEAD,
-                   [0.24, 0.16, 0.17, 0.14, 0.1, 0.19], fontsize=8)
+        draw_table(ax, _allocation_rows(result, lv.projects),
+                   [h for h in _ALLOC_HEAD if h != "programme"],
+                   [0.3, 0.2, 0.17, 0.11, 0.22], fontsize=9)
         pages.append(fig)
     return pages
 
