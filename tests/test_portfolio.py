@@ -590,3 +590,46 @@ def test_cli_project_correlation_matrix(tmp_path, capsys):
     p80 = sum(data["projects"][k]["cost"]["p80"] for k in ("A", "B"))
     assert data["portfolio"]["cost"]["p80"] == pytest.approx(p80, rel=1e-12)
     assert data["portfolio"]["diversification_benefit_p80"] == pytest.approx(0, abs=1e-6)
+
+
+def _matrix_manifest(tmp_path, matrix_text, extra=""):
+    for name, body in (("a.csv", "R1,50%,100,200,400\nR2,30%,50,60,90\n"),
+                       ("b.csv", "R1,40%,300,500,900\n")):
+        (tmp_path / name).write_text("id,probability,cost_min,cost_most_likely,cost_max\n"
+                                     + body, encoding="utf-8")
+    (tmp_path / "corr.csv").write_text(matrix_text, encoding="utf-8")
+    path = tmp_path / "m.csv"
+    path.write_text(HEADER.rstrip("\n") + ",correlation\nA,X,a.csv,,,,,,,\n"
+                    "B,X,b.csv,,,,,,,\n" + extra + "*,,,,,,,,,corr.csv\n", encoding="utf-8")
+    return path
+
+
+def test_the_manifest_names_the_matrix_between_projects(tmp_path, capsys):
+    path = _matrix_manifest(tmp_path, ",A,B\nA,1,1\nB,1,1\n")
+    pf = rk.read_portfolio(path)
+    assert pf.correlation is not None and pf.correlation.form == "matrix"
+    res = rk.simulate_portfolio(pf, iterations=4000, rng=2)
+    p80 = sum(res.level("project", k).statistics("cost")["p80"] for k in ("A", "B"))
+    assert res.portfolio.statistics("cost")["p80"] == pytest.approx(p80, rel=1e-12)
+    # a correlation given to the run wins over the manifest's
+    free = rk.simulate_portfolio(pf, iterations=4000, rng=2, correlation="none")
+    assert free.diversification_benefit_p80 > 0 and not free.orders
+    out = tmp_path / "p.json"
+    assert main(["portfolio", str(path), "-n", "4000", "--seed", "2", "-q", "--json",
+                 str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["portfolio"]["diversification_benefit_p80"] == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("matrix, extra, words", [
+    (",A,Z\nA,1,0.5\nZ,0.5,1\n", "", "names what is not a project of the manifest: Z"),
+    (",A,B\nA,1,0.5\nB,0.5,1\n", "C,X,b.csv,,,,,,,corr.csv\n",
+     "belongs on the portfolio's own row"),
+])
+def test_bad_matrix_in_the_manifest_exits_2_naming_row_and_column(tmp_path, capsys, matrix,
+                                                                  extra, words):
+    path = _matrix_manifest(tmp_path, matrix, extra)
+    assert main(["portfolio", str(path), "-n", "100"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and str(path) in err and "row " in err and "correlation" in err
+    assert "Traceback" not in err

@@ -353,6 +353,8 @@ def split_correlation(portfolio: Portfolio, options: RunOptions
     """The options for each project's run, and a correlation matrix between projects
     (its ids the projects' names), or None. A matrix over anything else is refused:
     risk ids repeat across projects."""
+    if options.correlation is None and portfolio.correlation is not None:
+        options = options.replace(correlation=portfolio.correlation)  # the manifest's
     corr = options.correlation
     matrix = getattr(corr, "matrix", None)
     if matrix is None:

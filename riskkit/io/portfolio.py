@@ -12,6 +12,12 @@ risk's ``project`` cell says which projects it hits — ``*`` for all, or a list
 occurrence and one impact draw per iteration hit them all, each with the risk's full
 impact (write a project's share in the ranges of a risk per project to split it).
 Shared risks act on each project's finish: they may not name activities.
+
+The ``*`` row may also name, in a ``correlation`` column, the portfolio's correlation
+file (its register cell may then be blank): correlation groups across projects, or a
+matrix between projects whose ids are the project names (who share no risk)
+(:attr:`Portfolio.correlation`, used by :func:`riskkit.simulate_portfolio` when the
+run is given none).
 """
 
 from __future__ import annotations
@@ -26,10 +32,12 @@ from typing import Any
 import pandas as pd
 
 from .._format import currency_code
+from ..correlation import Correlation
 from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import Portfolio, Project, parse_day, relocate
 from ..model.portfolio import SHARED
 from .cells import parse_cell
+from .correlation import read_correlation
 from .headers import REGISTER_HEADERS
 from .register import read_register, register_from_table
 from .schedule import read_schedule
@@ -40,7 +48,7 @@ __all__ = ["MANIFEST_ALIASES", "MANIFEST_COLUMNS", "read_portfolio"]
 
 #: The manifest's columns, in order (``exchange_rate`` beyond DESIGN.md's).
 MANIFEST_COLUMNS = ("project", "programme", "register", "schedule", "start", "currency",
-                    "value_per_day", "budget", "deadline", "exchange_rate")
+                    "value_per_day", "budget", "deadline", "exchange_rate", "correlation")
 
 #: Headers as people write them (normalised) for each canonical column.
 MANIFEST_ALIASES = {
@@ -59,6 +67,8 @@ MANIFEST_ALIASES = {
     "deadline": "deadline", "targetfinish": "deadline", "duedate": "deadline",
     "finishdate": "deadline",
     "exchangerate": "exchange_rate", "rate": "exchange_rate", "fxrate": "exchange_rate",
+    "correlation": "correlation", "correlationfile": "correlation",
+    "correlationmatrix": "correlation", "projectcorrelation": "correlation",
 }
 
 
@@ -204,6 +214,9 @@ class _Manifest:
     def __init__(self, table: RawTable, folder: Path, columns: dict[str, str]) -> None:
         self.table, self.folder, self.src = table, folder, table.source
         self.problems: list[Problem] = []
+        #: the ``*`` row's correlation file, and its row
+        self.correlation: Correlation | None = None
+        self._correlation_row = 0
         self.at: dict[str, int] = {}
         self.written: dict[str, str] = {}
         mapped = {normalise_header(k): v for k, v in columns.items()}
@@ -298,13 +311,21 @@ class _Manifest:
                              "project names namespace their risks: make them unique")
                 continue
             if name == SHARED:
-                path = self.file(row, cells, "register")
-                try:
-                    if path is not None:
-                        shared.append((row, read_register(path)))
-                except InputError as exc:
-                    self.problems += exc.problems
+                if self.cell(cells, "correlation"):
+                    self._correlation(row, cells)
+                if self.cell(cells, "register") or not self.cell(cells, "correlation"):
+                    path = self.file(row, cells, "register")
+                    try:
+                        if path is not None:
+                            shared.append((row, read_register(path)))
+                    except InputError as exc:
+                        self.problems += exc.problems
                 continue
+            if self.cell(cells, "correlation"):
+                self.problem(row, "correlation", "a correlation file belongs on the "
+                             f"portfolio's own row (project {SHARED})",
+                             self.cell(cells, "correlation"),
+                             f"move it to a row whose project is {SHARED}")
             first_row[name] = row
             before = len(self.problems)
             reg_path, sch_path = self.file(row, cells, "register"), self.file(row, cells,
@@ -347,12 +368,55 @@ class _Manifest:
                 self.problems += relocate(exc, self.src, row, self.written).problems
         self._check_currencies(currencies)
         projects = _share(projects, shared, self.problems)
+        self._check_matrix(projects)
         if self.problems:
             raise InputError(self.problems)
         try:
-            return Portfolio(tuple(projects), self.src)
+            return Portfolio(tuple(projects), self.src, self.correlation)
         except InputError as exc:
             raise relocate(exc, self.src, None, self.written) from None
+
+    def _correlation(self, row: int, cells: tuple[str, ...]) -> None:
+        """The ``*`` row's correlation file: groups across projects, or a matrix
+        between projects (read as ``riskkit portfolio --correlation`` reads it)."""
+        if self.correlation is not None:
+            self.problem(row, "correlation", f"a second correlation file (the first on "
+                                             f"row {self._correlation_row})",
+                         self.cell(cells, "correlation"), "give one")
+            return
+        path = self.file(row, cells, "correlation")
+        if path is None:
+            return
+        try:
+            self.correlation = read_correlation(path)
+            self._correlation_row = row
+        except InputError as exc:
+            self.problems += exc.problems
+
+    def _check_matrix(self, projects: list[Project]) -> None:
+        """A matrix between projects names projects of the manifest that share no risk."""
+        corr = self.correlation
+        if corr is None or corr.matrix is None:
+            return
+        names = {p.name: p for p in projects}
+        ids = [str(i) for i in corr.matrix.index]
+        text = self.written.get("correlation", "correlation")
+        unknown = [i for i in ids if i not in names]
+        if unknown:
+            self.problems.append(Problem(
+                f"the correlation matrix names what is not a project of the manifest: "
+                f"{', '.join(unknown)}", source=self.src, row=self._correlation_row,
+                column=text, value=corr.source,
+                hint="a matrix in a manifest is between projects: its ids are project "
+                     "names (correlation groups correlate risks across projects)"))
+        tied = [i for i in ids if i in names and names[i].shared_ids]
+        if tied:
+            self.problems.append(Problem(
+                f"projects in the correlation matrix share risks: {', '.join(tied)}",
+                source=self.src, row=self._correlation_row, column=text,
+                value=corr.source,
+                hint="a shared risk already ties its projects iteration by iteration; "
+                     "leave these projects out of the matrix"))
 
     def _check_currencies(self, currencies: list[tuple[int, str | None, float | None]]
                           ) -> None:

@@ -101,10 +101,13 @@ class Project:
 
 @dataclass(frozen=True, eq=False)
 class Portfolio:
-    """Projects simulated together, grouped in programmes."""
+    """Projects simulated together, grouped in programmes; ``correlation`` the
+    portfolio's own correlation (groups across projects, or a matrix between projects:
+    a :class:`riskkit.Correlation`), used when a run is given none."""
 
     projects: tuple[Project, ...]
     source: str = "<portfolio>"
+    correlation: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "projects", tuple(self.projects))
