@@ -30,6 +30,12 @@ def risk_table_page(register: RiskRegister, drivers: Drivers, cur: str | None,
 
         def rng3(prefix: str, money: bool, rec: pd.Series = rec) -> str:
             lo, ml, hi = (rec[f"{prefix}_{p}"] for p in ("min", "most_likely", "max"))
+            factor = f"{prefix}_factor"
+            if pd.isna(lo) and not pd.isna(rec[f"{factor}_min"]):
+                # a risk driver: the range of its factor of the activities' durations
+                # or costs (percent of the plan)
+                lo, hi = rec[f"{factor}_min"], rec[f"{factor}_max"]
+                return f"×{lo:.0f}%" if lo == hi else f"×{lo:.0f}–{hi:.0f}%"
             if pd.isna(lo):
                 return "—"
             # one format down the column: £8k / £15k / £30k, not £8,000 / £15k
