@@ -81,11 +81,14 @@ def run(args: argparse.Namespace) -> int:
             print(line)
         what = []
         if reg is not None:
+            drivers = sum(r.is_driver for r in reg.modelled_risks(sch))
             what.append(f"{reg.source}: {plural(len(res.risk_ids), 'risk')}"
+                        + (f" and {plural(drivers, 'risk driver')}" if drivers else "")
                         + (f" ({left_out(reg)} left out)" if res.excluded else ""))
         if sch is not None:
             what.append(f"{sch.source}: {len(sch)} activities" + (
-                f" (durations --uncertainty {args.uncertainty})" if args.uncertainty else ""))
+                f" (durations --uncertainty {args.uncertainty})" if args.uncertainty else "")
+                + (f", weather {sch.weather.source}" if sch.weather is not None else ""))
         print("; ".join(what) + f"; {res.iterations:,} iterations, {res.sampling}, "
               f"seed {res.seed}, scenario {res.scenario}")
         if res.correlation:
