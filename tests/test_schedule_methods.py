@@ -414,3 +414,13 @@ def test_the_cash_flow_places_driven_and_missing_activities_costs_where_they_fal
     assert np.abs(residual).max() < 1e-6  # every cost placed by its rule, none spread
     flow = res.cash_flow(freq="Y")
     assert np.allclose(flow.total, res.cost)
+
+
+def test_register_hygiene_does_not_flag_a_driver_at_100_percent():
+    from .conftest import SAMPLES
+
+    health = rk.check_register(rk.read_register(SAMPLES / "substation.csv"))
+    checks = {c.name: c for c in health.checks}
+    assert checks["extreme_probability"].ids == ()
+    assert "3 risk drivers not judged" in checks["extreme_probability"].note
+    assert "SS-D2" not in checks["mitigation_cost"].ids

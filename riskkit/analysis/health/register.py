@@ -96,7 +96,13 @@ def _overdue_review(c: _Context, rule: Rule) -> HealthCheck:
 
 
 def _extreme_probability(c: _Context, rule: Rule) -> HealthCheck:
-    return _count(rule, [r.id for r in c.open if r.probability in (0.0, 1.0)], len(c.open))
+    # a risk driver at 100% is the rule, not a slip: it is a range, not an event
+    events = [r for r in c.open if not r.is_driver]
+    drivers = len(c.open) - len(events)
+    note = (f"{drivers:,} risk {'driver' if drivers == 1 else 'drivers'} not judged (a "
+            "driver at 100% is usual)" if drivers else "")
+    return _count(rule, [r.id for r in events if r.probability in (0.0, 1.0)], len(events),
+                  note)
 
 
 def _single_point_impact(c: _Context, rule: Rule) -> HealthCheck:
@@ -144,7 +150,9 @@ def _stale_open(c: _Context, rule: Rule) -> HealthCheck:
 
 
 def _mitigation_cost(c: _Context, rule: Rule) -> HealthCheck:
-    paid = [r for r in c.open if r.mitigation_cost]
+    # a risk driver's exposure is a factor of activities, not an amount: the ranking
+    # (which simulates it) judges its mitigation, this table cannot
+    paid = [r for r in c.open if r.mitigation_cost and not r.is_driver]
     flagged, unjudged = [], 0
     for r in paid:
         before, after = r.current, r.exposure("mitigated")
