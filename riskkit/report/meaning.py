@@ -348,9 +348,11 @@ def _trust(analysis: Analysis, cur: str | None) -> tuple[str, str]:
     else:
         text += (" No risks were set to move together: if some share a cause, the real "
                  "spread, and the contingency it needs, is larger.")
+    drivers = sum(r.is_driver for r in analysis.register.modelled_risks(analysis.schedule))
+    driven = f" and {plural(drivers, 'risk driver')}" if drivers else ""
     text += (" The figures are only as good as the register's estimates: "
-             f"{plural(len(res.risk_ids), 'active risk')}, their chances and ranges as their "
-             "owners gave them.")
+             f"{plural(len(res.risk_ids), 'active risk')}{driven}, their chances and ranges "
+             "as their owners gave them.")
     warning = activity_warning(analysis.register, analysis.schedule)
     if warning:
         text += " Warning: " + warning[0].lower() + warning[1:]
