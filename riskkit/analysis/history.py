@@ -72,7 +72,7 @@ from ..result import SimulationResult
 from ..sim import RunOptions, simulate
 from ..sim.changes import ChangeTable
 from ..sim.variants import baseline_result, simulate_variants
-from .reductions import Reductions
+from .reductions import Reductions, _lerp
 from .schedules import schedule_change
 
 __all__ = ["KINDS", "METRICS", "SCHEDULE_ID", "Change", "Comparison", "classify", "compare",
@@ -369,9 +369,28 @@ def shapley(kinds: Sequence[str], values: Mapping[frozenset[str], np.ndarray]
 def _metrics(cost: np.ndarray, sched: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """Mean and P80 of cost and schedule (``overwrite``: the arrays are scratch, the
     percentiles may reorder them; the means are taken first)."""
-    means = cost.mean(), sched.mean()
-    return np.array([means[0], np.percentile(cost, 80, overwrite_input=overwrite),
-                     means[1], np.percentile(sched, 80, overwrite_input=overwrite)])
+    means = float(cost.mean()), float(sched.mean())
+    return np.array([means[0], _p80(cost, means[0], overwrite),
+                     means[1], _p80(sched, means[1], overwrite)])
+
+
+def _p80(values: np.ndarray, mean: float, overwrite: bool) -> float:
+    """``np.percentile(values, 80)`` to the last bit, from one partition: numpy
+    partitions at four places (the ends and both order statistics), a single place is
+    several times faster; the lower order statistic is then the largest value below
+    the upper. A mean that is not finite (a NaN or an infinity among the values):
+    numpy's own way."""
+    n = values.size
+    if n < 2 or not math.isfinite(mean):
+        return float(np.percentile(values, 80, overwrite_input=overwrite))
+    virtual = (n - 1) * (80 / 100)  # as np.percentile computes it
+    k0 = int(math.floor(virtual))
+    k1 = min(k0 + 1, n - 1)
+    work = values if overwrite else values.copy()
+    work.partition(k1)
+    upper = work[k1]
+    lower = work[:k1].max() if k0 < k1 else upper
+    return float(_lerp(lower, upper, np.float64(virtual - k0)))
 
 
 def _changes_of(table: ChangeTable, v: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
