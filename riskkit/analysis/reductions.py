@@ -43,7 +43,10 @@ class Reductions:
         self.base, self.q = base, q
         self.finite = bool(np.isfinite(base).all())
         n = self.n = base.size
-        order = np.argsort(base, kind="stable")
+        # any order that sorts will do (equal values are interchangeable: the window
+        # is cut by value, and each rank stands for its own iteration), so numpy's
+        # fastest (vectorised where the CPU has it), not the stable one: 7x faster
+        order = np.argsort(base)
         self.sorted = base[order]
         self.rank = np.empty(n, dtype=np.intp)
         self.rank[order] = np.arange(n)
