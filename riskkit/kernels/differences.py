@@ -31,7 +31,8 @@ def _differences(a_pos: Array, a_cost: Array, a_sched: Array, a_slab: Array, a_s
                  out_sched: Array, out_off: Array) -> None:
     """Pair ``i``: variant ``va[i]`` of run a minus ``vb[i]`` of run b (-1: none) into
     ``out_*[out_off[i]:out_off[i + 1]]``. ``slot``: one entry per iteration, -1 on entry
-    and on return."""
+    and on return (a pair's entries fit 32 bits: at most two variants' changes at
+    distinct iterations)."""
     at = 0
     for i in range(va.shape[0]):
         out_off[i] = at
@@ -58,14 +59,36 @@ def _differences(a_pos: Array, a_cost: Array, a_sched: Array, a_slab: Array, a_s
                     at += 1
             continue
         old = at
+        # the same iterations in the same order (an impact re-assessed): in place
+        same = True
+        k = first
+        for s in range(b_ptr[v], b_ptr[v + 1]):
+            p = b_pos[b_slab[s]]
+            for j in range(b_start[s], b_stop[s]):
+                if k >= old or out_pos[k] != p[j]:
+                    same = False
+                    break
+                k += 1
+            if not same:
+                break
+        if same and k == old:
+            k = first
+            for s in range(b_ptr[v], b_ptr[v + 1]):
+                c, d = b_cost[b_slab[s]], b_sched[b_slab[s]]
+                for j in range(b_start[s], b_stop[s]):
+                    out_cost[k] = out_cost[k] - c[j]
+                    out_sched[k] = out_sched[k] - d[j]
+                    k += 1
+            continue
         for k in range(first, old):
-            slot[out_pos[k]] = k
+            slot[out_pos[k]] = k - first
         for s in range(b_ptr[v], b_ptr[v + 1]):
             p, c, d = b_pos[b_slab[s]], b_cost[b_slab[s]], b_sched[b_slab[s]]
             for j in range(b_start[s], b_stop[s]):
                 q = p[j]
                 k = slot[q]
                 if k >= 0:
+                    k += first
                     out_cost[k] = out_cost[k] - c[j]
                     out_sched[k] = out_sched[k] - d[j]
                 else:
@@ -117,7 +140,7 @@ def differences(a: Any, va: np.ndarray, b: Any, vb: np.ndarray, iterations: int
     out_pos, out_cost, out_sched = (np.empty(size, dtype=dtype), np.empty(size),
                                     np.empty(size))
     out_off = np.zeros(va.size + 1, dtype=np.int64)
-    slot = np.full(iterations, -1, dtype=np.int64)
+    slot = np.full(iterations, -1, dtype=np.int32)
     _differences(*_columns(a, dtype), a.slab, a.start, a.stop, a.ptr, va,
                  *_columns(b, dtype), b.slab, b.start, b.stop, b.ptr, vb, slot, out_pos,
                  out_cost, out_sched, out_off)
