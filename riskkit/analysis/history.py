@@ -70,9 +70,9 @@ from ..io.snapshots import Rename, Snapshot, check_pair, renames
 from ..model import Risk, RiskRegister, Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions, simulate
-from ..sim.changes import ChangeTable, Slab
+from ..sim.changes import ChangeTable, pair_differences
 from ..sim.variants import baseline_result, simulate_variants
-from .reductions import Reductions, _lerp
+from .reductions import Reductions, lerp
 from .schedules import schedule_change
 
 __all__ = ["KINDS", "METRICS", "SCHEDULE_ID", "Change", "Comparison", "classify", "compare",
@@ -390,52 +390,7 @@ def _p80(values: np.ndarray, mean: float, overwrite: bool) -> float:
     work.partition(k1)
     upper = work[k1]
     lower = work[:k1].max() if k0 < k1 else upper
-    return float(_lerp(lower, upper, np.float64(virtual - k0)))
-
-
-def _changes_of(table: ChangeTable, v: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Variant ``v``'s iterations, cost and schedule changes (``ChangeTable.of``, the
-    iterations gathered once)."""
-    a, b = int(table.ptr[v]), int(table.ptr[v + 1])
-    parts = [(table.slabs[k], i, j) for k, i, j in zip(
-        table.slab[a:b].tolist(), table.start[a:b].tolist(), table.stop[a:b].tolist())]
-    if not parts:
-        return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
-    pos = [slab[0][i:j] for slab, i, j in parts]
-    cost = [slab[1][i:j] for slab, i, j in parts]
-    sched = [slab[2][i:j] if slab[2] is not None else np.zeros(j - i) for slab, i, j in parts]
-    if len(parts) == 1:
-        return pos[0], cost[0], sched[0]
-    return np.concatenate(pos), np.concatenate(cost), np.concatenate(sched)
-
-
-def _differences(wants: Sequence[tuple[tuple[str, int] | None, tuple[str, int] | None]],
-                 tables: Mapping[str, ChangeTable], iterations: int
-                 ) -> tuple[list[Slab], list[tuple[int, int, int]]]:
-    """New contribution minus old (= the old version's removal change minus the
-    applied one's) at the union of their iterations, for each of ``wants`` (the side
-    and variant of each removal, None: that version is not simulated): slabs of
-    (iterations, cost, delay) and, per want, its slab and stretch of entries. One
-    kernel pass per pair of sides (:func:`riskkit.kernels.differences.differences`)."""
-    from ..kernels.differences import differences
-
-    pairs: dict[tuple[str, str], list[int]] = {}
-    for i, (a, b) in enumerate(wants):
-        pairs.setdefault((a[0] if a else "old", b[0] if b else "new"), []).append(i)
-    slabs: list[Slab] = []
-    where: list[tuple[int, int, int]] = [(0, 0, 0)] * len(wants)
-    for (side_a, side_b), at in pairs.items():
-        va = [wants[i][0][1] if wants[i][0] else -1 for i in at]  # type: ignore[index]
-        vb = [wants[i][1][1] if wants[i][1] else -1 for i in at]  # type: ignore[index]
-        pos, cost, sched, off = differences(tables.get(side_a), np.array(va, dtype=np.int64),
-                                            tables.get(side_b), np.array(vb, dtype=np.int64),
-                                            iterations)
-        for j, i in enumerate(at):
-            where[i] = (len(slabs), int(off[j]), int(off[j + 1]))
-        slabs.append((pos, cost, sched))
-    if not slabs:
-        slabs.append((np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0)))
-    return slabs, where
+    return float(lerp(lower, upper, np.float64(virtual - k0)))
 
 
 def _group_order(item: tuple[tuple[frozenset[str], frozenset[str]], Any]) -> tuple:
@@ -600,7 +555,7 @@ class _Separable(_Engine):
             for pat in [every, *(frozenset([k]) for k in kinds)]:
                 split.append((every, pat, len(wants)))
                 wants.append((removals.get((rid, none)), removals.get((rid, pat))))
-        self.slabs, where = _differences(wants, tables, n)
+        self.slabs, where = pair_differences(wants, tables, n)
         # per change: its slab and entries (an empty stretch: exactly 0)
         self.deltas = [where[i] if i >= 0 else (0, 0, 0) for i in own]
         # per (kinds of a risk, kinds applied): the summed differences, added to a
@@ -651,7 +606,7 @@ class _Separable(_Engine):
         summed, v = [], len(ids)
         for g in groups:
             if g:
-                summed.append(_changes_of(run.changes, v))
+                summed.append(run.changes.of(v))
                 v += 1
             else:
                 summed.append(empty)

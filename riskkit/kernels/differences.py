@@ -146,3 +146,4 @@ def differences(a: Any, va: np.ndarray, b: Any, vb: np.ndarray, iterations: int
                  out_cost, out_sched, out_off)
     end = int(out_off[-1])
     return out_pos[:end], out_cost[:end], out_sched[:end], out_off
+
