@@ -70,9 +70,9 @@ from ..io.snapshots import Rename, Snapshot, check_pair, renames
 from ..model import Risk, RiskRegister, Schedule
 from ..result import SimulationResult
 from ..sim import RunOptions, simulate
-from ..sim.changes import ChangeTable
+from ..sim.changes import ChangeTable, pair_differences
 from ..sim.variants import baseline_result, simulate_variants
-from .reductions import Reductions
+from .reductions import Reductions, lerp
 from .schedules import schedule_change
 
 __all__ = ["KINDS", "METRICS", "SCHEDULE_ID", "Change", "Comparison", "classify", "compare",
@@ -369,25 +369,28 @@ def shapley(kinds: Sequence[str], values: Mapping[frozenset[str], np.ndarray]
 def _metrics(cost: np.ndarray, sched: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """Mean and P80 of cost and schedule (``overwrite``: the arrays are scratch, the
     percentiles may reorder them; the means are taken first)."""
-    means = cost.mean(), sched.mean()
-    return np.array([means[0], np.percentile(cost, 80, overwrite_input=overwrite),
-                     means[1], np.percentile(sched, 80, overwrite_input=overwrite)])
+    means = float(cost.mean()), float(sched.mean())
+    return np.array([means[0], _p80(cost, means[0], overwrite),
+                     means[1], _p80(sched, means[1], overwrite)])
 
 
-def _changes_of(table: ChangeTable, v: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Variant ``v``'s iterations, cost and schedule changes (``ChangeTable.of``, the
-    iterations gathered once)."""
-    a, b = int(table.ptr[v]), int(table.ptr[v + 1])
-    parts = [(table.slabs[k], i, j) for k, i, j in zip(
-        table.slab[a:b].tolist(), table.start[a:b].tolist(), table.stop[a:b].tolist())]
-    if not parts:
-        return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
-    pos = [slab[0][i:j] for slab, i, j in parts]
-    cost = [slab[1][i:j] for slab, i, j in parts]
-    sched = [slab[2][i:j] if slab[2] is not None else np.zeros(j - i) for slab, i, j in parts]
-    if len(parts) == 1:
-        return pos[0], cost[0], sched[0]
-    return np.concatenate(pos), np.concatenate(cost), np.concatenate(sched)
+def _p80(values: np.ndarray, mean: float, overwrite: bool) -> float:
+    """``np.percentile(values, 80)`` to the last bit, from one partition: numpy
+    partitions at four places (the ends and both order statistics), a single place is
+    several times faster; the lower order statistic is then the largest value below
+    the upper. A mean that is not finite (a NaN or an infinity among the values):
+    numpy's own way."""
+    n = values.size
+    if n < 2 or not math.isfinite(mean):
+        return float(np.percentile(values, 80, overwrite_input=overwrite))
+    virtual = (n - 1) * (80 / 100)  # as np.percentile computes it
+    k0 = int(math.floor(virtual))
+    k1 = min(k0 + 1, n - 1)
+    work = values if overwrite else values.copy()
+    work.partition(k1)
+    upper = work[k1]
+    lower = work[:k1].max() if k0 < k1 else upper
+    return float(lerp(lower, upper, np.float64(virtual - k0)))
 
 
 def _group_order(item: tuple[tuple[frozenset[str], frozenset[str]], Any]) -> tuple:
@@ -495,8 +498,10 @@ class _Separable(_Engine):
                 continue
             every = frozenset(kinds)
             patterns[rid] = [none, every, *(frozenset([k]) for k in kinds if len(kinds) > 1)]
-        # removal changes (minus each version's contribution), one run per pattern
-        removals: dict[tuple[str, frozenset[str]], tuple] = {}
+        # removal changes (minus each version's contribution): per (risk, pattern), the
+        # side whose run has it and its variant there
+        removals: dict[tuple[str, frozenset[str]], tuple[str, int]] = {}
+        tables: dict[str, ChangeTable] = {}
         # one register per side: "old", "new", and one per part of the split changes
         wanted: dict[str, list[tuple[Risk, frozenset[str]]]] = {"old": [], "new": []}
         for rid, pats in patterns.items():
@@ -519,6 +524,8 @@ class _Separable(_Engine):
                 "old", "new") else []
             mine = full and side in ("old", "new")
             got, summed, run = self._removals(register, risks, groups, mine)
+            if run is not None:
+                tables[side] = run.changes
             if mine:
                 result = baseline_result(run, register)
                 if side == "old":
@@ -526,20 +533,31 @@ class _Separable(_Engine):
                 else:
                     self.res_new = result
             for risk, pat in entries:
-                removals[risk.id, pat] = got[risk.id]
+                removals[risk.id, pat] = (side, got[risk.id])
             for k, change in zip(KINDS, summed):
                 by_kind.setdefault(k, []).append((change, 1.0 if side == "old" else -1.0))
-        self.scratch = (np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool))
-        empty = (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
-        # per change: its own difference (the old risk with it alone applied)
-        self.deltas = []
+        # the differences wanted (old version's removal minus the applied one's): per
+        # change its own (the old risk with it alone applied), and per split change one
+        # per pattern; -1: a change of a risk that changes nothing
+        wants: list[tuple[tuple[str, int] | None, tuple[str, int] | None]] = []
+        own = []
         for rid, kind, *_ in self.found:
             if rid not in patterns:
-                self.deltas.append(empty)
+                own.append(-1)
                 continue
-            applied = frozenset([kind])
-            self.deltas.append(self._difference(removals.get((rid, none)),
-                                                removals.get((rid, applied))))
+            own.append(len(wants))
+            wants.append((removals.get((rid, none)), removals.get((rid, frozenset([kind])))))
+        split = []
+        for rid, kinds in self.kinds_of.items():
+            if len(kinds) == 1 or rid not in patterns:
+                continue
+            every = frozenset(kinds)
+            for pat in [every, *(frozenset([k]) for k in kinds)]:
+                split.append((every, pat, len(wants)))
+                wants.append((removals.get((rid, none)), removals.get((rid, pat))))
+        self.slabs, where = pair_differences(wants, tables, n)
+        # per change: its slab and entries (an empty stretch: exactly 0)
+        self.deltas = [where[i] if i >= 0 else (0, 0, 0) for i in own]
         # per (kinds of a risk, kinds applied): the summed differences, added to a
         # combination whose kinds meet that risk's in exactly those applied
         self.groups: dict[tuple[frozenset[str], frozenset[str]], tuple[np.ndarray,
@@ -552,49 +570,21 @@ class _Separable(_Engine):
             for (pos, c, d), sign in sides:  # old removal minus new removal
                 gc[pos] += sign * c
                 gs[pos] += sign * d
-        for rid, kinds in self.kinds_of.items():
-            if len(kinds) == 1 or rid not in patterns:
-                continue
-            every = frozenset(kinds)
-            for pat in [every, *(frozenset([k]) for k in kinds)]:
-                delta = self._difference(removals.get((rid, none)), removals.get((rid, pat)))
-                gc, gs = self.groups.setdefault((every, pat), (np.zeros(n), np.zeros(n)))
-                gc[delta[0]] += delta[1]
-                gs[delta[0]] += delta[2]
-
-    def _difference(self, old: tuple | None, new: tuple | None
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """New contribution minus old (= old removal change minus new) at the union of
-        their iterations."""
-        if old is None and new is None:
-            return (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
-        if old is None:
-            assert new is not None
-            return (new[0], np.negative(new[1]), np.negative(new[2]))
-        if new is None:
-            return old
-        if np.array_equal(old[0], new[0]):  # the same occurrences
-            return (old[0], old[1] - new[1], old[2] - new[2])
-        cost, sched, mark = self.scratch  # zero / False between calls
-        mark[old[0]] = True  # the union, in time proportional to the occurrences
-        pos = np.concatenate([old[0], new[0][~mark[new[0]]]])
-        mark[old[0]] = False
-        cost[old[0]] = old[1]
-        cost[new[0]] -= new[1]
-        sched[old[0]] = old[2]
-        sched[new[0]] -= new[2]
-        delta = (pos, cost[pos], sched[pos])
-        cost[pos] = 0.0
-        sched[pos] = 0.0
-        return delta
+        for every, pat, i in split:
+            slab, i0, i1 = where[i]
+            pos, c, d = self.slabs[slab]
+            assert d is not None  # the differences always have a schedule column
+            gc, gs = self.groups.setdefault((every, pat), (np.zeros(n), np.zeros(n)))
+            gc[pos[i0:i1]] += c[i0:i1]
+            gs[pos[i0:i1]] += d[i0:i1]
 
     def _removals(self, register: RiskRegister, risks: list[Risk],
                   groups: Sequence[Sequence[str]] = (), whole: bool = False
-                  ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], list,
-                             Any]:
+                  ) -> tuple[dict[str, int], list, Any]:
         """Each risk's removal change (iterations, cost, delay: minus its draws) on the
-        run's streams, a variant each, written by the kernel as it draws; the change of
-        removing each group of them at once; and the run. ``whole``: variants of the
+        run's streams, a variant each, written by the kernel as it draws (its variant in
+        the run's table); the change of removing each group of them at once; and the
+        run. ``whole``: variants of the
         whole register (whose baseline is then its own run), else of ``risks`` alone."""
         empty = (np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
         if not risks and not whole:
@@ -612,11 +602,11 @@ class _Separable(_Engine):
                 run = simulate_variants(replace(register, risks=tuple(risks), warnings=()),
                                         None, variants, options=self.options,
                                         label="compare")
-        singles = {rid: _changes_of(run.changes, v) for v, rid in enumerate(ids)}
+        singles = {rid: v for v, rid in enumerate(ids)}
         summed, v = [], len(ids)
         for g in groups:
             if g:
-                summed.append(_changes_of(run.changes, v))
+                summed.append(run.changes.of(v))
                 v += 1
             else:
                 summed.append(empty)
@@ -634,14 +624,13 @@ class _Separable(_Engine):
     def effects(self) -> list[tuple[float, float, float, float]]:
         if not self.deltas:
             return []
-        slabs = [(pos.astype(np.int32), c, s) for pos, c, s in self.deltas]
-        segments = [(i, np.array([i]), np.array([0]), np.array([pos.size]))
-                    for i, (pos, _, _) in enumerate(self.deltas)]
-        table = ChangeTable.build(len(slabs), slabs, segments)  # type: ignore[arg-type]
+        segments = [(k, np.array([i]), np.array([i0]), np.array([i1]))
+                    for i, (k, i0, i1) in enumerate(self.deltas)]
+        table = ChangeTable.build(len(self.deltas), self.slabs, segments)
         out = []
         cm, cq = Reductions(self.res_old.values("cost"), 0.8).of_table(table, 1)
         sm, sq = Reductions(self.res_old.values("schedule"), 0.8).of_table(table, 2)
-        for i in range(len(slabs)):  # reductions are old minus changed: effects the opposite
+        for i in range(len(self.deltas)):  # reductions are old minus changed: effects the opposite
             out.append((-float(cm[i]) + 0.0, -float(cq[i]) + 0.0, -float(sm[i]) + 0.0,
                         -float(sq[i]) + 0.0))
         return out

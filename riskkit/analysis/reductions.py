@@ -16,10 +16,10 @@ import numpy as np
 from ..sim.changes import ChangeTable, VariantRun
 from .results import Effect
 
-__all__ = ["Reductions", "VariantEffects"]
+__all__ = ["Reductions", "VariantEffects", "lerp"]
 
 
-def _lerp(a: Any, b: Any, t: float) -> Any:
+def lerp(a: Any, b: Any, t: float) -> Any:
     """numpy's linear interpolation between neighbouring order statistics (the same
     operations as ``np.percentile``, so the same value to the last bit); a and b are
     numbers or arrays."""
@@ -43,7 +43,10 @@ class Reductions:
         self.base, self.q = base, q
         self.finite = bool(np.isfinite(base).all())
         n = self.n = base.size
-        order = np.argsort(base, kind="stable")
+        # any order that sorts will do (equal values are interchangeable: the window
+        # is cut by value, and each rank stands for its own iteration), so numpy's
+        # fastest (vectorised where the CPU has it), not the stable one: 7x faster
+        order = np.argsort(base)
         self.sorted = base[order]
         self.rank = np.empty(n, dtype=np.intp)
         self.rank[order] = np.arange(n)
@@ -51,7 +54,7 @@ class Reductions:
         self.k0 = int(np.floor(virtual))
         self.k1 = min(self.k0 + 1, n - 1)
         self.t = float(virtual - self.k0)
-        self.base_q = (_lerp(float(self.sorted[self.k0]), float(self.sorted[self.k1]), self.t)
+        self.base_q = (lerp(float(self.sorted[self.k0]), float(self.sorted[self.k1]), self.t)
                        if self.finite else float(np.percentile(base, 100 * q)))
 
     def __call__(self, pos: np.ndarray, delta: np.ndarray) -> tuple[float, float]:
@@ -74,7 +77,7 @@ class Reductions:
                 self.sorted, self.rank, self.base, self.k0, self.k1, positions, changes,
                 table.slab, table.start, table.stop, table.ptr)
             mean[changed] = -total[changed] / self.n
-            reduction[changed] = self.base_q - _lerp(v0[changed], v1[changed], self.t)
+            reduction[changed] = self.base_q - lerp(v0[changed], v1[changed], self.t)
             for v in np.flatnonzero(changed & np.isnan(v0)).tolist():
                 reduction[v] = self._plain(*table.layer(v, which))
             return mean, reduction

@@ -11,7 +11,7 @@ is ever kept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from .plan import Plan
 
-__all__ = ["ChangeLog", "ChangeTable", "SingleRisks", "Slab", "VariantRun"]
+__all__ = ["ChangeLog", "ChangeTable", "SingleRisks", "Slab", "VariantRun", "pair_differences"]
 
 Slab = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]  # iterations, cost, schedule
 
@@ -237,3 +237,34 @@ class SingleRisks:
         keep = stop > start
         return self.pair_v[keep], start[keep], stop[keep]
 
+
+def pair_differences(wants: Sequence[tuple[tuple[str, int] | None, tuple[str, int] | None]],
+                     tables: Mapping[str, ChangeTable], iterations: int
+                     ) -> tuple[list[Slab], list[tuple[int, int, int]]]:
+    """:func:`riskkit.kernels.differences.differences` of many pairs of variants of
+    named runs: each of ``wants`` is (run, variant) of the first and of the second
+    (None: none; a missing first counts as run "old", a missing second as "new"),
+    ``tables`` the runs' tables.
+    Returns slabs of (iterations, cost, delay), one per pair of runs met (one kernel
+    pass each), and per want its slab and stretch of entries. ``compare`` asks for
+    each change the old version's removal minus the applied one's: the change's new
+    contribution minus its old one."""
+    from ..kernels.differences import differences
+
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for i, (a, b) in enumerate(wants):
+        pairs.setdefault((a[0] if a else "old", b[0] if b else "new"), []).append(i)
+    slabs: list[Slab] = []
+    where: list[tuple[int, int, int]] = [(0, 0, 0)] * len(wants)
+    for (side_a, side_b), at in pairs.items():
+        va = [wants[i][0][1] if wants[i][0] else -1 for i in at]  # type: ignore[index]
+        vb = [wants[i][1][1] if wants[i][1] else -1 for i in at]  # type: ignore[index]
+        pos, cost, sched, off = differences(tables.get(side_a), np.array(va, dtype=np.int64),
+                                            tables.get(side_b), np.array(vb, dtype=np.int64),
+                                            iterations)
+        for j, i in enumerate(at):
+            where[i] = (len(slabs), int(off[j]), int(off[j + 1]))
+        slabs.append((pos, cost, sched))
+    if not slabs:
+        slabs.append((np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0)))
+    return slabs, where
