@@ -424,3 +424,23 @@ def test_register_hygiene_does_not_flag_a_driver_at_100_percent():
     assert checks["extreme_probability"].ids == ()
     assert "3 risk drivers not judged" in checks["extreme_probability"].note
     assert "SS-D2" not in checks["mitigation_cost"].ids
+
+
+def test_compare_with_a_re_assessed_driver_with_and_without_a_schedule():
+    import dataclasses
+
+    from .conftest import SAMPLES
+
+    reg = rk.read_register(SAMPLES / "substation.csv")
+    risks = [dataclasses.replace(r, probability=0.2) if r.id == "SS-D2" else r
+             for r in reg.risks]
+    new = dataclasses.replace(reg, risks=tuple(risks))
+    with pytest.warns(rk.InputWarning, match="risk drivers"):
+        alone = rk.compare(reg, new, iterations=2_000, seed=1)
+    # without a schedule a driver acts on nothing: its change moves nothing, exactly
+    assert alone.movement("cost_p80") == 0.0
+    sch = rk.read_schedule(SAMPLES / "substation_schedule.csv")
+    both = rk.compare(reg, new, sch, iterations=2_000, seed=1)
+    moved = both.movement("schedule_p80")
+    assert moved < 0 and sum(v["schedule_p80"] for v in both.attribution.values()) == \
+        pytest.approx(moved, abs=1e-9)

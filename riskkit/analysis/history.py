@@ -591,8 +591,11 @@ class _Separable(_Engine):
             return {}, [empty for _ in groups], None
         ids = [r.id for r in risks]
         several = [g for g in groups if g]
-        variants = [*({rid: "removed"} for rid in ids),
-                    *({rid: "removed" for rid in g} for g in several)]
+        # a risk the run does not draw (a risk driver without a schedule) changes
+        # nothing: an empty variant
+        drawn = {r.id for r in register.modelled_risks(None)}
+        variants = [*({rid: "removed"} if rid in drawn else {} for rid in ids),
+                    *({rid: "removed" for rid in g if rid in drawn} for g in several)]
         if whole:  # the snapshot's own run: its warnings are the user's
             run = simulate_variants(register, None, variants, options=self.options,
                                     label="compare")
