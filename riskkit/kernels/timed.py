@@ -47,50 +47,51 @@ BEYOND, BEFORE = 1, 2
 _BELOW = -1e-9
 
 
+# The helpers return their overflow bits with the value (the kernels OR them into a
+# local and store it once): an inlined helper that takes several arrays or writes one
+# keeps numba's reference counting in the innermost loop, ten times the lookup's cost.
 @inline
-def _work(W: Array, c: int, t: float, overflow: Array) -> float:
+def _work(W: Array, c: int, t: float) -> tuple[float, int]:
     if t <= 0.0:
-        return 0.0
+        return 0.0, 0
     last = W.shape[1] - 1
     k = int(math.floor(t))
     if k >= last:
-        overflow[0] |= BEYOND
-        return float(W[c, last])
+        return float(W[c, last]), BEYOND
     w = float(W[c, k])
-    return w + (float(W[c, k + 1]) - w) * (t - k)
+    return w + (float(W[c, k + 1]) - w) * (t - k), 0
 
 
 @inline
-def _finish_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
+def _finish_at(T: Array, nw: int, c: int, w: float) -> tuple[float, int]:
     if w <= 0.0:
-        if w < _BELOW:
-            overflow[0] |= BEFORE
-        return float(T[c, 0])
+        return float(T[c, 0]), (BEFORE if w < _BELOW else 0)
     j = int(math.ceil(w)) - 1
-    if j >= NW[c]:
-        overflow[0] |= BEYOND
-        j = NW[c] - 1
-    return float(T[c, j]) + (w - j)
+    if j >= nw:
+        j = nw - 1
+        return float(T[c, j]) + (w - j), BEYOND
+    return float(T[c, j]) + (w - j), 0
 
 
 @inline
-def _start_at(T: Array, NW: Array, c: int, w: float, overflow: Array) -> float:
+def _start_at(T: Array, nw: int, c: int, w: float) -> tuple[float, int]:
     if w <= 0.0:
-        if w < _BELOW:
-            overflow[0] |= BEFORE
-        return float(T[c, 0])
+        return float(T[c, 0]), (BEFORE if w < _BELOW else 0)
     j = int(math.floor(w))
-    if j >= NW[c]:
-        overflow[0] |= BEYOND
-        j = NW[c] - 1
-    return float(T[c, j]) + (w - j)
+    if j >= nw:
+        j = nw - 1
+        return float(T[c, j]) + (w - j), BEYOND
+    return float(T[c, j]) + (w - j), 0
 
 
 @jit
 def work_at(W: Array, c: int, t: Array, out: Array, overflow: Array) -> None:
     """The work done on calendar ``c`` by each moment of ``t`` (slots)."""
+    fl = 0
     for i in range(t.shape[0]):
-        out[i] = _work(W, c, t[i], overflow)
+        out[i], f = _work(W, c, t[i])
+        fl |= f
+    overflow[0] |= fl
 
 
 @jit
@@ -98,11 +99,15 @@ def work_sums(W: Array, c: int, t: Array, origin: float, out: Array,
               overflow: Array) -> None:
     """Per row of ``t`` (slots), the sum of the work done on calendar ``c`` by each
     moment, less ``origin``."""
+    fl = 0
     for a in range(t.shape[0]):
         total = 0.0
         for i in range(t.shape[1]):
-            total += _work(W, c, t[a, i], overflow) - origin
+            w, f = _work(W, c, t[a, i])
+            fl |= f
+            total += w - origin
         out[a] = total
+    overflow[0] |= fl
 
 
 @jit
@@ -111,8 +116,10 @@ def forward(order: Array, in_ptr: Array, in_pred: Array, in_kind: Array, in_lag:
             start_after: Array, finish_after: Array, start_fixed: Array,
             finish_fixed: Array, fixed_row: Array, durations: Array, W: Array,
             T: Array, NW: Array, es: Array, ef: Array, through: Array,
-            overflow: Array) -> None:
-    """Early starts and finishes (slots), activities in ``order``.
+            overflow: Array, i0: int, i1: int) -> None:
+    """Early starts and finishes (slots), activities in ``order``, of the iterations
+    (columns) ``i0:i1`` (each iteration's numbers are its own: halves of the columns
+    may run at once on threads).
 
     Per activity: its calendar, slots per unit of ``durations`` (``scale``), flags
     (:data:`FIXED`: completed, ``start_fixed``/``finish_fixed`` are its actual
@@ -127,72 +134,94 @@ def forward(order: Array, in_ptr: Array, in_pred: Array, in_kind: Array, in_lag:
     predecessors reach (``through``, row ``fixed_row[a]``), and a lag runs from its
     actual date.
     """
-    m = durations.shape[1]
-    s_bound = np.empty(m)
-    f_bound = np.empty(m)
+    s_bound = np.empty(durations.shape[1])
+    f_bound = np.empty(durations.shape[1])
+    fl = 0
     for a in order:
-        for i in range(m):
-            s_bound[i] = max(low[a], start_after[a])
-            f_bound[i] = finish_after[a]
+        first_s = max(low[a], start_after[a])
+        first_f = finish_after[a]
+        for i in range(i0, i1):
+            s_bound[i] = first_s
+            f_bound[i] = first_f
         for k in range(in_ptr[a], in_ptr[a + 1]):
             p = in_pred[k]
             kind = in_kind[k]
             lc = in_cal[k]
             lag = in_lag[k]
             held = flags[p] & FIXED
-            for i in range(m):
-                src = ef[p, i] if kind & _READS_FINISH else es[p, i]
+            row = fixed_row[p]
+            src_row = ef[p] if kind & _READS_FINISH else es[p]
+            bound = f_bound if kind & _SETS_FINISH else s_bound
+            if lc < 0 and not held:  # the common link: a moment passed on as it is
+                for i in range(i0, i1):
+                    if src_row[i] > bound[i]:
+                        bound[i] = src_row[i]
+                continue
+            lnw = NW[lc] if lc >= 0 else 0
+            for i in range(i0, i1):
+                src = src_row[i]
                 if lc >= 0:
-                    src = _finish_at(T, NW, lc, _work(W, lc, src, overflow) + lag,
-                                     overflow)
-                if held and src < through[fixed_row[p], i]:
-                    src = through[fixed_row[p], i]
-                if kind & _SETS_FINISH:
-                    if src > f_bound[i]:
-                        f_bound[i] = src
-                elif src > s_bound[i]:
-                    s_bound[i] = src
+                    w, f1 = _work(W, lc, src)
+                    src, f2 = _finish_at(T, lnw, lc, w + lag)
+                    fl |= f1 | f2
+                if held and src < through[row, i]:
+                    src = through[row, i]
+                if src > bound[i]:
+                    bound[i] = src
         if flags[a] & FIXED:
             r = fixed_row[a]
-            for i in range(m):
+            for i in range(i0, i1):
                 es[a, i] = start_fixed[a]
                 ef[a, i] = finish_fixed[a]
                 through[r, i] = max(s_bound[i], f_bound[i])
             continue
         c = cal[a]
+        nw = NW[c]
         sc = scale[a]
         fixed_start = start_fixed[a]
         fixed_finish = finish_fixed[a]
         finish_mile = flags[a] & FINISH_MILESTONE
-        for i in range(m):
+        for i in range(i0, i1):
             h = durations[a, i] * sc
             if h < 0.0:
                 h = 0.0
-            w0 = _work(W, c, s_bound[i], overflow)
+            w0, f = _work(W, c, s_bound[i])
+            fl |= f
             if f_bound[i] > -np.inf:
-                wf = _work(W, c, f_bound[i], overflow) - h
+                wf, f = _work(W, c, f_bound[i])
+                fl |= f
+                wf -= h
                 if wf > w0:
                     w0 = wf
             if fixed_start == fixed_start:  # mandatory start
-                w0 = _work(W, c, fixed_start, overflow)
+                w0, f = _work(W, c, fixed_start)
+                fl |= f
             elif fixed_finish == fixed_finish:  # mandatory finish
-                w0 = _work(W, c, fixed_finish, overflow) - h
+                w0, f = _work(W, c, fixed_finish)
+                fl |= f
+                w0 -= h
             # a finish is the end of the work's last slot, unless a bound lies in the
             # gap after it: then the start of the next working slot (same work)
             if h > 0.0:
-                es[a, i] = _start_at(T, NW, c, w0, overflow)
-                t = _finish_at(T, NW, c, w0 + h, overflow)
+                es[a, i], f = _start_at(T, nw, c, w0)
+                fl |= f
+                t, f = _finish_at(T, nw, c, w0 + h)
+                fl |= f
                 if t < f_bound[i]:
-                    t = _start_at(T, NW, c, w0 + h, overflow)
+                    t, f = _start_at(T, nw, c, w0 + h)
+                    fl |= f
                 ef[a, i] = t
             else:
-                t = _start_at(T, NW, c, w0, overflow)
+                t, f = _start_at(T, nw, c, w0)
+                fl |= f
                 if finish_mile:
-                    back = _finish_at(T, NW, c, w0, overflow)
+                    back, f = _finish_at(T, nw, c, w0)
+                    fl |= f
                     if back >= s_bound[i] and back >= f_bound[i]:
                         t = back
                 es[a, i] = t
                 ef[a, i] = t
+    overflow[0] |= fl
 
 
 @jit
@@ -202,80 +231,105 @@ def backward(order: Array, out_ptr: Array, out_succ: Array, out_kind: Array,
              finish_fixed: Array, durations: Array, W: Array, T: Array,
              NW: Array, es: Array, ef: Array, late: Array, ls: Array, lf: Array,
              total_float: Array, keep_float: bool, critical: Array,
-             overflow: Array) -> None:
+             overflow: Array, i0: int, i1: int) -> None:
     """Late starts and finishes (slots) from the late finish ``late`` of each
     iteration (the project's), activities in reverse ``order``, and total float
-    (finish float: work on the activity's calendar from early to late finish, slots).
+    (finish float: work on the activity's calendar from early to late finish, slots),
+    of the iterations (columns) ``i0:i1``.
     ``start_before``/``finish_before``: start-on-or-before and finish-on-or-before
     moments (+inf: none); the out-links of ``a`` at ``out_ptr[a]:out_ptr[a+1]``.
     ``critical[a]`` counts the iterations in which ``a`` has no float (to a
     millionth of a slot); the float itself is kept only with ``keep_float``."""
-    m = durations.shape[1]
-    s_bound = np.empty(m)
-    f_bound = np.empty(m)
+    s_bound = np.empty(durations.shape[1])
+    f_bound = np.empty(durations.shape[1])
+    fl = 0
     for r in range(order.shape[0] - 1, -1, -1):
         a = order[r]
         c = cal[a]
+        nw = NW[c]
         if flags[a] & FIXED:
-            for i in range(m):
+            for i in range(i0, i1):
                 ls[a, i] = es[a, i]
                 lf[a, i] = ef[a, i]
                 if keep_float:
                     total_float[a, i] = 0.0
             continue
-        for i in range(m):
-            f_bound[i] = min(late[i], finish_before[a])
-            s_bound[i] = start_before[a]
+        first_f = finish_before[a]
+        first_s = start_before[a]
+        for i in range(i0, i1):
+            f_bound[i] = min(late[i], first_f)
+            s_bound[i] = first_s
         for k in range(out_ptr[a], out_ptr[a + 1]):
             s = out_succ[k]
             kind = out_kind[k]
             lc = out_cal[k]
             lag = out_lag[k]
-            for i in range(m):
-                ref = lf[s, i] if kind & _SETS_FINISH else ls[s, i]
-                if lc >= 0:
-                    ref = _finish_at(T, NW, lc, _work(W, lc, ref, overflow) - lag,
-                                     overflow)
-                if kind & _READS_FINISH:
-                    if ref < f_bound[i]:
-                        f_bound[i] = ref
-                elif ref < s_bound[i]:
-                    s_bound[i] = ref
+            ref_row = lf[s] if kind & _SETS_FINISH else ls[s]
+            bound = f_bound if kind & _READS_FINISH else s_bound
+            if lc < 0:
+                for i in range(i0, i1):
+                    if ref_row[i] < bound[i]:
+                        bound[i] = ref_row[i]
+                continue
+            lnw = NW[lc]
+            for i in range(i0, i1):
+                w, f1 = _work(W, lc, ref_row[i])
+                ref, f2 = _finish_at(T, lnw, lc, w - lag)
+                fl |= f1 | f2
+                if ref < bound[i]:
+                    bound[i] = ref
         sc = scale[a]
         fixed_start = start_fixed[a]
         fixed_finish = finish_fixed[a]
-        for i in range(m):
+        before = start_before[a]
+        start_mile = flags[a] & START_MILESTONE
+        count = 0
+        for i in range(i0, i1):
             h = durations[a, i] * sc
             if h < 0.0:
                 h = 0.0
-            w = _work(W, c, f_bound[i], overflow)
+            w, f = _work(W, c, f_bound[i])
+            fl |= f
             if s_bound[i] < np.inf:
-                ws = _work(W, c, s_bound[i], overflow) + h
+                ws, f = _work(W, c, s_bound[i])
+                fl |= f
+                ws += h
                 if ws < w:
                     w = ws
             if fixed_start == fixed_start:
-                w = _work(W, c, fixed_start, overflow) + h
+                w, f = _work(W, c, fixed_start)
+                fl |= f
+                w += h
             elif fixed_finish == fixed_finish:
-                w = _work(W, c, fixed_finish, overflow)
+                w, f = _work(W, c, fixed_finish)
+                fl |= f
             if h > 0.0:
-                lf[a, i] = _finish_at(T, NW, c, w, overflow)
+                lf[a, i], f = _finish_at(T, nw, c, w)
+                fl |= f
                 # a late start is the start of its first working slot, unless a
                 # start-on-or-before date lies in the gap before it
-                t = _start_at(T, NW, c, w - h, overflow)
-                if t > start_before[a]:
-                    t = _finish_at(T, NW, c, w - h, overflow)
+                t, f = _start_at(T, nw, c, w - h)
+                fl |= f
+                if t > before:
+                    t, f = _finish_at(T, nw, c, w - h)
+                    fl |= f
                 ls[a, i] = t
             else:
                 # a start milestone's late dates start the next working slot; any
                 # other activity of no duration ends the last one before (a finish)
-                if flags[a] & START_MILESTONE:
-                    t = _start_at(T, NW, c, w, overflow)
+                if start_mile:
+                    t, f = _start_at(T, nw, c, w)
                 else:
-                    t = _finish_at(T, NW, c, w, overflow)
+                    t, f = _finish_at(T, nw, c, w)
+                fl |= f
                 lf[a, i] = t
                 ls[a, i] = t
-            slack = w - _work(W, c, ef[a, i], overflow)
+            done, f = _work(W, c, ef[a, i])
+            fl |= f
+            slack = w - done
             if keep_float:
                 total_float[a, i] = slack
             if slack <= 1e-6:
-                critical[a] += 1
+                count += 1
+        critical[a] += count
+    overflow[0] |= fl

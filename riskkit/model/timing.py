@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Mapping, Sequence
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
@@ -37,6 +39,44 @@ _READS_FINISH = (1, 0, 1, 0)  # FS, SS, FF, SF
 _SETS_FINISH = (0, 0, 2, 2)
 _SS = 1
 _MINUTE = np.timedelta64(1, "m")
+#: iterations per thread below which a pass runs on one thread
+_PER_THREAD = 512
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def _on_threads(kernel: Callable[..., None], args: tuple[Any, ...],
+               own: tuple[np.ndarray, ...], m: int) -> None:
+    """``kernel(*args, *(x[k] for x in own), i0, i1)`` over the iterations (columns)
+    ``0:m`` cut into parts ``k`` of ``i0:i1``, as many as there are cores (each at
+    least :data:`_PER_THREAD` iterations), at once on threads: the kernels release
+    the GIL, and each iteration's numbers are its own, so they are the same however
+    the columns are cut. Each part has its own row ``k`` of the arrays ``own`` (its
+    overflow bits, its counts)."""
+    parts = max(1, min(len(own[0]), m // _PER_THREAD))
+    step = -(-m // parts)
+    ranges = [(k, k * step, min(m, (k + 1) * step)) for k in range(parts)]
+    errors: list[BaseException] = []
+
+    def run(k: int, i0: int, i1: int) -> None:
+        try:
+            kernel(*args, *(x[k] for x in own), i0, i1)
+        except BaseException as e:  # raised in the caller's thread below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=r, daemon=True) for r in ranges[1:]]
+    for t in threads:
+        t.start()
+    run(*ranges[0])
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
 
 
 class Grid:
@@ -330,12 +370,14 @@ class TimedNetwork:
             ef = work.get("timed early finish", d.shape, float)
             through = work.get("timed through", (int(self._complete.sum()), d.shape[1]),
                                float)
-            overflow = np.zeros(1, dtype=np.int64)
-            forward(x["order"], x["in_ptr"], x["in_pred"], x["in_kind"], x["in_lag"],
-                    x["in_cal"], x["cal"], x["scale"], x["flags"], x["low"], x["after_s"],
-                    x["after_f"], x["fix_s"], x["fix_f"], x["fixed_row"], d, g.W,
-                    g.T, g.NW, es, ef, through, overflow)
-            if not self._grow(g, int(overflow[0]), earlier):
+            overflow = np.zeros((_cores(), 1), dtype=np.int64)
+            _on_threads(forward, (x["order"], x["in_ptr"], x["in_pred"], x["in_kind"],
+                                  x["in_lag"], x["in_cal"], x["cal"], x["scale"],
+                                  x["flags"], x["low"], x["after_s"], x["after_f"],
+                                  x["fix_s"], x["fix_f"], x["fixed_row"], d, g.W, g.T,
+                                  g.NW, es, ef, through), (overflow,), d.shape[1])
+            flags = int(np.bitwise_or.reduce(overflow, axis=None))
+            if not self._grow(g, flags, earlier):
                 return g, es, ef
 
     def _backward(self, durations: np.ndarray, es: np.ndarray, ef: np.ndarray,
@@ -351,14 +393,18 @@ class TimedNetwork:
         ls = work.get("timed late start", es.shape, float)
         lf = work.get("timed late finish", es.shape, float)
         tf = work.get("timed float", es.shape if keep_float else (1, 1), float)
-        counts = np.zeros(self.n, dtype=np.int64)
-        overflow = np.zeros(1, dtype=np.int64)
-        backward(x["order"], x["out_ptr"], x["out_succ"], x["out_kind"], x["out_lag"],
-                 x["out_cal"], x["cal"], x["scale"], x["flags"], x["before_s"],
-                 x["before_f"], x["fix_s"], x["fix_f"], np.ascontiguousarray(durations),
-                 g.W, g.T, g.NW, es, ef, np.ascontiguousarray(late, dtype=float), ls,
-                 lf, tf, keep_float, counts, overflow)
-        return None if self._grow(g, int(overflow[0]), earlier) else (ls, lf, tf, counts)
+        d = np.ascontiguousarray(durations)
+        late = np.ascontiguousarray(late, dtype=float)
+        counts = np.zeros((_cores(), self.n), dtype=np.int64)
+        overflow = np.zeros((_cores(), 1), dtype=np.int64)
+        _on_threads(backward, (x["order"], x["out_ptr"], x["out_succ"], x["out_kind"],
+                               x["out_lag"], x["out_cal"], x["cal"], x["scale"],
+                               x["flags"], x["before_s"], x["before_f"], x["fix_s"],
+                               x["fix_f"], d, g.W, g.T, g.NW, es, ef, late, ls, lf, tf,
+                               keep_float), (counts, overflow), es.shape[1])
+        flags = int(np.bitwise_or.reduce(overflow, axis=None))
+        total = counts.sum(axis=0)
+        return None if self._grow(g, flags, earlier) else (ls, lf, tf, total)
 
     def _origin(self, g: Grid) -> float:
         """Working days count from the start of the data date's day (slots of work of
