@@ -167,9 +167,14 @@ class Schedule:
     def conditional(self) -> np.ndarray:
         """Indexes of the activities whose existence is uncertain (an existence
         probability below 100%, or a branch option)."""
-        return np.array([i for i, a in enumerate(self.activities)
-                         if a.existence_probability < 1.0 or a.branch is not None],
-                        dtype=np.intp)
+        found = self.__dict__.get("_conditional")
+        if found is None:
+            found = np.array([i for i, a in enumerate(self.activities)
+                              if a.existence_probability < 1.0 or a.branch is not None],
+                             dtype=np.intp)
+            found.flags.writeable = False
+            object.__setattr__(self, "_conditional", found)
+        return found
 
     @property
     def timed(self) -> bool:

@@ -245,17 +245,17 @@ class ActivityEffects:
         found = self.exists.get(a)
         return None if found is None else found[columns]
 
-    def cost_change(self, d: np.ndarray, s0: int, s1: int) -> np.ndarray | None:
+    def cost_change(self, d: np.ndarray, factors: np.ndarray) -> np.ndarray | None:
         """What the cost drivers and missing activities change in the slice's cost
-        (its activities' costs at the settled durations ``d``); None: nothing."""
+        (its activities' costs at the settled durations ``d``, their
+        :meth:`cost_factors` ``factors``); None: nothing."""
         if not self.costed.size:
             return None
         net = self.net
         fixed = net.schedule.fixed_cost
         # an activity's cost is (cost per day x duration + fixed cost) x its factor; a
         # missing one has duration 0 already, and factor 0 for its fixed cost
-        factors = self.cost_factors(s0, s1)
-        change = np.zeros(s1 - s0)
+        change = np.zeros(d.shape[1])
         for i, a in enumerate(self.costed.tolist()):
             cost = net.cost_per_day[a] * d[a].astype(float) + fixed[a]
             change += cost * (factors[i] - 1.0)

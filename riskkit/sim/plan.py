@@ -260,14 +260,14 @@ class Plan:
 
 
 def risk_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None,
-                changes: Mapping[str, str] | None = None) -> tuple[RiskModel, ...]:
-    """The active risks of ``register`` as the sampler sees them; activities named
-    that the schedule lacks are an error naming the risk's row."""
+                changes: Mapping[str, str] | None,
+                named: Mapping[str, tuple[str, ...]]) -> tuple[RiskModel, ...]:
+    """The active risks of ``register`` as the sampler sees them; ``named``: the
+    activity ids each risk's activities cell names
+    (:meth:`~riskkit.model.RiskRegister.check_activities`)."""
     if register is None:
         return ()
     scenario = check_scenario(scenario)
-    # what each risk's activities cell names (ids, WBS, activity codes), resolved once
-    named = {} if schedule is None else register.check_activities(schedule)
     ignored: list[str] = []
     models = []
     for risk in register.active_risks:
@@ -339,7 +339,8 @@ def _changed(run: Exposure, post: Exposure, change: str | None) -> Exposure:
 
 
 def driver_models(register: RiskRegister | None, scenario: str, schedule: Schedule | None,
-                  changes: Mapping[str, str] | None = None) -> tuple[DriverModel, ...]:
+                  changes: Mapping[str, str] | None,
+                  named: Mapping[str, tuple[str, ...]]) -> tuple[DriverModel, ...]:
     """The active risk drivers of ``register``; without a schedule they have no
     activities to act on and are left out, with a warning naming them."""
     if register is None:
@@ -353,7 +354,6 @@ def driver_models(register: RiskRegister | None, scenario: str, schedule: Schedu
         return ()
     if not drivers or schedule is None:
         return ()
-    named = register.check_activities(schedule, warn=False)
     every = np.arange(len(schedule), dtype=np.intp)
     return tuple(DriverModel(
         r, stream_key(r.id, r.project or register.project),
@@ -369,8 +369,12 @@ def build_plan(register: RiskRegister | None, schedule: Schedule | None, scenari
                ) -> Plan:
     """The plan of a run of ``options.iterations`` in ``scenario``; ``changes`` (risk
     id -> "removed" or "mitigated") evaluates those risks so, on the same draws."""
-    risks = risk_models(register, scenario, schedule, changes)
+    # what each risk's activities cell names (ids, WBS, activity codes; unknown names
+    # are an error naming the risk's row), resolved once for the events and drivers
+    named = (register.check_activities(schedule) if register is not None
+             and schedule is not None else {})
+    risks = risk_models(register, scenario, schedule, changes, named)
     return Plan(risks, Sampling.parse(options.sampling), options.count, options.seed,
                 NetworkModel.of(schedule, bool(criticality), bool(activity_detail)),
                 resolve(options.correlation, register, schedule, tuple(r.id for r in risks)),
-                driver_models(register, check_scenario(scenario), schedule, changes))
+                driver_models(register, check_scenario(scenario), schedule, changes, named))

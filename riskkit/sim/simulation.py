@@ -71,7 +71,8 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
         add_activity_delays(d, on_activities, s0, s1)
         if effects is not None:
             effects.settle(d, s0, s1, network, work)
-            change = effects.cost_change(d, s0, s1)
+            factors = effects.cost_factors(s0, s1)
+            change = effects.cost_change(d, factors)
             if change is not None:
                 cost[s0:s1] += change
         for r0 in range(0, d.shape[0], 256):  # float64 sums, small temporaries
@@ -83,7 +84,7 @@ def _run_network(plan: Plan, block: int, n: int, cost: np.ndarray, schedule: np.
             key_finish[:, s0:s1] = passes.finish_of(net.key_rows)
         if detail is not None:
             if effects is not None and effects.costed.size:
-                detail[3][:, s0:s1] = effects.cost_factors(s0, s1)
+                detail[3][:, s0:s1] = factors
             detail[0][:, s0:s1] = d
             detail[1][:, s0:s1] = passes.finish_of(np.arange(d.shape[0]))
             detail[2][:, s0:s1] = passes.early_start

@@ -369,7 +369,7 @@ def _network_variants(plan: Plan, block: int, n: int, bc: np.ndarray, bs: np.nda
             for a, lost in effects.settle(d, s0, s1, network, work).items():
                 if a in unclamped:
                     unclamped[a] += lost
-            change = effects.cost_change(d, s0, s1)
+            change = effects.cost_change(d, effects.cost_factors(s0, s1))
             if change is not None:
                 bc[s0:s1] += change
         for r0 in range(0, d.shape[0], 256):
