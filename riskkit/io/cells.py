@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..exceptions import RiskkitError
+from ..exceptions import Problem, RiskkitError
 
 #: Cells that mean "no value" in a numeric column.
 BLANKS = {"", "-", "–", "—", "n/a", "na", "none", "nil", "null", "nan"}
@@ -187,3 +187,31 @@ def percentages(numbers: list[ParsedNumber], of: str = "the duration"
         return values, (f"{shown} would be {shown.replace(', ', '%, ')}% of {of}; "
                         f"write percentages such as 90, 100, 130 (or 90%, 100%, 130%)")
     return values, None
+
+
+class RuleRow:
+    """One row of a file of rules (uncertainty, weather): its cells by canonical
+    column, and its problems named at the row and the column as the file wrote it."""
+
+    def __init__(self, row: int, cells: tuple[str, ...], found: Mapping[str, int],
+                 written: Mapping[str, str], src: str, decimal_comma: bool):
+        self.row, self.cells, self.found, self.written = row, cells, found, written
+        self.src, self.decimal_comma = src, decimal_comma
+        self.problems: list[Problem] = []
+
+    def cell(self, canon: str) -> str:
+        i = self.found.get(canon)
+        return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+
+    def problem(self, canon: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, source=self.src, row=self.row,
+                                     column=self.written.get(canon, canon),
+                                     value=self.cell(canon), hint=hint))
+
+    def number(self, canon: str) -> ParsedNumber | None:
+        try:
+            return parse_number(self.cell(canon), decimal_comma=self.decimal_comma,
+                                allow_currency=False)
+        except NumberFormatError as exc:
+            self.problem(canon, str(exc))
+            return None

@@ -36,7 +36,7 @@ from ..exceptions import InputError, InputWarning, OptionError, Problem
 from ..model import Schedule, relocate
 from ..model.uncertainty import UNCERTAINTY_COLUMNS, Uncertainty, UncertaintyRule
 from ..words import read_words
-from .cells import NumberFormatError, ParsedNumber, parse_number, percentages
+from .cells import NumberFormatError, RuleRow, parse_number, percentages
 from .summary import yes_no
 from .tables import (
     RawTable,
@@ -228,23 +228,8 @@ def _from_table(table: RawTable, columns: Mapping[str, str] | None) -> Uncertain
         raise relocate(exc, src, None, written) from None
 
 
-class _Row:
+class _Row(RuleRow):
     """One row of an uncertainty file."""
-
-    def __init__(self, row: int, cells: tuple[str, ...], found: Mapping[str, int],
-                 written: Mapping[str, str], src: str, decimal_comma: bool):
-        self.row, self.cells, self.found, self.written = row, cells, found, written
-        self.src, self.decimal_comma = src, decimal_comma
-        self.problems: list[Problem] = []
-
-    def cell(self, canon: str) -> str:
-        i = self.found.get(canon)
-        return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
-
-    def problem(self, canon: str, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(message, source=self.src, row=self.row,
-                                     column=self.written.get(canon, canon),
-                                     value=self.cell(canon), hint=hint))
 
     def flag(self, canon: str, extra: dict[str, bool]) -> bool | None:
         text = self.cell(canon)
@@ -256,14 +241,6 @@ class _Row:
         if said is None:
             self.problem(canon, "is not yes or no", "yes, no or blank")
         return said
-
-    def number(self, canon: str) -> ParsedNumber | None:
-        try:
-            return parse_number(self.cell(canon), decimal_comma=self.decimal_comma,
-                                allow_currency=False)
-        except NumberFormatError as exc:
-            self.problem(canon, str(exc))
-            return None
 
     def rule(self) -> UncertaintyRule | list[Problem]:
         words = {fold_unit(w).replace("-", " "): True for w in _WORDS["critical"]}

@@ -23,7 +23,7 @@ from ..distributions import make_distribution, parse_family
 from ..exceptions import InputError, OptionError, Problem
 from ..model import Calendar, relocate
 from ..model.weather import Weather, WeatherRule, parse_months
-from .cells import NumberFormatError, parse_number, split_list
+from .cells import RuleRow, split_list
 from .tables import (
     RawTable,
     display_name,
@@ -96,18 +96,9 @@ def _from_table(table: RawTable, columns: Mapping[str, str] | None, start: Any,
     for row, cells in table.rows:
         if not any(c.strip() for c in cells):
             continue
-
-        def cell(canon: str, cells: tuple[str, ...] = cells) -> str:
-            i = found.get(canon)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        def bad(canon: str, message: str, hint: str | None = None, row: int = row,
-                cell: Any = cell) -> None:
-            problems.append(Problem(message, source=src, row=row,
-                                    column=written.get(canon, canon), value=cell(canon),
-                                    hint=hint))
-
-        rule = _rule(row, cell, bad, table.decimal_comma)
+        reader = _Row(row, cells, found, written, src, table.decimal_comma)
+        rule = reader.rule()
+        problems += reader.problems
         if rule is not None:
             rules.append(rule)
     if not rules and not problems:
@@ -120,54 +111,49 @@ def _from_table(table: RawTable, columns: Mapping[str, str] | None, start: Any,
         raise relocate(exc, src, None, written) from None
 
 
-def _rule(row: int, cell: Any, bad: Any, decimal_comma: bool) -> WeatherRule | None:
-    count = [0]
+class _Row(RuleRow):
+    """One row of a weather file."""
 
-    def fail(canon: str, message: str, hint: str | None = None) -> None:
-        count[0] += 1
-        bad(canon, message, hint)
-
-    try:
-        months = parse_months(cell("months"))
-    except ValueError as exc:
-        fail("months", f"'{exc}' is not a month or a range of months",
-             "write months such as Nov-Feb, 11-2 or Dec; Jan; Feb")
-        months = ()
-    numbers: dict[str, float | None] = {}
-    for canon in ("probability", "lost_min", "lost_most_likely", "lost_max"):
+    def rule(self) -> WeatherRule | None:
+        """The row's rule, or None with its problems in :attr:`problems`."""
         try:
-            parsed = parse_number(cell(canon), decimal_comma=decimal_comma,
-                                  allow_currency=False)
-        except NumberFormatError as exc:
-            fail(canon, f"is {exc}")
-            parsed = None
-        numbers[canon] = None if parsed is None else parsed.value
-    p = numbers["probability"]
-    if p is None:
-        fail("probability", "probability per month is missing", "such as 10%")
-    elif not 0.0 <= p <= 1.0:
-        fail("probability", "probability outside 0-100%", "write it as 10% or 0.1")
-    lo, ml, hi = numbers["lost_min"], numbers["lost_most_likely"], numbers["lost_max"]
-    if lo is None and hi is None and ml is not None:
-        lo = hi = ml
-    if lo is None or hi is None:
-        fail("lost_min" if lo is None else "lost_max", "lost working days need a minimum "
-             "and a maximum (or a most likely value alone)")
-    try:
-        family = parse_family(cell("distribution") or None)
-    except OptionError:
-        fail("distribution", "unknown distribution")
-        family = parse_family(None)
-    if count[0]:
-        return None
-    assert lo is not None and hi is not None and p is not None
-    try:
-        lost = make_distribution(family, lo, 0.5 * (lo + hi) if ml is None or math.isnan(ml)
-                                 else ml, hi)
-        return WeatherRule(cell("name") or f"weather rule on row {row}", months, p, lost,
-                           tuple(split_list(cell("activities"))) if cell("activities")
-                           else (), row)
-    except InputError as exc:
-        for problem in exc.problems:
-            fail(problem.column or "lost_min", f"lost days: {problem.message}", problem.hint)
-        return None
+            months = parse_months(self.cell("months"))
+        except ValueError as exc:
+            self.problem("months", f"'{exc}' is not a month or a range of months",
+                         "write months such as Nov-Feb, 11-2 or Dec; Jan; Feb")
+            months = ()
+        numbers = {}
+        for canon in ("probability", "lost_min", "lost_most_likely", "lost_max"):
+            parsed = self.number(canon)
+            numbers[canon] = None if parsed is None else parsed.value
+        p = numbers["probability"]
+        if p is None and not self.cell("probability"):
+            self.problem("probability", "probability per month is missing", "such as 10%")
+        elif p is not None and not 0.0 <= p <= 1.0:
+            self.problem("probability", "probability outside 0-100%",
+                         "write it as 10% or 0.1")
+        lo, ml, hi = numbers["lost_min"], numbers["lost_most_likely"], numbers["lost_max"]
+        if lo is None and hi is None and ml is not None:
+            lo = hi = ml
+        if lo is None or hi is None:
+            self.problem("lost_min" if lo is None else "lost_max", "lost working days need "
+                         "a minimum and a maximum (or a most likely value alone)")
+        try:
+            family = parse_family(self.cell("distribution") or None)
+        except OptionError:
+            self.problem("distribution", "unknown distribution")
+            family = parse_family(None)
+        if self.problems:
+            return None
+        assert lo is not None and hi is not None and p is not None
+        try:
+            lost = make_distribution(family, lo, 0.5 * (lo + hi) if ml is None or math.isnan(ml)
+                                     else ml, hi)
+            return WeatherRule(self.cell("name") or f"weather rule on row {self.row}",
+                               months, p, lost, split_list(self.cell("activities")),
+                               self.row)
+        except InputError as exc:
+            for problem in exc.problems:
+                self.problem(problem.column or "lost_min", f"lost days: {problem.message}",
+                             problem.hint)
+            return None
